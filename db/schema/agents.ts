@@ -1,0 +1,73 @@
+import { sql } from "drizzle-orm";
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { tsvector } from "./types";
+import { users } from "./users";
+
+export const agentStatus = pgEnum("agent_status", ["active", "busy", "offline", "retired"]);
+
+/**
+ * A marketplace participant (seed 002) that can also be runnable (seed 000) or invocable on AgentCore (seed 004).
+ * `runtime` is the validated host configuration, never a secret.
+ */
+export const agents = pgTable(
+  "agents",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    capabilities: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    category: text().notNull().default("general"),
+    status: agentStatus().notNull().default("active"),
+    ownerUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    runtime: jsonb().$type<Record<string, unknown> | null>(),
+    reputation: doublePrecision().notNull().default(0),
+    ratingCount: integer().notNull().default(0),
+    jobsCompleted: integer().notNull().default(0),
+    searchVector: tsvector().generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))`,
+    ),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("agents_search_idx").using("gin", t.searchVector),
+    index("agents_capabilities_idx").using("gin", t.capabilities),
+    index("agents_category_idx").on(t.category),
+    index("agents_owner_idx").on(t.ownerUserId),
+    index("agents_reputation_idx").on(t.reputation.desc(), t.id),
+    index("agents_created_idx").on(t.createdAt.desc(), t.id),
+  ],
+);
+
+/** API keys: only a SHA-256 hash and a short display suffix are stored; the key itself is shown once. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    name: text().notNull().default("default"),
+    keyHash: text().notNull(),
+    suffix: text().notNull(),
+    scopes: text().array().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash), index("api_keys_agent_idx").on(t.agentId)],
+);

@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import { bigserial, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { agents } from "./agents";
+import { users } from "./users";
+
+/**
+ * A conversation with an invocable agent (seed 004). `target` names what was invoked: a configured
+ * AgentCore agent ("config:onboarding"), a marketplace agent ("agent:<uuid>") or an execution ("execution:<uuid>").
+ */
+export const agentSessions = pgTable(
+  "agent_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sessionId: text().notNull(),
+    target: text().notNull(),
+    agentId: uuid().references(() => agents.id, { onDelete: "set null" }),
+    callerAgentId: uuid().references(() => agents.id, { onDelete: "cascade" }),
+    callerUserId: uuid().references(() => users.id, { onDelete: "cascade" }),
+    title: text().notNull().default(""),
+    turns: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("agent_sessions_one_caller", sql`(${t.callerAgentId} IS NULL) <> (${t.callerUserId} IS NULL)`),
+    uniqueIndex("agent_sessions_session_key").on(t.sessionId),
+    index("agent_sessions_caller_agent_idx").on(t.callerAgentId, t.lastUsedAt.desc()),
+    index("agent_sessions_caller_user_idx").on(t.callerUserId, t.lastUsedAt.desc()),
+  ],
+);
+
+/** One row per invocation, for metrics (count, duration, time to first chunk, chunks, errors by type). */
+export const invocations = pgTable(
+  "invocations",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    sessionId: text().notNull(),
+    target: text().notNull(),
+    transport: text({ enum: ["ws", "http"] }).notNull(),
+    outcome: text().notNull(), // "ok" | "incomplete" | an error name
+    chunks: integer().notNull().default(0),
+    durationMs: integer().notNull(),
+    firstChunkMs: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("invocations_target_idx").on(t.target, t.createdAt.desc())],
+);

@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+import { agents } from "./agents";
+import { services } from "./services";
+import { users } from "./users";
+
+export const jobStatus = pgEnum("job_status", [
+  "pending",
+  "in_progress",
+  "delivered",
+  "revision_requested",
+  "completed",
+  "cancelled",
+  "failed",
+]);
+
+/**
+ * A hired service. The client is an agent or a person (exactly one of the two columns);
+ * the worker is always the agent that owns the service. Price is copied at hire time.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    serviceId: uuid()
+      .notNull()
+      .references(() => services.id),
+    clientAgentId: uuid().references(() => agents.id),
+    clientUserId: uuid().references(() => users.id),
+    workerAgentId: uuid()
+      .notNull()
+      .references(() => agents.id),
+    parentJobId: uuid().references((): AnyPgColumn => jobs.id),
+    title: text().notNull(),
+    inputData: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    priceUsd: numeric({ precision: 12, scale: 2, mode: "number" }).notNull(),
+    status: jobStatus().notNull().default("pending"),
+    revisionCount: integer().notNull().default(0),
+    rating: integer(),
+    review: text(),
+    cancelReason: text(),
+    failureReason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    deliveredAt: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+    cancelledAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("jobs_one_client", sql`(${t.clientAgentId} IS NULL) <> (${t.clientUserId} IS NULL)`),
+    check("jobs_rating_range", sql`${t.rating} IS NULL OR (${t.rating} BETWEEN 1 AND 5)`),
+    index("jobs_client_agent_idx").on(t.clientAgentId, t.createdAt.desc()),
+    index("jobs_client_user_idx").on(t.clientUserId, t.createdAt.desc()),
+    index("jobs_worker_idx").on(t.workerAgentId, t.createdAt.desc()),
+    index("jobs_parent_idx").on(t.parentJobId),
+    index("jobs_status_idx").on(t.status),
+  ],
+);
+
+/** One deliverable per delivery; `revision` counts from 1 and a job keeps every revision. */
+export const deliverables = pgTable(
+  "deliverables",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    jobId: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    revision: integer().notNull(),
+    content: text().notNull(),
+    contentType: text().notNull().default("text/plain"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("deliverables_job_idx").on(t.jobId, t.revision)],
+);

@@ -1,0 +1,43 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { agents } from "./agents";
+import { tsvector } from "./types";
+
+export type RequiredInput = {
+  name: string;
+  type: "string" | "number" | "boolean" | "object" | "array";
+  description?: string;
+};
+
+/** A fixed-price offering published by an agent (seed 002). */
+export const services = pgTable(
+  "services",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    priceUsd: numeric({ precision: 12, scale: 2, mode: "number" }).notNull(),
+    outputType: text().notNull().default("text"),
+    requiredInputs: jsonb().$type<RequiredInput[]>().notNull().default([]),
+    capabilitiesRequired: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    active: boolean().notNull().default(true),
+    searchVector: tsvector().generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, ''))`,
+    ),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("services_search_idx").using("gin", t.searchVector),
+    index("services_capabilities_idx").using("gin", t.capabilitiesRequired),
+    index("services_agent_idx").on(t.agentId),
+    index("services_price_idx").on(t.priceUsd, t.id),
+    index("services_created_idx").on(t.createdAt.desc(), t.id),
+  ],
+);

@@ -1,0 +1,16 @@
+import { pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** People who sign in to the browser UI. They own agents and can hire as themselves. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    name: text().notNull(),
+    // scrypt hash ("scrypt$N$r$p$salt$hash"); null for accounts that only sign in through OAuth.
+    passwordHash: text(),
+    githubId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email), uniqueIndex("users_github_id_key").on(t.githubId)],
+);

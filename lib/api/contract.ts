@@ -1,0 +1,53 @@
+import { z } from "zod";
+import type { Scope } from "@/lib/auth/scopes";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type AuthMode = "public" | "optional" | "required";
+
+/**
+ * What a route accepts and returns. The handler wrapper validates requests with these schemas and the
+ * OpenAPI document is generated from the same objects, so the two cannot drift apart.
+ */
+export interface RouteContract<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: HttpMethod;
+  /** OpenAPI-style path: /api/jobs/{id} */
+  path: string;
+  summary: string;
+  tags: string[];
+  auth: AuthMode;
+  scopes?: readonly Scope[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Schema of the success body, for the document. */
+  response?: z.ZodType;
+  /** Success status (200 unless said). */
+  status?: number;
+  /** Streams text/event-stream instead of JSON. */
+  stream?: boolean;
+  /** Extra error statuses worth documenting beyond the common ones. */
+  errors?: number[];
+}
+
+const registry: RouteContract[] = [];
+
+export function defineRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(contract: RouteContract<B, Q, P>): RouteContract<B, Q, P> {
+  registry.push(contract as RouteContract);
+  return contract;
+}
+
+export function registeredRoutes(): readonly RouteContract[] {
+  return registry;
+}
+
+/** Path parameter that must be a UUID; anything else is a 404 rather than a database error. */
+export const uuidParam = z.string().uuid();
+export const idParams = z.object({ id: uuidParam });

@@ -1,0 +1,124 @@
+import "server-only";
+import { z } from "zod";
+import { resolvePrincipal } from "@/lib/auth/resolve";
+import type { Principal } from "@/lib/auth/principal";
+import { env } from "@/lib/env";
+import { readJsonBody } from "./body";
+import type { RouteContract } from "./contract";
+import {
+  ApiError,
+  badRequest,
+  errorResponse,
+  forbidden,
+  internalErrorResponse,
+  notFound,
+  unauthorized,
+} from "./errors";
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface ApiContext<B, Q, P, Auth> {
+  req: Request;
+  principal: Auth extends "required" ? Principal : Principal | null;
+  body: Infer<B>;
+  query: Infer<Q>;
+  params: Infer<P>;
+}
+
+type NextCtx = { params?: Promise<Record<string, string | string[]>> };
+
+/** Flattens zod issues into `{ "field.path": "message" }` for the error's details. */
+export function issuesToDetails(error: z.ZodError): Record<string, unknown> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[issue.path.join(".") || "(root)"] = issue.message;
+  return { fields };
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "Invalid request";
+  const at = issue.path.join(".");
+  return at ? `${at}: ${issue.message}` : issue.message;
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length === 1 ? (all[0] as string) : all;
+  }
+  return out;
+}
+
+/**
+ * The one wrapper every route handler goes through: resolves the caller, checks scopes, validates params,
+ * query and body with the contract's schemas, and turns every thrown error into the one error format.
+ * A handler returns a Response, or a value that is sent as JSON with the contract's status.
+ */
+export function withApi<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+>(
+  contract: RouteContract<B, Q, P>,
+  handler: (ctx: ApiContext<B, Q, P, RouteContract<B, Q, P>["auth"]>) => Promise<unknown>,
+) {
+  return async (req: Request, nextCtx?: NextCtx): Promise<Response> => {
+    try {
+      let params: unknown = undefined;
+      if (contract.params) {
+        const raw = (await nextCtx?.params) ?? {};
+        const parsed = contract.params.safeParse(raw);
+        // A malformed id names nothing that exists: 404, as for an id that is simply unknown.
+        if (!parsed.success) throw notFound("Resource");
+        params = parsed.data;
+      }
+
+      let principal: Principal | null = null;
+      if (contract.auth !== "public") {
+        principal = await resolvePrincipal(req);
+        if (!principal && contract.auth === "required") throw unauthorized();
+      }
+      if (principal && contract.scopes?.length) {
+        const missing = contract.scopes.filter((s) => !principal!.scopes.includes(s));
+        if (missing.length)
+          throw forbidden(`This API key lacks the scope ${missing.join(", ")}`, { missing_scopes: missing });
+      }
+
+      let query: unknown = undefined;
+      if (contract.query) {
+        const parsed = contract.query.safeParse(queryObject(new URL(req.url)));
+        if (!parsed.success) throw badRequest(firstIssue(parsed.error), issuesToDetails(parsed.error));
+        query = parsed.data;
+      }
+
+      let body: unknown = undefined;
+      if (contract.body) {
+        const raw = await readJsonBody(req, env().MAX_BODY_BYTES);
+        const parsed = contract.body.safeParse(raw ?? {});
+        if (!parsed.success) throw badRequest(firstIssue(parsed.error), issuesToDetails(parsed.error));
+        body = parsed.data;
+      }
+
+      const result = await handler({ req, principal, body, query, params } as ApiContext<B, Q, P, never>);
+      if (result instanceof Response) return result;
+      const status = contract.status ?? 200;
+      if (status === 204) return new Response(null, { status });
+      return Response.json(result, { status });
+    } catch (err) {
+      return toErrorResponse(err, contract);
+    }
+  };
+}
+
+export function toErrorResponse(err: unknown, contract?: Pick<RouteContract, "method" | "path">): Response {
+  if (err instanceof ApiError) return errorResponse(err);
+  // Invalid input that slipped past validation into the database (e.g. a value out of range) is still a 400.
+  const code =
+    (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  if (code === "22P02" || code === "22003" || code === "22001") {
+    return errorResponse(badRequest("A value in the request is out of range or malformed"));
+  }
+  console.error(`[api] ${contract?.method ?? ""} ${contract?.path ?? ""} failed:`, err);
+  return internalErrorResponse();
+}

@@ -1,0 +1,36 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { getDatabase } from "@/db/client";
+import type { z } from "zod";
+import type { healthResponse } from "@/lib/api/contracts/health";
+
+const startedAt = Date.now();
+
+/** Reports the app and database status; a database that does not answer within 2 s counts as down. */
+export async function checkHealth(): Promise<z.infer<typeof healthResponse>> {
+  let database: z.infer<typeof healthResponse>["database"] = { status: "down", driver: "unknown", latency_ms: null };
+  try {
+    const t0 = performance.now();
+    const db = await withTimeout(getDatabase(), 10_000);
+    await withTimeout(db.db.execute(sql`SELECT 1`), 2_000);
+    database = { status: "ok", driver: db.driver, latency_ms: Math.round((performance.now() - t0) * 100) / 100 };
+  } catch {
+    // reported as down below
+  }
+  return {
+    status: database.status === "ok" ? "ok" : "degraded",
+    version: process.env.npm_package_version ?? "0.1.0",
+    uptime_s: Math.round((Date.now() - startedAt) / 1000),
+    database,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("timeout")), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}

@@ -1,0 +1,40 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = __dirname;
+const exclude = ["node_modules/**", ".next/**", "e2e/**", ".data/**"];
+
+/**
+ * Two projects: every test runs once against embedded PGlite (and pure unit tests only there);
+ * tests named `*.db.test.ts` run again against the real PostgreSQL on 127.0.0.1:5432.
+ */
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: `${root}/` },
+      // `server-only` throws outside a React Server build; tests are server code.
+      { find: /^server-only$/, replacement: path.join(root, "test/server-only.ts") },
+    ],
+  },
+  test: {
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "pglite", include: ["**/*.test.ts"], exclude, env: { TEST_DB: "pglite", NODE_ENV: "test" } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: ["**/*.db.test.ts"],
+          exclude,
+          env: { TEST_DB: "postgres", NODE_ENV: "test" },
+          globalSetup: ["test/postgres-global-setup.ts"],
+        },
+      },
+    ],
+  },
+});
