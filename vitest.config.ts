@@ -6,7 +6,8 @@ const exclude = ["node_modules/**", ".next/**", "e2e/**", ".data/**"];
 
 /**
  * Two projects: every test runs once against embedded PGlite (and pure unit tests only there);
- * tests named `*.db.test.ts` run again against the real PostgreSQL on 127.0.0.1:5432.
+ * tests named `*.db.test.ts` run again against the real PostgreSQL on 127.0.0.1:5432, and `*.pg.test.ts`
+ * (Postgres-only: the Neon driver through a local proxy, several processes on one database) run only there.
  */
 export default defineConfig({
   resolve: {
@@ -23,13 +24,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "pglite", include: ["**/*.test.ts"], exclude, env: { TEST_DB: "pglite", NODE_ENV: "test" } },
+        test: {
+          name: "pglite",
+          include: ["**/*.test.ts"],
+          exclude: [...exclude, "**/*.pg.test.ts"],
+          env: { TEST_DB: "pglite", NODE_ENV: "test" },
+          globalSetup: ["test/pglite-global-setup.ts"],
+        },
       },
       {
         extends: true,
         test: {
           name: "postgres",
-          include: ["**/*.db.test.ts"],
+          include: ["**/*.db.test.ts", "**/*.pg.test.ts"],
           exclude,
           env: { TEST_DB: "postgres", NODE_ENV: "test" },
           globalSetup: ["test/postgres-global-setup.ts"],

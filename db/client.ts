@@ -26,6 +26,8 @@ export interface DatabaseConfig {
   url?: string;
   driver?: "pg" | "neon";
   pgliteDir?: string;
+  /** PGlite only: start from a dump (`dumpDataDir()`) instead of an empty cluster — tests use a migrated snapshot. */
+  pgliteSnapshot?: Blob;
   poolMax?: number;
   neonWsProxy?: string;
   migrate?: boolean;
@@ -61,13 +63,8 @@ async function openPglite(config: DatabaseConfig): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const dir = config.pgliteDir ?? ".data/pglite";
-  let client: InstanceType<typeof PGlite>;
-  if (dir.startsWith("memory://")) {
-    client = await PGlite.create(dir);
-  } else {
-    fs.mkdirSync(dir, { recursive: true });
-    client = await PGlite.create(dir);
-  }
+  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create({ dataDir: dir, loadDataDir: config.pgliteSnapshot });
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,
@@ -102,7 +99,8 @@ async function openNeon(config: DatabaseConfig): Promise<Database> {
   neon.neonConfig.webSocketConstructor = ws;
   if (config.neonWsProxy) {
     // A local WebSocket-to-TCP proxy (tests, or a self-hosted Neon proxy) speaks plain ws:// and no pipelining.
-    const proxy = config.neonWsProxy;
+    // The driver prepends the scheme itself, so the proxy is given as host:port.
+    const proxy = config.neonWsProxy.replace(/^wss?:\/\//, "").replace(/\/$/, "");
     neon.neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
     neon.neonConfig.useSecureWebSocket = false;
     neon.neonConfig.pipelineTLS = false;

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { createDatabase, setDatabase, type Database } from "@/db/client";
 import { adminQuery, databaseUrl, uniqueName } from "./postgres";
@@ -22,7 +23,8 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     };
     return { database, url };
   }
-  return { database: await createDatabase({ pgliteDir: "memory://" }) };
+  const snapshot = new Blob([fs.readFileSync(inject("pgliteSnapshot"))]);
+  return { database: await createDatabase({ pgliteDir: "memory://", pgliteSnapshot: snapshot, migrate: false }) };
 }
 
 /** Gives this test file its own database and makes it the app's database (what getDb() returns). */

@@ -1,0 +1,128 @@
+const encoder = new TextEncoder();
+
+/** One SSE frame, encoded once so that fan-out to many subscribers shares the same bytes. */
+export function formatEvent(id: string | number, type: string, data: unknown): Uint8Array {
+  const json = JSON.stringify(data);
+  return encoder.encode(`id: ${id}\nevent: ${type}\ndata: ${json}\n\n`);
+}
+
+export function formatComment(text: string): Uint8Array {
+  return encoder.encode(`: ${text}\n\n`);
+}
+
+export interface SseSink {
+  /** Queues bytes; false once the client has gone. */
+  write(bytes: Uint8Array): boolean;
+  readonly closed: boolean;
+  /**
+   * Bytes written but not yet taken by the server's socket writer. It grows when the client reads slower than
+   * events arrive (the response is piped with backpressure), so fan-out can drop a subscriber that falls behind.
+   */
+  readonly backlogBytes: number;
+  close(): void;
+}
+
+export interface SseOptions {
+  heartbeatMs: number;
+  /** Aborted when the client disconnects (the request's signal). */
+  signal?: AbortSignal;
+  /** Sent first, e.g. `retry: 2000`. */
+  retryMs?: number;
+}
+
+/**
+ * A text/event-stream Response. `start` receives a sink to write frames to and returns a cleanup function,
+ * called once when the client disconnects or the stream is closed. A comment is sent every `heartbeatMs`
+ * so that proxies keep the connection open.
+ */
+export function sseResponse(
+  start: (sink: SseSink) => void | (() => void) | Promise<void | (() => void)>,
+  opts: SseOptions,
+): Response {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let closed = false;
+  let cleanup: void | (() => void);
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    if (heartbeat) clearInterval(heartbeat);
+    try {
+      cleanup?.();
+    } catch {
+      // cleanup must never throw into the stream machinery
+    }
+    try {
+      controller.close();
+    } catch {
+      // already closed or errored
+    }
+  };
+
+  const sink: SseSink = {
+    write(bytes) {
+      if (closed) return false;
+      try {
+        controller.enqueue(bytes);
+        return true;
+      } catch {
+        finish();
+        return false;
+      }
+    },
+    get closed() {
+      return closed;
+    },
+    get backlogBytes() {
+      if (closed) return 0;
+      // High-water mark 0 below: desiredSize is minus the queued byte count.
+      return Math.max(0, -(controller.desiredSize ?? 0));
+    },
+    close: finish,
+  };
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async start(c) {
+        controller = c;
+        if (opts.retryMs) c.enqueue(encoder.encode(`retry: ${opts.retryMs}\n\n`));
+        else c.enqueue(formatComment("connected"));
+        heartbeat = setInterval(() => sink.write(formatComment("heartbeat")), opts.heartbeatMs);
+        heartbeat.unref?.();
+        // A client that is already gone when the stream starts never fires "abort" again.
+        if (opts.signal?.aborted) finish();
+        else opts.signal?.addEventListener("abort", finish, { once: true });
+        try {
+          cleanup = await start(sink);
+          if (closed) cleanup?.();
+        } catch (err) {
+          finish();
+          throw err;
+        }
+      },
+      cancel() {
+        finish();
+      },
+      // Measured in bytes so that backlogBytes is meaningful; 0 because nothing is pulled, only pushed.
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
+  );
+
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+/** The resume point: the `Last-Event-ID` header, or `?last_event_id=` for clients that cannot set headers. */
+export function lastEventIdFrom(req: Request): string | null {
+  const header = req.headers.get("last-event-id");
+  if (header && header.trim()) return header.trim();
+  const q = new URL(req.url).searchParams.get("last_event_id");
+  return q && q.trim() ? q.trim() : null;
+}

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+
+/** How the local endpoint runs one hosted agent: its argv (cwd = the repository root) and extra environment. */
+export interface HostedAgentSpec {
+  command: string[];
+  env?: Record<string, string>;
+}
+
+export interface RunningAgent {
+  origin: string;
+  servesWs: boolean;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const LISTENING_RE = /listening on http:\/\/([0-9.]+):(\d+)/;
+
+function probeWs(origin: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${origin.replace(/^http/, "ws")}/ws`, { handshakeTimeout: 2000 });
+    ws.on("open", () => {
+      ws.terminate();
+      resolve(true);
+    });
+    ws.on("error", () => resolve(false));
+    ws.on("unexpected-response", () => {
+      ws.terminate();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Starts an agent program as AgentCore would start its container: a child process with HOST=127.0.0.1 and
+ * PORT=0 (it prints the port it got), then checks whether it serves the optional `/ws`.
+ */
+export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 10_000): Promise<RunningAgent> {
+  const [program, ...args] = spec.command;
+  if (!program) throw new Error("empty agent command");
+  const child = spawn(program === "node" ? process.execPath : program, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...spec.env, HOST: "127.0.0.1", PORT: "0", STREAM_CHUNK_DELAY_MS: spec.env?.STREAM_CHUNK_DELAY_MS ?? "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`agent ${spec.command.join(" ")} did not start`));
+    }, startTimeoutMs);
+    child.stdout!.on("data", (b: Buffer) => {
+      out += b.toString("utf8");
+      const m = LISTENING_RE.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://${m[1]}:${m[2]}`);
+      }
+      if (out.length > 65_536) out = out.slice(-4096);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`agent ${spec.command.join(" ")} exited with ${code} before listening`));
+    });
+  });
+  // Keep draining its logs so the pipes never fill.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  const servesWs = await probeWs(origin);
+  return {
+    origin,
+    servesWs,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+      }),
+  };
+}
