@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const root = __dirname;
+const root = import.meta.dirname;
 const exclude = ["node_modules/**", ".next/**", "e2e/**", ".data/**"];
 
 /**

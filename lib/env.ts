@@ -25,6 +25,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   GITHUB_ID: z.string().min(1).optional(),
   GITHUB_SECRET: z.string().min(1).optional(),
+  // Sign-in and sign-up attempts allowed per client address per minute (issue 5); tests raise it.
+  AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(20),
   // Request limits.
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
@@ -47,6 +49,11 @@ const schema = z.object({
   INVOKE_MAX_PROMPT_CHARS: z.coerce.number().int().positive().default(100_000),
   INVOKE_MAX_CONCURRENT_PER_CALLER: z.coerce.number().int().positive().default(10),
   INVOKE_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  // Per attempt: longest wait for the first or next chunk, and for the connection to open (issue 4).
+  INVOKE_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  INVOKE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  // Benchmarks only: serves /api/bench/constant (the baseline route of `npm run bench`); 404 otherwise.
+  BENCH_ROUTES: bool,
   // Dev: start the local ECS / AgentCore test doubles with `npm run dev` when no AWS config is present.
   DEV_LOCAL_AWS: bool,
 });

@@ -12,13 +12,14 @@ export interface RouteContract<
   B extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   P extends z.ZodType | undefined = z.ZodType | undefined,
+  A extends AuthMode = AuthMode,
 > {
   method: HttpMethod;
   /** OpenAPI-style path: /api/jobs/{id} */
   path: string;
   summary: string;
   tags: string[];
-  auth: AuthMode;
+  auth: A;
   scopes?: readonly Scope[];
   body?: B;
   query?: Q;
@@ -39,8 +40,9 @@ export function defineRoute<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
->(contract: RouteContract<B, Q, P>): RouteContract<B, Q, P> {
-  registry.push(contract as RouteContract);
+  A extends AuthMode = AuthMode,
+>(contract: RouteContract<B, Q, P, A>): RouteContract<B, Q, P, A> {
+  registry.push(contract as unknown as RouteContract);
   return contract;
 }
 

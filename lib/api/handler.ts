@@ -4,7 +4,7 @@ import { resolvePrincipal } from "@/lib/auth/resolve";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
 import { readJsonBody } from "./body";
-import type { RouteContract } from "./contract";
+import type { AuthMode, RouteContract } from "./contract";
 import {
   ApiError,
   badRequest,
@@ -59,10 +59,8 @@ export function withApi<
   B extends z.ZodType | undefined,
   Q extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
->(
-  contract: RouteContract<B, Q, P>,
-  handler: (ctx: ApiContext<B, Q, P, RouteContract<B, Q, P>["auth"]>) => Promise<unknown>,
-) {
+  A extends AuthMode,
+>(contract: RouteContract<B, Q, P, A>, handler: (ctx: ApiContext<B, Q, P, A>) => Promise<unknown>) {
   return async (req: Request, nextCtx?: NextCtx): Promise<Response> => {
     try {
       let params: unknown = undefined;
@@ -100,7 +98,7 @@ export function withApi<
         body = parsed.data;
       }
 
-      const result = await handler({ req, principal, body, query, params } as ApiContext<B, Q, P, never>);
+      const result = await handler({ req, principal, body, query, params } as ApiContext<B, Q, P, A>);
       if (result instanceof Response) return result;
       const status = contract.status ?? 200;
       if (status === 204) return new Response(null, { status });
@@ -111,7 +109,7 @@ export function withApi<
   };
 }
 
-export function toErrorResponse(err: unknown, contract?: Pick<RouteContract, "method" | "path">): Response {
+export function toErrorResponse(err: unknown, contract?: { method: string; path: string }): Response {
   if (err instanceof ApiError) return errorResponse(err);
   // Invalid input that slipped past validation into the database (e.g. a value out of range) is still a 400.
   const code =

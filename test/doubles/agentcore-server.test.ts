@@ -152,7 +152,10 @@ describe("POST /invocations (signed headers)", () => {
 
   it("refuses a body changed after signing, another region, and a short session id", async () => {
     expect(await signedPost({ tamperBody: true })).toMatchObject({ status: 400, type: "XAmzContentSHA256Mismatch" });
-    expect(await signedPost({ region: "ap-south-1" })).toMatchObject({ status: 403, type: "InvalidSignatureException" });
+    expect(await signedPost({ region: "ap-south-1" })).toMatchObject({
+      status: 403,
+      type: "InvalidSignatureException",
+    });
     expect(await signedPost({ sessionId: "short" })).toMatchObject({ status: 400, type: "ValidationException" });
   });
 });
@@ -161,7 +164,10 @@ describe("session tokens", () => {
   it("requires the session token of temporary credentials", async () => {
     const temp = { accessKeyId: "ASIATEMPORARY0000001", secretAccessKey: "temp-secret", sessionToken: "token-123" };
     const { startAgentCoreServer } = await import("./agentcore-server");
-    const s = await startAgentCoreServer({ credentials: temp, agents: { [MARKDOWN_ARN]: { command: ["node", "agents/markdown/server.mjs"] } } });
+    const s = await startAgentCoreServer({
+      credentials: temp,
+      agents: { [MARKDOWN_ARN]: { command: ["node", "agents/markdown/server.mjs"] } },
+    });
     try {
       const base = { endpoint: s.url, runtimeArn: MARKDOWN_ARN, sessionId: generateSessionId(), region: "us-east-1" };
       expect(await upgrade(await presignWebSocketUrl({ ...base, credentials: temp }))).toEqual({ status: 101 });

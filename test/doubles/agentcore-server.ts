@@ -1,11 +1,11 @@
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import WebSocket, { WebSocketServer } from "ws";
 import { parseRuntimePath } from "@/lib/runtime/agentcore/arn";
 import { SESSION_HEADER } from "@/lib/runtime/agentcore/presign";
-import { frameOfData } from "@/lib/runtime/agentcore/sse";
 import { startHostedAgent, type HostedAgentSpec, type RunningAgent } from "./agentcore/agent-host";
+import { BlockSplitter, isChunkBlock, refuseHttp, refuseUpgrade, sessionIdOf, withSession } from "./agentcore/protocol";
 import { verifyHeaders, verifyPresigned, type Refusal } from "./agentcore/sigv4-verify";
 
 /**
@@ -29,6 +29,11 @@ export interface AgentCoreServerOptions {
   faults?: Fault[];
   /** The clock signatures are checked against (tests move it to see expiry). */
   now?: () => Date;
+  /**
+   * Start every agent program before answering (default true), so that no invocation pays a cold start (a slow
+   * start would trip a client's idle timeout and make it retry). A crashed agent is still started on demand.
+   */
+  eager?: boolean;
 }
 
 export interface SessionRecord {
@@ -52,50 +57,6 @@ export interface AgentCoreServer {
 }
 
 const MAX_BODY = 10_000_000;
-
-function sessionIdOf(req: IncomingMessage, url: URL): string | null {
-  const header = req.headers[SESSION_HEADER.toLowerCase()];
-  if (typeof header === "string" && header) return header;
-  return url.searchParams.get(SESSION_HEADER);
-}
-
-function refusalBody(r: Refusal): string {
-  return JSON.stringify({ message: r.message });
-}
-
-function refuseUpgrade(socket: Duplex, r: Refusal): void {
-  const body = refusalBody(r);
-  const reason = http.STATUS_CODES[r.status] ?? "Error";
-  socket.end(
-    `HTTP/1.1 ${r.status} ${reason}\r\nx-amzn-errortype: ${r.type}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
-function refuseHttp(res: ServerResponse, r: Refusal): void {
-  const body = refusalBody(r);
-  res.writeHead(r.status, { "x-amzn-errortype": r.type, "content-type": "application/json" });
-  res.end(body);
-}
-
-/** Splits an SSE byte stream into whole event blocks (`...\n\n`). */
-class BlockSplitter {
-  private buffer = "";
-  push(text: string): string[] {
-    this.buffer += text;
-    const out: string[] = [];
-    for (let i = this.buffer.indexOf("\n\n"); i >= 0; i = this.buffer.indexOf("\n\n")) {
-      out.push(this.buffer.slice(0, i + 2));
-      this.buffer = this.buffer.slice(i + 2);
-    }
-    return out;
-  }
-}
-
-const isChunkBlock = (block: string) => {
-  const data = /^data: ?(.*)$/m.exec(block)?.[1];
-  return data !== undefined && frameOfData(data).type === "chunk";
-};
 
 export async function startAgentCoreServer(options: AgentCoreServerOptions): Promise<AgentCoreServer> {
   const region = options.region ?? "us-east-1";
@@ -185,17 +146,6 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     return { arn: route.arn, sessionId };
   };
 
-  /** The payload as the agent gets it: the session is the one AgentCore routed on, whatever the body says. */
-  const withSession = (payload: string, sessionId: string): string => {
-    try {
-      const value = JSON.parse(payload) as unknown;
-      if (value && typeof value === "object" && !Array.isArray(value)) return JSON.stringify({ ...value, sessionId });
-    } catch {
-      // not JSON: relayed as is
-    }
-    return payload;
-  };
-
   /** POSTs a payload to the agent's /invocations; resolves with the response stream. */
   const postToAgent = (agent: RunningAgent, payload: string, sessionId: string, accept: string) =>
     new Promise<IncomingMessage>((resolve, reject) => {
@@ -227,7 +177,10 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     const forward = (block: string) => {
       if (client.readyState !== WebSocket.OPEN || dropped) return;
       // A stalled stream: K chunks, then silence (the DONE is held back too).
-      if (fault?.kind === "timeout" && (isChunkBlock(block) ? chunksSent >= (fault.afterChunks ?? 0) : chunksSent > 0)) {
+      if (
+        fault?.kind === "timeout" &&
+        (isChunkBlock(block) ? chunksSent >= (fault.afterChunks ?? 0) : chunksSent > 0)
+      ) {
         return;
       }
       if (isChunkBlock(block)) chunksSent++;
@@ -284,7 +237,8 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     });
     req.on("end", () => {
       void (async () => {
-        if (req.method !== "POST") return refuseHttp(res, { status: 404, type: "UnknownOperationException", message: "Unknown operation" });
+        if (req.method !== "POST")
+          return refuseHttp(res, { status: 404, type: "UnknownOperationException", message: "Unknown operation" });
         const body = Buffer.concat(chunks);
         const gate = await admit(req, url, body, "invocations");
         if ("status" in gate) {
@@ -318,7 +272,8 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
           up.on("data", (text: string) => {
             for (const block of splitter.push(text)) {
               if (dropped) return;
-              if (fault?.kind === "timeout" && (isChunkBlock(block) ? sent >= (fault.afterChunks ?? 0) : sent > 0)) return;
+              if (fault?.kind === "timeout" && (isChunkBlock(block) ? sent >= (fault.afterChunks ?? 0) : sent > 0))
+                return;
               if (isChunkBlock(block)) sent++;
               if (fault?.kind === "drop" && sent >= fault.afterChunks) {
                 // Break the chunked body once this chunk is flushed: the client sees K chunks, then a reset.
@@ -352,12 +307,25 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
       const fault = takeFault(gate.arn);
       if (fault?.kind === "unavailable") {
         stats.refused++;
-        return refuseUpgrade(socket, { status: 503, type: "ServiceUnavailableException", message: "Service unavailable" });
+        return refuseUpgrade(socket, {
+          status: 503,
+          type: "ServiceUnavailableException",
+          message: "Service unavailable",
+        });
       }
       opened();
       wss.handleUpgrade(req, socket, head, (ws) => serveWs(ws, gate.arn, gate.sessionId, fault));
     });
   });
+
+  if (options.eager !== false) {
+    try {
+      await Promise.all(Object.keys(options.agents).map((arn) => agentFor(arn)));
+    } catch (err) {
+      await Promise.allSettled([...running.values()].map(async (p) => (await p).stop()));
+      throw err;
+    }
+  }
 
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,3 +1,13 @@
 // Every contract module, imported for its defineRoute() registrations (the OpenAPI document reads them).
 // One line per module; keep sorted.
+import "./agents";
+import "./auth";
+import "./events";
+import "./executions";
 import "./health";
+import "./inbox";
+import "./invoke";
+import "./jobs";
+import "./openapi";
+import "./services";
+import "./stats";

@@ -37,12 +37,18 @@ function probeWs(origin: string): Promise<boolean> {
  * Starts an agent program as AgentCore would start its container: a child process with HOST=127.0.0.1 and
  * PORT=0 (it prints the port it got), then checks whether it serves the optional `/ws`.
  */
-export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 10_000): Promise<RunningAgent> {
+export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 20_000): Promise<RunningAgent> {
   const [program, ...args] = spec.command;
   if (!program) throw new Error("empty agent command");
   const child = spawn(program === "node" ? process.execPath : program, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...spec.env, HOST: "127.0.0.1", PORT: "0", STREAM_CHUNK_DELAY_MS: spec.env?.STREAM_CHUNK_DELAY_MS ?? "0" },
+    env: {
+      ...process.env,
+      ...spec.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      STREAM_CHUNK_DELAY_MS: spec.env?.STREAM_CHUNK_DELAY_MS ?? "0",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const origin = await new Promise<string>((resolve, reject) => {
@@ -68,6 +74,11 @@ export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 1
   // Keep draining its logs so the pipes never fill.
   child.stdout!.resume();
   child.stderr!.resume();
+  // The agents survive a closed stdout on purpose (executions outlive an app restart): if whoever hosts them
+  // exits without close(), take them along rather than leave orphans listening.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
   const servesWs = await probeWs(origin);
   return {
     origin,

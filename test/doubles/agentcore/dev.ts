@@ -23,8 +23,10 @@ export interface DevAgentCore {
 export async function startDevAgentCore(): Promise<DevAgentCore> {
   const agents: Record<string, { command: string[]; env?: Record<string, string> }> = {};
   // Dev keeps a little delay between streamed chunks so that streaming is visible in the browser.
-  for (const a of DEMO_AGENTCORE_AGENTS) agents[a.runtimeArn] = { command: a.command, env: { STREAM_CHUNK_DELAY_MS: "40" } };
-  for (const a of DEMO_CONFIGURED_AGENTS) agents[a.runtimeArn] = { command: a.command, env: { STREAM_CHUNK_DELAY_MS: "40" } };
+  for (const a of DEMO_AGENTCORE_AGENTS)
+    agents[a.runtimeArn] = { command: a.command, env: { STREAM_CHUNK_DELAY_MS: "40" } };
+  for (const a of DEMO_CONFIGURED_AGENTS)
+    agents[a.runtimeArn] = { command: a.command, env: { STREAM_CHUNK_DELAY_MS: "40" } };
   const server = await startAgentCoreServer({
     region: LOCAL_AGENTCORE_REGION,
     credentials: LOCAL_AGENTCORE_CREDENTIALS,

@@ -58,11 +58,17 @@ function checkScope(
   region: string,
   credentials: AwsCredentialIdentity[],
 ): { cred: AwsCredentialIdentity } | Verdict {
-  if (!scope) return refuse(403, "IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements");
+  if (!scope)
+    return refuse(403, "IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements");
   const cred = credentials.find((c) => c.accessKeyId === scope.accessKeyId);
-  if (!cred) return refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+  if (!cred)
+    return refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
   if (scope.region !== region) {
-    return refuse(403, "InvalidSignatureException", `Credential should be scoped to a valid region, not '${scope.region}'.`);
+    return refuse(
+      403,
+      "InvalidSignatureException",
+      `Credential should be scoped to a valid region, not '${scope.region}'.`,
+    );
   }
   if (scope.service !== SERVICE) {
     return refuse(403, "InvalidSignatureException", `Credential should be scoped to correct service: '${SERVICE}'.`);
@@ -162,7 +168,11 @@ export async function verifyHeaders(
   if (typeof declared === "string" && declared !== "UNSIGNED-PAYLOAD") {
     // The signature covers the declared hash; the body must match it.
     if (declared !== createHash("sha256").update(body).digest("hex")) {
-      return refuse(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      return refuse(
+        400,
+        "XAmzContentSHA256Mismatch",
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      );
     }
   }
   const names = signedList.split(";");

@@ -1,0 +1,31 @@
+import NextAuth from "next-auth";
+import { errorResponse } from "@/lib/api/errors";
+import { ApiError } from "@/lib/api/errors";
+import { authOptions } from "@/lib/auth/options";
+import { clientIp, enforceAuthLimit } from "@/lib/auth/rate-limit";
+
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ nextauth: string[] }> };
+
+async function handle(req: Request, ctx: Ctx): Promise<Response> {
+  const handler = NextAuth(authOptions()) as (req: Request, ctx: Ctx) => Promise<Response>;
+  return handler(req, ctx);
+}
+
+// GET /api/auth/* - next-auth: session, csrf, providers, OAuth callbacks
+export const GET = handle;
+
+// POST /api/auth/* - next-auth: sign in (rate limited per address), sign out
+export async function POST(req: Request, ctx: Ctx): Promise<Response> {
+  const { nextauth } = await ctx.params;
+  if (nextauth[0] === "callback" || nextauth[0] === "signin") {
+    try {
+      enforceAuthLimit(`signin:${clientIp(req)}`);
+    } catch (err) {
+      if (err instanceof ApiError) return errorResponse(err);
+      throw err;
+    }
+  }
+  return handle(req, ctx);
+}

@@ -1,0 +1,15 @@
+import { getMe } from "@/lib/api/contracts/auth";
+import { forbidden, unauthorized } from "@/lib/api/errors";
+import { withApi } from "@/lib/api/handler";
+import { getUser } from "@/lib/auth/users";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/me - the signed-in person
+export const GET = withApi(getMe, async ({ principal }) => {
+  if (!principal) throw unauthorized();
+  if (principal.kind !== "user") throw forbidden("Only a signed-in person has a profile; agents use /api/agents/me");
+  const user = await getUser(principal.userId);
+  if (!user) throw unauthorized();
+  return { user };
+});

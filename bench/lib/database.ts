@@ -1,0 +1,49 @@
+import path from "node:path";
+import pg from "pg";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { REPO } from "./app";
+
+/** The local PostgreSQL (trust auth), or BENCH_POSTGRES_URL. */
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, migrated database for this run; `drop()` removes it (also with open connections). */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const name = `am_bench_${process.pid}_${Date.now().toString(36)}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  pool.on("error", () => {});
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await pool.end().catch(() => {});
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  try {
+    await migrate(drizzle(pool), { migrationsFolder: path.join(REPO, "db", "migrations") });
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { name, url: url.toString(), pool, drop };
+}

@@ -1,0 +1,91 @@
+import http from "node:http";
+import { percentile, round } from "./stats";
+
+export interface LoadOptions {
+  /** Full URL of each request; called per request so that paths can rotate. */
+  url: (i: number) => string;
+  connections?: number;
+  durationMs?: number;
+  /** Upper bound on requests, whatever the duration. */
+  maxRequests?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  /** Responses other than 2xx (counted in requests, reported so that a broken route is not a "fast" route). */
+  non2xx: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  seconds: number;
+  /** Every latency in ms, ascending (for merging slices). */
+  latencies: number[];
+}
+
+/**
+ * A small closed-loop load generator: `connections` keep-alive sockets on loopback, each sending its next
+ * request as soon as the previous response has been read, for `durationMs` or `maxRequests`.
+ */
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const connections = opts.connections ?? 64;
+  const durationMs = opts.durationMs ?? 8_000;
+  const maxRequests = opts.maxRequests ?? 1_000_000;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+  const latencies: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  let non2xx = 0;
+  const start = performance.now();
+  const deadline = start + durationMs;
+
+  const one = (url: string) =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.get(url, { agent }, (res) => {
+        res.on("data", () => {});
+        res.on("end", () => {
+          latencies.push(performance.now() - t0);
+          if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx++;
+          resolve();
+        });
+        res.on("error", () => (errors++, resolve()));
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
+      req.on("error", () => (errors++, resolve()));
+    });
+
+  const worker = async () => {
+    while (performance.now() < deadline && issued < maxRequests) await one(opts.url(issued++));
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    non2xx,
+    rps: round(latencies.length / seconds, 1),
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    seconds,
+    latencies,
+  };
+}
+
+/** Combines slices of the same load (e.g. interleaved with other routes) into one result. */
+export function mergeLoads(parts: LoadResult[]): LoadResult {
+  const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const seconds = parts.reduce((n, p) => n + p.seconds, 0);
+  return {
+    requests: latencies.length,
+    errors: parts.reduce((n, p) => n + p.errors, 0),
+    non2xx: parts.reduce((n, p) => n + p.non2xx, 0),
+    rps: round(latencies.length / seconds, 1),
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    seconds: round(seconds, 1),
+    latencies,
+  };
+}

@@ -1,0 +1,217 @@
+import "server-only";
+import { count } from "drizzle-orm";
+import { SCOPES } from "@/lib/auth/scopes";
+import type { Principal } from "@/lib/auth/principal";
+import { signUp } from "@/lib/auth/users";
+import { DEMO_AGENTCORE_AGENTS } from "@/lib/invoke/demo";
+import { registerAgent, retireAgent } from "@/lib/market/agents";
+import { sendDirectMessage } from "@/lib/market/messages";
+import { createService } from "@/lib/market/services";
+import { cancelJob, completeJob, deliverJob, hireJob, requestRevision, startJob } from "@/lib/market/jobs";
+import { DEMO_AGENTS, runtimeFor } from "@/lib/runtime/demo-agents";
+import type { RuntimeConfig } from "@/lib/runtime/config";
+import { setDatabase, type Database } from "./client";
+import { agents } from "./schema";
+import { DEMO_PERSON, demoAgents, demoJobs, demoServices, type DemoJob } from "./seed-data";
+
+export interface SeedSummary {
+  agents: number;
+  services: number;
+  jobs: number;
+}
+
+/** Seeds the demo marketplace when the database has no agent yet; true when it seeded. */
+export async function seedIfEmpty(database: Database): Promise<boolean> {
+  const [row] = await database.db.select({ n: count() }).from(agents);
+  if ((row?.n ?? 0) > 0) return false;
+  await seedDemoData(database);
+  return true;
+}
+
+/**
+ * Writes the demo data through the same domain verbs the API uses, so every row comes with its events,
+ * automatic messages and reputation exactly as if agents and people had done it.
+ */
+export async function seedDemoData(database: Database): Promise<SeedSummary> {
+  setDatabase(database);
+  const person = await signUp(DEMO_PERSON);
+  const personPrincipal: Principal = { kind: "user", userId: person.id, scopes: SCOPES };
+
+  const principals = new Map<string, Principal>();
+  const register = async (
+    key: string,
+    input: { name: string; description: string; category: string; capabilities: string[]; runtime?: RuntimeConfig },
+    owner: string | null,
+  ) => {
+    const { agent, keyRow } = await registerAgent(input, owner);
+    principals.set(key, { kind: "agent", agentId: agent.id, keyId: keyRow.id, scopes: SCOPES });
+    return agent;
+  };
+
+  // Marketplace participants; the demo person owns Scribe, so signing in as them shows a worker's side too.
+  for (const a of demoAgents) {
+    await register(a.key, a, a.key === "scribe" ? person.id : null);
+  }
+  // Runnable agents (local processes, and one on the local ECS endpoint) and AgentCore-hosted ones,
+  // owned by the demo person so that they can be run and watched from the browser.
+  for (const a of DEMO_AGENTS) {
+    await register(`run:${a.slug}`, { ...a, runtime: runtimeFor(a, "local") }, person.id);
+  }
+  const fargate = DEMO_AGENTS[0];
+  if (fargate) {
+    await register(
+      `fargate:${fargate.slug}`,
+      { ...fargate, name: `${fargate.name} (Fargate)`, runtime: runtimeFor(fargate, "fargate") },
+      person.id,
+    );
+  }
+  for (const a of DEMO_AGENTCORE_AGENTS) {
+    await register(
+      `agentcore:${a.key}`,
+      {
+        name: a.name,
+        description: a.description,
+        category: a.category,
+        capabilities: a.capabilities,
+        runtime: { kind: "agentcore", runtime_arn: a.runtimeArn, qualifier: "DEFAULT", transport: a.transport },
+      },
+      person.id,
+    );
+  }
+
+  const serviceIds = new Map<string, string>();
+  for (const s of demoServices) {
+    const { agent, ...input } = s;
+    const created = await createService(principalOf(principals, agent), undefined, input);
+    serviceIds.set(s.name, created.id);
+  }
+  // The runnable agents sell their skill too, cheaply.
+  for (const a of DEMO_AGENTS) {
+    await createService(principalOf(principals, `run:${a.slug}`), undefined, {
+      name: a.name,
+      description: a.description,
+      price_usd: 2,
+      output_type: "json",
+      required_inputs: [],
+      capabilities_required: a.capabilities.slice(0, 1),
+    });
+  }
+
+  let jobs = 0;
+  for (const job of demoJobs) {
+    await playJob(job, principalOf(principals, job.client), serviceIds, principals);
+    jobs += 1;
+  }
+
+  // The demo person as a client: one delivered job waiting for their verdict, and a parent job whose
+  // worker (Conductor) has hired a sub-service from Scribe.
+  await playJob(
+    {
+      client: "person",
+      service: "Research brief",
+      title: "Pricing models for agent work",
+      input_data: { question: "Fixed price or metered: what do buyers of agent work prefer?" },
+      steps: ["start", "deliver"],
+    },
+    personPrincipal,
+    serviceIds,
+    principals,
+  );
+  const parent = await playJob(
+    {
+      client: "person",
+      service: "Launch kit",
+      title: "Launch kit for Agent Market",
+      input_data: { repo_url: "https://example.com/agent-market", product: "Agent Market" },
+      steps: ["start"],
+    },
+    personPrincipal,
+    serviceIds,
+    principals,
+  );
+  const conductor = principalOf(principals, "orchestrator");
+  await hireJob(conductor, {
+    service_id: requireId(serviceIds, "README from a repository"),
+    title: "README for the launch kit",
+    input_data: { repo_url: "https://example.com/agent-market" },
+    parent_job_id: parent,
+  });
+  await sendDirectMessage(conductor, parent, {
+    body: "Started: I have asked Scribe for the README and will hire the icons next.",
+  });
+  jobs += 3;
+
+  // A worker that was retired mid-job: its open job failed, so the demo shows every status.
+  const legacy = await register(
+    "legacy",
+    {
+      name: "LegacyBot",
+      description: "An early agent, now retired; its history stays readable.",
+      category: "operations",
+      capabilities: ["migration"],
+    },
+    null,
+  );
+  const legacyService = await createService(principalOf(principals, "legacy"), undefined, {
+    name: "Database migration plan",
+    description: "A step-by-step plan to migrate a schema with zero downtime.",
+    price_usd: 70,
+    output_type: "markdown",
+    required_inputs: [],
+    capabilities_required: ["migration"],
+  });
+  const legacyJob = await hireJob(principalOf(principals, "analyst"), {
+    service_id: legacyService.id,
+    title: "Plan the warehouse migration",
+    input_data: {},
+  });
+  await startJob(principalOf(principals, "legacy"), legacyJob.id);
+  await retireAgent(legacy);
+  jobs += 1;
+
+  return { agents: principals.size, services: serviceIds.size + DEMO_AGENTS.length, jobs };
+}
+
+function principalOf(principals: Map<string, Principal>, key: string): Principal {
+  const p = principals.get(key);
+  if (!p) throw new Error(`seed: no agent ${key}`);
+  return p;
+}
+
+function requireId(ids: Map<string, string>, name: string): string {
+  const id = ids.get(name);
+  if (!id) throw new Error(`seed: no service ${name}`);
+  return id;
+}
+
+/** Hires the job's service as `client` and plays its steps with the worker and the client. Returns the job id. */
+async function playJob(
+  job: DemoJob,
+  client: Principal,
+  serviceIds: Map<string, string>,
+  principals: Map<string, Principal>,
+): Promise<string> {
+  const service = demoServices.find((s) => s.name === job.service);
+  if (!service) throw new Error(`seed: no service ${job.service}`);
+  const worker = principalOf(principals, service.agent);
+  const hired = await hireJob(client, {
+    service_id: requireId(serviceIds, job.service),
+    title: job.title,
+    input_data: job.input_data,
+  });
+  let revision = 0;
+  for (const step of job.steps) {
+    if (step === "start") await startJob(worker, hired.id);
+    if (step === "deliver") {
+      revision += 1;
+      await deliverJob(worker, hired.id, {
+        content: `${job.title}: revision ${revision}.\n\nHere is the work you asked for, ready for review.`,
+        content_type: "text/markdown",
+      });
+    }
+    if (step === "revise") await requestRevision(client, hired.id, { reason: "Close; please tighten the summary." });
+    if (step === "complete") await completeJob(client, hired.id, { rating: job.rating ?? 5, review: job.review });
+    if (step === "cancel") await cancelJob(client, hired.id, { reason: "Plans changed." });
+  }
+  return hired.id;
+}

@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { defineRoute, idParams } from "../contract";
+import { pageQuery, pageSchema } from "../pagination";
+
+const tags = ["executions"];
+const executionStatus = z.enum(["starting", "running", "completed", "failed", "stopped"]);
+
+export const executionSchema = z.object({
+  execution_id: z.string().uuid(),
+  agent_id: z.string().uuid(),
+  agent_name: z.string(),
+  status: executionStatus,
+  host: z.enum(["local", "fargate"]),
+  task_arn: z.string().nullable().describe("The ECS task ARN (Fargate host); null on the local host"),
+  endpoint: z.string().nullable().describe("Base URL of the agent's contract server while running"),
+  start_time: z.string().describe("ISO timestamp"),
+  end_time: z.string().nullable(),
+  input: z.record(z.string(), z.unknown()),
+  timeout_s: z.number().int(),
+  exit_code: z.number().int().nullable(),
+  stop_code: z
+    .string()
+    .nullable()
+    .describe("ECS stopCode (EssentialContainerExited, TaskFailedToStart...), UserInitiated or TimedOut"),
+  stopped_reason: z.string().nullable(),
+});
+
+export const runBody = z
+  .object({
+    input: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Passed to the agent as INPUT_DATA (JSON); limited by EXECUTION_MAX_INPUT_BYTES (413 past it)"),
+    timeout_s: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Stop the execution after this many seconds (at most EXECUTION_MAX_TIMEOUT_S)"),
+  })
+  .strict();
+
+// POST /api/agents/{id}/run - start an execution of a runnable agent
+export const runAgent = defineRoute({
+  method: "POST",
+  path: "/api/agents/{id}/run",
+  summary: "Run an agent on its host (local process or ECS Fargate); returns the execution at once, status starting",
+  tags,
+  auth: "required",
+  scopes: ["executions:write"],
+  params: idParams,
+  body: runBody,
+  response: executionSchema,
+  status: 202,
+  errors: [404, 409, 413, 422, 429],
+});
+
+export const listExecutionsQuery = z.object({
+  ...pageQuery,
+  status: executionStatus.optional(),
+});
+
+// GET /api/agents/{id}/executions - an agent's executions, newest first
+export const listAgentExecutions = defineRoute({
+  method: "GET",
+  path: "/api/agents/{id}/executions",
+  summary: "An agent's executions, newest first (the owner sees all; others only those they started)",
+  tags,
+  auth: "required",
+  scopes: ["executions:read"],
+  params: idParams,
+  query: listExecutionsQuery,
+  response: pageSchema(executionSchema),
+});
+
+// GET /api/executions/{id} - the execution record, refreshed from its host
+export const getExecution = defineRoute({
+  method: "GET",
+  path: "/api/executions/{id}",
+  summary: "The execution record, refreshed from its host; 404 unless the caller owns the agent or started it",
+  tags,
+  auth: "required",
+  scopes: ["executions:read"],
+  params: idParams,
+  response: executionSchema,
+});
+
+// POST /api/executions/{id}/stop - stop a live execution
+export const stopExecution = defineRoute({
+  method: "POST",
+  path: "/api/executions/{id}/stop",
+  summary: "Stop a live execution (SIGTERM / StopTask, forced after a grace period); 409 if already finished",
+  tags,
+  auth: "required",
+  scopes: ["executions:write"],
+  params: idParams,
+  response: executionSchema,
+  errors: [404, 409],
+});
+
+export const logLineSchema = z.object({
+  id: z.number().int(),
+  stream: z.enum(["stdout", "stderr", "system"]),
+  line: z.string(),
+  created_at: z.string(),
+});
+
+export const logsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  cursor: z.string().max(500).optional(),
+});
+
+// GET /api/executions/{id}/logs - log lines, oldest first
+export const getExecutionLogs = defineRoute({
+  method: "GET",
+  path: "/api/executions/{id}/logs",
+  summary: "Log lines of an execution (stdout, stderr and system lines), oldest first",
+  tags,
+  auth: "required",
+  scopes: ["executions:read"],
+  params: idParams,
+  query: logsQuery,
+  response: pageSchema(logLineSchema),
+});
+
+// GET /api/executions/{id}/events - SSE of status changes and log lines
+export const streamExecutionEvents = defineRoute({
+  method: "GET",
+  path: "/api/executions/{id}/events",
+  summary:
+    "SSE: `execution_*` status events and `log` lines; `id:` is `<event id>.<log id>` for Last-Event-ID resume; ends after the final status",
+  tags,
+  auth: "required",
+  scopes: ["executions:read"],
+  params: idParams,
+  stream: true,
+});

@@ -1,0 +1,192 @@
+import { z } from "zod";
+import { JOB_ACTIONS, JOB_STATUSES } from "@/lib/market/job-machine";
+import { defineRoute, idParams } from "../contract";
+import { pageQuery, pageSchema } from "../pagination";
+import { messageSchema } from "./inbox";
+
+const jobStatus = z.enum(JOB_STATUSES);
+
+export const jobSchema = z.object({
+  id: z.string().uuid(),
+  service_id: z.string().uuid(),
+  service_name: z.string(),
+  title: z.string(),
+  input_data: z.record(z.string(), z.unknown()),
+  price_usd: z.number().describe("Copied from the service at hire time"),
+  status: jobStatus,
+  client: z.object({ kind: z.enum(["agent", "user"]), id: z.string().uuid(), name: z.string() }),
+  worker: z.object({ id: z.string().uuid(), name: z.string() }),
+  parent_job_id: z.string().uuid().nullable(),
+  revision_count: z.number().int().describe("Revisions the client has requested"),
+  rating: z.number().int().nullable(),
+  review: z.string().nullable(),
+  cancel_reason: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  cancelled_at: z.string().nullable(),
+  updated_at: z.string(),
+});
+
+export const deliverableSchema = z.object({
+  id: z.string().uuid(),
+  revision: z.number().int().describe("1 for the first delivery, 2 after the first revision request, ..."),
+  content: z.string(),
+  content_type: z.string(),
+  created_at: z.string(),
+});
+
+export const jobDetailSchema = jobSchema.extend({
+  deliverables: z.array(deliverableSchema),
+  children: z.array(jobSchema).describe("Sub-jobs the worker hired for this job"),
+  parent: jobSchema.nullable(),
+  messages: z.array(messageSchema).describe("The job's messages, oldest first (at most the latest 100)"),
+  viewer_role: z.enum(["client", "worker"]),
+  actions: z.array(z.enum(JOB_ACTIONS)).describe("Transitions the caller may take now"),
+});
+
+const inputData = z.record(z.string(), z.unknown());
+
+export const hireBody = z.object({
+  service_id: z.string().uuid(),
+  title: z.string().trim().min(1).max(200),
+  input_data: inputData.default({}).describe("Checked against the service's required_inputs"),
+  parent_job_id: z
+    .string()
+    .uuid()
+    .nullish()
+    .describe("Hire as a sub-job of a job the caller works on (in_progress or revision_requested)"),
+});
+
+export const listJobsQuery = z.object({
+  role: z.enum(["client", "worker", "any"]).default("any"),
+  status: jobStatus.optional(),
+  ...pageQuery,
+});
+
+export const deliverBody = z.object({
+  content: z.string().min(1).max(500_000),
+  content_type: z.string().min(1).max(100).optional(),
+});
+export const revisionBody = z.object({ reason: z.string().trim().min(1).max(5_000) });
+export const completeBody = z.object({
+  rating: z.number().int().min(1).max(5),
+  review: z.string().max(5_000).optional(),
+});
+export const cancelBody = z.object({ reason: z.string().max(5_000).optional() });
+export const directMessageBody = z.object({
+  subject: z.string().trim().min(1).max(200).optional(),
+  body: z.string().min(1).max(20_000),
+});
+export const jobMessagesQuery = z.object({ ...pageQuery });
+
+const jobsTag = ["jobs"];
+
+// POST /api/jobs - hire a service
+export const hireJob = defineRoute({
+  method: "POST",
+  path: "/api/jobs",
+  summary: "Hire a service: creates a pending job at the service's price",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:write"],
+  body: hireBody,
+  response: jobSchema,
+  status: 201,
+  errors: [404, 409, 422],
+});
+
+// GET /api/jobs - jobs the caller is client or worker of, newest first
+export const listJobs = defineRoute({
+  method: "GET",
+  path: "/api/jobs",
+  summary: "Jobs the caller is client or worker of (role filter), newest first",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:read"],
+  query: listJobsQuery,
+  response: pageSchema(jobSchema),
+});
+
+// GET /api/jobs/{id} - job detail (client or worker only)
+export const getJob = defineRoute({
+  method: "GET",
+  path: "/api/jobs/{id}",
+  summary: "A job with its deliverables, children, parent and messages; 404 unless the caller is a party",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:read"],
+  params: idParams,
+  response: jobDetailSchema,
+});
+
+function transitionRoute<B extends z.ZodType | undefined>(action: string, summary: string, body: B) {
+  return defineRoute({
+    method: "POST",
+    path: `/api/jobs/{id}/${action}`,
+    summary,
+    tags: jobsTag,
+    auth: "required",
+    scopes: ["jobs:write"],
+    params: idParams,
+    body,
+    response: jobDetailSchema,
+    errors: [403, 404, 409],
+  });
+}
+
+// POST /api/jobs/{id}/start - worker: pending -> in_progress
+export const startJob = transitionRoute("start", "Worker starts the job (pending -> in_progress)", undefined);
+// POST /api/jobs/{id}/deliver - worker: in_progress | revision_requested -> delivered
+export const deliverJob = transitionRoute(
+  "deliver",
+  "Worker delivers (in_progress|revision_requested -> delivered); 409 while a child job is open",
+  deliverBody,
+);
+// POST /api/jobs/{id}/request-revision - client: delivered -> revision_requested
+export const requestRevision = transitionRoute(
+  "request-revision",
+  "Client asks for a revision (delivered -> revision_requested)",
+  revisionBody,
+);
+// POST /api/jobs/{id}/complete - client: delivered -> completed, with a rating
+export const completeJob = transitionRoute(
+  "complete",
+  "Client accepts and rates the work (delivered -> completed); updates the worker's reputation",
+  completeBody,
+);
+// POST /api/jobs/{id}/cancel - client: pending -> cancelled
+export const cancelJob = transitionRoute(
+  "cancel",
+  "Client cancels before work starts (pending -> cancelled)",
+  cancelBody,
+);
+
+// GET /api/jobs/{id}/messages - the job's messages, oldest first
+export const listJobMessages = defineRoute({
+  method: "GET",
+  path: "/api/jobs/{id}/messages",
+  summary: "Messages of a job (system and direct), oldest first; client or worker only",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:read"],
+  params: idParams,
+  query: jobMessagesQuery,
+  response: pageSchema(messageSchema),
+});
+
+// POST /api/jobs/{id}/messages - send a direct message to the other party
+export const sendJobMessage = defineRoute({
+  method: "POST",
+  path: "/api/jobs/{id}/messages",
+  summary: "Send a direct message to the other party of the job",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["inbox:write"],
+  params: idParams,
+  body: directMessageBody,
+  response: messageSchema,
+  status: 201,
+});

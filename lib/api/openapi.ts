@@ -1,0 +1,181 @@
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  extendZodWithOpenApi,
+  type RouteConfig,
+} from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import "./contracts";
+import { registeredRoutes, type RouteContract } from "./contract";
+
+// The generator reads metadata through `.openapi()`, which this adds to zod's prototypes (once, idempotent).
+extendZodWithOpenApi(z);
+
+/** Routes with this tag are for operators and benchmarks, not clients: kept out of the document. */
+export const INTERNAL_TAG = "internal";
+
+type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+
+const errorBody = z
+  .object({
+    error: z.string().describe("Error name: ValidationError, AuthenticationError, NotFoundError, ..."),
+    message: z.string().describe("Human-readable, never internals"),
+    details: z.record(z.string(), z.unknown()).optional().describe("e.g. { fields: { price_usd: '...' } }"),
+  })
+  .describe("The one error format of the API");
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "Invalid input (ValidationError); `details.fields` names each bad field",
+  401: "No or bad credentials (AuthenticationError)",
+  403: "The credentials lack a scope or the caller may not do this (AuthorizationError)",
+  404: "Not found, or not visible to the caller (NotFoundError)",
+  409: "Illegal state transition or conflict (ConflictError)",
+  413: "Request body too large (PayloadTooLargeError)",
+  422: "Well-formed but unprocessable (UnprocessableError)",
+  429: "Too many requests (RateLimitError); see Retry-After",
+  500: "Our fault (InternalError)",
+  502: "An upstream host failed",
+  503: "Temporarily unavailable (ServiceUnavailableError)",
+  504: "An upstream host timed out (TimeoutError)",
+};
+
+/** The error statuses a route can answer with, from what its contract declares. */
+export function errorStatuses(r: RouteContract): number[] {
+  const set = new Set<number>([500]);
+  if (r.query || r.body) set.add(400);
+  if (r.auth === "required") set.add(401);
+  if (r.auth === "optional") set.add(401); // a bad key is refused even where a key is optional
+  if (r.scopes?.length) set.add(403);
+  if (r.params) set.add(404);
+  if (r.body) set.add(413);
+  for (const s of r.errors ?? []) set.add(s);
+  return [...set].sort((a, b) => a - b);
+}
+
+function security(r: RouteContract): RouteConfig["security"] {
+  if (r.auth === "public") return [];
+  const scopes: string[] = [...(r.scopes ?? [])];
+  const schemes: Record<string, string[]>[] = [{ AgentKey: scopes }, { Bearer: scopes }, { Session: [] }];
+  // `{}` means "no credentials is also fine" in OpenAPI.
+  return r.auth === "optional" ? [...schemes, {}] : schemes;
+}
+
+export function operationId(r: Pick<RouteContract, "method" | "path">): string {
+  const words = r.path
+    .replace(/^\/api\//, "")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  const tail = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+  return `${r.method.toLowerCase()}${tail}`;
+}
+
+function successResponse(r: RouteContract): RouteConfig["responses"][string] {
+  const status = r.status ?? 200;
+  if (status === 204) return { description: "Done; no content" };
+  if (r.stream) {
+    return {
+      description:
+        "A text/event-stream. Each frame is `id: <log id>`, `event: <type>` and `data: <JSON>`, the JSON being " +
+        "this schema; comment lines (`: heartbeat`) keep the connection open.",
+      content: { "text/event-stream": { schema: r.response ?? z.string() } },
+    };
+  }
+  return {
+    description: status === 201 ? "Created" : "OK",
+    ...(r.response ? { content: { "application/json": { schema: r.response } } } : {}),
+  };
+}
+
+function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
+  const responses: RouteConfig["responses"] = { [String(r.status ?? 200)]: successResponse(r) };
+  for (const s of errorStatuses(r)) {
+    responses[String(s)] = {
+      description: ERROR_TEXT[s] ?? "Error",
+      content: { "application/json": { schema: errorRef } },
+    };
+  }
+  const scopes = r.scopes?.length ? ` Scopes: ${r.scopes.join(", ")}.` : "";
+  const auth =
+    r.auth === "public" ? "Public." : r.auth === "optional" ? "Credentials optional." : "Requires credentials.";
+  return {
+    method: r.method.toLowerCase() as RouteConfig["method"],
+    path: r.path,
+    operationId: operationId(r),
+    summary: r.summary.split(/(?<=\.)\s/)[0],
+    description: `${r.summary}\n\n${auth}${scopes}`,
+    tags: r.tags,
+    security: security(r),
+    ...(r.scopes?.length ? { "x-scopes": [...r.scopes] } : {}),
+    "x-auth": r.auth,
+    request: {
+      ...(r.params ? { params: r.params as never } : {}),
+      ...(r.query ? { query: r.query as never } : {}),
+      ...(r.body ? { body: { required: true, content: { "application/json": { schema: r.body } } } } : {}),
+    },
+    responses,
+  };
+}
+
+function generate(routes: readonly RouteContract[]): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "AgentKey", {
+    type: "apiKey",
+    in: "header",
+    name: "X-Agent-Key",
+    description: "An agent's API key (agmkt_sk_...), limited to the key's scopes",
+  });
+  registry.registerComponent("securitySchemes", "Bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "The same API key as `Authorization: Bearer agmkt_sk_...`",
+  });
+  registry.registerComponent("securitySchemes", "Session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "next-auth.session-token",
+    description: "A signed-in person's session (browser); has every scope",
+  });
+  const errorRef = registry.register("Error", errorBody);
+  for (const r of routes) registry.registerPath(toRouteConfig(r, errorRef));
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Agent Market API",
+      version: process.env.npm_package_version ?? "0.1.0",
+      description:
+        "A marketplace where AI agents and the people who build them meet. Errors always have the shape " +
+        '`{ "error", "message", "details"? }`; lists are `{ "data", "next_cursor", "total"? }` with `?limit=&cursor=`.',
+    },
+    servers: [{ url: "/" }],
+  });
+}
+
+/** The public routes, in a stable order (by path, then method). */
+export function documentedRoutes(): RouteContract[] {
+  const order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+  return registeredRoutes()
+    .filter((r) => !r.tags.includes(INTERNAL_TAG))
+    .sort((a, b) => a.path.localeCompare(b.path) || order.indexOf(a.method) - order.indexOf(b.method));
+}
+
+let cached: OpenApiDocument | undefined;
+
+/** The OpenAPI 3.1 document of every registered public route, built once per process from the zod contracts. */
+export function openApiDocument(): OpenApiDocument {
+  if (cached) return cached;
+  const routes = documentedRoutes();
+  try {
+    cached = generate(routes);
+  } catch (err) {
+    // Name the contract that cannot be converted, so that its author knows what to fix.
+    for (const r of routes) {
+      try {
+        generate([r]);
+      } catch (inner) {
+        throw new Error(`OpenAPI generation failed for ${r.method} ${r.path}: ${(inner as Error).message}`);
+      }
+    }
+    throw err;
+  }
+  return cached;
+}

@@ -1,0 +1,201 @@
+import "server-only";
+import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Queryable, Tx } from "@/db/client";
+import { agentSessions, invocations } from "@/db/schema";
+import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import type { PartyRef } from "@/lib/auth/principal";
+import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
+import { invokeClientError } from "./errors";
+import { configKeyOf } from "./targets";
+
+/**
+ * Conversations with invocable agents (`agent_sessions`). A session id belongs to the caller who started it and
+ * to one target. Continuing someone else's session answers 404, exactly as for an id that does not exist, so
+ * that session ids cannot be probed.
+ */
+export interface SessionView {
+  session_id: string;
+  target: string;
+  agent_id: string | null;
+  title: string;
+  turns: number;
+  created_at: string;
+  last_used_at: string;
+}
+
+type Row = typeof agentSessions.$inferSelect;
+
+function view(r: Row): SessionView {
+  return {
+    session_id: r.sessionId,
+    target: r.target,
+    agent_id: r.agentId,
+    title: r.title,
+    turns: r.turns,
+    created_at: r.createdAt.toISOString(),
+    last_used_at: r.lastUsedAt.toISOString(),
+  };
+}
+
+const sameCaller = (r: Pick<Row, "callerAgentId" | "callerUserId">, caller: PartyRef) =>
+  (caller.agentId !== null && r.callerAgentId === caller.agentId) ||
+  (caller.userId !== null && r.callerUserId === caller.userId);
+
+/** The first line of the first prompt, shortened: a label for the caller's own session list. */
+export function titleOf(prompt: string): string {
+  const line = prompt.trim().split(/\r?\n/, 1)[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+export interface ClaimInput {
+  sessionId?: string;
+  target: string;
+  agentId: string | null;
+  /** The public `agentId` of the request, for error details. */
+  requestedAgentId: string;
+  caller: PartyRef;
+  title: string;
+}
+
+/**
+ * The session an invocation runs in: the caller's existing one (same target), or a new one recorded now under
+ * the given id (or a generated one). Insert-or-read is one statement, so two callers racing for the same new id
+ * cannot both own it.
+ */
+export async function claimSession(db: Queryable, input: ClaimInput): Promise<{ sessionId: string; created: boolean }> {
+  const sessionId = input.sessionId ?? generateSessionId();
+  const inserted = await db
+    .insert(agentSessions)
+    .values({
+      sessionId,
+      target: input.target,
+      agentId: input.agentId,
+      callerAgentId: input.caller.agentId,
+      callerUserId: input.caller.userId,
+      title: input.title,
+    })
+    .onConflictDoNothing({ target: agentSessions.sessionId })
+    .returning({ id: agentSessions.id });
+  if (inserted.length) return { sessionId, created: true };
+  const [row] = await db.select().from(agentSessions).where(eq(agentSessions.sessionId, sessionId)).limit(1);
+  const ctx = { agentId: input.requestedAgentId, sessionId };
+  if (!row || !sameCaller(row, input.caller)) throw invokeClientError(404, "NotFoundError", "Session not found", ctx);
+  if (row.target !== input.target) {
+    throw invokeClientError(409, "ConflictError", "This session belongs to another agent", ctx);
+  }
+  return { sessionId, created: false };
+}
+
+export interface TurnRecord {
+  sessionId: string;
+  target: string;
+  transport: "ws" | "http";
+  outcome: string;
+  chunks: number;
+  durationMs: number;
+  firstChunkMs: number | null;
+  /** Whether the agent answered (a turn of the conversation happened). */
+  answered: boolean;
+}
+
+/** Counts the turn and stores the metrics row, in one statement inside the caller's transaction. */
+export async function recordTurn(tx: Tx, r: TurnRecord): Promise<void> {
+  await tx.execute(sql`
+    WITH touched AS (
+      UPDATE ${agentSessions}
+      SET turns = turns + ${r.answered ? 1 : 0}, last_used_at = now()
+      WHERE session_id = ${r.sessionId}
+    )
+    INSERT INTO ${invocations} (session_id, target, transport, outcome, chunks, duration_ms, first_chunk_ms)
+    VALUES (${r.sessionId}, ${r.target}, ${r.transport}, ${r.outcome}, ${r.chunks}, ${r.durationMs}, ${r.firstChunkMs})`);
+}
+
+function callerFilter(caller: PartyRef): SQL {
+  return caller.agentId !== null
+    ? eq(agentSessions.callerAgentId, caller.agentId)
+    : eq(agentSessions.callerUserId, caller.userId as string);
+}
+
+/** `?agent_id=` as the invoke request spells it: a configured key, a marketplace agent or an execution id. */
+function agentFilter(agentId: string): SQL {
+  const key = configKeyOf(agentId);
+  if (key) return eq(agentSessions.target, `config:${key}`);
+  return or(eq(agentSessions.target, `agent:${agentId}`), eq(agentSessions.target, `execution:${agentId}`)) as SQL;
+}
+
+/** The caller's sessions, most recently used first (keyset on last_used_at, id). */
+export async function listSessions(
+  db: Queryable,
+  caller: PartyRef,
+  q: { agentId?: string; limit: number; cursor?: string },
+): Promise<Page<SessionView>> {
+  const where: SQL[] = [callerFilter(caller)];
+  if (q.agentId) where.push(agentFilter(q.agentId));
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor, 2).map(String) as [string, string];
+    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", 2);
+    const t = sql`${at}::timestamptz`;
+    where.push(
+      or(
+        sql`${agentSessions.lastUsedAt} < ${t}`,
+        and(sql`${agentSessions.lastUsedAt} = ${t}`, lt(agentSessions.id, id)),
+      ) as SQL,
+    );
+  }
+  // The cursor keeps microseconds (a JS Date would round them off and skip or repeat rows).
+  const rows = await db
+    .select({
+      row: agentSessions,
+      at: sql<string>`to_char(${agentSessions.lastUsedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
+    .from(agentSessions)
+    .where(and(...where))
+    .orderBy(desc(agentSessions.lastUsedAt), desc(agentSessions.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map((r) => view(r.row)),
+    next_cursor: rows.length > q.limit && last ? encodeCursor([last.at, last.row.id]) : null,
+  };
+}
+
+export interface TurnView {
+  outcome: string;
+  transport: "ws" | "http";
+  chunks: number;
+  duration_ms: number;
+  first_chunk_ms: number | null;
+  created_at: string;
+}
+
+/** One of the caller's sessions with its turns (metrics only: prompts and answers are not stored). */
+export async function getSession(
+  db: Queryable,
+  caller: PartyRef,
+  sessionId: string,
+): Promise<(SessionView & { invocations: TurnView[] }) | null> {
+  const [row] = await db
+    .select()
+    .from(agentSessions)
+    .where(and(eq(agentSessions.sessionId, sessionId), callerFilter(caller)))
+    .limit(1);
+  if (!row) return null;
+  const turns = await db
+    .select()
+    .from(invocations)
+    .where(eq(invocations.sessionId, sessionId))
+    .orderBy(invocations.id)
+    .limit(500);
+  return {
+    ...view(row),
+    invocations: turns.map((t) => ({
+      outcome: t.outcome,
+      transport: t.transport,
+      chunks: t.chunks,
+      duration_ms: t.durationMs,
+      first_chunk_ms: t.firstChunkMs,
+      created_at: t.createdAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,129 @@
+import "server-only";
+import { and, arrayContains, count, eq, inArray, ne, not, sql, type SQL } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { agents } from "@/db/schema";
+import { unauthorized } from "@/lib/api/errors";
+import { encodeCursor, type Page } from "@/lib/api/pagination";
+import type { Principal } from "@/lib/auth/principal";
+import { agentColumns } from "./agents";
+import { catalogueVersion, ListCache } from "./list-cache";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetAfter,
+  keysetOrder,
+  readCursor,
+  textMatch,
+  type KeysetSort,
+} from "./search";
+import { agentListItemJson, INVOCABLE_KINDS, RUNNABLE_KINDS, type AgentListItemJson } from "./serialize";
+
+export interface AgentSearch {
+  q?: string;
+  capability?: string | string[];
+  category?: string;
+  status?: "active" | "busy" | "offline" | "retired";
+  owner?: "me";
+  runnable?: "true" | "false";
+  invocable?: "true" | "false";
+  sort: "reputation" | "jobs_completed" | "newest" | "price";
+  limit: number;
+  cursor?: string;
+}
+
+// Evaluated per output row only (an index lookup on services_agent_idx), or per candidate when sorting by price.
+// `agents.id` is spelled out: drizzle renders a column unqualified in a one-table select list, and inside this
+// subquery an unqualified "id" would mean services.id.
+const priceFrom = sql<
+  string | null
+>`(SELECT min(s.price_usd) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
+const servicesCount = sql<number>`(SELECT count(*) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
+const runtimeKind = sql`coalesce(${agents.runtime}->>'kind', '')`;
+
+const SORTS: Record<AgentSearch["sort"], KeysetSort> = {
+  reputation: { expr: agents.reputation, dir: "desc", cast: (v) => sql`${v}::float8`, id: agents.id, idDir: "asc" },
+  jobs_completed: { expr: agents.jobsCompleted, dir: "desc", cast: (v) => sql`${v}::int`, id: agents.id, idDir: "asc" },
+  newest: { expr: agents.createdAt, dir: "desc", cast: fromEpochMicros, id: agents.id, idDir: "asc" },
+  price: { expr: priceFrom, dir: "asc", cast: (v) => sql`${v}::numeric`, nullable: true, id: agents.id, idDir: "asc" },
+};
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function filters(principal: Principal | null, q: AgentSearch): SQL[] {
+  const where: (SQL | null | undefined)[] = [textMatch(agents.searchVector, q.q)];
+  const caps = [...new Set(asList(q.capability))];
+  if (caps.length) where.push(arrayContains(agents.capabilities, caps));
+  if (q.category) where.push(eq(agents.category, q.category));
+  if (q.owner === "me") {
+    if (!principal) throw unauthorized("owner=me needs an API key or a session");
+    where.push(principal.kind === "user" ? eq(agents.ownerUserId, principal.userId) : eq(agents.id, principal.agentId));
+  }
+  // Retired agents leave the catalogue, but their owner still sees them under owner=me.
+  if (q.status) where.push(eq(agents.status, q.status));
+  else if (q.owner !== "me") where.push(ne(agents.status, "retired"));
+  if (q.runnable) {
+    const runnable = inArray(runtimeKind, [...RUNNABLE_KINDS]);
+    where.push(q.runnable === "true" ? runnable : not(runnable));
+  }
+  if (q.invocable) {
+    const invocable = inArray(runtimeKind, [...INVOCABLE_KINDS]);
+    where.push(q.invocable === "true" ? invocable : not(invocable));
+  }
+  return where.filter((w): w is SQL => !!w);
+}
+
+/** GET /api/agents: one query for the page (with price_from and services_count) and one count. */
+export async function searchAgents(principal: Principal | null, q: AgentSearch): Promise<Page<AgentListItemJson>> {
+  const db = await getDb();
+  // owner=me depends on the caller; everything else is the same public list for everyone.
+  if (q.owner === "me") return search(db, principal, q);
+  return cache.get(db, JSON.stringify(q), await catalogueVersion(db), () => search(db, null, q));
+}
+
+const cache = new ListCache<Page<AgentListItemJson>>();
+
+async function search(db: Db, principal: Principal | null, q: AgentSearch): Promise<Page<AgentListItemJson>> {
+  const sort = SORTS[q.sort];
+  const where = filters(principal, q);
+  const pageWhere = [...where];
+  if (q.cursor) {
+    const [value, id] = readCursor(q.cursor, !!sort.nullable);
+    pageWhere.push(keysetAfter(sort, value, id));
+  }
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        ...agentColumns,
+        priceFrom,
+        servicesCount,
+        createdAtMicros: epochMicros(agents.createdAt),
+      })
+      .from(agents)
+      .where(and(...pageWhere))
+      .orderBy(...keysetOrder(sort))
+      .limit(q.limit + 1),
+    db
+      .select({ n: count() })
+      .from(agents)
+      .where(and(...where)),
+  ]);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  let next: string | null = null;
+  if (rows.length > q.limit && last) {
+    const value =
+      q.sort === "reputation"
+        ? last.reputation
+        : q.sort === "jobs_completed"
+          ? last.jobsCompleted
+          : q.sort === "newest"
+            ? last.createdAtMicros
+            : last.priceFrom === null
+              ? null
+              : Number(last.priceFrom);
+    next = encodeCursor([value, last.id]);
+  }
+  return { data: page.map(agentListItemJson), next_cursor: next, total: Number(total?.n ?? 0) };
+}

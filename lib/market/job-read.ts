@@ -1,0 +1,77 @@
+import "server-only";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { jobs } from "@/db/schema";
+import { notFound } from "@/lib/api/errors";
+import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import type { Principal } from "@/lib/auth/principal";
+import { listDeliverables } from "./deliverables";
+import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews } from "./job-access";
+import { availableActions, isOpen, type JobStatus } from "./job-machine";
+import { jobJson, type JobDetailJson, type JobJson } from "./job-serialize";
+import { recentJobMessages } from "./messages";
+
+/** Reading jobs: the caller's list and a job's detail (see jobs.ts for the rules). */
+
+export async function listJobs(
+  principal: Principal,
+  q: { role: "client" | "worker" | "any"; status?: JobStatus; limit: number; cursor?: string },
+): Promise<Page<JobJson>> {
+  const db = await getDb();
+  const conds: SQL[] = [jobRoleCondition(principal, q.role)];
+  if (q.status) conds.push(eq(jobs.status, q.status));
+  const filter = and(...conds);
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor, 2);
+    conds.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+  }
+  const [rows, [count]] = await Promise.all([
+    selectJobViews(db)
+      .where(and(...conds))
+      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      .limit(q.limit + 1),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(filter),
+  ]);
+  const more = rows.length > q.limit;
+  const data = rows.slice(0, q.limit);
+  const last = data[data.length - 1];
+  return {
+    data: data.map(jobJson),
+    next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null,
+    total: Number(count?.n ?? 0),
+  };
+}
+
+/**
+ * The job detail for one of its parties (others: 404). Related jobs (parent, children) are shown only
+ * when the caller is a party of them too, by the same rule as GET /api/jobs/{id}.
+ */
+export async function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
+  const db = await getDb();
+  const job = await loadJobView(db, id);
+  const roles = job ? await rolesOf(db, principal, job) : [];
+  if (!job || roles.length === 0) throw notFound("Job");
+  const [deliverables, children, parent, messages] = await Promise.all([
+    listDeliverables(db, id),
+    childrenOf(db, [id]),
+    job.parentJobId ? loadJobView(db, job.parentJobId) : Promise.resolve(undefined),
+    recentJobMessages(db, id),
+  ]);
+  const visibleChildren = [];
+  for (const c of children) if ((await rolesOf(db, principal, c)).length > 0) visibleChildren.push(jobJson(c));
+  const parentVisible = parent && (await rolesOf(db, principal, parent)).length > 0;
+  let actions = availableActions(job.status, roles);
+  if (children.some((c) => isOpen(c.status))) actions = actions.filter((a) => a !== "deliver");
+  return {
+    ...jobJson(job),
+    deliverables,
+    children: visibleChildren,
+    parent: parentVisible ? jobJson(parent) : null,
+    messages,
+    viewer_role: roles.includes("client") ? "client" : "worker",
+    actions,
+  };
+}

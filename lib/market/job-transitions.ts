@@ -1,0 +1,215 @@
+import "server-only";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import type { Tx } from "@/db/client";
+import { jobs } from "@/db/schema";
+import { conflict, forbidden, notFound } from "@/lib/api/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { appendEvents, type NewEvent } from "@/lib/events/log";
+import { inTransaction } from "@/lib/db";
+import { insertDeliverable } from "./deliverables";
+import { clientName, jobEvent, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
+import { OPEN_STATUSES, TRANSITIONS, type JobAction } from "./job-machine";
+import { getJobDetail } from "./job-read";
+import type { JobDetailJson } from "./job-serialize";
+import { clientOf, workerOf, writeJobMessage } from "./messages";
+import { recomputeReputation } from "./reputation";
+
+/**
+ * The transitions of the job state machine (job-machine.ts), each ONE transaction: the conditional update
+ * that decides the race, then the deliverable / rating / reputation, the automatic message to the other
+ * party, and the events last. The rules, including parent/child jobs and `failed`, are in jobs.ts.
+ */
+
+interface TransitionSpec {
+  action: JobAction;
+  eventType: string;
+  /** Columns to set besides status and updated_at. */
+  set?: PgUpdateSetSource<typeof jobs>;
+  /** Runs after the conditional update won: deliverables, reputation. Returns extra event data and events. */
+  after?: (
+    tx: Tx,
+    updated: typeof jobs.$inferSelect,
+  ) => Promise<{ data?: Record<string, unknown>; events?: NewEvent[] }>;
+  message: (job: JobViewRow) => { subject: string; body: string };
+}
+
+async function transition(principal: Principal, jobId: string, spec: TransitionSpec): Promise<JobDetailJson> {
+  const rule = TRANSITIONS[spec.action];
+  await inTransaction(async (tx) => {
+    const job = await loadJobView(tx, jobId);
+    const roles = job ? await rolesOf(tx, principal, job) : [];
+    if (!job || roles.length === 0) throw notFound("Job");
+    if (!roles.includes(rule.role)) {
+      throw forbidden(`Only the job's ${rule.role} may ${spec.action} it`, { action: spec.action, role: rule.role });
+    }
+    const [updated] = await tx
+      .update(jobs)
+      .set({ ...spec.set, status: rule.to, updatedAt: sql`now()` })
+      .where(and(eq(jobs.id, jobId), inArray(jobs.status, [...rule.from])))
+      .returning();
+    if (!updated) {
+      const [current] = await tx.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId));
+      throw conflict(`Cannot ${spec.action} a job that is ${current?.status ?? job.status}`, {
+        status: current?.status ?? job.status,
+        action: spec.action,
+      });
+    }
+    const extra = (await spec.after?.(tx, updated)) ?? {};
+    const text = spec.message(job);
+    const message = await writeJobMessage(tx, {
+      jobId,
+      to: rule.role === "client" ? workerOf(job) : clientOf(job),
+      from: null,
+      subject: text.subject,
+      body: text.body,
+      agentIds: [job.clientAgentId, job.workerAgentId],
+    });
+    await appendEvents(tx, [
+      jobEvent(spec.eventType, job, { from: job.status, to: rule.to, ...extra.data }),
+      message,
+      ...(extra.events ?? []),
+    ]);
+  });
+  return getJobDetail(principal, jobId);
+}
+
+// POST /api/jobs/{id}/start
+export function startJob(principal: Principal, jobId: string) {
+  return transition(principal, jobId, {
+    action: "start",
+    eventType: "job_started",
+    set: { startedAt: sql`now()` },
+    message: (job) => ({ subject: `Job started: ${job.title}`, body: `${job.workerName} started work on your job.` }),
+  });
+}
+
+// POST /api/jobs/{id}/deliver
+export function deliverJob(principal: Principal, jobId: string, input: { content: string; content_type?: string }) {
+  return transition(principal, jobId, {
+    action: "deliver",
+    eventType: "job_delivered",
+    set: { deliveredAt: sql`now()` },
+    after: async (tx, updated) => {
+      const open = await tx
+        .select({ id: jobs.id, status: jobs.status })
+        .from(jobs)
+        .where(and(eq(jobs.parentJobId, jobId), inArray(jobs.status, [...OPEN_STATUSES])));
+      if (open.length > 0) {
+        throw conflict("Cannot deliver while sub-jobs are still open", {
+          status: "open_children",
+          action: "deliver",
+          open_children: open.map((c) => ({ id: c.id, status: c.status })),
+        });
+      }
+      const d = await insertDeliverable(tx, {
+        jobId,
+        revision: updated.revisionCount + 1,
+        content: input.content,
+        contentType: input.content_type,
+      });
+      return { data: { revision: d.revision, deliverable_id: d.id } };
+    },
+    message: (job) => ({
+      subject: `Work delivered: ${job.title}`,
+      body: `${job.workerName} delivered revision ${job.revisionCount + 1}. Complete the job with a rating or request a revision.`,
+    }),
+  });
+}
+
+// POST /api/jobs/{id}/request-revision
+export function requestRevision(principal: Principal, jobId: string, input: { reason: string }) {
+  return transition(principal, jobId, {
+    action: "request-revision",
+    eventType: "job_revision_requested",
+    set: { revisionCount: sql`${jobs.revisionCount} + 1` },
+    after: async (_tx, updated) => ({ data: { revision_count: updated.revisionCount } }),
+    message: (job) => ({ subject: `Revision requested: ${job.title}`, body: input.reason }),
+  });
+}
+
+// POST /api/jobs/{id}/complete
+export function completeJob(principal: Principal, jobId: string, input: { rating: number; review?: string }) {
+  return transition(principal, jobId, {
+    action: "complete",
+    eventType: "job_completed",
+    set: { completedAt: sql`now()`, rating: input.rating, review: input.review ?? null },
+    after: async (tx, updated) => {
+      const { event, change } = await recomputeReputation(tx, updated.workerAgentId);
+      return {
+        data: { rating: input.rating, price_usd: Number(updated.priceUsd), reputation: change.reputation },
+        events: [event],
+      };
+    },
+    message: (job) => ({
+      subject: `Job completed: ${job.title}`,
+      body: `${clientName(job)} accepted your work and rated it ${input.rating}/5.${input.review ? `\n\n${input.review}` : ""}`,
+    }),
+  });
+}
+
+// POST /api/jobs/{id}/cancel
+export function cancelJob(principal: Principal, jobId: string, input: { reason?: string }) {
+  return transition(principal, jobId, {
+    action: "cancel",
+    eventType: "job_cancelled",
+    set: { cancelledAt: sql`now()`, cancelReason: input.reason ?? null },
+    message: (job) => ({
+      subject: `Job cancelled: ${job.title}`,
+      body: input.reason
+        ? `${clientName(job)} cancelled the job: ${input.reason}`
+        : `${clientName(job)} cancelled the job.`,
+    }),
+  });
+}
+
+// Failure: only the platform fails a job (see jobs.ts).
+
+/**
+ * Fails every open job of a worker agent that is being retired, inside the caller's transaction (the
+ * agent-retirement transaction), and cancels the pending children of those jobs. Writes the automatic
+ * messages and returns the events (job_failed, job_cancelled, message_created) for the caller to append
+ * last, together with its own.
+ */
+export async function failJobsOfRetiredWorker(tx: Tx, agentId: string): Promise<NewEvent[]> {
+  const failed = await tx
+    .update(jobs)
+    .set({ status: "failed", failureReason: "The worker agent was retired", updatedAt: sql`now()` })
+    .where(and(eq(jobs.workerAgentId, agentId), inArray(jobs.status, [...OPEN_STATUSES])))
+    .returning({ id: jobs.id, status: jobs.status });
+  const events: NewEvent[] = [];
+  if (failed.length === 0) return events;
+  const failedIds = failed.map((f) => f.id);
+  const cancelled = await tx
+    .update(jobs)
+    .set({
+      status: "cancelled",
+      cancelledAt: sql`now()`,
+      cancelReason: "The parent job failed",
+      updatedAt: sql`now()`,
+    })
+    .where(and(inArray(jobs.parentJobId, failedIds), eq(jobs.status, "pending")))
+    .returning({ id: jobs.id });
+  const views = await selectJobViews(tx).where(inArray(jobs.id, [...failedIds, ...cancelled.map((c) => c.id)]));
+  for (const job of views) {
+    const isFailed = job.status === "failed";
+    events.push(
+      jobEvent(isFailed ? "job_failed" : "job_cancelled", job, {
+        to: job.status,
+        reason: isFailed ? job.failureReason : job.cancelReason,
+      }),
+    );
+    events.push(
+      await writeJobMessage(tx, {
+        jobId: job.id,
+        // A failed job tells its client; a cancelled child tells its worker (its client is the retired agent).
+        to: isFailed ? clientOf(job) : workerOf(job),
+        from: null,
+        subject: `${isFailed ? "Job failed" : "Job cancelled"}: ${job.title}`,
+        body: isFailed ? (job.failureReason ?? "") : (job.cancelReason ?? ""),
+        agentIds: [job.clientAgentId, job.workerAgentId],
+      }),
+    );
+  }
+  return events;
+}

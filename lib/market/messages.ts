@@ -1,0 +1,238 @@
+import "server-only";
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { getDb, type Queryable, type Tx } from "@/db/client";
+import { agents, messages, users } from "@/db/schema";
+import { notFound } from "@/lib/api/errors";
+import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import { actsForAgent } from "@/lib/auth/acting";
+import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
+import { appendEvent, type NewEvent } from "@/lib/events/log";
+import { inTransaction } from "@/lib/db";
+import { loadJobView, ownedAgentIds, rolesOf, type JobViewRow } from "./job-access";
+import { messageJson, type MessageJson } from "./job-serialize";
+
+/**
+ * Messages: the automatic ones every job state change writes to the other party (kind "system"), direct
+ * messages between the parties of a job, and the inbox that reads them.
+ */
+
+const senderAgent = alias(agents, "sender_agent");
+
+const messageViewColumns = {
+  id: messages.id,
+  jobId: messages.jobId,
+  kind: messages.kind,
+  subject: messages.subject,
+  body: messages.body,
+  read: messages.read,
+  senderAgentId: messages.senderAgentId,
+  senderAgentName: senderAgent.name,
+  senderUserId: messages.senderUserId,
+  senderUserName: users.name,
+  recipientAgentId: messages.recipientAgentId,
+  recipientUserId: messages.recipientUserId,
+  createdAt: messages.createdAt,
+  createdAtKey: sql<string>`${messages.createdAt}::text`,
+};
+
+function selectMessageViews(db: Queryable) {
+  return db
+    .select(messageViewColumns)
+    .from(messages)
+    .leftJoin(senderAgent, eq(senderAgent.id, messages.senderAgentId))
+    .leftJoin(users, eq(users.id, messages.senderUserId))
+    .$dynamic();
+}
+
+/** The parties of a job as message recipients. */
+export function clientOf(job: Pick<JobViewRow, "clientAgentId" | "clientUserId">): PartyRef {
+  return { agentId: job.clientAgentId, userId: job.clientAgentId ? null : job.clientUserId };
+}
+export function workerOf(job: Pick<JobViewRow, "workerAgentId">): PartyRef {
+  return { agentId: job.workerAgentId, userId: null };
+}
+
+export interface NewJobMessage {
+  jobId: string;
+  to: PartyRef;
+  /** null for a system message. */
+  from: PartyRef | null;
+  subject: string;
+  body: string;
+  /** The job's client agent and worker, for the event's agent filter. */
+  agentIds: (string | null)[];
+}
+
+/**
+ * Inserts a message inside the caller's transaction and returns its `message_created` event, which the
+ * caller appends together with its own events at the end of the transaction.
+ */
+export async function writeJobMessage(tx: Tx, m: NewJobMessage): Promise<NewEvent> {
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      jobId: m.jobId,
+      recipientAgentId: m.to.agentId,
+      recipientUserId: m.to.agentId ? null : m.to.userId,
+      senderAgentId: m.from?.agentId ?? null,
+      senderUserId: m.from?.agentId ? null : (m.from?.userId ?? null),
+      kind: m.from ? "direct" : "system",
+      subject: m.subject,
+      body: m.body,
+    })
+    .returning({ id: messages.id, kind: messages.kind });
+  if (!row) throw new Error("message insert returned nothing");
+  return {
+    type: "message_created",
+    agentIds: m.agentIds,
+    subjectType: "message",
+    subjectId: row.id,
+    data: {
+      message_id: row.id,
+      job_id: m.jobId,
+      kind: row.kind,
+      recipient: m.to.agentId ? { kind: "agent", id: m.to.agentId } : { kind: "user", id: m.to.userId },
+    },
+  };
+}
+
+/** A direct message from one party of a job to the other. Strangers get 404. */
+export async function sendDirectMessage(
+  principal: Principal,
+  jobId: string,
+  input: { subject?: string; body: string },
+): Promise<MessageJson> {
+  const id = await inTransaction(async (tx) => {
+    const job = await loadJobView(tx, jobId);
+    const roles = job ? await rolesOf(tx, principal, job) : [];
+    if (!job || roles.length === 0) throw notFound("Job");
+    // Someone who is both (a person owning both agents) writes as the client, to the worker.
+    const to = roles.includes("client") ? workerOf(job) : clientOf(job);
+    const event = await writeJobMessage(tx, {
+      jobId,
+      to,
+      from: partyOf(principal),
+      subject: input.subject ?? `Message about "${job.title}"`,
+      body: input.body,
+      agentIds: [job.clientAgentId, job.workerAgentId],
+    });
+    await appendEvent(tx, event);
+    return event.subjectId;
+  });
+  const [row] = await selectMessageViews(await getDb())
+    .where(eq(messages.id, id))
+    .limit(1);
+  return messageJson(row!);
+}
+
+/** The latest messages of a job, oldest first, for the job detail. */
+export async function recentJobMessages(db: Queryable, jobId: string, limit = 100): Promise<MessageJson[]> {
+  const rows = await selectMessageViews(db)
+    .where(eq(messages.jobId, jobId))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit);
+  return rows.reverse().map(messageJson);
+}
+
+/** All messages of a job, oldest first, paginated; only its parties may read them (others 404). */
+export async function listJobMessages(
+  principal: Principal,
+  jobId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<MessageJson>> {
+  const db = await getDb();
+  const job = await loadJobView(db, jobId);
+  if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
+  const conds: SQL[] = [eq(messages.jobId, jobId)];
+  if (page.cursor) {
+    const [at, id] = decodeCursor(page.cursor, 2);
+    conds.push(sql`(${messages.createdAt}, ${messages.id}) > (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+  }
+  const rows = await selectMessageViews(db)
+    .where(and(...conds))
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(page.limit + 1);
+  return pageOf(rows, page.limit);
+}
+
+function pageOf(rows: (Parameters<typeof messageJson>[0] & { createdAtKey: string })[], limit: number) {
+  const more = rows.length > limit;
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data: data.map(messageJson), next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null };
+}
+
+/** Messages addressed to the caller: an agent's own; a person's own and their agents'. */
+function inboxCondition(principal: Principal): SQL {
+  if (principal.kind === "agent") return eq(messages.recipientAgentId, principal.agentId);
+  return or(
+    eq(messages.recipientUserId, principal.userId),
+    sql`${messages.recipientAgentId} IN ${ownedAgentIds(principal.userId)}`,
+  ) as SQL;
+}
+
+export async function listInbox(
+  principal: Principal,
+  q: { unread: boolean; limit: number; cursor?: string },
+): Promise<Page<MessageJson> & { unread_count: number }> {
+  const db = await getDb();
+  const mine = inboxCondition(principal);
+  const conds: SQL[] = [mine];
+  if (q.unread) conds.push(eq(messages.read, false));
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor, 2);
+    conds.push(sql`(${messages.createdAt}, ${messages.id}) < (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+  }
+  const [rows, [count]] = await Promise.all([
+    selectMessageViews(db)
+      .where(and(...conds))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(q.limit + 1),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(and(mine, eq(messages.read, false))),
+  ]);
+  return { ...pageOf(rows, q.limit), unread_count: Number(count?.n ?? 0) };
+}
+
+/** Marks a message read. Only its recipient (or the person owning the recipient agent) may; others get 404. */
+export async function markMessageRead(principal: Principal, messageId: string): Promise<MessageJson> {
+  await inTransaction(async (tx) => {
+    const [m] = await tx
+      .select({
+        recipientAgentId: messages.recipientAgentId,
+        recipientUserId: messages.recipientUserId,
+        jobId: messages.jobId,
+      })
+      .from(messages)
+      .where(eq(messages.id, messageId))
+      .limit(1);
+    const mayRead =
+      !!m &&
+      (m.recipientUserId
+        ? principal.kind === "user" && principal.userId === m.recipientUserId
+        : !!m.recipientAgentId && (await actsForAgent(tx, principal, m.recipientAgentId)));
+    if (!m || !mayRead) throw notFound("Message");
+    // Conditional: marking twice is harmless and records one event.
+    const changed = await tx
+      .update(messages)
+      .set({ read: true })
+      .where(and(eq(messages.id, messageId), eq(messages.read, false)))
+      .returning({ id: messages.id });
+    if (changed.length > 0) {
+      await appendEvent(tx, {
+        type: "message_read",
+        agentIds: [m.recipientAgentId],
+        subjectType: "message",
+        subjectId: messageId,
+        data: { message_id: messageId, job_id: m.jobId },
+      });
+    }
+  });
+  const [row] = await selectMessageViews(await getDb())
+    .where(eq(messages.id, messageId))
+    .limit(1);
+  return messageJson(row!);
+}

@@ -1,0 +1,153 @@
+import type { RequiredInput } from "@/db/schema/services";
+
+/**
+ * The JSON shapes of agents and services (see COMMON.md "Resource shapes"). Pure functions over rows, so the
+ * jobs, stats and UI code can reuse them; they never touch the database.
+ */
+
+/** Runtime kinds that can be started as an execution (seed 000): a local process or an ECS Fargate task. */
+export const RUNNABLE_KINDS: readonly string[] = ["local", "fargate"];
+/** Runtime kinds that can be invoked through POST /api/agents/invoke (seed 004). */
+export const INVOCABLE_KINDS: readonly string[] = ["agentcore"];
+
+export function runtimeKind(runtime: unknown): string | null {
+  if (!runtime || typeof runtime !== "object") return null;
+  const kind = (runtime as { kind?: unknown }).kind;
+  return typeof kind === "string" ? kind : null;
+}
+
+export function isRunnable(runtime: unknown): boolean {
+  const kind = runtimeKind(runtime);
+  return kind !== null && RUNNABLE_KINDS.includes(kind);
+}
+
+export function isInvocable(runtime: unknown): boolean {
+  const kind = runtimeKind(runtime);
+  return kind !== null && INVOCABLE_KINDS.includes(kind);
+}
+
+export interface AgentRowLike {
+  id: string;
+  name: string;
+  description: string;
+  capabilities: string[];
+  category: string;
+  status: "active" | "busy" | "offline" | "retired";
+  reputation: number;
+  ratingCount: number;
+  jobsCompleted: number;
+  ownerUserId: string | null;
+  runtime: Record<string, unknown> | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+export interface AgentJson {
+  id: string;
+  name: string;
+  description: string;
+  capabilities: string[];
+  category: string;
+  status: AgentRowLike["status"];
+  reputation: number;
+  rating_count: number;
+  jobs_completed: number;
+  owner_user_id: string | null;
+  runtime: Record<string, unknown> | null;
+  runnable: boolean;
+  invocable: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgentListItemJson extends AgentJson {
+  /** Price of the agent's cheapest active service, or null when it sells nothing. */
+  price_from: number | null;
+  services_count: number;
+}
+
+export function iso(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+export function agentJson(row: AgentRowLike): AgentJson {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    capabilities: row.capabilities,
+    category: row.category,
+    status: row.status,
+    reputation: Number(row.reputation),
+    rating_count: row.ratingCount,
+    jobs_completed: row.jobsCompleted,
+    owner_user_id: row.ownerUserId,
+    runtime: row.runtime ?? null,
+    runnable: isRunnable(row.runtime),
+    invocable: isInvocable(row.runtime),
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
+}
+
+export function agentListItemJson(
+  row: AgentRowLike & { priceFrom: number | string | null; servicesCount: number | string },
+): AgentListItemJson {
+  return {
+    ...agentJson(row),
+    price_from: row.priceFrom === null ? null : Number(row.priceFrom),
+    services_count: Number(row.servicesCount),
+  };
+}
+
+export interface ServiceRowLike {
+  id: string;
+  agentId: string;
+  name: string;
+  description: string;
+  priceUsd: number | string;
+  outputType: string;
+  requiredInputs: RequiredInput[];
+  capabilitiesRequired: string[];
+  active: boolean;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+export interface ServiceAgentRef {
+  id: string;
+  name: string;
+  reputation: number;
+}
+
+export interface ServiceJson {
+  id: string;
+  agent_id: string;
+  agent: ServiceAgentRef;
+  name: string;
+  description: string;
+  price_usd: number;
+  output_type: string;
+  required_inputs: RequiredInput[];
+  capabilities_required: string[];
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export function serviceJson(row: ServiceRowLike, agent: ServiceAgentRef): ServiceJson {
+  return {
+    id: row.id,
+    agent_id: row.agentId,
+    agent: { id: agent.id, name: agent.name, reputation: Number(agent.reputation) },
+    name: row.name,
+    description: row.description,
+    price_usd: Number(row.priceUsd),
+    output_type: row.outputType,
+    required_inputs: row.requiredInputs,
+    capabilities_required: row.capabilitiesRequired,
+    active: row.active,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
+}

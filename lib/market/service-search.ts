@@ -1,0 +1,115 @@
+import "server-only";
+import { and, arrayContains, count, eq, gte, lte, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { agents, services } from "@/db/schema";
+import { encodeCursor, type Page } from "@/lib/api/pagination";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetAfter,
+  keysetOrder,
+  readCursor,
+  textMatch,
+  type KeysetSort,
+} from "./search";
+import { catalogueVersion, ListCache } from "./list-cache";
+import { serviceJson, type ServiceJson } from "./serialize";
+import { serviceColumns } from "./services";
+
+export interface ServiceBrowse {
+  q?: string;
+  capability?: string | string[];
+  min_price?: number;
+  max_price?: number;
+  agent_id?: string;
+  output_type?: string;
+  sort: "newest" | "price_asc" | "price_desc" | "reputation";
+  limit: number;
+  cursor?: string;
+}
+
+const price = (v: number) => sql`${v}::numeric`;
+
+// Each sort walks an index in order (services_created_idx, services_price_idx forwards or backwards) and
+// stops after the page; "reputation" sorts on the joined agent.
+const SORTS: Record<ServiceBrowse["sort"], KeysetSort> = {
+  newest: { expr: services.createdAt, dir: "desc", cast: fromEpochMicros, id: services.id, idDir: "asc" },
+  price_asc: { expr: services.priceUsd, dir: "asc", cast: price, id: services.id, idDir: "asc" },
+  price_desc: { expr: services.priceUsd, dir: "desc", cast: price, id: services.id, idDir: "desc" },
+  reputation: {
+    expr: agents.reputation,
+    dir: "desc",
+    cast: (v) => sql`${v}::float8`,
+    id: services.id,
+    idDir: "asc",
+  },
+};
+
+function filters(q: ServiceBrowse): SQL[] {
+  const where: (SQL | null)[] = [eq(services.active, true), textMatch(services.searchVector, q.q)];
+  const caps = [
+    ...new Set(q.capability === undefined ? [] : Array.isArray(q.capability) ? q.capability : [q.capability]),
+  ];
+  if (caps.length) where.push(arrayContains(services.capabilitiesRequired, caps));
+  if (q.min_price !== undefined) where.push(gte(services.priceUsd, q.min_price));
+  if (q.max_price !== undefined) where.push(lte(services.priceUsd, q.max_price));
+  if (q.agent_id) where.push(eq(services.agentId, q.agent_id));
+  if (q.output_type) where.push(eq(services.outputType, q.output_type));
+  return where.filter((w): w is SQL => !!w);
+}
+
+/**
+ * GET /api/services, the catalogue's hot path: one query for the page (agent joined, no N+1) and one count
+ * over the same filters. Text search goes through the GIN index on the generated search_vector column.
+ */
+export async function browseServices(q: ServiceBrowse): Promise<Page<ServiceJson>> {
+  const db = await getDb();
+  return cache.get(db, JSON.stringify(q), await catalogueVersion(db), () => browse(db, q));
+}
+
+const cache = new ListCache<Page<ServiceJson>>();
+
+async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
+  const sort = SORTS[q.sort];
+  const where = filters(q);
+  const pageWhere = [...where];
+  if (q.cursor) {
+    const [value, id] = readCursor(q.cursor, false);
+    pageWhere.push(keysetAfter(sort, value, id));
+  }
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        service: serviceColumns,
+        agent: { id: agents.id, name: agents.name, reputation: agents.reputation },
+        createdAtMicros: epochMicros(services.createdAt),
+      })
+      .from(services)
+      .innerJoin(agents, eq(agents.id, services.agentId))
+      .where(and(...pageWhere))
+      .orderBy(...keysetOrder(sort))
+      .limit(q.limit + 1),
+    db
+      .select({ n: count() })
+      .from(services)
+      .where(and(...where)),
+  ]);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  let next: string | null = null;
+  if (rows.length > q.limit && last) {
+    const value =
+      q.sort === "newest"
+        ? last.createdAtMicros
+        : q.sort === "reputation"
+          ? last.agent.reputation
+          : Number(last.service.priceUsd);
+    next = encodeCursor([value, last.service.id]);
+  }
+  return {
+    data: page.map((r) => serviceJson(r.service, r.agent)),
+    next_cursor: next,
+    total: Number(total?.n ?? 0),
+  };
+}

@@ -1,0 +1,195 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, type Queryable } from "@/db/client";
+import { agents, services, type RequiredInput } from "@/db/schema";
+import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
+import { actsForAgent } from "@/lib/auth/acting";
+import type { Principal } from "@/lib/auth/principal";
+import { inTransaction } from "@/lib/db";
+import { appendEvent } from "@/lib/events/log";
+import { agentForChange } from "./agents";
+import { serviceJson, type ServiceJson, type ServiceRowLike } from "./serialize";
+
+/** Every service column but the search vector. */
+export const serviceColumns = {
+  id: services.id,
+  agentId: services.agentId,
+  name: services.name,
+  description: services.description,
+  priceUsd: services.priceUsd,
+  outputType: services.outputType,
+  requiredInputs: services.requiredInputs,
+  capabilitiesRequired: services.capabilitiesRequired,
+  active: services.active,
+  createdAt: services.createdAt,
+  updatedAt: services.updatedAt,
+};
+
+/** The agent fields a service carries, plus what owner checks need. */
+export const serviceAgentColumns = {
+  id: agents.id,
+  name: agents.name,
+  reputation: agents.reputation,
+  status: agents.status,
+  ownerUserId: agents.ownerUserId,
+};
+
+export interface ServiceInput {
+  name: string;
+  description: string;
+  price_usd: number;
+  output_type: string;
+  required_inputs: RequiredInput[];
+  capabilities_required: string[];
+}
+
+export type ServicePatch = Partial<ServiceInput> & { active?: boolean };
+
+type Found = { service: ServiceRowLike; agent: AgentRef };
+type AgentRef = {
+  id: string;
+  name: string;
+  reputation: number;
+  status: "active" | "busy" | "offline" | "retired";
+  ownerUserId: string | null;
+};
+
+export async function findService(db: Queryable, id: string): Promise<Found | null> {
+  const [row] = await db
+    .select({ service: serviceColumns, agent: serviceAgentColumns })
+    .from(services)
+    .innerJoin(agents, eq(agents.id, services.agentId))
+    .where(eq(services.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getServiceJson(id: string): Promise<ServiceJson> {
+  const found = await findService(await getDb(), id);
+  if (!found) throw notFound("Service");
+  return serviceJson(found.service, found.agent);
+}
+
+/** An agent sells for itself; a person names an agent they own in `agent_id`. */
+export async function createService(
+  principal: Principal,
+  agentId: string | undefined,
+  input: ServiceInput,
+): Promise<ServiceJson> {
+  let sellerId: string;
+  if (principal.kind === "agent") {
+    if (agentId !== undefined && agentId !== principal.agentId) {
+      throw forbidden("An API key creates services for its own agent only");
+    }
+    sellerId = principal.agentId;
+  } else {
+    if (agentId === undefined) {
+      throw badRequest("agent_id is required: name the agent you own that sells this service", {
+        fields: { agent_id: "required for a signed-in person" },
+      });
+    }
+    sellerId = (await agentForChange(principal, agentId)).id;
+  }
+  return inTransaction(async (tx) => {
+    // Locked so that a concurrent retirement cannot leave an active service behind a retired agent.
+    const [agent] = await tx.select(serviceAgentColumns).from(agents).where(eq(agents.id, sellerId)).for("update");
+    if (!agent) throw notFound("Agent");
+    if (agent.status === "retired") throw conflict("A retired agent cannot publish services");
+    const [service] = await tx
+      .insert(services)
+      .values({
+        agentId: sellerId,
+        name: input.name,
+        description: input.description,
+        priceUsd: input.price_usd,
+        outputType: input.output_type,
+        requiredInputs: input.required_inputs,
+        capabilitiesRequired: [...new Set(input.capabilities_required)],
+      })
+      .returning(serviceColumns);
+    const row = service as ServiceRowLike;
+    await appendEvent(tx, {
+      type: "service_created",
+      agentIds: [sellerId],
+      subjectType: "service",
+      subjectId: row.id,
+      data: { service_id: row.id, agent_id: sellerId, name: row.name, price_usd: Number(row.priceUsd) },
+    });
+    return serviceJson(row, agent);
+  });
+}
+
+/** 404 for an unknown service; 403 when the caller neither is its agent nor owns that agent. */
+async function serviceForChange(principal: Principal, id: string): Promise<Found> {
+  const db = await getDb();
+  const found = await findService(db, id);
+  if (!found) throw notFound("Service");
+  if (!(await actsForAgent(db, principal, found.agent.id, found.agent.ownerUserId))) {
+    throw forbidden("Only the service's agent or its owner may change it");
+  }
+  return found;
+}
+
+export async function updateService(principal: Principal, id: string, patch: ServicePatch): Promise<ServiceJson> {
+  const { service, agent } = await serviceForChange(principal, id);
+  const set: Partial<typeof services.$inferInsert> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.price_usd !== undefined) set.priceUsd = patch.price_usd;
+  if (patch.output_type !== undefined) set.outputType = patch.output_type;
+  if (patch.required_inputs !== undefined) set.requiredInputs = patch.required_inputs;
+  if (patch.capabilities_required !== undefined) set.capabilitiesRequired = [...new Set(patch.capabilities_required)];
+  if (patch.active !== undefined) set.active = patch.active;
+  const fields = Object.keys(set);
+  if (fields.length === 0) return serviceJson(service, agent);
+  return inTransaction(async (tx) => {
+    const [owner] = await tx
+      .select({ status: agents.status })
+      .from(agents)
+      .where(eq(agents.id, agent.id))
+      .for("update");
+    if (!owner || owner.status === "retired") throw conflict("The services of a retired agent cannot be changed");
+    const [row] = await tx
+      .update(services)
+      .set({ ...set, updatedAt: sql`now()` })
+      .where(eq(services.id, id))
+      .returning(serviceColumns);
+    const updated = row as ServiceRowLike;
+    const deactivated = patch.active === false && service.active;
+    await appendEvent(tx, {
+      type: deactivated ? "service_deactivated" : "service_updated",
+      agentIds: [agent.id],
+      subjectType: "service",
+      subjectId: id,
+      data: {
+        service_id: id,
+        agent_id: agent.id,
+        fields: fields.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+      },
+    });
+    return serviceJson(updated, agent);
+  });
+}
+
+/** DELETE: deactivates; the row stays for the jobs that hired it. Deactivating twice changes nothing. */
+export async function deactivateService(principal: Principal, id: string): Promise<ServiceJson> {
+  const { service, agent } = await serviceForChange(principal, id);
+  if (!service.active) return serviceJson(service, agent);
+  return inTransaction(async (tx) => {
+    const [row] = await tx
+      .update(services)
+      .set({ active: false, updatedAt: sql`now()` })
+      .where(and(eq(services.id, id), eq(services.active, true)))
+      .returning(serviceColumns);
+    // Deactivated concurrently: nothing left to record.
+    if (!row) return serviceJson({ ...service, active: false }, agent);
+    await appendEvent(tx, {
+      type: "service_deactivated",
+      agentIds: [agent.id],
+      subjectType: "service",
+      subjectId: id,
+      data: { service_id: id, agent_id: agent.id, reason: "owner" },
+    });
+    return serviceJson(row as ServiceRowLike, agent);
+  });
+}

@@ -1,0 +1,298 @@
+import "server-only";
+import { and, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { getDb, type Queryable } from "@/db/client";
+import { agents, executions } from "@/db/schema";
+import { ApiError, badRequest, conflict, notFound, tooManyRequests, unprocessable } from "@/lib/api/errors";
+import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import { actsForAgent, actsForParty } from "@/lib/auth/acting";
+import { partyOf, principalLabel, type Principal } from "@/lib/auth/principal";
+import { inTransaction } from "@/lib/db";
+import { env } from "@/lib/env";
+import { runtimeSchema } from "./config";
+import { FARGATE_MAX_INPUT_BYTES } from "./hosts/fargate";
+import { getHost } from "./hosts/index";
+import { appendExecutionEvent, applyObservation, patchHostState, transition } from "./lifecycle";
+import { readLogs, type LogRecord } from "./logs";
+import { toExecutionRecord, type ExecutionRecord } from "./serialize";
+import { HostStartError, isTerminal, LIVE_STATUSES, type ExecutionRow, type ExecutionStatus } from "./types";
+
+export interface RunRequest {
+  input: Record<string, unknown>;
+  timeoutS?: number;
+}
+
+/** Starts an execution of an agent: 202-style, the record comes back `starting` (or `failed` if the host refused). */
+export async function startExecution(principal: Principal, agentId: string, req: RunRequest): Promise<ExecutionRecord> {
+  const e = env();
+  const db = await getDb();
+  const [agent] = await db
+    .select({
+      id: agents.id,
+      name: agents.name,
+      ownerUserId: agents.ownerUserId,
+      status: agents.status,
+      runtime: agents.runtime,
+    })
+    .from(agents)
+    .where(eq(agents.id, agentId))
+    .limit(1);
+  if (!agent || !(await actsForAgent(db, principal, agent.id, agent.ownerUserId))) throw notFound("Agent");
+  if (agent.status === "retired") throw conflict("This agent is retired and cannot be run");
+  const parsed = agent.runtime ? runtimeSchema.safeParse(agent.runtime) : null;
+  if (!parsed?.success)
+    throw unprocessable("This agent has no runtime to run it with; set `runtime` on the agent first");
+  const runtime = parsed.data;
+  if (runtime.kind === "agentcore") {
+    throw unprocessable("This agent is hosted on AgentCore: it is invoked (POST /api/agents/invoke), not run");
+  }
+  const maxInput =
+    runtime.kind === "fargate"
+      ? Math.min(e.EXECUTION_MAX_INPUT_BYTES, FARGATE_MAX_INPUT_BYTES)
+      : e.EXECUTION_MAX_INPUT_BYTES;
+  const inputBytes = Buffer.byteLength(JSON.stringify(req.input));
+  if (inputBytes > maxInput) {
+    throw new ApiError(413, "PayloadTooLargeError", `input is ${inputBytes} bytes; the limit is ${maxInput}`, {
+      limit_bytes: maxInput,
+    });
+  }
+  const timeoutS = req.timeoutS ?? Math.min(e.EXECUTION_DEFAULT_TIMEOUT_S, e.EXECUTION_MAX_TIMEOUT_S);
+  if (timeoutS > e.EXECUTION_MAX_TIMEOUT_S) {
+    throw badRequest(`timeout_s may be at most ${e.EXECUTION_MAX_TIMEOUT_S}`, {
+      fields: { timeout_s: `at most ${e.EXECUTION_MAX_TIMEOUT_S}` },
+    });
+  }
+  const starter = partyOf(principal);
+  const max = e.EXECUTION_MAX_CONCURRENT_PER_AGENT;
+
+  const row = await inTransaction(async (tx) => {
+    // The agent row lock serialises concurrent runs of one agent, so the count below cannot be overtaken.
+    await tx.execute(sql`SELECT id FROM agents WHERE id = ${agent.id} FOR UPDATE`);
+    const [live] = await tx
+      .select({ n: count() })
+      .from(executions)
+      .where(and(eq(executions.agentId, agent.id), inArray(executions.status, [...LIVE_STATUSES])));
+    if ((live?.n ?? 0) >= max) {
+      throw tooManyRequests(
+        `This agent already has ${max} live executions, its limit`,
+        Math.max(1, Math.ceil(e.RECONCILE_INTERVAL_MS / 1000)),
+        { limit: max },
+      );
+    }
+    const [inserted] = await tx
+      .insert(executions)
+      .values({
+        agentId: agent.id,
+        startedByAgentId: starter.agentId,
+        startedByUserId: starter.userId,
+        host: runtime.kind,
+        input: req.input,
+        timeoutS,
+      })
+      .returning();
+    if (!inserted) throw new Error("execution insert returned nothing");
+    await appendExecutionEvent(tx, inserted);
+    return inserted;
+  });
+
+  await launch(row, { id: agent.id, name: agent.name }, runtime);
+  const current = await loadRow(db, row.id);
+  return toExecutionRecord(current ?? row, agent.name);
+}
+
+async function launch(
+  row: ExecutionRow,
+  agent: { id: string; name: string },
+  runtime: Parameters<ReturnType<typeof getHost>["start"]>[0]["runtime"],
+): Promise<void> {
+  const host = getHost(row.host);
+  host.pendingStarts.add(row.id);
+  try {
+    const res = await host.start({ execution: row, agent, runtime });
+    await patchHostState(row.id, res.hostState, res.taskArn ? `ECS task ${res.taskArn}` : undefined, res.taskArn);
+    armTimeout(row.id, row.timeoutS);
+    // A stop that arrived while the host was starting found nothing to stop: stop what just started.
+    const now = await loadRow(await getDb(), row.id);
+    if (now?.status === "stopped") await host.stop(now, now.stoppedReason ?? "stopped while starting");
+  } catch (err) {
+    const reason = err instanceof HostStartError ? err.message : "The host could not start the agent";
+    if (!(err instanceof HostStartError)) console.error(`[runtime] start of execution ${row.id} failed:`, err);
+    await transition(row.id, {
+      status: "failed",
+      stopCode: err instanceof HostStartError ? err.stopCode : null,
+      stoppedReason: reason,
+      log: reason,
+    });
+  } finally {
+    host.pendingStarts.delete(row.id);
+  }
+}
+
+/** In-process timer for the execution's timeout; the reconciler also stops overdue executions (after a restart). */
+function armTimeout(id: string, timeoutS: number): void {
+  setTimeout(() => void timeoutExecution(id).catch(() => {}), timeoutS * 1000).unref();
+}
+
+export async function timeoutExecution(id: string): Promise<ExecutionRow | null> {
+  const row = await loadRow(await getDb(), id);
+  if (!row || isTerminal(row.status)) return null;
+  return stopRow(row, `Timed out after ${row.timeoutS} s`, "TimedOut");
+}
+
+/** Marks the execution stopped (one winner against a racing completion), then asks the host to stop it. */
+async function stopRow(row: ExecutionRow, reason: string, stopCode: string): Promise<ExecutionRow | null> {
+  const updated = await transition(row.id, {
+    status: "stopped",
+    stopCode,
+    stoppedReason: reason,
+    log: `stop: ${reason}`,
+  });
+  if (!updated) return null;
+  try {
+    await getHost(updated.host).stop(updated, reason);
+  } catch (err) {
+    console.error(`[runtime] host stop of execution ${row.id} failed:`, err);
+  }
+  return updated;
+}
+
+async function loadRow(db: Queryable, id: string): Promise<ExecutionRow | undefined> {
+  const [row] = await db.select().from(executions).where(eq(executions.id, id)).limit(1);
+  return row;
+}
+
+/** The execution if the principal may see it: the agent's owner (or the agent) and whoever started it. */
+async function loadVisible(principal: Principal, id: string): Promise<{ row: ExecutionRow; agentName: string }> {
+  const db = await getDb();
+  const [r] = await db
+    .select({ row: executions, agentName: agents.name, ownerUserId: agents.ownerUserId })
+    .from(executions)
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .where(eq(executions.id, id))
+    .limit(1);
+  if (!r) throw notFound("Execution");
+  const starter = { agentId: r.row.startedByAgentId, userId: r.row.startedByUserId };
+  const visible =
+    (await actsForParty(db, principal, starter)) || (await actsForAgent(db, principal, r.row.agentId, r.ownerUserId));
+  if (!visible) throw notFound("Execution");
+  return r;
+}
+
+/** Asks the host for news about one live execution (cheap for local; one DescribeTasks for Fargate). */
+export async function refreshExecution(row: ExecutionRow): Promise<void> {
+  if (isTerminal(row.status)) return;
+  if (Date.now() - row.startTime.getTime() > row.timeoutS * 1000) {
+    await stopRow(row, `Timed out after ${row.timeoutS} s`, "TimedOut");
+    return;
+  }
+  try {
+    const obs = (await getHost(row.host).describe([row])).get(row.id);
+    if (obs) await applyObservation(row.id, obs);
+  } catch (err) {
+    // The stored record is still the best answer when the host cannot be reached.
+    console.warn(`[runtime] refresh of execution ${row.id} failed:`, (err as Error).message);
+  }
+}
+
+export async function getExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
+  const { row, agentName } = await loadVisible(principal, id);
+  if (isTerminal(row.status)) return toExecutionRecord(row, agentName);
+  await refreshExecution(row);
+  return toExecutionRecord((await loadRow(await getDb(), id)) ?? row, agentName);
+}
+
+export async function stopExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
+  const { row, agentName } = await loadVisible(principal, id);
+  if (isTerminal(row.status)) throw conflict(`This execution is already ${row.status}`, { status: row.status });
+  const updated = await stopRow(row, `Stopped by ${principalLabel(principal)}`, "UserInitiated");
+  if (!updated) {
+    const now = await loadRow(await getDb(), id);
+    throw conflict(`This execution is already ${now?.status ?? "finished"}`, { status: now?.status ?? null });
+  }
+  return toExecutionRecord(updated, agentName);
+}
+
+/** Stops every live execution of an agent (the agent is being retired). Returns how many were stopped. */
+export async function stopAgentExecutions(agentId: string, reason = "The agent was retired"): Promise<number> {
+  const db = await getDb();
+  const live = await db
+    .select()
+    .from(executions)
+    .where(and(eq(executions.agentId, agentId), inArray(executions.status, [...LIVE_STATUSES])));
+  let stopped = 0;
+  for (const row of live) if (await stopRow(row, reason, "UserInitiated")) stopped++;
+  return stopped;
+}
+
+export interface ListOptions {
+  status?: ExecutionStatus;
+  limit: number;
+  cursor?: string;
+}
+
+/** An agent's executions, newest first. The owner sees all of them; anyone else only the ones they started. */
+export async function listAgentExecutions(
+  principal: Principal,
+  agentId: string,
+  opts: ListOptions,
+): Promise<Page<ExecutionRecord>> {
+  const db = await getDb();
+  const [agent] = await db
+    .select({ id: agents.id, name: agents.name, ownerUserId: agents.ownerUserId })
+    .from(agents)
+    .where(eq(agents.id, agentId))
+    .limit(1);
+  if (!agent) throw notFound("Agent");
+  const filters: SQL[] = [eq(executions.agentId, agentId)];
+  if (opts.status) filters.push(eq(executions.status, opts.status));
+  if (!(await actsForAgent(db, principal, agentId, agent.ownerUserId))) {
+    const party = partyOf(principal);
+    filters.push(
+      party.agentId
+        ? eq(executions.startedByAgentId, party.agentId)
+        : (or(
+            eq(executions.startedByUserId, party.userId as string),
+            sql`${executions.startedByAgentId} IN (SELECT id FROM agents WHERE owner_user_id = ${party.userId})`,
+          ) as SQL),
+    );
+  }
+  const [total] = await db
+    .select({ n: count() })
+    .from(executions)
+    .where(and(...filters));
+  if (opts.cursor) {
+    const [ts, id] = decodeCursor(opts.cursor, 2);
+    filters.push(sql`(${executions.startTime}, ${executions.id}) < (${String(ts)}::timestamptz, ${String(id)}::uuid)`);
+  }
+  const rows = await db
+    .select({ row: executions, ts: sql<string>`${executions.startTime}::text` })
+    .from(executions)
+    .where(and(...filters))
+    .orderBy(desc(executions.startTime), desc(executions.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map((r) => toExecutionRecord(r.row, agent.name)),
+    next_cursor: rows.length > opts.limit && last ? encodeCursor([last.ts, last.row.id]) : null,
+    total: total?.n ?? 0,
+  };
+}
+
+export async function listExecutionLogs(
+  principal: Principal,
+  id: string,
+  opts: { limit: number; cursor?: string },
+): Promise<Page<LogRecord>> {
+  await loadVisible(principal, id);
+  const after = opts.cursor ? Number(decodeCursor(opts.cursor, 1)[0]) : 0;
+  const db = await getDb();
+  const rows = await readLogs(db, id, Number.isFinite(after) ? after : 0, opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return { data: page, next_cursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null };
+}
+
+/** For the SSE stream: the visible row (404 otherwise). */
+export async function visibleExecution(principal: Principal, id: string): Promise<ExecutionRow> {
+  return (await loadVisible(principal, id)).row;
+}

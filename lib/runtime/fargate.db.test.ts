@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as getExecution } from "@/app/api/executions/[id]/route";
+import { POST as stop } from "@/app/api/executions/[id]/stop/route";
+import { GET as logs } from "@/app/api/executions/[id]/logs/route";
+import { POST as run } from "@/app/api/agents/[id]/run/route";
+import { setupTestDatabase } from "@/test/db";
+import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
+import { call } from "@/test/http";
+import type { RuntimeConfig } from "./config";
+import { resetHostsForTests } from "./hosts/index";
+import { reconcileOnce } from "./reconciler";
+import { runnableAgent, setTestEnv, waitFor } from "./test-support";
+
+setupTestDatabase();
+
+let ecs: EcsServer;
+
+beforeAll(async () => {
+  ecs = await startEcsServer({
+    taskDefinitions: {
+      "text-stats": { command: ["node", "agents/text-stats/server.mjs"], env: { EXIT_AFTER_INVOCATIONS: "1" } },
+      sentiment: { command: ["node", "agents/sentiment/server.mjs"] },
+    },
+    stopTimeoutMs: 1_000,
+  });
+  setTestEnv({
+    AWS_ENDPOINT_URL_ECS: ecs.url,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "AKIDTESTTESTTEST",
+    AWS_SECRET_ACCESS_KEY: "test-secret",
+    EXECUTION_MAX_CONCURRENT_PER_AGENT: "5",
+  });
+});
+afterAll(async () => {
+  resetHostsForTests();
+  await ecs?.close();
+});
+
+const fargate = (family: string): RuntimeConfig => ({
+  kind: "fargate",
+  cluster: "agent-market",
+  task_definition: `${family}:1`,
+  container_name: "agent",
+  subnets: ["subnet-0abc"],
+  security_groups: ["sg-0abc"],
+  assign_public_ip: false,
+});
+
+/** Waits for a status the way production learns it: reconciler sweeps (DescribeTasks), not per-request polling. */
+const until = (id: string, key: string, status: string) =>
+  waitFor(async () => {
+    await reconcileOnce();
+    const r = (await call(getExecution, `/api/executions/${id}`, { key, params: { id } })).body;
+    return r.status === status ? r : undefined;
+  }, `execution ${id} to be ${status}`);
+
+const start = async (t: Awaited<ReturnType<typeof runnableAgent>>, input: Record<string, unknown> = {}) => {
+  const res = await call(run, `/api/agents/${t.agent.id}/run`, {
+    key: t.key,
+    params: { id: t.agent.id },
+    body: { input },
+  });
+  expect(res.status).toBe(202);
+  return res.body;
+};
+
+describe("Fargate host (real ECS client against the ECS double)", () => {
+  it("runs a task: RunTask with the contract's environment, running with the ENI endpoint, invoked, completed", async () => {
+    const t = await runnableAgent(fargate("text-stats"));
+    const started = await start(t, { text: "hello fargate" });
+    expect(started.status).toBe("starting");
+    expect(started.task_arn).toMatch(/^arn:aws:ecs:us-east-1:\d{12}:task\/agent-market\/[0-9a-f]{32}$/);
+    const task = ecs.tasks.get(started.task_arn)!;
+    expect(task.startedBy).toBe(started.execution_id);
+    const envs = (task.overrides as any).containerOverrides[0].environment;
+    expect(Object.fromEntries(envs.map((e: any) => [e.name, e.value]))).toMatchObject({
+      AGENT_ID: t.agent.id,
+      AGENT_NAME: t.agent.name,
+      EXECUTION_ID: started.execution_id,
+      INPUT_DATA: JSON.stringify({ text: "hello fargate" }),
+    });
+
+    const running = await until(started.execution_id, t.key, "running");
+    expect(running.endpoint).toBe(`http://127.0.0.1:${task.hostPort}`);
+    const answer = await fetch(`${running.endpoint}/invocations`, {
+      method: "POST",
+      body: JSON.stringify({ prompt: "a b c" }),
+    }).then((r) => r.json());
+    expect(answer.data.words).toBe(3);
+
+    const done = await until(started.execution_id, t.key, "completed");
+    expect(done).toMatchObject({ exit_code: 0, stop_code: "EssentialContainerExited" });
+    expect(ecs.calls.every((c) => c.status === 200)).toBe(true);
+  });
+
+  it("a crashing container is failed with its exit code, and the stop is in the logs", async () => {
+    const t = await runnableAgent(fargate("sentiment"));
+    const started = await start(t);
+    const running = await until(started.execution_id, t.key, "running");
+    await fetch(`${running.endpoint}/invocations`, {
+      method: "POST",
+      body: JSON.stringify({ prompt: "__crash__" }),
+    }).catch(() => null);
+    const failed = await until(started.execution_id, t.key, "failed");
+    expect(failed).toMatchObject({ exit_code: 3, stop_code: "EssentialContainerExited" });
+    expect(failed.stopped_reason).toContain("Essential container in task exited");
+    const lines = (
+      await call(logs, `/api/executions/${failed.execution_id}/logs`, {
+        key: t.key,
+        params: { id: failed.execution_id },
+      })
+    ).body.data;
+    expect(lines.some((l: any) => l.stream === "system" && l.line.includes("exit code 3"))).toBe(true);
+  });
+
+  it("stop: StopTask, stopped; the task winds down to STOPPED with UserInitiated", async () => {
+    const t = await runnableAgent(fargate("sentiment"));
+    const started = await start(t);
+    await until(started.execution_id, t.key, "running");
+    const res = await call(stop, `/api/executions/${started.execution_id}/stop`, {
+      headers: t.owner.headers,
+      params: { id: started.execution_id },
+      method: "POST",
+    });
+    expect(res.body).toMatchObject({ status: "stopped", stop_code: "UserInitiated" });
+    const task = ecs.tasks.get(started.task_arn)!;
+    await waitFor(() => (task.lastStatus === "STOPPED" ? true : undefined), "task STOPPED");
+    expect(task.stopCode).toBe("UserInitiated");
+    expect(task.exitCode).toBe(0);
+  });
+
+  it("RunTask failures[] and TaskFailedToStart make failed executions with the reason", async () => {
+    const t = await runnableAgent(fargate("sentiment"));
+    ecs.setFault({ runTaskFailures: 1, runTaskFailureReason: "RESOURCE:CPU" });
+    const refused = await start(t);
+    expect(refused).toMatchObject({ status: "failed", task_arn: null });
+    expect(refused.stopped_reason).toContain("RESOURCE:CPU");
+
+    ecs.setFault({ failToStart: 1 });
+    const started = await start(t);
+    const failed = await until(started.execution_id, t.key, "failed");
+    expect(failed.stop_code).toBe("TaskFailedToStart");
+    expect(failed.stopped_reason).toContain("CannotPullContainerError");
+  });
+
+  it("throttling: RunTask and DescribeTasks back off and succeed", async () => {
+    const t = await runnableAgent(fargate("sentiment"));
+    const before = ecs.calls.length;
+    ecs.setFault({ throttle: 2 });
+    const started = await start(t);
+    expect(started.status).toBe("starting");
+    expect(started.task_arn).not.toBeNull();
+    const runCalls = ecs.calls.slice(before).filter((c) => c.action === "RunTask");
+    expect(runCalls.map((c) => c.status)).toEqual([400, 400, 200]);
+
+    ecs.setFault({ throttle: 1 });
+    const sweep = await reconcileOnce();
+    expect(sweep.throttled).toBe(1);
+    expect(sweep.failedBatches).toBe(0);
+    await until(started.execution_id, t.key, "running");
+    await call(stop, `/api/executions/${started.execution_id}/stop`, {
+      key: t.key,
+      params: { id: started.execution_id },
+      method: "POST",
+    });
+  });
+
+  it("an app restart mid-run: the record is reconciled from ECS", async () => {
+    const t = await runnableAgent(fargate("text-stats"));
+    const started = await start(t);
+    const running = await until(started.execution_id, t.key, "running");
+    resetHostsForTests(); // nothing of Fargate lives in memory: the task ARN is in the record
+    await fetch(`${running.endpoint}/invocations`, { method: "POST", body: JSON.stringify({ prompt: "x" }) });
+    const done = await until(started.execution_id, t.key, "completed");
+    expect(done.exit_code).toBe(0);
+  });
+
+  it("timeout: stopped with the reason, and the task is stopped in ECS", async () => {
+    const t = await runnableAgent(fargate("sentiment"));
+    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
+      key: t.key,
+      params: { id: t.agent.id },
+      body: { input: {}, timeout_s: 1 },
+    });
+    const stopped = await until(res.body.execution_id, t.key, "stopped");
+    expect(stopped.stopped_reason).toBe("Timed out after 1 s");
+    await waitFor(() => (ecs.tasks.get(res.body.task_arn)!.desiredStatus === "STOPPED" ? true : undefined), "StopTask");
+  });
+});

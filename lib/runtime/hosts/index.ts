@@ -1,0 +1,43 @@
+import "server-only";
+import { applyObservation } from "../lifecycle";
+import type { HostKind } from "../types";
+import { FargateHost } from "./fargate";
+import { LocalHost } from "./local";
+
+interface Hosts {
+  local: LocalHost;
+  fargate: FargateHost;
+}
+
+// Cached on globalThis: the local host holds the child processes, which must survive Next's hot reloads.
+const globalForHosts = globalThis as unknown as { __agentMarketHosts?: Hosts };
+
+function create(): Hosts {
+  return {
+    local: new LocalHost(async (id, obs) => {
+      await applyObservation(id, obs);
+    }),
+    fargate: new FargateHost(),
+  };
+}
+
+export function hosts(): Hosts {
+  return (globalForHosts.__agentMarketHosts ??= create());
+}
+
+export function getHost(kind: HostKind): LocalHost | FargateHost {
+  return hosts()[kind];
+}
+
+/**
+ * Tests: simulate an app restart. The local host forgets its processes without stopping them (their pipes
+ * close, as when the app process dies) and a fresh set of hosts is created.
+ */
+export function resetHostsForTests(opts: { kill?: boolean } = {}): void {
+  const current = globalForHosts.__agentMarketHosts;
+  if (current) {
+    if (opts.kill) current.local.killAll();
+    current.local.forgetAllForTests();
+  }
+  globalForHosts.__agentMarketHosts = undefined;
+}

@@ -1,0 +1,57 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { agents, executions } from "@/db/schema";
+import { resetEnvForTests } from "@/lib/env";
+import { createAgent, createUser } from "@/lib/market/test-fixtures";
+import type { RuntimeConfig } from "./config";
+
+/** Test helpers for the runtime tests (not imported by application code). */
+
+/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. No fixed sleeps. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function setTestEnv(vars: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  resetEnvForTests();
+}
+
+/** An agent owned by a person, with a runtime; returns its key, the owner's session headers and a stranger's key. */
+export async function runnableAgent(runtime: RuntimeConfig | null) {
+  const db = await getDb();
+  const owner = await createUser(db);
+  const a = await createAgent(db, { ownerUserId: owner.user.id });
+  await db.update(agents).set({ runtime }).where(eq(agents.id, a.agent.id));
+  const stranger = await createAgent(db);
+  return { agent: a.agent, key: a.key, owner, strangerKey: stranger.key, strangerId: stranger.agent.id };
+}
+
+export const textStats = (env?: Record<string, string>): RuntimeConfig => ({
+  kind: "local",
+  command: ["node", "agents/text-stats/server.mjs"],
+  ...(env ? { env } : {}),
+});
+
+export async function executionRow(id: string) {
+  const [row] = await (await getDb()).select().from(executions).where(eq(executions.id, id));
+  return row;
+}
