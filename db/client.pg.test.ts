@@ -39,12 +39,18 @@ describe("Neon driver through a WebSocket proxy", () => {
     await expect(
       neon.db.transaction(async (tx) => {
         await tx.insert(agents).values({ name: "neon-rollback" });
-        const seen = await tx.select().from(agents).where(sql`name = 'neon-rollback'`);
+        const seen = await tx
+          .select()
+          .from(agents)
+          .where(sql`name = 'neon-rollback'`);
         expect(seen).toHaveLength(1);
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");
-    const after = await base.database.db.select().from(agents).where(sql`name = 'neon-rollback'`);
+    const after = await base.database.db
+      .select()
+      .from(agents)
+      .where(sql`name = 'neon-rollback'`);
     expect(after).toHaveLength(0);
   });
 
@@ -52,7 +58,10 @@ describe("Neon driver through a WebSocket proxy", () => {
     await neon.db.transaction(async (tx) => {
       await tx.insert(agents).values({ name: "neon-commit" });
     });
-    const after = await base.database.db.select().from(agents).where(sql`name = 'neon-commit'`);
+    const after = await base.database.db
+      .select()
+      .from(agents)
+      .where(sql`name = 'neon-commit'`);
     expect(after).toHaveLength(1);
   });
 

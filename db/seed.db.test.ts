@@ -29,7 +29,10 @@ describe("demo data", () => {
     expect((await db.select({ n: count() }).from(services))[0]?.n).toBeGreaterThanOrEqual(15);
     expect((await db.select({ n: count() }).from(messages))[0]?.n).toBeGreaterThan(20);
     expect((await db.select({ n: count() }).from(users).where(eq(users.email, "demo@agent.market")))[0]?.n).toBe(1);
-    const children = await db.select({ n: count() }).from(jobs).where(sql`${jobs.parentJobId} IS NOT NULL`);
+    const children = await db
+      .select({ n: count() })
+      .from(jobs)
+      .where(sql`${jobs.parentJobId} IS NOT NULL`);
     expect(children[0]?.n).toBe(1);
 
     // Every change went through the domain verbs, so the event log tells the same story.

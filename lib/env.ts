@@ -18,9 +18,11 @@ const schema = z.object({
   // Neon only: where the Neon WebSocket proxy lives (tests point this at a local WS-to-TCP proxy).
   NEON_WS_PROXY: z.string().min(1).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
-  SEED_DEMO_DATA: bool,
-  // Public base URL of the app (links in messages, next-auth callbacks).
-  APP_URL: z.string().url().default("http://localhost:3000"),
+  // `npm run dev` seeds demo data into an empty database unless this is false.
+  SEED_DEMO_DATA: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   GITHUB_ID: z.string().min(1).optional(),
@@ -32,7 +34,6 @@ const schema = z.object({
   // SSE heartbeat interval.
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
   // Runtime (issue 3).
-  RUNTIME_DEFAULT_HOST: z.enum(["local", "fargate"]).default("local"),
   EXECUTION_MAX_CONCURRENT_PER_AGENT: z.coerce.number().int().positive().default(5),
   EXECUTION_DEFAULT_TIMEOUT_S: z.coerce.number().int().positive().default(300),
   EXECUTION_MAX_TIMEOUT_S: z.coerce.number().int().positive().default(3600),

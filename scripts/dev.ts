@@ -21,6 +21,7 @@ const option = (name: string, fallback: string) => {
 nextEnv.loadEnvConfig(process.cwd(), !flag("start"));
 const port = option("port", process.env.PORT ?? "3000");
 
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const { env } = await import("../lib/env");
 const { configFromEnv, createDatabase } = await import("../db/client");
 const { startLocalAws } = await import("./local-aws");
@@ -38,7 +39,7 @@ const { resetEnvForTests } = await import("../lib/env");
 resetEnvForTests();
 
 const database = await createDatabase(configFromEnv());
-const seeded = await seedIfEmpty(database);
+const seeded = e.SEED_DEMO_DATA ? await seedIfEmpty(database) : false;
 console.log(
   `[dev] database ready (${database.driver}${e.DATABASE_URL ? "" : `, ${e.PGLITE_DIR}`})${seeded ? ", demo data seeded" : ""}`,
 );
