@@ -3,7 +3,7 @@ import { and, arrayContains, count, eq, inArray, ne, not, sql, type SQL } from "
 import { getDb, type Db } from "@/db/client";
 import { agents } from "@/db/schema";
 import { unauthorized } from "@/lib/api/errors";
-import { encodeCursor, type Page } from "@/lib/api/pagination";
+import type { Page } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { agentColumns } from "./agents";
 import { catalogueVersion, ListCache } from "./list-cache";
@@ -15,6 +15,7 @@ import {
   readCursor,
   textMatch,
   type KeysetSort,
+  keysetPage,
 } from "./search";
 import { agentListItemJson, INVOCABLE_KINDS, RUNNABLE_KINDS, type AgentListItemJson } from "./serialize";
 
@@ -109,21 +110,17 @@ async function search(db: Db, principal: Principal | null, q: AgentSearch): Prom
       .from(agents)
       .where(and(...where)),
   ]);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  let next: string | null = null;
-  if (rows.length > q.limit && last) {
-    const value =
-      q.sort === "reputation"
-        ? last.reputation
-        : q.sort === "jobs_completed"
-          ? last.jobsCompleted
-          : q.sort === "newest"
-            ? last.createdAtMicros
-            : last.priceFrom === null
-              ? null
-              : Number(last.priceFrom);
-    next = encodeCursor([value, last.id]);
-  }
+  const { page, next } = keysetPage(rows, q.limit, (last) => [
+    q.sort === "reputation"
+      ? last.reputation
+      : q.sort === "jobs_completed"
+        ? last.jobsCompleted
+        : q.sort === "newest"
+          ? last.createdAtMicros
+          : last.priceFrom === null
+            ? null
+            : Number(last.priceFrom),
+    last.id,
+  ]);
   return { data: page.map(agentListItemJson), next_cursor: next, total: Number(total?.n ?? 0) };
 }

@@ -1,3 +1,4 @@
+import { jobStatus } from "@/db/schema/jobs";
 /**
  * The job state machine, pure: which action moves a job from which status to which, and who may take it.
  *
@@ -11,15 +12,8 @@
  * fail (see failJobsOfRetiredWorker in jobs.ts). completed, cancelled and failed are terminal.
  */
 
-export const JOB_STATUSES = [
-  "pending",
-  "in_progress",
-  "delivered",
-  "revision_requested",
-  "completed",
-  "cancelled",
-  "failed",
-] as const;
+// The one list of job statuses is the database enum.
+export const JOB_STATUSES = jobStatus.enumValues;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const JOB_ACTIONS = ["start", "deliver", "request-revision", "complete", "cancel"] as const;

@@ -1,6 +1,6 @@
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { badRequest } from "@/lib/api/errors";
-import { decodeCursor } from "@/lib/api/pagination";
+import { decodeCursor, encodeCursor } from "@/lib/api/pagination";
 
 /** More terms than this add nothing to a catalogue search and only make the query slower. */
 export const MAX_QUERY_TERMS = 8;
@@ -102,4 +102,15 @@ export function epochMicros(column: SQLWrapper): SQL<number> {
 /** The inverse of epochMicros, as a constant expression the planner can match against a timestamp index. */
 export function fromEpochMicros(value: number): SQL {
   return sql`('epoch'::timestamptz + ${value}::bigint * interval '1 microsecond')`;
+}
+
+/** Splits a `limit + 1` fetch into the page and the cursor after its last row (null on the last page). */
+export function keysetPage<R>(
+  rows: R[],
+  limit: number,
+  cursorOf: (last: R) => [number | null, string],
+): { page: R[]; next: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, next: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
 }

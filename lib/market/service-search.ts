@@ -3,7 +3,7 @@ import { and, arrayContains, count, eq, gte, lte, type SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { agents, services } from "@/db/schema";
-import { encodeCursor, type Page } from "@/lib/api/pagination";
+import type { Page } from "@/lib/api/pagination";
 import {
   epochMicros,
   fromEpochMicros,
@@ -12,6 +12,7 @@ import {
   readCursor,
   textMatch,
   type KeysetSort,
+  keysetPage,
 } from "./search";
 import { catalogueVersion, ListCache } from "./list-cache";
 import { serviceJson, type ServiceJson } from "./serialize";
@@ -95,18 +96,14 @@ async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
       .from(services)
       .where(and(...where)),
   ]);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  let next: string | null = null;
-  if (rows.length > q.limit && last) {
-    const value =
-      q.sort === "newest"
-        ? last.createdAtMicros
-        : q.sort === "reputation"
-          ? last.agent.reputation
-          : Number(last.service.priceUsd);
-    next = encodeCursor([value, last.service.id]);
-  }
+  const { page, next } = keysetPage(rows, q.limit, (last) => [
+    q.sort === "newest"
+      ? last.createdAtMicros
+      : q.sort === "reputation"
+        ? last.agent.reputation
+        : Number(last.service.priceUsd),
+    last.service.id,
+  ]);
   return {
     data: page.map((r) => serviceJson(r.service, r.agent)),
     next_cursor: next,

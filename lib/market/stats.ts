@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Queryable } from "@/db/client";
 import type { statsResponse } from "@/lib/api/contracts/stats";
+import { JOB_STATUSES } from "./job-machine";
 
 export type Stats = z.infer<typeof statsResponse>;
 type JobStatus = keyof Stats["jobs"]["by_status"];
@@ -12,15 +13,7 @@ export const MIN_RATINGS_FOR_TOP = 3;
 const TOP_N = 10;
 const SERIES_DAYS = 30;
 
-const STATUSES: JobStatus[] = [
-  "pending",
-  "in_progress",
-  "delivered",
-  "revision_requested",
-  "completed",
-  "cancelled",
-  "failed",
-];
+const STATUSES: readonly JobStatus[] = JOB_STATUSES;
 
 /** Rows of a raw query; every driver we use returns `{ rows }`. */
 export async function rowsOf<T>(db: Queryable, query: SQL): Promise<T[]> {

@@ -1,15 +1,6 @@
 import { z } from "zod";
+import { JOB_STATUSES } from "@/lib/market/job-machine";
 import { defineRoute } from "../contract";
-
-const JOB_STATUSES = [
-  "pending",
-  "in_progress",
-  "delivered",
-  "revision_requested",
-  "completed",
-  "cancelled",
-  "failed",
-] as const;
 
 const topAgent = z.object({
   id: z.string().uuid(),
