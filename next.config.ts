@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
     "@aws-sdk/client-bedrock-agentcore",
   ],
   poweredByHeader: false,
+  // `next dev` blocks its dev resources for hosts it does not know; 127.0.0.1 is how the tests and tools reach it.
+  allowedDevOrigins: ["127.0.0.1"],
   reactStrictMode: true,
 };
 

@@ -38,11 +38,7 @@ let dummyHash: Promise<string> | undefined;
 /** The user whose email and password match, or null. */
 export async function verifyCredentials(email: string, password: string): Promise<UserJson | null> {
   const db = await getDb();
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(eq(users.email, email.trim().toLowerCase()))
-    .limit(1);
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
   if (!row?.passwordHash) {
     dummyHash ??= hashPassword("not-a-real-password");
     await verifyPassword(password, await dummyHash);
@@ -61,7 +57,11 @@ export async function getUser(id: string): Promise<UserJson | null> {
  * First GitHub sign-in: link to the account with the same (verified) email, or create one. Later sign-ins find
  * the row by its GitHub id.
  */
-export async function upsertGithubUser(input: { githubId: string; email: string | null; name: string }): Promise<UserJson> {
+export async function upsertGithubUser(input: {
+  githubId: string;
+  email: string | null;
+  name: string;
+}): Promise<UserJson> {
   const db = await getDb();
   const [byGithub] = await db.select().from(users).where(eq(users.githubId, input.githubId)).limit(1);
   if (byGithub) return userJson(byGithub);

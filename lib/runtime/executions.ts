@@ -5,7 +5,7 @@ import { agents, executions } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound, tooManyRequests, unprocessable } from "@/lib/api/errors";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
 import { actsForAgent, actsForParty } from "@/lib/auth/acting";
-import { partyOf, principalLabel, type Principal } from "@/lib/auth/principal";
+import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { runtimeSchema } from "./config";
@@ -203,7 +203,9 @@ export async function getExecution(principal: Principal, id: string): Promise<Ex
 export async function stopExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
   const { row, agentName } = await loadVisible(principal, id);
   if (isTerminal(row.status)) throw conflict(`This execution is already ${row.status}`, { status: row.status });
-  const updated = await stopRow(row, `Stopped by ${principalLabel(principal)}`, "UserInitiated");
+  // A person's id is internal; an agent's is public, so only an agent is named.
+  const reason = principal.kind === "agent" ? `Stopped on request of agent ${principal.agentId}` : "Stopped on request";
+  const updated = await stopRow(row, reason, "UserInitiated");
   if (!updated) {
     const now = await loadRow(await getDb(), id);
     throw conflict(`This execution is already ${now?.status ?? "finished"}`, { status: now?.status ?? null });

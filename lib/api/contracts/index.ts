@@ -9,5 +9,6 @@ import "./inbox";
 import "./invoke";
 import "./jobs";
 import "./openapi";
+import "./reviews";
 import "./services";
 import "./stats";

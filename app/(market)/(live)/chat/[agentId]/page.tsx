@@ -1,0 +1,23 @@
+import { ChatView } from "@/components/chat/chat-view";
+import { requireUser, serverApiOrNull } from "@/lib/client/server";
+import type { Agent } from "@/lib/client/types";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const metadata = { title: "Chat" };
+
+export default async function ChatPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ agentId: string }>;
+  searchParams: Promise<{ session?: string }>;
+}) {
+  const { agentId } = await params;
+  const { session } = await searchParams;
+  await requireUser(`/chat/${agentId}`);
+  // A marketplace agent has a profile; a configured AgentCore agent (onboarding, provisioning, mwc) is named by its key.
+  const agent = UUID.test(agentId) ? await serverApiOrNull<Agent>(`/api/agents/${agentId}`) : null;
+  const name = agent?.name ?? decodeURIComponent(agentId);
+  return <ChatView agentId={agentId} agentName={name} initialSession={session ?? null} />;
+}

@@ -1,0 +1,88 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { HireForm } from "@/components/services/hire-form";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button-link";
+import { Card, SectionTitle } from "@/components/ui/card";
+import { formatUsd } from "@/components/ui/format";
+import { Stars } from "@/components/ui/stars";
+import { currentUser, serverApiOrNull } from "@/lib/client/server";
+import type { Service } from "@/lib/client/types";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const s = UUID.test(id) ? await serverApiOrNull<Service>(`/api/services/${id}`) : null;
+  return { title: s?.name ?? "Service" };
+}
+
+export default async function ServicePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!UUID.test(id)) notFound();
+  const [service, user] = await Promise.all([serverApiOrNull<Service>(`/api/services/${id}`), currentUser()]);
+  if (!service) notFound();
+
+  return (
+    <div className="grid gap-6 *:min-w-0 lg:grid-cols-5">
+      <div className="space-y-6 lg:col-span-3">
+        <Card>
+          <p className="text-sm text-muted">
+            <Link href={`/agents/${service.agent.id}`} className="hover:text-fg hover:underline">
+              {service.agent.name}
+            </Link>{" "}
+            <Stars value={service.agent.reputation} size={12} />
+          </p>
+          <div className="mt-1 flex flex-wrap items-baseline justify-between gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{service.name}</h1>
+            <span className="text-2xl font-semibold" data-testid="price">
+              {formatUsd(service.price_usd)}
+            </span>
+          </div>
+          <p className="mt-4 whitespace-pre-line text-sm">{service.description || "No description."}</p>
+          <div className="mt-4 flex flex-wrap gap-1">
+            <Badge tone="accent">Delivers: {service.output_type}</Badge>
+            {service.capabilities_required.map((c) => (
+              <Badge key={c}>{c}</Badge>
+            ))}
+            {!service.active ? <Badge tone="bad">No longer offered</Badge> : null}
+          </div>
+        </Card>
+        <Card>
+          <SectionTitle>What the agent needs from you</SectionTitle>
+          {service.required_inputs.length === 0 ? (
+            <p className="text-sm text-muted">Nothing beyond a title for the job.</p>
+          ) : (
+            <ul className="space-y-2 text-sm">
+              {service.required_inputs.map((i) => (
+                <li key={i.name}>
+                  <code className="rounded bg-subtle px-1.5 py-0.5 font-mono text-xs">{i.name}</code>{" "}
+                  <span className="text-muted">({i.type})</span> {i.description}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+      <div className="lg:col-span-2">
+        <Card className="lg:sticky lg:top-24">
+          <SectionTitle>Hire this service</SectionTitle>
+          {!service.active ? (
+            <p className="text-sm text-muted">This service is not offered any more.</p>
+          ) : user ? (
+            <HireForm service={service} />
+          ) : (
+            <div className="space-y-3 text-sm">
+              <p className="text-muted">
+                Sign in to hire {service.agent.name} for {formatUsd(service.price_usd)}.
+              </p>
+              <ButtonLink href={`/signin?callbackUrl=${encodeURIComponent(`/services/${service.id}`)}`}>
+                Sign in to hire
+              </ButtonLink>
+            </div>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}

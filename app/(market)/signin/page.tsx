@@ -1,0 +1,18 @@
+import { redirect } from "next/navigation";
+import { AuthForm } from "@/components/auth/auth-form";
+import { safeCallback } from "@/lib/client/auth";
+import { currentUser } from "@/lib/client/server";
+import { env } from "@/lib/env";
+
+export const metadata = { title: "Sign in" };
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+}) {
+  const { callbackUrl } = await searchParams;
+  if (await currentUser()) redirect(safeCallback(callbackUrl));
+  const e = env();
+  return <AuthForm mode="signin" callbackUrl={callbackUrl} github={!!(e.GITHUB_ID && e.GITHUB_SECRET)} />;
+}

@@ -1,0 +1,47 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { Header } from "@/components/layout/header";
+import { LiveEvents } from "@/components/layout/live-events";
+import { currentUser } from "@/lib/client/server";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Agent Market", template: "%s · Agent Market" },
+  description: "A marketplace where AI agents and the people who build them hire, run and talk to agents.",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#f7f7fb" },
+    { media: "(prefers-color-scheme: dark)", color: "#0d0e14" },
+  ],
+};
+
+// Runs before first paint: the stored choice, else the system preference, so the page never flashes.
+const themeScript = `(function(){try{var t=localStorage.getItem("theme");var d=t?t==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch(e){}})()`;
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="bg-bg text-fg antialiased">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-card focus:px-3 focus:py-2"
+        >
+          Skip to content
+        </a>
+        <Header user={user ? { name: user.name, email: user.email } : null} />
+        {user ? <LiveEvents /> : null}
+        <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-8">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

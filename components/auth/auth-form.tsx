@@ -1,0 +1,113 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { api, ApiClientError } from "@/lib/client/api";
+import { safeCallback, signInWithPassword } from "@/lib/client/auth";
+
+/** Sign-in and sign-up share one form; sign-up creates the account, then signs in the same way. */
+export function AuthForm({
+  mode,
+  callbackUrl,
+  github,
+}: {
+  mode: "signin" | "signup";
+  callbackUrl?: string;
+  github: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const next = safeCallback(callbackUrl);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      if (mode === "signup") {
+        await api("/api/auth/signup", { body: { email, password, name: String(form.get("name") ?? "") } });
+      }
+      const result = await signInWithPassword(email, password);
+      if (!result.ok) {
+        setError(result.error);
+        setBusy(false);
+        return;
+      }
+      // A full navigation so that the server-rendered header picks up the new session.
+      window.location.assign(next);
+    } catch (err) {
+      if (err instanceof ApiClientError) {
+        setFields(err.fields);
+        setError(err.message);
+      } else setError("Could not reach the server.");
+      setBusy(false);
+    }
+  }
+
+  const other = mode === "signin" ? "/signup" : "/signin";
+  const otherHref = next !== "/" ? `${other}?callbackUrl=${encodeURIComponent(next)}` : other;
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="text-2xl font-semibold tracking-tight">{mode === "signin" ? "Sign in" : "Create your account"}</h1>
+      <p className="mt-1 text-sm text-muted">
+        {mode === "signin" ? "New here? " : "Already have an account? "}
+        <Link href={otherHref} className="text-accent underline">
+          {mode === "signin" ? "Create an account" : "Sign in"}
+        </Link>
+      </p>
+      <form
+        method="post"
+        onSubmit={onSubmit}
+        className="mt-6 space-y-4 rounded-xl border border-line bg-card p-5 shadow-sm"
+        noValidate
+      >
+        {mode === "signup" ? (
+          <Field label="Name" htmlFor="name" error={fields.name}>
+            <Input id="name" name="name" autoComplete="name" required maxLength={100} />
+          </Field>
+        ) : null}
+        <Field label="Email" htmlFor="email" error={fields.email}>
+          <Input id="email" name="email" type="email" autoComplete="email" required />
+        </Field>
+        <Field
+          label="Password"
+          htmlFor="password"
+          error={fields.password}
+          hint={mode === "signup" ? "At least 8 characters." : undefined}
+        >
+          <Input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete={mode === "signup" ? "new-password" : "current-password"}
+            required
+            minLength={mode === "signup" ? 8 : undefined}
+          />
+        </Field>
+        {error ? (
+          <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" disabled={busy} className="w-full">
+          {busy ? "Please wait…" : mode === "signin" ? "Sign in" : "Sign up"}
+        </Button>
+        {github ? (
+          <a
+            href={`/api/auth/signin/github?callbackUrl=${encodeURIComponent(next)}`}
+            className="block rounded-md border border-line px-3 py-2 text-center text-sm font-medium hover:bg-subtle"
+          >
+            Continue with GitHub
+          </a>
+        ) : null}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { RichText } from "./rich-text";
+import type { FieldRow } from "./schema-rows";
+
+/** A schema as a table of fields; nested fields are indented under their parent. */
+export function FieldTable({ rows, empty = "No fields." }: { rows: FieldRow[]; empty?: string }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
+  return (
+    <div className="overflow-x-auto rounded-md border border-slate-200">
+      <table className="w-full text-left text-sm">
+        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className="px-3 py-2 font-medium">Field</th>
+            <th className="px-3 py-2 font-medium">Type</th>
+            <th className="px-3 py-2 font-medium">Description</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((r) => (
+            <tr key={r.name} className="align-top">
+              <td
+                className="whitespace-nowrap px-3 py-2 font-mono text-xs"
+                style={{ paddingLeft: `${0.75 + r.depth}rem` }}
+              >
+                {r.name}
+                {r.required ? (
+                  <span className="ml-1 text-rose-600" title="required">
+                    *
+                  </span>
+                ) : null}
+              </td>
+              <td className="px-3 py-2 font-mono text-xs text-indigo-700">{r.type}</td>
+              <td className="px-3 py-2 text-slate-700">
+                <RichText text={r.description} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

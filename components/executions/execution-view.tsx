@@ -1,0 +1,213 @@
+"use client";
+
+import Link from "next/link";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { StatusBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, SectionTitle } from "@/components/ui/card";
+import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { useExecution, useStopExecution } from "@/lib/client/hooks";
+import { qk } from "@/lib/client/keys";
+import type { Execution, ExecutionStatus } from "@/lib/client/runtime-types";
+import { useSse } from "@/lib/client/sse";
+
+const TERMINAL: ExecutionStatus[] = ["completed", "failed", "stopped"];
+const MAX_LINES = 5000;
+
+interface LogLine {
+  id: string;
+  stream: string;
+  line: string;
+}
+
+/**
+ * Run and watch: the execution's SSE stream carries status changes and log lines. After a dropped connection
+ * useSse reconnects with Last-Event-ID, so the server replays exactly the lines after the last one shown.
+ */
+export function ExecutionView({ initial }: { initial: Execution }) {
+  const qc = useQueryClient();
+  const { data } = useExecution(initial.execution_id);
+  const exec = data ?? initial;
+  const stop = useStopExecution(exec.execution_id);
+  const [lines, setLines] = useState<LogLine[]>([]);
+  const [seen] = useState(() => new Set<string>());
+  const [transitions, setTransitions] = useState<{ status: ExecutionStatus; at: string }[]>([
+    { status: "starting", at: initial.start_time },
+  ]);
+  const terminal = TERMINAL.includes(exec.status);
+  const terminalRef = useRef(terminal);
+  useEffect(() => {
+    terminalRef.current = terminal;
+  }, [terminal]);
+
+  const streamStatus = useSse(
+    `/api/executions/${exec.execution_id}/events`,
+    (frame) => {
+      let d: Record<string, unknown>;
+      try {
+        d = JSON.parse(frame.data) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      // Log frames carry a line; status frames carry the execution (or its status).
+      const payload = (d.data && typeof d.data === "object" ? d.data : d) as Record<string, unknown>;
+      if (typeof payload.line === "string") {
+        const id = frame.id ?? `${Date.now()}-${Math.random()}`;
+        if (seen.has(id)) return;
+        seen.add(id);
+        const line = { id, stream: String(payload.stream ?? "stdout"), line: payload.line };
+        setLines((l) => (l.length >= MAX_LINES ? [...l.slice(-MAX_LINES + 1), line] : [...l, line]));
+        return;
+      }
+      const status = payload.status as ExecutionStatus | undefined;
+      if (status) {
+        const at = typeof d.created_at === "string" ? d.created_at : new Date().toISOString();
+        setTransitions((t) => (t.some((x) => x.status === status) ? t : [...t, { status, at }]));
+        qc.setQueryData<Execution>(qk.execution(exec.execution_id), (old) => ({
+          ...(old ?? exec),
+          ...(payload as Partial<Execution>),
+        }));
+        void qc.invalidateQueries({ queryKey: qk.execution(exec.execution_id) });
+      }
+    },
+    { reconnectOnEnd: () => !terminalRef.current },
+  );
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <div>
+            <p className="text-sm text-muted">
+              Execution of{" "}
+              <Link href={`/agents/${exec.agent_id}`} className="hover:underline">
+                {exec.agent_name}
+              </Link>{" "}
+              on {exec.host}
+            </p>
+            <h1 className="mt-1 font-mono text-lg">{exec.execution_id}</h1>
+          </div>
+          <div className="flex items-center gap-3">
+            <span data-testid="execution-status">
+              <StatusBadge status={exec.status} />
+            </span>
+            {!terminal ? (
+              <Button variant="danger" onClick={() => stop.mutate()} disabled={stop.isPending}>
+                {stop.isPending ? "Stopping…" : "Stop"}
+              </Button>
+            ) : null}
+          </div>
+        </div>
+        {stop.isError ? (
+          <p role="alert" className="mt-2 text-sm text-bad">
+            {stop.error.message}
+          </p>
+        ) : null}
+        <dl className="mt-4 grid gap-3 text-sm sm:grid-cols-4">
+          <div>
+            <dt className="text-xs text-muted">Elapsed</dt>
+            <dd data-testid="elapsed">
+              <Elapsed from={exec.start_time} to={exec.end_time} />
+            </dd>
+          </div>
+          <div className="sm:col-span-2">
+            <dt className="text-xs text-muted">Endpoint</dt>
+            <dd className="truncate font-mono text-xs" data-testid="endpoint">
+              {exec.endpoint ?? (exec.status === "starting" ? "waiting for the agent to listen…" : "—")}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs text-muted">Timeout</dt>
+            <dd>{exec.timeout_s}s</dd>
+          </div>
+          {exec.exit_code !== null || exec.stopped_reason ? (
+            <div className="sm:col-span-4">
+              <dt className="text-xs text-muted">Outcome</dt>
+              <dd>
+                {exec.exit_code !== null ? `exit code ${exec.exit_code}` : ""} {exec.stopped_reason ?? ""}
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      </Card>
+      <div className="grid gap-6 *:min-w-0 lg:grid-cols-4">
+        <Card>
+          <SectionTitle>Status</SectionTitle>
+          <ol className="relative space-y-4 border-l border-line pl-5" aria-label="Status timeline">
+            {mergeTimeline(transitions, exec).map((t) => (
+              <li key={t.status} className="relative">
+                <span
+                  aria-hidden
+                  className={`absolute -left-[1.65rem] top-1 size-3 rounded-full border-2 border-card ${t.status === "failed" ? "bg-bad" : "bg-accent"}`}
+                />
+                <p className="text-sm font-medium capitalize">{t.status}</p>
+                <p className="text-xs text-muted">{formatDateTime(t.at)}</p>
+              </li>
+            ))}
+          </ol>
+        </Card>
+        <Card className="lg:col-span-3">
+          <SectionTitle action={<span className="text-xs text-muted">stream: {streamStatus}</span>}>Log</SectionTitle>
+          <LogPane lines={lines} live={!terminal} />
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function mergeTimeline(t: { status: ExecutionStatus; at: string }[], exec: Execution) {
+  const list = [...t];
+  if (exec.status !== "starting" && !list.some((x) => x.status === exec.status)) {
+    list.push({ status: exec.status, at: exec.end_time ?? new Date().toISOString() });
+  }
+  if (exec.end_time) {
+    const last = list.find((x) => x.status === exec.status);
+    if (last && TERMINAL.includes(last.status)) last.at = exec.end_time;
+  }
+  return list;
+}
+
+function Elapsed({ from, to }: { from: string; to: string | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (to) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [to]);
+  return <>{formatDuration((to ? new Date(to).getTime() : now) - new Date(from).getTime())}</>;
+}
+
+function LogPane({ lines, live }: { lines: LogLine[]; live: boolean }) {
+  const box = useRef<HTMLPreElement>(null);
+  const [follow, setFollow] = useState(true);
+  useEffect(() => {
+    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [lines, follow]);
+  return (
+    <pre
+      ref={box}
+      tabIndex={0}
+      aria-label="Execution log"
+      data-testid="log"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
+      }}
+      className="h-96 overflow-auto whitespace-pre-wrap break-all rounded-lg bg-[#0b0c10] p-3 font-mono text-xs leading-5 text-[#d6d8e0]"
+    >
+      {lines.length === 0 ? (
+        <span className="text-[#8b8fa3]">{live ? "Waiting for output…" : "No output."}</span>
+      ) : (
+        lines.map((l) => (
+          <div
+            key={l.id}
+            className={l.stream === "stderr" ? "text-[#ff8a8a]" : l.stream === "system" ? "text-[#8fb3ff]" : ""}
+          >
+            {l.line}
+          </div>
+        ))
+      )}
+    </pre>
+  );
+}

@@ -1,0 +1,52 @@
+import { formatDateTime, formatUsd } from "@/components/ui/format";
+import type { JobDetail } from "@/lib/client/types";
+
+interface Step {
+  at: string;
+  label: string;
+  tone: "done" | "bad";
+}
+
+/** The job's states in time order, from its timestamps and deliverables. */
+export function jobSteps(job: JobDetail): Step[] {
+  const steps: Step[] = [{ at: job.created_at, label: `Hired for ${formatUsd(job.price_usd)}`, tone: "done" }];
+  if (job.started_at) steps.push({ at: job.started_at, label: "Work started", tone: "done" });
+  for (const d of job.deliverables) {
+    steps.push({
+      at: d.created_at,
+      label: d.revision === 1 ? "Delivered" : `Delivered revision ${d.revision}`,
+      tone: "done",
+    });
+  }
+  for (const m of job.messages) {
+    if (m.kind === "system" && /revision/i.test(m.subject))
+      steps.push({ at: m.created_at, label: "Revision requested", tone: "done" });
+  }
+  if (job.completed_at)
+    steps.push({
+      at: job.completed_at,
+      label: `Completed${job.rating ? ` · rated ${job.rating}★` : ""}`,
+      tone: "done",
+    });
+  if (job.cancelled_at) steps.push({ at: job.cancelled_at, label: "Cancelled", tone: "bad" });
+  if (job.status === "failed") steps.push({ at: job.updated_at, label: "Failed", tone: "bad" });
+  return steps.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export function JobTimeline({ job }: { job: JobDetail }) {
+  const steps = jobSteps(job);
+  return (
+    <ol className="relative space-y-4 border-l border-line pl-5" aria-label="Timeline">
+      {steps.map((s, i) => (
+        <li key={`${s.at}-${i}`} className="relative">
+          <span
+            aria-hidden
+            className={`absolute -left-[1.65rem] top-1 size-3 rounded-full border-2 border-card ${s.tone === "bad" ? "bg-bad" : "bg-accent"}`}
+          />
+          <p className="text-sm font-medium">{s.label}</p>
+          <p className="text-xs text-muted">{formatDateTime(s.at)}</p>
+        </li>
+      ))}
+    </ol>
+  );
+}

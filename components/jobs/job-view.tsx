@@ -1,0 +1,188 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { StatusBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, SectionTitle } from "@/components/ui/card";
+import { Textarea } from "@/components/ui/field";
+import { formatDateTime, formatUsd } from "@/components/ui/format";
+import { Stars } from "@/components/ui/stars";
+import { ErrorState } from "@/components/ui/states";
+import { useJob, useSendJobMessage } from "@/lib/client/hooks";
+import type { JobDetail } from "@/lib/client/types";
+import { JobActions } from "./job-actions";
+import { JobTimeline } from "./job-timeline";
+
+export function JobView({ initial }: { initial: JobDetail }) {
+  const { data: job, error } = useJob(initial.id, initial);
+  if (!job) return <ErrorState message={error?.message} />;
+  return (
+    <div className="space-y-6">
+      <Card>
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <div className="min-w-0">
+            <p className="text-sm text-muted">
+              <Link href={`/services/${job.service_id}`} className="hover:underline">
+                {job.service_name}
+              </Link>{" "}
+              · you are the {job.viewer_role}
+            </p>
+            <h1 className="mt-1 text-2xl font-semibold tracking-tight">{job.title}</h1>
+          </div>
+          <div className="flex items-center gap-3">
+            <span className="text-lg font-semibold">{formatUsd(job.price_usd)}</span>
+            <span data-testid="job-status">
+              <StatusBadge status={job.status} />
+            </span>
+          </div>
+        </div>
+        <dl className="mt-4 grid gap-3 text-sm sm:grid-cols-3">
+          <div>
+            <dt className="text-xs text-muted">Client</dt>
+            <dd>{job.client.name}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-muted">Worker</dt>
+            <dd>
+              <Link href={`/agents/${job.worker.id}`} className="hover:underline">
+                {job.worker.name}
+              </Link>
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs text-muted">Revisions requested</dt>
+            <dd>{job.revision_count}</dd>
+          </div>
+        </dl>
+        {job.parent ? (
+          <p className="mt-3 text-sm">
+            Sub-job of{" "}
+            <Link href={`/jobs/${job.parent.id}`} className="text-accent underline">
+              {job.parent.title}
+            </Link>
+          </p>
+        ) : null}
+        {job.rating ? (
+          <div className="mt-4 rounded-lg bg-subtle p-3 text-sm">
+            <Stars value={job.rating} /> {job.review ? <p className="mt-1">{job.review}</p> : null}
+          </div>
+        ) : null}
+        {job.cancel_reason ? <p className="mt-3 text-sm text-muted">Cancelled: {job.cancel_reason}</p> : null}
+        {job.failure_reason ? <p className="mt-3 text-sm text-bad">Failed: {job.failure_reason}</p> : null}
+      </Card>
+
+      <div className="grid gap-6 *:min-w-0 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          <Card>
+            <SectionTitle>Your move</SectionTitle>
+            <JobActions job={job} />
+          </Card>
+          <Card>
+            <SectionTitle>Deliverables</SectionTitle>
+            {job.deliverables.length === 0 ? (
+              <p className="text-sm text-muted">Nothing delivered yet.</p>
+            ) : (
+              <ol className="space-y-3" data-testid="deliverables">
+                {[...job.deliverables].reverse().map((d) => (
+                  <li key={d.id} className="rounded-lg border border-line p-3">
+                    <p className="text-xs text-muted">
+                      Revision {d.revision} · {formatDateTime(d.created_at)} · {d.content_type}
+                    </p>
+                    <pre className="mt-2 max-h-80 overflow-auto whitespace-pre-wrap break-words font-sans text-sm">
+                      {d.content}
+                    </pre>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+          <Messages job={job} />
+        </div>
+        <div className="min-w-0 space-y-6">
+          <Card>
+            <SectionTitle>Timeline</SectionTitle>
+            <JobTimeline job={job} />
+          </Card>
+          <Card>
+            <SectionTitle>Input</SectionTitle>
+            {Object.keys(job.input_data).length === 0 ? (
+              <p className="text-sm text-muted">No input data.</p>
+            ) : (
+              <pre className="overflow-auto whitespace-pre-wrap break-words rounded bg-subtle p-2 font-mono text-xs">
+                {JSON.stringify(job.input_data, null, 2)}
+              </pre>
+            )}
+          </Card>
+          {job.children.length ? (
+            <Card>
+              <SectionTitle>Sub-jobs</SectionTitle>
+              <ul className="space-y-2 text-sm">
+                {job.children.map((c) => (
+                  <li key={c.id} className="flex items-center justify-between gap-2">
+                    <Link href={`/jobs/${c.id}`} className="truncate hover:underline">
+                      {c.title}
+                    </Link>
+                    <StatusBadge status={c.status} />
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Messages({ job }: { job: JobDetail }) {
+  const send = useSendJobMessage(job.id);
+  const [text, setText] = useState("");
+  return (
+    <Card>
+      <SectionTitle>Messages</SectionTitle>
+      {job.messages.length === 0 ? (
+        <p className="text-sm text-muted">No messages yet.</p>
+      ) : (
+        <ul className="space-y-2">
+          {job.messages.map((m) => (
+            <li
+              key={m.id}
+              className={`rounded-lg p-3 text-sm ${m.kind === "system" ? "bg-subtle" : "border border-line"}`}
+            >
+              <p className="text-xs text-muted">
+                {m.sender ? m.sender.name : "System"} · {formatDateTime(m.created_at)}
+              </p>
+              <p className="font-medium">{m.subject}</p>
+              <p className="whitespace-pre-line">{m.body}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="mt-4 space-y-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim()) send.mutate({ body: text }, { onSuccess: () => setText("") });
+        }}
+      >
+        <label htmlFor="message" className="sr-only">
+          Message
+        </label>
+        <Textarea
+          id="message"
+          rows={2}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Write to the other party…"
+        />
+        <div className="flex items-center gap-2">
+          <Button type="submit" variant="secondary" disabled={send.isPending || !text.trim()}>
+            Send
+          </Button>
+          {send.isError ? <span className="text-sm text-bad">{send.error.message}</span> : null}
+        </div>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { StatusBadge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button-link";
+import { formatUsd, timeAgo } from "@/components/ui/format";
+import { inputClass } from "@/components/ui/field";
+import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
+import { useJobs } from "@/lib/client/hooks";
+
+const STATUSES = ["pending", "in_progress", "delivered", "revision_requested", "completed", "cancelled", "failed"];
+
+/** My jobs as client or as worker, by status; the role and status filter live in the URL. */
+export function JobsBoard({ role, status }: { role: "client" | "worker"; status?: string }) {
+  const router = useRouter();
+  const path = usePathname();
+  const st = status && STATUSES.includes(status) ? status : undefined;
+  const jobs = useJobs(role, st);
+  const go = (r: string, s?: string) => router.replace(`${path}?role=${r}${s ? `&status=${s}` : ""}`);
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div role="tablist" aria-label="Role" className="inline-flex rounded-lg bg-subtle p-1 text-sm">
+          {(["client", "worker"] as const).map((r) => (
+            <button
+              key={r}
+              role="tab"
+              aria-selected={role === r}
+              onClick={() => go(r, st)}
+              className={`rounded-md px-3 py-1.5 font-medium ${role === r ? "bg-card shadow-sm" : "text-muted hover:text-fg"}`}
+            >
+              {r === "client" ? "Hired by me" : "My agents' work"}
+            </button>
+          ))}
+        </div>
+        <label className="flex items-center gap-2 text-sm">
+          <span className="text-muted">Status</span>
+          <select
+            value={st ?? ""}
+            onChange={(e) => go(role, e.target.value || undefined)}
+            className={`${inputClass} w-auto`}
+          >
+            <option value="">All</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/_/g, " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {jobs.isPending ? (
+        <div className="space-y-2">
+          {Array.from({ length: 4 }, (_, i) => (
+            <Skeleton key={i} className="h-16" />
+          ))}
+        </div>
+      ) : jobs.isError ? (
+        <ErrorState title="Could not load your jobs" message={jobs.error.message} />
+      ) : jobs.data.data.length === 0 ? (
+        <EmptyState
+          title={role === "client" ? "You have not hired anyone yet" : "Your agents have no jobs yet"}
+          action={role === "client" ? <ButtonLink href="/?view=services">Browse services</ButtonLink> : undefined}
+        >
+          {st ? `No job is ${st.replace(/_/g, " ")}.` : null}
+        </EmptyState>
+      ) : (
+        <ul
+          className="divide-y divide-line overflow-hidden rounded-xl border border-line bg-card"
+          data-testid="job-list"
+        >
+          {jobs.data.data.map((j) => (
+            <li
+              key={j.id}
+              className="relative flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 hover:bg-subtle/60"
+            >
+              <div className="min-w-0 flex-1">
+                <Link href={`/jobs/${j.id}`} className="font-medium after:absolute after:inset-0">
+                  {j.title}
+                </Link>
+                <p className="truncate text-xs text-muted">
+                  {j.service_name} · {role === "client" ? `worker ${j.worker.name}` : `client ${j.client.name}`} ·{" "}
+                  {timeAgo(j.created_at)}
+                </p>
+              </div>
+              <span className="text-sm font-medium">{formatUsd(j.price_usd)}</span>
+              <StatusBadge status={j.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input, Textarea } from "@/components/ui/field";
+import { formatUsd } from "@/components/ui/format";
+import { api, ApiClientError } from "@/lib/client/api";
+import { readInputs } from "@/lib/client/inputs";
+import type { Job, Service } from "@/lib/client/types";
+
+export function HireForm({ service }: { service: Service }) {
+  const router = useRouter();
+  const [pending, setPending] = useState<{ title: string; input_data: Record<string, unknown> } | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  function review(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const title = String(form.get("title") ?? "").trim();
+    const { data, errors } = readInputs(service.required_inputs, form);
+    if (!title) errors.title = "Give the job a title";
+    setErrors(errors);
+    setError(null);
+    if (Object.keys(errors).length === 0) setPending({ title, input_data: data });
+  }
+
+  async function confirm() {
+    if (!pending) return;
+    setBusy(true);
+    try {
+      const job = await api<Job>("/api/jobs", { body: { service_id: service.id, ...pending } });
+      router.push(`/jobs/${job.id}`);
+    } catch (err) {
+      setBusy(false);
+      setPending(null);
+      if (err instanceof ApiClientError) {
+        setError(err.message);
+        const f = err.fields;
+        setErrors(Object.fromEntries(Object.entries(f).map(([k, v]) => [k.replace(/^input_data\./, ""), v])));
+      } else setError("Could not reach the server.");
+    }
+  }
+
+  return (
+    <form onSubmit={review} className="space-y-4" noValidate>
+      <fieldset disabled={!!pending || busy} className="space-y-4">
+        <Field label="Job title" htmlFor="title" error={errors.title}>
+          <Input id="title" name="title" required maxLength={200} placeholder="What should be done?" />
+        </Field>
+        {service.required_inputs.map((i) => {
+          const id = `input.${i.name}`;
+          if (i.type === "boolean") {
+            return (
+              <label key={i.name} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" id={id} name={id} className="size-4 accent-accent" />
+                <span className="font-medium">{i.name}</span>
+                {i.description ? <span className="text-muted">— {i.description}</span> : null}
+              </label>
+            );
+          }
+          return (
+            <Field key={i.name} label={i.name} htmlFor={id} error={errors[i.name]} hint={i.description ?? `${i.type}`}>
+              {i.type === "object" || i.type === "array" ? (
+                <Textarea
+                  id={id}
+                  name={id}
+                  rows={3}
+                  className="font-mono"
+                  placeholder={i.type === "array" ? "[ ]" : "{ }"}
+                />
+              ) : (
+                <Input id={id} name={id} type={i.type === "number" ? "number" : "text"} step="any" />
+              )}
+            </Field>
+          );
+        })}
+      </fieldset>
+      {error ? (
+        <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
+          {error}
+        </p>
+      ) : null}
+      {pending ? (
+        <div
+          role="alertdialog"
+          aria-labelledby="confirm-hire"
+          className="space-y-3 rounded-lg border border-accent/50 bg-accent/5 p-3"
+        >
+          <p id="confirm-hire" className="text-sm">
+            Hire <strong>{service.agent.name}</strong> for <strong>{formatUsd(service.price_usd)}</strong> to do “
+            {pending.title}”?
+          </p>
+          <div className="flex gap-2">
+            <Button onClick={confirm} disabled={busy} autoFocus>
+              {busy ? "Hiring…" : "Confirm and hire"}
+            </Button>
+            <Button variant="secondary" onClick={() => setPending(null)} disabled={busy}>
+              Back
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <Button type="submit" className="w-full">
+          Hire for {formatUsd(service.price_usd)}
+        </Button>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,125 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input, Select, Textarea } from "@/components/ui/field";
+import { ApiClientError } from "@/lib/client/api";
+import { useUpdateAgent } from "@/lib/client/hooks";
+import type { AgentListItem } from "@/lib/client/types";
+import { splitList } from "./register-agent";
+
+function Saved({ ok, error }: { ok: boolean; error: Error | null }) {
+  if (error)
+    return (
+      <span role="alert" className="text-sm text-bad">
+        {error.message}
+      </span>
+    );
+  return ok ? (
+    <span className="text-sm text-ok" aria-live="polite">
+      Saved
+    </span>
+  ) : null;
+}
+
+export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
+  const update = useUpdateAgent(agent.id);
+  const fields = update.error instanceof ApiClientError ? update.error.fields : {};
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        update.mutate({
+          name: String(f.get("name")),
+          category: String(f.get("category")) || "general",
+          description: String(f.get("description")),
+          capabilities: splitList(String(f.get("capabilities"))),
+          status: String(f.get("status")),
+        });
+      }}
+    >
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Name" htmlFor="p-name" error={fields.name}>
+          <Input id="p-name" name="name" defaultValue={agent.name} required />
+        </Field>
+        <Field label="Category" htmlFor="p-category" error={fields.category}>
+          <Input id="p-category" name="category" defaultValue={agent.category} />
+        </Field>
+        <Field label="Capabilities" htmlFor="p-capabilities" hint="Comma separated" error={fields.capabilities}>
+          <Input id="p-capabilities" name="capabilities" defaultValue={agent.capabilities.join(", ")} />
+        </Field>
+        <Field label="Status" htmlFor="p-status">
+          <Select id="p-status" name="status" defaultValue={agent.status === "retired" ? "offline" : agent.status}>
+            <option value="active">active</option>
+            <option value="busy">busy</option>
+            <option value="offline">offline</option>
+          </Select>
+        </Field>
+      </div>
+      <Field label="Description" htmlFor="p-description" error={fields.description}>
+        <Textarea id="p-description" name="description" rows={4} defaultValue={agent.description} />
+      </Field>
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={update.isPending}>
+          Save profile
+        </Button>
+        <Saved ok={update.isSuccess} error={update.error} />
+      </div>
+    </form>
+  );
+}
+
+const EXAMPLE = `{
+  "kind": "local",
+  "command": ["node", "agents/echo/server.mjs"]
+}`;
+
+/** The runtime as JSON (local, fargate or agentcore); the API validates it and answers with field errors. */
+export function AgentRuntimeForm({ agent }: { agent: AgentListItem }) {
+  const update = useUpdateAgent(agent.id);
+  const [text, setText] = useState(agent.runtime ? JSON.stringify(agent.runtime, null, 2) : "");
+  const [parseError, setParseError] = useState<string | null>(null);
+  const fields = update.error instanceof ApiClientError ? update.error.fields : {};
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        let runtime: unknown = null;
+        if (text.trim()) {
+          try {
+            runtime = JSON.parse(text);
+          } catch {
+            setParseError("Not valid JSON");
+            return;
+          }
+        }
+        setParseError(null);
+        update.mutate({ runtime });
+      }}
+    >
+      <p className="text-sm text-muted">
+        How the agent is hosted: <code>local</code> (a process), <code>fargate</code> (an ECS task) or{" "}
+        <code>agentcore</code> (an AgentCore runtime ARN, for chat). Leave empty for none.
+      </p>
+      <Field label="Runtime (JSON)" htmlFor="runtime" error={parseError ?? Object.values(fields)[0]}>
+        <Textarea
+          id="runtime"
+          rows={8}
+          className="font-mono"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={EXAMPLE}
+        />
+      </Field>
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={update.isPending}>
+          Save runtime
+        </Button>
+        <Saved ok={update.isSuccess} error={update.error} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** A unique person per run, so journeys never collide with earlier data. */
+export function newPerson(label: string): Person {
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return { name: `${label} ${tag}`, email: `${label.toLowerCase()}-${tag}@example.com`, password: `pw-${tag}-secret` };
+}
+
+/** Signs up through the UI and waits until the header shows the person. */
+export async function signUp(page: Page, person: Person, callbackUrl?: string): Promise<void> {
+  await page.goto(callbackUrl ? `/signup?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signup");
+  await page.getByLabel("Name").fill(person.name);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+export async function newSignedInPage(
+  browser: Browser,
+  label: string,
+): Promise<{ context: BrowserContext; page: Page; person: Person }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const person = newPerson(label);
+  await signUp(page, person);
+  return { context, page, person };
+}
+
+/** Every journey ends with a picture of its last page (git-ignored). */
+export async function lastPage(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,171 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { INBOX_CHANGED } from "@/lib/client/live";
+import { api } from "./api";
+import { qk } from "./keys";
+import type {
+  Agent,
+  AgentListItem,
+  ApiKey,
+  CreatedKey,
+  InboxPage,
+  JobAction,
+  JobDetail,
+  Job,
+  Page,
+  RegisteredAgent,
+  Service,
+} from "./types";
+import type { Execution, SessionList } from "./runtime-types";
+
+/* Reads */
+
+export function useInbox(unread: boolean) {
+  return useQuery({
+    queryKey: qk.inbox(unread),
+    queryFn: ({ signal }) =>
+      api<InboxPage>("/api/inbox", { query: { unread: unread ? "true" : undefined, limit: 50 }, signal }),
+  });
+}
+
+export function useJobs(role: "client" | "worker", status?: string) {
+  return useQuery({
+    queryKey: qk.jobs(role, status),
+    queryFn: ({ signal }) => api<Page<Job>>("/api/jobs", { query: { role, status, limit: 100 }, signal }),
+  });
+}
+
+export function useJob(id: string, initial?: JobDetail) {
+  return useQuery({
+    queryKey: qk.job(id),
+    queryFn: ({ signal }) => api<JobDetail>(`/api/jobs/${id}`, { signal }),
+    initialData: initial,
+  });
+}
+
+export function useMyAgents() {
+  return useQuery({
+    queryKey: qk.myAgents,
+    queryFn: ({ signal }) =>
+      api<Page<AgentListItem>>("/api/agents", { query: { owner: "me", limit: 100, sort: "newest" }, signal }),
+  });
+}
+
+export function useKeys(agentId: string) {
+  return useQuery({
+    queryKey: qk.keys(agentId),
+    queryFn: ({ signal }) => api<{ data: ApiKey[] }>("/api/agents/me/keys", { query: { agent_id: agentId }, signal }),
+  });
+}
+
+export function useAgentServices(agentId: string) {
+  return useQuery({
+    queryKey: qk.services(agentId),
+    queryFn: ({ signal }) => api<Page<Service>>("/api/services", { query: { agent_id: agentId, limit: 100 }, signal }),
+  });
+}
+
+export function useExecution(id: string) {
+  return useQuery({
+    queryKey: qk.execution(id),
+    queryFn: ({ signal }) => api<Execution>(`/api/executions/${id}`, { signal }),
+  });
+}
+
+export function useSessions(agentId?: string) {
+  return useQuery({
+    queryKey: qk.sessions(agentId),
+    queryFn: ({ signal }) => api<SessionList>("/api/sessions", { query: { agent_id: agentId, limit: 50 }, signal }),
+  });
+}
+
+/* Writes */
+
+export function useJobAction(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ action, body }: { action: JobAction; body?: unknown }) =>
+      api<JobDetail>(`/api/jobs/${id}/${action}`, { method: "POST", body: body ?? {} }),
+    onSuccess: (job) => {
+      qc.setQueryData(qk.job(id), job);
+      void qc.invalidateQueries({ queryKey: qk.jobsAll });
+    },
+  });
+}
+
+export function useSendJobMessage(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { body: string }) => api(`/api/jobs/${id}/messages`, { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk.job(id) }),
+  });
+}
+
+export function useMarkRead() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api(`/api/inbox/${id}/read`, { method: "POST" }),
+    onSuccess: () => {
+      window.dispatchEvent(new Event(INBOX_CHANGED));
+      return qc.invalidateQueries({ queryKey: qk.inboxAll });
+    },
+  });
+}
+
+export function useRegisterAgent() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; description: string; category: string; capabilities: string[] }) =>
+      api<RegisteredAgent>("/api/agents", { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk.agentsAll }),
+  });
+}
+
+export function useUpdateAgent(agentId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown>) => api<Agent>(`/api/agents/${agentId}`, { method: "PUT", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk.agentsAll }),
+  });
+}
+
+export function useCreateKey(agentId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) =>
+      api<CreatedKey>("/api/agents/me/keys", { method: "POST", query: { agent_id: agentId }, body: { name } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk.keys(agentId) }),
+  });
+}
+
+export function useRevokeKey(agentId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (keyId: string) =>
+      api<ApiKey>(`/api/agents/me/keys/${keyId}`, { method: "DELETE", query: { agent_id: agentId } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk.keys(agentId) }),
+  });
+}
+
+export function useSaveService(agentId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: Record<string, unknown> }) =>
+      id
+        ? api<Service>(`/api/services/${id}`, { method: "PATCH", body })
+        : api<Service>("/api/services", { method: "POST", body: { ...body, agent_id: agentId } }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: qk.services(agentId) });
+      void qc.invalidateQueries({ queryKey: qk.agentsAll });
+    },
+  });
+}
+
+export function useStopExecution(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<Execution>(`/api/executions/${id}/stop`, { method: "POST" }),
+    onSuccess: (e) => qc.setQueryData(qk.execution(id), e),
+  });
+}

@@ -1,0 +1,21 @@
+/** react-query keys, one place, so that SSE invalidation and mutations name the same things. */
+export const qk = {
+  me: ["me"] as const,
+  inbox: (unread?: boolean) => ["inbox", { unread: !!unread }] as const,
+  inboxAll: ["inbox"] as const,
+  jobs: (role: string, status?: string) => ["jobs", role, status ?? "all"] as const,
+  jobsAll: ["jobs"] as const,
+  job: (id: string) => ["job", id] as const,
+  jobAll: ["job"] as const,
+  agent: (id: string) => ["agent", id] as const,
+  myAgents: ["agents", "mine"] as const,
+  agentsAll: ["agents"] as const,
+  keys: (agentId: string) => ["keys", agentId] as const,
+  services: (agentId: string) => ["services", agentId] as const,
+  execution: (id: string) => ["execution", id] as const,
+  executionsAll: ["execution"] as const,
+  sessions: (agentId?: string) => ["sessions", agentId ?? "all"] as const,
+  sessionsAll: ["sessions"] as const,
+  stats: ["stats"] as const,
+  graph: ["graph"] as const,
+};

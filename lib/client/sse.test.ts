@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { createSseParser, type SseFrame } from "./sse";
+
+describe("createSseParser", () => {
+  it("parses frames split across chunks, keeps ids and names, skips comments", () => {
+    const frames: SseFrame[] = [];
+    const parse = createSseParser((f) => frames.push(f));
+    parse(": heartbeat\n\nid: 4\nevent: job.cre");
+    parse('ated\ndata: {"a":1}\n\nid: 5\r\nevent: log\r\ndata: line one\r\ndata: line two\r\n\r\n');
+    parse("data: no id or name\n");
+    expect(frames).toHaveLength(2);
+    parse("\n");
+    expect(frames).toEqual([
+      { id: "4", event: "job.created", data: '{"a":1}' },
+      { id: "5", event: "log", data: "line one\nline two" },
+      // The last id carries over, as in EventSource.
+      { id: "5", event: "message", data: "no id or name" },
+    ]);
+  });
+});
+
+describe("subscribeSse", () => {
+  it("reconnects after a dropped connection with Last-Event-ID and loses no event", async () => {
+    const { createServer } = await import("node:http");
+    const { subscribeSse } = await import("./sse");
+    const seenHeaders: (string | undefined)[] = [];
+    // Ids 1..5; the first connection breaks after id 2, mid-stream (no clean end).
+    const server = createServer((req, res) => {
+      const last = Number(req.headers["last-event-id"] ?? 0);
+      seenHeaders.push(req.headers["last-event-id"] as string | undefined);
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const first = seenHeaders.length === 1;
+      let frames = "";
+      for (let id = last + 1; id <= (first ? 2 : 5); id++) frames += `id: ${id}\nevent: tick\ndata: {"n":${id}}\n\n`;
+      // Once the bytes are handed to the socket, the first connection breaks.
+      if (first) res.write(frames, () => res.socket?.destroy());
+      else res.end(frames);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as { port: number };
+    const received: number[] = [];
+    await new Promise<void>((resolve) => {
+      subscribeSse(`http://127.0.0.1:${port}/events`, {
+        onFrame: (f) => {
+          received.push(JSON.parse(f.data).n);
+          if (received.length === 5) resolve();
+        },
+        reconnectOnEnd: false,
+      });
+    });
+    server.close();
+    expect(received).toEqual([1, 2, 3, 4, 5]);
+    expect(seenHeaders).toEqual([undefined, "2"]);
+  });
+});

@@ -1,0 +1,144 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+
+export interface SseFrame {
+  id: string | null;
+  event: string;
+  data: string;
+}
+
+export type SseStatus = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface SseOptions {
+  /** Called for every frame; return "stop" to end the subscription (e.g. after a final `done` event). */
+  onFrame: (frame: SseFrame) => void | "stop";
+  onStatus?: (status: SseStatus) => void;
+  /** Resume point for the first connection (later ones use the last id received). */
+  lastEventId?: string | null;
+  /** Reconnect when the server ends the stream normally (live feeds: yes; finite streams: no, or "until done"). */
+  reconnectOnEnd?: boolean | (() => boolean);
+  /** Extra request headers (e.g. Accept). */
+  headers?: Record<string, string>;
+}
+
+/** Parses an SSE byte stream into frames (the WHATWG rules: `field: value` lines, blank line ends a frame). */
+export function createSseParser(emit: (frame: SseFrame) => void) {
+  let buffer = "";
+  let id: string | null = null;
+  let event = "";
+  let data: string[] = [];
+  return (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + (buffer[nl] === "\r" && buffer[nl + 1] === "\n" ? 2 : 1));
+      if (line === "") {
+        if (data.length || event) emit({ id, event: event || "message", data: data.join("\n") });
+        event = "";
+        data = [];
+        continue;
+      }
+      if (line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? "" : line.slice(colon + 1);
+      if (value.startsWith(" ")) value = value.slice(1);
+      if (field === "data") data.push(value);
+      else if (field === "event") event = value;
+      else if (field === "id") id = value;
+    }
+  };
+}
+
+/**
+ * Follows an SSE URL with fetch (so every event name arrives, and Last-Event-ID is ours to send). After a dropped
+ * connection it reconnects with backoff and sends the last id received, so the server replays what was missed.
+ * Returns a function that ends the subscription.
+ */
+export function subscribeSse(url: string, opts: SseOptions): () => void {
+  const ctrl = new AbortController();
+  let lastId = opts.lastEventId ?? null;
+  let stopped = false;
+  let attempt = 0;
+  const status = (s: SseStatus) => opts.onStatus?.(s);
+
+  const run = async () => {
+    while (!stopped) {
+      status(attempt === 0 ? "connecting" : "reconnecting");
+      let ended = false;
+      try {
+        const headers: Record<string, string> = { accept: "text/event-stream", ...opts.headers };
+        if (lastId) headers["last-event-id"] = lastId;
+        const res = await fetch(url, { headers, signal: ctrl.signal, cache: "no-store", credentials: "same-origin" });
+        // A 4xx will not get better by retrying (gone, forbidden): stop.
+        if (res.status >= 400 && res.status < 500) {
+          stopped = true;
+          break;
+        }
+        if (!res.ok || !res.body) throw new Error(`status ${res.status}`);
+        status("open");
+        attempt = 0;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        const parse = createSseParser((frame) => {
+          if (frame.id) lastId = frame.id;
+          if (opts.onFrame(frame) === "stop") {
+            stopped = true;
+            ctrl.abort();
+          }
+        });
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          parse(value);
+        }
+        ended = true;
+      } catch {
+        if (stopped || ctrl.signal.aborted) break;
+      }
+      const again = typeof opts.reconnectOnEnd === "function" ? opts.reconnectOnEnd() : !!opts.reconnectOnEnd;
+      if (stopped || (ended && !again)) break;
+      attempt += 1;
+      const wait = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    status("closed");
+  };
+  void run();
+  return () => {
+    stopped = true;
+    ctrl.abort();
+  };
+}
+
+/** React binding of subscribeSse; `url = null` means not subscribed. The handler may change between renders. */
+export function useSse(
+  url: string | null,
+  onFrame: SseOptions["onFrame"],
+  opts: Omit<SseOptions, "onFrame" | "onStatus"> = {},
+) {
+  const handler = useRef(onFrame);
+  const [status, setStatus] = useState<SseStatus>("connecting");
+  useEffect(() => {
+    handler.current = onFrame;
+  });
+  const again = useRef(opts.reconnectOnEnd);
+  useEffect(() => {
+    again.current = opts.reconnectOnEnd;
+  });
+  const { lastEventId } = opts;
+  useEffect(() => {
+    if (!url) return;
+    return subscribeSse(url, {
+      onFrame: (f) => handler.current(f),
+      onStatus: setStatus,
+      reconnectOnEnd: () => {
+        const r = again.current;
+        return typeof r === "function" ? r() : !!r;
+      },
+      lastEventId,
+    });
+  }, [url, lastEventId]);
+  return status;
+}

@@ -1,0 +1,43 @@
+import type { z } from "zod";
+import type { agentListItemSchema, agentSchema, apiKeySchema } from "@/lib/api/contracts/agents";
+import type { userSchema } from "@/lib/api/contracts/auth";
+import type { eventResource } from "@/lib/api/contracts/events";
+import type { messageSchema } from "@/lib/api/contracts/inbox";
+import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
+import type { reviewsResponse } from "@/lib/api/contracts/reviews";
+import type { serviceSchema } from "@/lib/api/contracts/services";
+import type { graphResponse, statsResponse } from "@/lib/api/contracts/stats";
+
+/*
+ * Browser-side types, inferred from the API's own zod contracts with type-only imports: the schemas stay on the
+ * server (no zod in the client bundle) while a contract change still breaks the UI's typecheck.
+ */
+export type Agent = z.infer<typeof agentSchema>;
+export type AgentListItem = z.infer<typeof agentListItemSchema>;
+export type AgentReviews = z.infer<typeof reviewsResponse>;
+export type ApiKey = z.infer<typeof apiKeySchema>;
+export type Service = z.infer<typeof serviceSchema>;
+export type RequiredInput = Service["required_inputs"][number];
+export type Job = z.infer<typeof jobSchema>;
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+export type JobStatus = Job["status"];
+export type JobAction = JobDetail["actions"][number];
+export type Deliverable = z.infer<typeof deliverableSchema>;
+export type Message = z.infer<typeof messageSchema>;
+export type MarketEvent = z.infer<typeof eventResource>;
+export type Stats = z.infer<typeof statsResponse>;
+export type Graph = z.infer<typeof graphResponse>;
+export type User = z.infer<typeof userSchema>;
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+  total?: number;
+}
+
+export interface InboxPage extends Page<Message> {
+  unread_count: number;
+}
+
+export type RegisteredAgent = Agent & { api_key: string; api_key_id: string };
+export type CreatedKey = ApiKey & { api_key: string };
