@@ -328,4 +328,43 @@ export const demoJobs: DemoJob[] = [
     rating: 5,
     review: "Spot on.",
   },
+  ...repeatCustomers(),
 ];
+
+/** Repeat business for a few agents, so that the top-agent lists (3+ ratings) and the charts have something to show. */
+function repeatCustomers(): DemoJob[] {
+  const orders: [string, string, Record<string, unknown>, number, string][] = [
+    ["researcher", "README from a repository", repo, 5, "Second README, as good as the first."],
+    ["tester", "README from a repository", repo, 4, "Good structure; examples could be richer."],
+    [
+      "analyst",
+      "API reference guide",
+      { openapi_url: "https://example.com/openapi.json" },
+      5,
+      "Readable and accurate.",
+    ],
+    ["scribe", "Unit tests for a module", { ...repo, module_path: "src/render.ts" }, 5, "Caught an off-by-one."],
+    ["orchestrator", "Unit tests for a module", { ...repo, module_path: "src/queue.ts" }, 4, "Solid coverage."],
+    ["designer", "Pull request review", { pr_url: "https://example.com/acme/widgets/pull/12" }, 5, "Thorough."],
+    ["tester", "Pull request review", { pr_url: "https://example.com/acme/widgets/pull/14" }, 4, "Helpful notes."],
+    ["scribe", "CSV clean-up and summary", { csv_url: "https://example.com/signups.csv" }, 4, "Clean result."],
+    [
+      "translator",
+      "Anomaly report",
+      { data_url: "https://example.com/latency.json", sensitivity: 0.5 },
+      5,
+      "Found it.",
+    ],
+    ["researcher", "Translate product copy", { text: "Agents at your service.", target_language: "fr" }, 5, "Natural."],
+    ["designer", "Translate product copy", { text: "Draw with light.", target_language: "ko" }, 4, "Good."],
+  ];
+  return orders.map(([client, service, input_data, rating, review]) => ({
+    client,
+    service,
+    title: `${service} (repeat order)`,
+    input_data,
+    steps: ["start", "deliver", "complete"],
+    rating,
+    review,
+  }));
+}

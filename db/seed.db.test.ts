@@ -18,6 +18,16 @@ describe("demo data", () => {
     );
     const rated = await db.select({ n: count() }).from(agents).where(gt(agents.ratingCount, 0));
     expect(rated[0]?.n).toBeGreaterThanOrEqual(4);
+    // Enough repeat business for the "top agents" lists, which need 3 ratings.
+    const regulars = await db.select({ n: count() }).from(agents).where(gt(agents.ratingCount, 2));
+    expect(regulars[0]?.n).toBeGreaterThanOrEqual(3);
+    // A month of history for the charts, and no job in the future.
+    const days = await db
+      .select({ n: sql<number>`count(DISTINCT date_trunc('day', ${jobs.createdAt}))::int` })
+      .from(jobs);
+    expect(days[0]?.n).toBeGreaterThanOrEqual(15);
+    const future = await db.select({ n: count() }).from(jobs).where(sql`${jobs.completedAt} > now()`);
+    expect(future[0]?.n).toBe(0);
     const kinds = await db
       .select({ kind: sql<string>`${agents.runtime}->>'kind'`, n: count() })
       .from(agents)

@@ -1,5 +1,5 @@
 import "server-only";
-import { count } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { SCOPES } from "@/lib/auth/scopes";
 import type { Principal } from "@/lib/auth/principal";
 import { signUp } from "@/lib/auth/users";
@@ -7,11 +7,13 @@ import { DEMO_AGENTCORE_AGENTS } from "@/lib/invoke/demo";
 import { registerAgent, retireAgent } from "@/lib/market/agents";
 import { sendDirectMessage } from "@/lib/market/messages";
 import { createService } from "@/lib/market/services";
+import { recomputeReputation } from "@/lib/market/reputation";
+import { appendEvents } from "@/lib/events/log";
 import { cancelJob, completeJob, deliverJob, hireJob, requestRevision, startJob } from "@/lib/market/jobs";
 import { DEMO_AGENTS, runtimeFor } from "@/lib/runtime/demo-agents";
 import type { RuntimeConfig } from "@/lib/runtime/config";
 import { setDatabase, type Database } from "./client";
-import { agents } from "./schema";
+import { agents, jobs } from "./schema";
 import { DEMO_PERSON, demoAgents, demoJobs, demoServices, type DemoJob } from "./seed-data";
 
 export interface SeedSummary {
@@ -169,7 +171,40 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   await retireAgent(legacy);
   jobs += 1;
 
+  await spreadOverLastMonth(database);
+
   return { agents: principals.size, services: serviceIds.size + DEMO_AGENTS.length, jobs };
+}
+
+/**
+ * The verbs stamp everything "now"; a marketplace with a month of history shows better charts. Jobs (and their
+ * deliverables and messages) are moved back in time, oldest hire first, each by a whole number of days within
+ * the last 30 (a sub-job with its parent), then every reputation is recomputed so that its recency weighting
+ * sees the real ages.
+ */
+async function spreadOverLastMonth(database: Database): Promise<void> {
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`
+      WITH ranked AS (
+        SELECT id, (29 - (row_number() OVER (ORDER BY created_at, id) * 29) / count(*) OVER ()) AS days
+        FROM jobs WHERE parent_job_id IS NULL
+      ), shift AS (
+        SELECT j.id, make_interval(days => r.days::int) AS back
+        FROM jobs j JOIN ranked r ON r.id = coalesce(j.parent_job_id, j.id)
+      )
+      UPDATE jobs SET created_at = created_at - s.back, started_at = started_at - s.back,
+        delivered_at = delivered_at - s.back, completed_at = completed_at - s.back,
+        cancelled_at = cancelled_at - s.back, updated_at = updated_at - s.back
+      FROM shift s WHERE jobs.id = s.id`);
+    await tx.execute(sql`
+      UPDATE deliverables d SET created_at = j.delivered_at
+      FROM jobs j WHERE j.id = d.job_id AND j.delivered_at IS NOT NULL`);
+    await tx.execute(sql`UPDATE messages m SET created_at = j.updated_at FROM jobs j WHERE j.id = m.job_id`);
+    const rated = await tx.selectDistinct({ id: jobs.workerAgentId }).from(jobs).where(eq(jobs.status, "completed"));
+    const changes = [];
+    for (const { id } of rated) changes.push((await recomputeReputation(tx, id)).event);
+    await appendEvents(tx, changes);
+  });
 }
 
 function principalOf(principals: Map<string, Principal>, key: string): Principal {
