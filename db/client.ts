@@ -17,8 +17,12 @@ export type DriverName = "pglite" | "pg" | "neon";
 export interface Database {
   db: Db;
   driver: DriverName;
-  /** Subscribe to a Postgres notification channel; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a Postgres notification channel; resolves to an unsubscribe function. `onLost` is called when
+   * the listening connection drops (notifications may be missed from then on); after it reconnects, `onNotify`
+   * is called once with an empty payload.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onLost?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -87,7 +91,8 @@ async function openPg(config: DatabaseConfig): Promise<Database> {
   return {
     db,
     driver: "pg",
-    listen: (channel, onNotify) => listenWith(() => new pg.Client({ connectionString: config.url }), channel, onNotify),
+    listen: (channel, onNotify, onLost) =>
+      listenWith(() => new pg.Client({ connectionString: config.url }), channel, onNotify, onLost),
     close: () => pool.end(),
   };
 }
@@ -112,8 +117,8 @@ async function openNeon(config: DatabaseConfig): Promise<Database> {
   return {
     db,
     driver: "neon",
-    listen: (channel, onNotify) =>
-      listenWith(() => new neon.Client({ connectionString: config.url }), channel, onNotify),
+    listen: (channel, onNotify, onLost) =>
+      listenWith(() => new neon.Client({ connectionString: config.url }), channel, onNotify, onLost),
     close: () => pool.end(),
   };
 }
@@ -124,35 +129,58 @@ interface NotifyClient {
   end(): Promise<void>;
   on(event: "notification", cb: (msg: { channel: string; payload?: string }) => void): unknown;
   on(event: "error", cb: (err: Error) => void): unknown;
+  on(event: "end", cb: () => void): unknown;
 }
 
-/** A dedicated connection for LISTEN (a pooled one would lose its subscription when returned). */
+/**
+ * A dedicated connection for LISTEN (a pooled one would lose its subscription when returned). When it drops,
+ * `onLost` is told and it reconnects with backoff until unsubscribed; readers treat the empty notification sent
+ * after a reconnect as "read again", since anything may have been missed meanwhile.
+ */
 async function listenWith(
   make: () => NotifyClient,
   channel: string,
   onNotify: (payload: string) => void,
+  onLost?: () => void,
 ): Promise<() => Promise<void>> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error("invalid channel name");
   let closed = false;
   let client: NotifyClient | undefined;
+  const reconnect = (delayMs: number) => {
+    setTimeout(() => {
+      if (closed) return;
+      connect().then(
+        () => onNotify(""),
+        () => reconnect(Math.min(delayMs * 2, 10_000)),
+      );
+    }, delayMs).unref();
+  };
   const connect = async (): Promise<void> => {
     const c = make();
+    let live = false;
+    let dropped = false;
+    const drop = () => {
+      // Before LISTEN succeeded, the failure is reported by connect()'s own rejection instead.
+      if (!live || dropped || closed) return;
+      dropped = true;
+      if (client === c) client = undefined;
+      void c.end().catch(() => {});
+      onLost?.();
+      reconnect(500);
+    };
     c.on("notification", (msg) => {
       if (msg.channel === channel) onNotify(msg.payload ?? "");
     });
-    c.on("error", () => {
-      if (closed) return;
-      // Reconnect after a short pause; a missed notification is harmless because readers poll the log on wake.
-      setTimeout(
-        () =>
-          void connect()
-            .then(() => onNotify(""))
-            .catch(() => {}),
-        500,
-      ).unref();
-    });
+    c.on("error", drop);
+    c.on("end", drop);
     await c.connect();
-    await c.query(`LISTEN ${channel}`);
+    try {
+      await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      void c.end().catch(() => {});
+      throw err;
+    }
+    live = true;
     client = c;
   };
   await connect();

@@ -26,7 +26,10 @@ describe("demo data", () => {
       .select({ n: sql<number>`count(DISTINCT date_trunc('day', ${jobs.createdAt}))::int` })
       .from(jobs);
     expect(days[0]?.n).toBeGreaterThanOrEqual(15);
-    const future = await db.select({ n: count() }).from(jobs).where(sql`${jobs.completedAt} > now()`);
+    const future = await db
+      .select({ n: count() })
+      .from(jobs)
+      .where(sql`${jobs.completedAt} > now()`);
     expect(future[0]?.n).toBe(0);
     const kinds = await db
       .select({ kind: sql<string>`${agents.runtime}->>'kind'`, n: count() })

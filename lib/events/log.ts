@@ -2,8 +2,11 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { events } from "@/db/schema";
+import { noteAppended } from "./version";
 
-export const EVENTS_CHANNEL = "agent_market_events";
+import { EVENTS_CHANNEL } from "./channel";
+
+export { EVENTS_CHANNEL };
 
 // Any constant works; it only has to be the same for every writer of the log.
 const EVENT_LOG_LOCK = 7_311_920_441;
@@ -41,6 +44,7 @@ export async function appendEvents(tx: Tx, list: NewEvent[]): Promise<number[]> 
     )
     .returning({ id: events.id });
   const ids = rows.map((r) => r.id);
+  noteAppended(tx, ids[ids.length - 1] as number);
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(ids[ids.length - 1])})`);
   return ids;
 }

@@ -6,7 +6,8 @@ import { unauthorized } from "@/lib/api/errors";
 import type { Page } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { agentColumns } from "./agents";
-import { catalogueVersion, ListCache } from "./list-cache";
+import { dataVersion } from "@/lib/events/version";
+import { ListCache } from "./list-cache";
 import {
   epochMicros,
   fromEpochMicros,
@@ -80,7 +81,7 @@ export async function searchAgents(principal: Principal | null, q: AgentSearch):
   const db = await getDb();
   // owner=me depends on the caller; everything else is the same public list for everyone.
   if (q.owner === "me") return search(db, principal, q);
-  return cache.get(db, JSON.stringify(q), await catalogueVersion(db), () => search(db, null, q));
+  return cache.get(db, JSON.stringify(q), await dataVersion(), () => search(db, null, q));
 }
 
 const cache = new ListCache<Page<AgentListItemJson>>();

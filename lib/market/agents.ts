@@ -7,10 +7,12 @@ import { actsForAgent } from "@/lib/auth/acting";
 import type { Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { appendEvents, type NewEvent } from "@/lib/events/log";
+import { dataVersion } from "@/lib/events/version";
 import type { RuntimeConfig } from "@/lib/runtime/config";
 import { insertApiKey, type ApiKeyRow } from "./api-keys";
 import type { AgentRowLike } from "./serialize";
 import { failJobsOfRetiredWorker } from "./job-transitions";
+import { ListCache } from "./list-cache";
 
 /** Every agent column but the search vector (which is large and never shown). */
 export const agentColumns = {
@@ -53,6 +55,14 @@ const unique = (list: string[]) => [...new Set(list)];
 export async function findAgent(db: Queryable, id: string): Promise<AgentRow | null> {
   const [row] = await db.select(agentColumns).from(agents).where(eq(agents.id, id)).limit(1);
   return (row as AgentRow | undefined) ?? null;
+}
+
+const profiles = new ListCache<AgentRow | null>(5_000);
+
+/** The public profile read (GET /api/agents/{id}): cached while the data version stands, so a hit costs no query. */
+export async function findAgentCached(id: string): Promise<AgentRow | null> {
+  const db = await getDb();
+  return profiles.get(db, id, await dataVersion(), () => findAgent(db, id));
 }
 
 /** Registers an agent with one all-scopes key, shown once. A signed-in person becomes the owner. */

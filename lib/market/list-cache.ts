@@ -1,22 +1,12 @@
 import "server-only";
-import { max } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
-import { events } from "@/db/schema";
 
 /**
- * A small cache for the public catalogue lists (GET /api/services, GET /api/agents), which are read far more
- * often than the catalogue changes. An entry is valid while the event log has not moved: every change to agents
- * and services (and to reputations) appends an event in its own transaction, and event ids are handed out in
- * commit order (lib/events/log.ts), so `max(events.id)` is an exact, read-your-writes version of the data. That
- * check is one index-only lookup instead of a full-text page query and a count (about 20 ms on 10,000 services,
- * see the report in the catalogue commit). A write made with plain SQL outside the app, without an event, is
- * seen once any event is appended.
+ * A small cache for the public catalogue reads (GET /api/services, GET /api/agents, GET /api/agents/{id}), which
+ * are read far more often than the catalogue changes. An entry is valid while the data version (the newest event
+ * id, lib/events/version.ts) has not moved; that version is kept in memory from the event channel's
+ * notifications, so a hit costs no query at all. A write made with plain SQL outside the app, without an event,
+ * is seen once any event is appended.
  */
-export async function catalogueVersion(db: Queryable): Promise<number> {
-  const [row] = await db.select({ v: max(events.id) }).from(events);
-  return Number(row?.v ?? 0);
-}
-
 export class ListCache<T> {
   // Per database handle: a process that talks to two databases (tests) must not mix their versions.
   private readonly byDb = new WeakMap<object, Map<string, { version: number; value: Promise<T> }>>();

@@ -14,7 +14,8 @@ import {
   type KeysetSort,
   keysetPage,
 } from "./search";
-import { catalogueVersion, ListCache } from "./list-cache";
+import { dataVersion } from "@/lib/events/version";
+import { ListCache } from "./list-cache";
 import { serviceJson, type ServiceJson } from "./serialize";
 import { serviceColumns } from "./services";
 
@@ -66,7 +67,7 @@ function filters(q: ServiceBrowse): SQL[] {
  */
 export async function browseServices(q: ServiceBrowse): Promise<Page<ServiceJson>> {
   const db = await getDb();
-  return cache.get(db, JSON.stringify(q), await catalogueVersion(db), () => browse(db, q));
+  return cache.get(db, JSON.stringify(q), await dataVersion(), () => browse(db, q));
 }
 
 const cache = new ListCache<Page<ServiceJson>>();

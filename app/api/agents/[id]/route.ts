@@ -1,8 +1,7 @@
-import { getDb } from "@/db/client";
 import { deleteAgent, getAgent, putAgent } from "@/lib/api/contracts/agents";
 import { notFound } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
-import { agentForChange, findAgent, retireAgent, updateAgent } from "@/lib/market/agents";
+import { agentForChange, findAgentCached, retireAgent, updateAgent } from "@/lib/market/agents";
 import { agentJson } from "@/lib/market/serialize";
 import { stopAgentExecutions } from "@/lib/runtime/executions";
 
@@ -10,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/agents/{id} - public agent profile (retired agents too: their history stays readable)
 export const GET = withApi(getAgent, async ({ params }) => {
-  const agent = await findAgent(await getDb(), params.id);
+  const agent = await findAgentCached(params.id);
   if (!agent) throw notFound("Agent");
   return agentJson(agent);
 });
