@@ -18,7 +18,7 @@ import { sseReader } from "@/lib/invoke/test-sse";
 import { AgentCoreClient } from "@/lib/runtime/agentcore/client";
 import { startAgentCoreServer, type AgentCoreServer } from "@/test/doubles/agentcore-server";
 import { LOCAL_AGENTCORE_CREDENTIALS } from "@/test/doubles/agentcore/dev";
-import { createBenchDatabase, type BenchDatabase } from "./lib/database";
+import { openInProcessDatabase } from "./lib/database";
 import { percentile, round } from "./lib/stats";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
 
@@ -228,22 +228,13 @@ export const bench: BenchModule = {
 export async function run(log: (l: string) => void = (l) => console.log(`[invoke] ${l}`)): Promise<Figure[]> {
   const endpoint = await startEndpoint();
   Object.assign(process.env, appEnv(endpoint));
-  const { createDatabase, setDatabase } = await import("@/db/client");
   const { agents, apiKeys } = await import("@/db/schema");
   const { resetEnvForTests } = await import("@/lib/env");
   const { setAgentCoreClient } = await import("@/lib/invoke/client");
   const { POST } = await import("@/app/api/agents/invoke/route");
   resetEnvForTests();
-  let benchDb: BenchDatabase | undefined;
-  if (!process.env.DATABASE_URL && process.env.BENCH_INVOKE_DB !== "pglite") {
-    benchDb = await createBenchDatabase().catch((err: Error) => {
-      log(`no local PostgreSQL (${err.message}): using PGlite`);
-      return undefined;
-    });
-  }
-  const url = process.env.DATABASE_URL ?? benchDb?.url;
-  const database = await createDatabase(url ? { url, migrate: !benchDb } : { pgliteDir: "memory://" });
-  setDatabase(database);
+  const opened = await openInProcessDatabase(log, process.env.BENCH_INVOKE_DB === "pglite");
+  const database = opened.database;
   const direct = directClient(endpoint);
   try {
     const [agent] = await database.db.insert(agents).values({ name: "invoke-bench" }).returning({ id: agents.id });
@@ -270,9 +261,7 @@ export async function run(log: (l: string) => void = (l) => console.log(`[invoke
   } finally {
     direct.destroy();
     setAgentCoreClient(undefined);
-    setDatabase(undefined);
-    await database.close();
-    await benchDb?.drop();
+    await opened.close();
     await endpoint.close();
   }
 }

@@ -17,7 +17,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import { SseParser } from "@/lib/events/sse-parse";
-import { createBenchDatabase, type BenchDatabase } from "./lib/database";
+import { openInProcessDatabase } from "./lib/database";
 import { percentile, round } from "./lib/stats";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
 
@@ -214,7 +214,6 @@ async function measureReconciler(log: (l: string) => void): Promise<Figure[]> {
 
 /** Standalone: everything in-process on DATABASE_URL, a fresh local PostgreSQL database, or PGlite. */
 export async function run(log: (l: string) => void = (l) => console.log(`[runtime] ${l}`)): Promise<Figure[]> {
-  const { createDatabase, setDatabase } = await import("@/db/client");
   const { agents, apiKeys, executions } = await import("@/db/schema");
   const { resetEnvForTests } = await import("@/lib/env");
   const { POST: runRoute } = await import("@/app/api/agents/[id]/run/route");
@@ -222,16 +221,8 @@ export async function run(log: (l: string) => void = (l) => console.log(`[runtim
   const { eq } = await import("drizzle-orm");
   Object.assign(process.env, { EXECUTION_MAX_CONCURRENT_PER_AGENT: "50" });
   resetEnvForTests();
-  let benchDb: BenchDatabase | undefined;
-  if (!process.env.DATABASE_URL && process.env.BENCH_RUNTIME_DB !== "pglite") {
-    benchDb = await createBenchDatabase().catch((err: Error) => {
-      log(`no local PostgreSQL (${err.message}): using PGlite`);
-      return undefined;
-    });
-  }
-  const url = process.env.DATABASE_URL ?? benchDb?.url;
-  const database = await createDatabase(url ? { url, migrate: !benchDb } : { pgliteDir: "memory://" });
-  setDatabase(database);
+  const opened = await openInProcessDatabase(log, process.env.BENCH_RUNTIME_DB === "pglite");
+  const database = opened.database;
   try {
     const [agent] = await database.db
       .insert(agents)
@@ -277,9 +268,7 @@ export async function run(log: (l: string) => void = (l) => console.log(`[runtim
   } finally {
     const { hosts } = await import("@/lib/runtime/hosts/index");
     hosts().local.killAll();
-    setDatabase(undefined);
-    await database.close();
-    await benchDb?.drop();
+    await opened.close();
   }
 }
 

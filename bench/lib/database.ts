@@ -47,3 +47,32 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   }
   return { name, url: url.toString(), pool, drop };
 }
+
+/**
+ * For the standalone (in-process) benches: DATABASE_URL, else a fresh local PostgreSQL database, else PGlite
+ * (also when `preferPglite`). It becomes the app's database; `close()` lets go of it and drops what it created.
+ */
+export async function openInProcessDatabase(
+  log: (line: string) => void,
+  preferPglite: boolean,
+): Promise<{ database: import("@/db/client").Database; close(): Promise<void> }> {
+  const { createDatabase, setDatabase } = await import("@/db/client");
+  let benchDb: BenchDatabase | undefined;
+  if (!process.env.DATABASE_URL && !preferPglite) {
+    benchDb = await createBenchDatabase().catch((err: Error) => {
+      log(`no local PostgreSQL (${err.message}): using PGlite`);
+      return undefined;
+    });
+  }
+  const url = process.env.DATABASE_URL ?? benchDb?.url;
+  const database = await createDatabase(url ? { url, migrate: !benchDb } : { pgliteDir: "memory://" });
+  setDatabase(database);
+  return {
+    database,
+    close: async () => {
+      setDatabase(undefined);
+      await database.close();
+      await benchDb?.drop();
+    },
+  };
+}
