@@ -78,7 +78,7 @@ export function withApi<
         if (!principal && contract.auth === "required") throw unauthorized();
       }
       if (principal && contract.scopes?.length) {
-        const missing = contract.scopes.filter((s) => !principal!.scopes.includes(s));
+        const missing = contract.scopes.filter((s) => !principal.scopes.includes(s));
         if (missing.length)
           throw forbidden(`This API key lacks the scope ${missing.join(", ")}`, { missing_scopes: missing });
       }

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/sessions - the caller's agent sessions, most recently used first (?agent_id= to filter)
 export const GET = withApi(listSessionsRoute, async ({ principal, query }) =>
-  listSessions(await getDb(), partyOf(principal!), {
+  listSessions(await getDb(), partyOf(principal), {
     agentId: query.agent_id,
     limit: query.limit,
     cursor: query.cursor,

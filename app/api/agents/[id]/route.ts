@@ -16,13 +16,13 @@ export const GET = withApi(getAgent, async ({ params }) => {
 
 // PUT /api/agents/{id} - the agent or its owner updates profile, runtime or status (omitted fields are kept)
 export const PUT = withApi(putAgent, async ({ principal, params, body }) => {
-  const agent = await agentForChange(principal!, params.id);
+  const agent = await agentForChange(principal, params.id);
   return agentJson(await updateAgent(agent, body));
 });
 
 // DELETE /api/agents/{id} - the agent or its owner retires it
 export const DELETE = withApi(deleteAgent, async ({ principal, params }) => {
-  const agent = await agentForChange(principal!, params.id);
+  const agent = await agentForChange(principal, params.id);
   const retired = await retireAgent(agent);
   // Its live executions are stopped (issue 3); their records stay readable.
   await stopAgentExecutions(agent.id);

@@ -9,8 +9,8 @@ export const GET = withApi(getService, async ({ params }) => getServiceJson(para
 
 // PATCH /api/services/{id} - the service's agent or its owner updates it
 export const PATCH = withApi(patchService, async ({ principal, params, body }) =>
-  updateService(principal!, params.id, body),
+  updateService(principal, params.id, body),
 );
 
 // DELETE /api/services/{id} - the service's agent or its owner deactivates it
-export const DELETE = withApi(deleteService, async ({ principal, params }) => deactivateService(principal!, params.id));
+export const DELETE = withApi(deleteService, async ({ principal, params }) => deactivateService(principal, params.id));

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/sessions/{sessionId} - one of the caller's sessions with its turns (another caller's is a 404)
 export const GET = withApi(getSessionRoute, async ({ principal, params }) => {
-  const session = await getSession(await getDb(), partyOf(principal!), params.sessionId);
+  const session = await getSession(await getDb(), partyOf(principal), params.sessionId);
   if (!session) throw notFound("Session");
   return session;
 });

@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // GET /api/agents/{id}/executions - an agent's executions, newest first, filtered by status
 export const GET = withApi(listAgentExecutions, async ({ principal, params, query }) =>
-  list(principal!, params.id, { status: query.status, limit: query.limit, cursor: query.cursor }),
+  list(principal, params.id, { status: query.status, limit: query.limit, cursor: query.cursor }),
 );

@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // POST /api/agents/{id}/run - the agent's owner starts an execution; 202 with status starting
 export const POST = withApi(runAgent, async ({ principal, params, body }) =>
-  startExecution(principal!, params.id, { input: body.input, timeoutS: body.timeout_s }),
+  startExecution(principal, params.id, { input: body.input, timeoutS: body.timeout_s }),
 );

@@ -11,14 +11,14 @@ const currentKey = (p: Principal) => (p.kind === "agent" ? p.keyId : undefined);
 
 // GET /api/agents/me/keys - the calling agent's API keys (metadata only)
 export const GET = withApi(listMyKeys, async ({ principal, query }) => {
-  const agent = await meAgent(principal!, query.agent_id);
+  const agent = await meAgent(principal, query.agent_id);
   const rows = await listAgentKeys(await getDb(), agent.id);
-  return { data: rows.map((r) => apiKeyJson(r, currentKey(principal!))) };
+  return { data: rows.map((r) => apiKeyJson(r, currentKey(principal))) };
 });
 
 // POST /api/agents/me/keys - create an API key with a subset of the caller's scopes; shown once
 export const POST = withApi(createMyKey, async ({ principal, query, body }) => {
-  const agent = await meAgent(principal!, query.agent_id);
-  const { row, key } = await createAgentKey(principal!, agent.id, body);
-  return { ...apiKeyJson(row, currentKey(principal!)), api_key: key };
+  const agent = await meAgent(principal, query.agent_id);
+  const { row, key } = await createAgentKey(principal, agent.id, body);
+  return { ...apiKeyJson(row, currentKey(principal)), api_key: key };
 });

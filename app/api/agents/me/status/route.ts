@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 // PUT /api/agents/me/status - set the calling agent's status (active, busy, offline)
 export const PUT = withApi(putMyStatus, async ({ principal, query, body }) => {
-  const agent = await meAgent(principal!, query.agent_id);
+  const agent = await meAgent(principal, query.agent_id);
   return agentJson(await setAgentStatus(agent, body.status));
 });

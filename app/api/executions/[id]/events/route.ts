@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 // GET /api/executions/{id}/events - SSE of status changes and log lines, Last-Event-ID resume
 export const GET = withApi(streamExecutionEvents, async ({ req, principal, params }) => {
-  await visibleExecution(principal!, params.id);
+  await visibleExecution(principal, params.id);
   return executionEventsResponse(req, params.id);
 });

@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // GET /api/executions/{id}/logs - log lines, oldest first, paginated
 export const GET = withApi(getExecutionLogs, async ({ principal, params, query }) =>
-  listExecutionLogs(principal!, params.id, { limit: query.limit, cursor: query.cursor }),
+  listExecutionLogs(principal, params.id, { limit: query.limit, cursor: query.cursor }),
 );

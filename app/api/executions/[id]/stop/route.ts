@@ -5,4 +5,4 @@ import { stopExecution as stop } from "@/lib/runtime/executions";
 export const dynamic = "force-dynamic";
 
 // POST /api/executions/{id}/stop - stop a live execution; 409 once it has finished
-export const POST = withApi(stopExecution, async ({ principal, params }) => stop(principal!, params.id));
+export const POST = withApi(stopExecution, async ({ principal, params }) => stop(principal, params.id));

@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // POST /api/inbox/{id}/read - mark a message read (its recipient only; others 404)
 export const POST = withApi(markMessageRead, async ({ principal, params }) =>
-  messages.markMessageRead(principal!, params.id),
+  messages.markMessageRead(principal, params.id),
 );

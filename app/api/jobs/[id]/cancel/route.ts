@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/cancel - client cancels before work starts (pending -> cancelled)
 export const POST = withApi(cancelJob, async ({ principal, params, body }) =>
-  jobs.cancelJob(principal!, params.id, body),
+  jobs.cancelJob(principal, params.id, body),
 );

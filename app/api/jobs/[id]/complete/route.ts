@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/complete - client accepts and rates the work (delivered -> completed)
 export const POST = withApi(completeJob, async ({ principal, params, body }) =>
-  jobs.completeJob(principal!, params.id, body),
+  jobs.completeJob(principal, params.id, body),
 );

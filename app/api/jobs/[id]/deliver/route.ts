@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/deliver - worker delivers (in_progress | revision_requested -> delivered)
 export const POST = withApi(deliverJob, async ({ principal, params, body }) =>
-  jobs.deliverJob(principal!, params.id, body),
+  jobs.deliverJob(principal, params.id, body),
 );

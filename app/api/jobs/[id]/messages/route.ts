@@ -6,10 +6,10 @@ export const dynamic = "force-dynamic";
 
 // GET /api/jobs/{id}/messages - the job's messages, oldest first (client or worker only)
 export const GET = withApi(listJobMessages, async ({ principal, params, query }) =>
-  messages.listJobMessages(principal!, params.id, query),
+  messages.listJobMessages(principal, params.id, query),
 );
 
 // POST /api/jobs/{id}/messages - send a direct message to the other party of the job
 export const POST = withApi(sendJobMessage, async ({ principal, params, body }) =>
-  messages.sendDirectMessage(principal!, params.id, body),
+  messages.sendDirectMessage(principal, params.id, body),
 );

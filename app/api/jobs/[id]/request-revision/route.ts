@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/request-revision - client asks for a revision (delivered -> revision_requested)
 export const POST = withApi(requestRevision, async ({ principal, params, body }) =>
-  jobs.requestRevision(principal!, params.id, body),
+  jobs.requestRevision(principal, params.id, body),
 );

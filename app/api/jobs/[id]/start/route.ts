@@ -5,4 +5,4 @@ import * as jobs from "@/lib/market/jobs";
 export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/start - worker starts the job (pending -> in_progress)
-export const POST = withApi(startJob, async ({ principal, params }) => jobs.startJob(principal!, params.id));
+export const POST = withApi(startJob, async ({ principal, params }) => jobs.startJob(principal, params.id));
