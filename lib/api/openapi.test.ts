@@ -23,7 +23,7 @@ function routeFiles(dir: string): string[] {
 /** app/api/jobs/[id]/start/route.ts -> /api/jobs/{id}/start (route groups dropped). */
 function apiPath(file: string): string {
   const rel = path.relative(path.join(ROOT, "app"), path.dirname(file)).split(path.sep);
-  const parts = rel.filter((p) => !/^\(.*\)$/.test(p)).map((p) => p.replace(/^\[(\w+)\]$/, "{$1}"));
+  const parts = rel.filter((p) => !/^\(.*\)$/.test(p)).map((p) => p.replace(/^\[(?:\.\.\.)?(\w+)\]$/, "{$1}"));
   return `/${parts.join("/")}`;
 }
 

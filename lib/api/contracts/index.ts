@@ -8,6 +8,7 @@ import "./health";
 import "./inbox";
 import "./invoke";
 import "./jobs";
+import "./not-found";
 import "./openapi";
 import "./reviews";
 import "./services";
