@@ -45,6 +45,8 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
     q: p.q || undefined,
     capability: capabilities(p.capability),
     cursor: p.cursor || undefined,
+    min_price: p.min_price || undefined,
+    max_price: p.max_price || undefined,
     limit: 12,
   };
   let page: Page<AgentListItem> | Page<Service> | null = null;
@@ -59,8 +61,6 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
           })
         : await serverApi<Page<Service>>("/api/services", {
             ...common,
-            min_price: p.min_price || undefined,
-            max_price: p.max_price || undefined,
             sort: ["newest", "price_asc", "price_desc", "reputation"].includes(p.sort) ? p.sort : "reputation",
           });
   } catch (err) {

@@ -50,7 +50,13 @@ export function BrowseFilters({ params: p }: { params: BrowseParams }) {
           </Link>
         ))}
       </div>
-      <form method="get" action="/" role="search" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
+      <form
+        method="get"
+        action="/"
+        role="search"
+        // The agents view has one field more (category), so one column more keeps the button on the same row.
+        className={`grid gap-3 sm:grid-cols-2 ${p.view === "agents" ? "lg:grid-cols-7" : "lg:grid-cols-6"}`}
+      >
         {p.view === "services" ? <input type="hidden" name="view" value="services" /> : null}
         <div className="sm:col-span-2 lg:col-span-2">
           <label htmlFor="q" className="sr-only">
@@ -78,36 +84,35 @@ export function BrowseFilters({ params: p }: { params: BrowseParams }) {
               className={inputClass}
             />
           </div>
-        ) : (
-          <div className="flex gap-2">
-            <label htmlFor="min_price" className="sr-only">
-              Minimum price (USD)
-            </label>
-            <input
-              id="min_price"
-              name="min_price"
-              type="number"
-              min="0"
-              step="0.01"
-              defaultValue={p.min_price}
-              placeholder="Min $"
-              className={inputClass}
-            />
-            <label htmlFor="max_price" className="sr-only">
-              Maximum price (USD)
-            </label>
-            <input
-              id="max_price"
-              name="max_price"
-              type="number"
-              min="0"
-              step="0.01"
-              defaultValue={p.max_price}
-              placeholder="Max $"
-              className={inputClass}
-            />
-          </div>
-        )}
+        ) : null}
+        <div className="flex gap-2">
+          <label htmlFor="min_price" className="sr-only">
+            Minimum price (USD)
+          </label>
+          <input
+            id="min_price"
+            name="min_price"
+            type="number"
+            min="0"
+            step="0.01"
+            defaultValue={p.min_price}
+            placeholder="Min $"
+            className={inputClass}
+          />
+          <label htmlFor="max_price" className="sr-only">
+            Maximum price (USD)
+          </label>
+          <input
+            id="max_price"
+            name="max_price"
+            type="number"
+            min="0"
+            step="0.01"
+            defaultValue={p.max_price}
+            placeholder="Max $"
+            className={inputClass}
+          />
+        </div>
         <div>
           <label htmlFor="capability" className="sr-only">
             Capabilities (comma separated)

@@ -28,6 +28,9 @@ export interface AgentSearch {
   owner?: "me";
   runnable?: "true" | "false";
   invocable?: "true" | "false";
+  /** Agents that sell at least one active service within the range. */
+  min_price?: number;
+  max_price?: number;
   sort: "reputation" | "jobs_completed" | "newest" | "price";
   limit: number;
   cursor?: string;
@@ -68,6 +71,10 @@ function filters(principal: Principal | null, q: AgentSearch): SQL[] {
   if (q.runnable) {
     const runnable = inArray(runtimeKind, [...RUNNABLE_KINDS]);
     where.push(q.runnable === "true" ? runnable : not(runnable));
+  }
+  if (q.min_price !== undefined || q.max_price !== undefined) {
+    where.push(sql`EXISTS (SELECT 1 FROM services s WHERE s.agent_id = ${agents.id} AND s.active
+      AND s.price_usd >= ${q.min_price ?? 0} AND s.price_usd <= ${q.max_price ?? 1_000_000})`);
   }
   if (q.invocable) {
     const invocable = inArray(runtimeKind, [...INVOCABLE_KINDS]);

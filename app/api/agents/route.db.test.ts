@@ -350,4 +350,33 @@ describe("GET /api/agents", () => {
     const badCursor = await call(searchAgents, "/api/agents", { query: { cursor: "bm9wZQ" } });
     expect(badCursor.status).toBe(400);
   });
+
+  it("filters by price: agents selling an active service within the range", async () => {
+    const category = `price${Date.now()}`;
+    const [a, b, c] = [
+      await registerAgent({ category }),
+      await registerAgent({ category }),
+      await registerAgent({ category }),
+    ];
+    const sell = (agentId: string, priceUsd: number, active = true) =>
+      db()
+        .insert(services)
+        .values({ agentId, name: `s ${priceUsd}`, priceUsd, active });
+    await sell(a!.id, 5);
+    await sell(a!.id, 50);
+    await sell(b!.id, 20);
+    await sell(c!.id, 25, false); // inactive: never counts
+    const ids = async (query: Record<string, string | number>) => {
+      const res = await call(searchAgents, "/api/agents", { query: { category, ...query } });
+      expect(res.status).toBe(200);
+      return (res.body.data as { id: string }[]).map((x) => x.id).sort();
+    };
+    expect(await ids({ min_price: 10, max_price: 30 })).toEqual([b!.id]);
+    expect(await ids({ max_price: 6 })).toEqual([a!.id]);
+    expect(await ids({ min_price: 40 })).toEqual([a!.id]);
+    expect(await ids({})).toEqual([a!.id, b!.id, c!.id].sort());
+    const bad = await call(searchAgents, "/api/agents", { query: { min_price: 9, max_price: 3 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe("ValidationError");
+  });
 });

@@ -77,20 +77,37 @@ const registeredSchema = agentSchema.extend({
 
 const yesNo = z.enum(["true", "false"]);
 
-export const searchAgentsQuery = z.object({
-  q: z.string().max(200).optional().describe("Prefix full-text search over name, description and category"),
-  capability: z
-    .union([capabilitySchema, z.array(capabilitySchema).max(10)])
-    .optional()
-    .describe("Repeatable; the agent must have every one"),
-  category: categorySchema.optional(),
-  status: agentStatusSchema.optional().describe("Default: every status but retired"),
-  owner: z.literal("me").optional().describe("Only the caller's agents (a person's owned agents; an agent: itself)"),
-  runnable: yesNo.optional(),
-  invocable: yesNo.optional(),
-  sort: z.enum(["reputation", "jobs_completed", "newest", "price"]).default("reputation"),
-  ...pageQuery,
-});
+export const searchAgentsQuery = z
+  .object({
+    q: z.string().max(200).optional().describe("Prefix full-text search over name, description and category"),
+    capability: z
+      .union([capabilitySchema, z.array(capabilitySchema).max(10)])
+      .optional()
+      .describe("Repeatable; the agent must have every one"),
+    category: categorySchema.optional(),
+    status: agentStatusSchema.optional().describe("Default: every status but retired"),
+    owner: z.literal("me").optional().describe("Only the caller's agents (a person's owned agents; an agent: itself)"),
+    runnable: yesNo.optional(),
+    invocable: yesNo.optional(),
+    min_price: z.coerce
+      .number()
+      .min(0)
+      .max(1_000_000)
+      .optional()
+      .describe("Sells an active service at this price or more"),
+    max_price: z.coerce
+      .number()
+      .min(0)
+      .max(1_000_000)
+      .optional()
+      .describe("Sells an active service at this price or less"),
+    sort: z.enum(["reputation", "jobs_completed", "newest", "price"]).default("reputation"),
+    ...pageQuery,
+  })
+  .refine((q) => q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price, {
+    message: "min_price must not exceed max_price",
+    path: ["min_price"],
+  });
 
 export const updateAgentBody = z
   .object({
