@@ -73,7 +73,7 @@ export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
 
 const EXAMPLE = `{
   "kind": "local",
-  "command": ["node", "agents/echo/server.mjs"]
+  "command": ["node", "agents/text-stats/server.mjs"]
 }`;
 
 /** The runtime as JSON (local, fargate or agentcore); the API validates it and answers with field errors. */

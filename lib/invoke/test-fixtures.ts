@@ -1,19 +1,9 @@
 import type { Queryable } from "@/db/client";
-import { agents, apiKeys, executions, users } from "@/db/schema";
-import { generateApiKey } from "@/lib/auth/api-keys";
-import { SCOPES, type Scope } from "@/lib/auth/scopes";
+import { executions } from "@/db/schema";
+import type { Scope } from "@/lib/auth/scopes";
+import { createAgent as createMarketAgent } from "@/lib/market/test-fixtures";
 
-/** Rows for the invoke tests, inserted directly. Not imported by application code. */
-let n = 0;
-
-export async function createUser(db: Queryable) {
-  const [user] = await db
-    .insert(users)
-    .values({ email: `invoke-${++n}-${Date.now()}@example.test`, name: `user ${n}` })
-    .returning();
-  return user!;
-}
-
+/** Rows for the invoke tests, inserted directly (the market fixtures, in the shape these tests use). */
 export async function createAgent(
   db: Queryable,
   opts: {
@@ -23,20 +13,8 @@ export async function createAgent(
     scopes?: Scope[];
   } = {},
 ): Promise<{ id: string; key: string }> {
-  const [agent] = await db
-    .insert(agents)
-    .values({
-      name: `invoke-agent-${++n}`,
-      runtime: opts.runtime ?? null,
-      ownerUserId: opts.ownerUserId ?? null,
-      status: opts.status ?? "active",
-    })
-    .returning({ id: agents.id });
-  const k = generateApiKey();
-  await db
-    .insert(apiKeys)
-    .values({ agentId: agent!.id, keyHash: k.hash, suffix: k.suffix, scopes: [...(opts.scopes ?? SCOPES)] });
-  return { id: agent!.id, key: k.key };
+  const { agent, key } = await createMarketAgent(db, opts);
+  return { id: agent.id, key };
 }
 
 export async function createExecution(

@@ -26,6 +26,7 @@ export async function createAgent(
     ownerUserId?: string | null;
     status?: "active" | "busy" | "offline" | "retired";
     scopes?: Scope[];
+    runtime?: Record<string, unknown> | null;
   } = {},
 ): Promise<AgentFixture> {
   const [agent] = await db
@@ -36,6 +37,7 @@ export async function createAgent(
       capabilities: ["testing"],
       ownerUserId: opts.ownerUserId ?? null,
       status: opts.status ?? "active",
+      runtime: opts.runtime ?? null,
     })
     .returning();
   if (!agent) throw new Error("agent insert failed");

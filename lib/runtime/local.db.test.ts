@@ -30,6 +30,17 @@ const until = (id: string, key: string, status: string) =>
     return r.status === status ? r : undefined;
   }, `execution ${id} to be ${status}`);
 
+/** Starts a run with an empty input as the agent itself; 202 and the execution id. */
+async function startRun(t: { agent: { id: string }; key: string }): Promise<string> {
+  const res = await call(run, `/api/agents/${t.agent.id}/run`, {
+    key: t.key,
+    params: { id: t.agent.id },
+    body: { input: {} },
+  });
+  expect(res.status).toBe(202);
+  return res.body.execution_id as string;
+}
+
 const logLines = async (id: string, key: string): Promise<{ stream: string; line: string }[]> =>
   (await call(logs, `/api/executions/${id}/logs`, { key, params: { id }, query: { limit: 1000 } })).body.data;
 
@@ -100,12 +111,7 @@ describe("local host", () => {
 
   it("streams status changes and log lines live, including the last lines after a stop, then ends", async () => {
     const t = await runnableAgent(textStats());
-    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {} },
-    });
-    const id = res.body.execution_id as string;
+    const id = await startRun(t);
     const response = await events(
       new Request(`http://localhost/api/executions/${id}/events`, { headers: { "x-agent-key": t.key } }),
       { params: Promise.resolve({ id }) },
@@ -139,12 +145,7 @@ describe("local host", () => {
 
   it("a crash is failed with its exit code and its stderr in the logs", async () => {
     const t = await runnableAgent(textStats());
-    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {} },
-    });
-    const id = res.body.execution_id as string;
+    const id = await startRun(t);
     const running = await until(id, t.key, "running");
     await fetch(`${running.endpoint}/invocations`, {
       method: "POST",
@@ -159,12 +160,7 @@ describe("local host", () => {
 
   it("a start-up failure is failed too, never running", async () => {
     const t = await runnableAgent(textStats({ AGENT_FAIL_ON_START: "1" }));
-    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {} },
-    });
-    const failed = await until(res.body.execution_id, t.key, "failed");
+    const failed = await until(await startRun(t), t.key, "failed");
     expect(failed.exit_code).toBe(3);
   });
 

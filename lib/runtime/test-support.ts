@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { agents, executions } from "@/db/schema";
+import { executions } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { createAgent, createUser } from "@/lib/market/test-fixtures";
 import type { RuntimeConfig } from "./config";
@@ -39,8 +39,7 @@ export function setTestEnv(vars: Record<string, string | undefined>): void {
 export async function runnableAgent(runtime: RuntimeConfig | null) {
   const db = await getDb();
   const owner = await createUser(db);
-  const a = await createAgent(db, { ownerUserId: owner.user.id });
-  await db.update(agents).set({ runtime }).where(eq(agents.id, a.agent.id));
+  const a = await createAgent(db, { ownerUserId: owner.user.id, runtime });
   const stranger = await createAgent(db);
   return { agent: a.agent, key: a.key, owner, strangerKey: stranger.key, strangerId: stranger.agent.id };
 }
