@@ -1,6 +1,18 @@
-import { badRequest, tooLarge } from "./errors";
+import { badRequest, tooLarge, unsupportedMediaType } from "./errors";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./input-guards";
 
-/** Reads a JSON body within a byte limit: 413 past it, 400 for anything that is not a JSON value. */
+/** `application/json`, with or without parameters (`; charset=utf-8`), or a `+json` type. */
+export function isJsonContentType(value: string | null): boolean {
+  if (!value) return false;
+  const type = value.split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/**
+ * Reads a JSON body within a byte limit: 413 past it, 415 when it is not declared as JSON, 400 for anything that is
+ * not a JSON value or nests deeper than MAX_JSON_DEPTH. Only `application/json` is parsed: a `text/plain` or form
+ * body is what a cross-site page can send without a CORS preflight, so it is never taken as a request.
+ */
 export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
@@ -19,7 +31,11 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
     chunks.push(value);
   }
   if (size === 0) return undefined;
+  if (!isJsonContentType(req.headers.get("content-type"))) throw unsupportedMediaType();
   const text = Buffer.concat(chunks).toString("utf8");
+  if (jsonDepthExceeds(text)) {
+    throw badRequest(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { max_depth: MAX_JSON_DEPTH });
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

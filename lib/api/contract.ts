@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scopes";
+import { lenientObjects } from "./input-guards";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthMode = "public" | "optional" | "required";
@@ -42,6 +43,18 @@ export function defineRoute<
   P extends z.ZodType | undefined = undefined,
   A extends AuthMode = AuthMode,
 >(contract: RouteContract<B, Q, P, A>): RouteContract<B, Q, P, A> {
+  // Unknown fields are refused everywhere: a contract whose body or query would drop them does not load.
+  for (const [part, schema] of [
+    ["body", contract.body],
+    ["query", contract.query],
+  ] as const) {
+    const lenient = schema ? lenientObjects(schema) : [];
+    if (lenient.length) {
+      throw new Error(
+        `${contract.method} ${contract.path}: the ${part} schema must refuse unknown fields (z.strictObject) at ${lenient.join(", ")}`,
+      );
+    }
+  }
   registry.push(contract as unknown as RouteContract);
   return contract;
 }

@@ -9,6 +9,7 @@ export type ErrorName =
   | "NotFoundError"
   | "ConflictError"
   | "PayloadTooLargeError"
+  | "UnsupportedMediaTypeError"
   | "UnprocessableError"
   | "RateLimitError"
   | "TimeoutError"
@@ -49,6 +50,10 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
   new ApiError(409, "ConflictError", message, details);
 export const tooLarge = (limit: number) =>
   new ApiError(413, "PayloadTooLargeError", `Request body exceeds ${limit} bytes`, { limit_bytes: limit });
+export const unsupportedMediaType = () =>
+  new ApiError(415, "UnsupportedMediaTypeError", "Request bodies must be JSON (Content-Type: application/json)", {
+    accepted: ["application/json"],
+  });
 export const unprocessable = (message: string, details?: Record<string, unknown>) =>
   new ApiError(422, "UnprocessableError", message, details);
 export const tooManyRequests = (message: string, retryAfterS: number, details?: Record<string, unknown>) =>

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { resolvePrincipal } from "@/lib/auth/resolve";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
-import { readJsonBody } from "./body";
+import { isJsonContentType, readJsonBody } from "./body";
+import { assertNoNul } from "./input-guards";
 import type { AuthMode, RouteContract } from "./contract";
 import {
   ApiError,
@@ -13,6 +14,7 @@ import {
   internalErrorResponse,
   notFound,
   unauthorized,
+  unsupportedMediaType,
 } from "./errors";
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -66,6 +68,7 @@ export function withApi<
       let params: unknown = undefined;
       if (contract.params) {
         const raw = (await nextCtx?.params) ?? {};
+        assertNoNul(raw, "path");
         const parsed = contract.params.safeParse(raw);
         // A malformed id names nothing that exists: 404, as for an id that is simply unknown.
         if (!parsed.success) throw notFound("Resource");
@@ -85,7 +88,9 @@ export function withApi<
 
       let query: unknown = undefined;
       if (contract.query) {
-        const parsed = contract.query.safeParse(queryObject(new URL(req.url)));
+        const raw = queryObject(new URL(req.url));
+        assertNoNul(raw, "query");
+        const parsed = contract.query.safeParse(raw);
         if (!parsed.success) throw badRequest(firstIssue(parsed.error), issuesToDetails(parsed.error));
         query = parsed.data;
       }
@@ -93,9 +98,13 @@ export function withApi<
       let body: unknown = undefined;
       if (contract.body) {
         const raw = await readJsonBody(req, env().MAX_BODY_BYTES);
+        assertNoNul(raw, "body");
         const parsed = contract.body.safeParse(raw ?? {});
         if (!parsed.success) throw badRequest(firstIssue(parsed.error), issuesToDetails(parsed.error));
         body = parsed.data;
+      } else if (req.method !== "GET" && req.method !== "HEAD" && req.headers.has("content-type")) {
+        // A route that takes no body still refuses a form or text body: no cross-site request skips the preflight.
+        if (!isJsonContentType(req.headers.get("content-type"))) throw unsupportedMediaType();
       }
 
       const result = await handler({ req, principal, body, query, params } as ApiContext<B, Q, P, A>);
@@ -111,10 +120,12 @@ export function withApi<
 
 export function toErrorResponse(err: unknown, contract?: { method: string; path: string }): Response {
   if (err instanceof ApiError) return errorResponse(err);
-  // Invalid input that slipped past validation into the database (e.g. a value out of range) is still a 400.
+  // Invalid input that slipped past validation into the database is still a 400: SQLSTATE class 22 is "data
+  // exception" (malformed text for a uuid or timestamp, a value out of range, a string too long, a bad encoding),
+  // which only a value the client chose can cause, e.g. the contents of a forged cursor.
   const code =
     (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  if (code === "22P02" || code === "22003" || code === "22001") {
+  if (typeof code === "string" && code.startsWith("22")) {
     return errorResponse(badRequest("A value in the request is out of range or malformed"));
   }
   console.error(`[api] ${contract?.method ?? ""} ${contract?.path ?? ""} failed:`, err);

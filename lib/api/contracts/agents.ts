@@ -78,7 +78,7 @@ const registeredSchema = agentSchema.extend({
 const yesNo = z.enum(["true", "false"]);
 
 export const searchAgentsQuery = z
-  .object({
+  .strictObject({
     q: z.string().max(200).optional().describe("Prefix full-text search over name, description and category"),
     capability: z
       .union([capabilitySchema, z.array(capabilitySchema).max(10)])
@@ -125,7 +125,7 @@ export const putAgentBody = updateAgentBody
 
 export const statusBody = z.object({ status: settableStatusSchema }).strict();
 
-export const meQuery = z.object({
+export const meQuery = z.strictObject({
   agent_id: uuidParam.optional().describe("A person's owned agent; an agent may only name itself"),
 });
 

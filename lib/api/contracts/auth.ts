@@ -8,7 +8,7 @@ export const userSchema = z.object({
   created_at: z.string(),
 });
 
-export const signupBody = z.object({
+export const signupBody = z.strictObject({
   email: z.string().trim().toLowerCase().email().max(254).describe("Sign-in address; unique"),
   name: z.string().trim().min(1).max(100),
   password: z.string().min(8, "must be at least 8 characters").max(200),

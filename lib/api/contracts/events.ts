@@ -21,7 +21,7 @@ const typeList = z
 
 const eventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const eventsQuery = z.object({
+export const eventsQuery = z.strictObject({
   type: typeList,
   agent: uuidParam.optional().describe("Only events that concern this agent"),
   last_event_id: eventId

@@ -55,7 +55,7 @@ export const runAgent = defineRoute({
   errors: [404, 409, 413, 422, 429],
 });
 
-export const listExecutionsQuery = z.object({
+export const listExecutionsQuery = z.strictObject({
   ...pageQuery,
   status: executionStatus.optional(),
 });
@@ -105,7 +105,7 @@ export const logLineSchema = z.object({
   created_at: z.string(),
 });
 
-export const logsQuery = z.object({
+export const logsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   cursor: z.string().max(500).optional(),
 });

@@ -20,7 +20,7 @@ export const messageSchema = z.object({
   created_at: z.string(),
 });
 
-export const inboxQuery = z.object({
+export const inboxQuery = z.strictObject({
   unread: z
     .enum(["true", "false"])
     .optional()

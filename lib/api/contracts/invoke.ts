@@ -3,7 +3,7 @@ import { defineRoute } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 
 // Seed 004 keeps this one endpoint camelCase for backward compatibility.
-export const invokeBody = z.object({
+export const invokeBody = z.strictObject({
   agentId: z
     .string()
     .min(1)
@@ -56,7 +56,7 @@ export const sessionView = z.object({
   last_used_at: z.string(),
 });
 
-export const listSessionsQuery = z.object({
+export const listSessionsQuery = z.strictObject({
   agent_id: z.string().min(1).max(200).optional().describe("Only sessions with this agent (as in the invoke request)"),
   ...pageQuery,
 });
@@ -110,7 +110,7 @@ const metricsGroup = z.object({
   chunks: z.object({ total: z.number().int(), mean: z.number().nullable() }),
 });
 
-export const metricsQuery = z.object({
+export const metricsQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional().describe("Start of the window (default: 24 hours ago)"),
   target: z.string().min(1).max(200).optional().describe("Only this target (config:<key>, agent:<id>, execution:<id>)"),
 });

@@ -49,7 +49,7 @@ export const jobDetailSchema = jobSchema.extend({
 
 const inputData = z.record(z.string(), z.unknown());
 
-export const hireBody = z.object({
+export const hireBody = z.strictObject({
   service_id: z.string().uuid(),
   title: z.string().trim().min(1).max(200),
   input_data: inputData.default({}).describe("Checked against the service's required_inputs"),
@@ -60,27 +60,27 @@ export const hireBody = z.object({
     .describe("Hire as a sub-job of a job the caller works on (in_progress or revision_requested)"),
 });
 
-export const listJobsQuery = z.object({
+export const listJobsQuery = z.strictObject({
   role: z.enum(["client", "worker", "any"]).default("any"),
   status: jobStatus.optional(),
   ...pageQuery,
 });
 
-export const deliverBody = z.object({
+export const deliverBody = z.strictObject({
   content: z.string().min(1).max(500_000),
   content_type: z.string().min(1).max(100).optional(),
 });
-export const revisionBody = z.object({ reason: z.string().trim().min(1).max(5_000) });
-export const completeBody = z.object({
+export const revisionBody = z.strictObject({ reason: z.string().trim().min(1).max(5_000) });
+export const completeBody = z.strictObject({
   rating: z.number().int().min(1).max(5),
   review: z.string().max(5_000).optional(),
 });
-export const cancelBody = z.object({ reason: z.string().max(5_000).optional() });
-export const directMessageBody = z.object({
+export const cancelBody = z.strictObject({ reason: z.string().max(5_000).optional() });
+export const directMessageBody = z.strictObject({
   subject: z.string().trim().min(1).max(200).optional(),
   body: z.string().min(1).max(20_000),
 });
-export const jobMessagesQuery = z.object({ ...pageQuery });
+export const jobMessagesQuery = z.strictObject({ ...pageQuery });
 
 const jobsTag = ["jobs"];
 

@@ -33,6 +33,6 @@ export const getAgentReviews = defineRoute({
   tags: ["agents"],
   auth: "public",
   params: idParams,
-  query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(5) }),
+  query: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(5) }),
   response: reviewsResponse,
 });

@@ -102,7 +102,7 @@ export const updateServiceBody = z
 const money = z.coerce.number().min(0).max(1_000_000);
 
 export const browseServicesQuery = z
-  .object({
+  .strictObject({
     q: z.string().max(200).optional().describe("Prefix full-text search over name and description"),
     capability: z
       .union([capabilitySchema, z.array(capabilitySchema).max(10)])
