@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Header } from "@/components/layout/header";
 import { LiveEvents } from "@/components/layout/live-events";
@@ -24,10 +25,12 @@ const themeScript = `(function(){try{var t=localStorage.getItem("theme");var d=t
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
+  // The per-request nonce of the Content-Security-Policy (proxy.ts): the theme script runs only with it.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="bg-bg text-fg antialiased">
         <a

@@ -29,6 +29,8 @@ const schema = z.object({
   GITHUB_SECRET: z.string().min(1).optional(),
   // Sign-in and sign-up attempts allowed per client address per minute (issue 5); tests raise it.
   AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(20),
+  // Structured logs (lib/log.ts): trace, debug, info, warn, error, fatal or silent.
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   // Request limits.
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { resolvePrincipal } from "@/lib/auth/resolve";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { isJsonContentType, readJsonBody } from "./body";
 import { assertNoNul } from "./input-guards";
 import type { AuthMode, RouteContract } from "./contract";
@@ -128,6 +129,6 @@ export function toErrorResponse(err: unknown, contract?: { method: string; path:
   if (typeof code === "string" && code.startsWith("22")) {
     return errorResponse(badRequest("A value in the request is out of range or malformed"));
   }
-  console.error(`[api] ${contract?.method ?? ""} ${contract?.path ?? ""} failed:`, err);
+  log().error({ err, route: `${contract?.method ?? ""} ${contract?.path ?? ""}` }, "request failed");
   return internalErrorResponse();
 }

@@ -15,6 +15,7 @@ import { invokeExecution } from "./execution-transport";
 import { tryAcquireSlot } from "./limits";
 import { claimSession, recordTurn, titleOf } from "./sessions";
 import { resolveTarget, type InvokeTarget } from "./targets";
+import { log } from "@/lib/log";
 
 export interface InvokeRequest {
   agentId: string;
@@ -209,7 +210,7 @@ export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {})
   const started = performance.now();
   const recordOrLog = (outcome: string, a: Partial<Answer>, duration: number) =>
     record(p, outcome, a, duration).catch((e: Error) =>
-      console.error(`[invoke] could not record an invocation of ${p.target.target}: ${e.message}`),
+      log().error({ err: e, target: p.target.target }, "could not record an invocation"),
     );
   try {
     let a: Answer;
@@ -223,7 +224,7 @@ export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {})
       const outcome = cancelled ? "cancelled" : err.name;
       await recordOrLog(outcome, {}, Math.round(performance.now() - started));
       // One line per failure with what an operator needs; never the prompt, the answer or a credential.
-      console.warn(`[invoke] ${p.target.target} session ${p.sessionId}: ${outcome} after ${err.attempts} attempt(s)`);
+      log().warn({ target: p.target.target, outcome, attempts: err.attempts }, "invocation did not complete");
       throw invokeApiError(err, { agentId: p.request.agentId, sessionId: p.sessionId });
     }
     const duration = Math.round(performance.now() - started);
