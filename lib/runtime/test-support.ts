@@ -3,7 +3,8 @@ import { getDb } from "@/db/client";
 import { executions } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { createAgent, createUser } from "@/lib/market/test-fixtures";
-import type { RuntimeConfig } from "./config";
+import { splitRuntime, type RuntimeConfig } from "./config";
+import { setSecrets } from "./secrets/store";
 
 /** Test helpers for the runtime tests (not imported by application code). */
 
@@ -35,18 +36,23 @@ export function setTestEnv(vars: Record<string, string | undefined>): void {
   resetEnvForTests();
 }
 
-/** An agent owned by a person, with a runtime; returns its key, the owner's session headers and a stranger's key. */
+/**
+ * An agent owned by a person, with a runtime; returns its key, the owner's session headers and a stranger's key.
+ * A local runtime's `env` is stored as it would be through the API: encrypted in the agent's secrets.
+ */
 export async function runnableAgent(runtime: RuntimeConfig | null) {
   const db = await getDb();
   const owner = await createUser(db);
-  const a = await createAgent(db, { ownerUserId: owner.user.id, runtime });
+  const split = runtime ? splitRuntime(runtime) : null;
+  const a = await createAgent(db, { ownerUserId: owner.user.id, runtime: split?.stored ?? null });
+  if (split) await setSecrets(db, a.agent.id, split.env);
   const stranger = await createAgent(db);
   return { agent: a.agent, key: a.key, owner, strangerKey: stranger.key, strangerId: stranger.agent.id };
 }
 
 export const textStats = (env?: Record<string, string>): RuntimeConfig => ({
   kind: "local",
-  command: ["node", "agents/text-stats/server.mjs"],
+  artifact: "text-stats",
   ...(env ? { env } : {}),
 });
 
