@@ -128,18 +128,21 @@ async function launch(
     const now = await loadRow(await getDb(), row.id);
     if (now?.status === "stopped") await host.stop(now, now.stoppedReason ?? "stopped while starting");
   } catch (err) {
-    const known = isHostStartError(err);
-    const reason = known ? err.message : "The host could not start the agent";
-    if (!known) console.error(`[runtime] start of execution ${row.id} failed:`, err);
-    await transition(row.id, {
-      status: "failed",
-      stopCode: known ? err.stopCode : null,
-      stoppedReason: reason,
-      log: reason,
-    });
+    const { reason, stopCode } = startFailureOf(err);
+    if (!isHostStartError(err)) console.error(`[runtime] start of execution ${row.id} failed:`, err);
+    await transition(row.id, { status: "failed", stopCode, stoppedReason: reason, log: reason });
   } finally {
     host.pendingStarts.delete(row.id);
   }
+}
+
+/**
+ * What a failed start records: a host's own refusal keeps its reason (recognised by its brand, whichever bundle
+ * threw it); anything else is our fault and is recorded generically (the details go to the server log).
+ */
+export function startFailureOf(err: unknown): { reason: string; stopCode: string | null } {
+  if (isHostStartError(err)) return { reason: err.message, stopCode: err.stopCode ?? null };
+  return { reason: "The host could not start the agent", stopCode: null };
 }
 
 async function loadSecrets(agentId: string): Promise<Record<string, string>> {

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { executions } from "@/db/schema";
@@ -59,4 +62,37 @@ export const textStats = (env?: Record<string, string>): RuntimeConfig => ({
 export async function executionRow(id: string) {
   const [row] = await (await getDb()).select().from(executions).where(eq(executions.id, id));
   return row;
+}
+
+/**
+ * Installs an operator artifact `env-echo` in a fresh folder (for LOCAL_AGENTS_DIR): a minimal agent-contract
+ * program whose /invocations answers with its whole environment, argv, execArgv and cwd, so a test can see
+ * exactly what the platform gave the process. Returns the folder.
+ */
+export function installEchoArtifact(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "agent-market-artifacts-"));
+  const dir = path.join(root, "env-echo");
+  fs.mkdirSync(dir);
+  fs.writeFileSync(
+    path.join(dir, "agent.json"),
+    JSON.stringify({
+      name: "env-echo",
+      description: "reports its environment",
+      entrypoint: "main.mjs",
+      runtime: "node",
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, "main.mjs"),
+    `import http from "node:http";
+const server = http.createServer((req, res) => {
+  res.writeHead(req.url === "/ping" || req.url === "/invocations" ? 200 : 404, { "content-type": "application/json" });
+  if (req.url === "/ping") return res.end(JSON.stringify({ status: "Healthy" }));
+  res.end(JSON.stringify({ env: process.env, argv: process.argv, execArgv: process.execArgv, cwd: process.cwd() }));
+});
+server.listen(Number(process.env.PORT), process.env.HOST, () => console.log("listening on " + process.env.PORT));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
+`,
+  );
+  return root;
 }
