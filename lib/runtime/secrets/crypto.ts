@@ -39,7 +39,7 @@ export function parseKey(value: string, variable: string): SecretKey {
 }
 
 /** Reads (or creates, once, with mode 0600) the development key file. Concurrent first starts agree on one key. */
-function devKey(file: string): string {
+export function devKey(file: string): string {
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch (err) {
