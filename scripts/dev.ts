@@ -45,6 +45,10 @@ const { resetEnvForTests } = await import("../lib/env");
 resetEnvForTests();
 
 const database = await createDatabase(configFromEnv());
+// Runtimes written before issue 8 (a `command`, an inline `env`) take the current shape, their env encrypted.
+const { migrateLegacyRuntimes } = await import("../lib/runtime/legacy");
+const migrated = await migrateLegacyRuntimes(database);
+if (migrated) console.log(`[dev] ${migrated} agent runtime(s) moved to the artifact/secrets shape`);
 const seeded = e.SEED_DEMO_DATA ? await seedIfEmpty(database) : false;
 console.log(
   `[dev] database ready (${database.driver}${e.DATABASE_URL ? "" : `, ${e.PGLITE_DIR}`})${seeded ? ", demo data seeded" : ""}`,
