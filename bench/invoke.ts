@@ -42,7 +42,7 @@ async function startEndpoint(): Promise<AgentCoreServer> {
   return startAgentCoreServer({
     region: LOCAL_AGENTCORE_REGION,
     credentials: LOCAL_AGENTCORE_CREDENTIALS,
-    agents: { [ONBOARDING.runtimeArn]: { command: ONBOARDING.command } },
+    agents: { [ONBOARDING.runtimeArn]: { artifact: ONBOARDING.artifact } },
   });
 }
 

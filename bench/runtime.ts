@@ -26,7 +26,8 @@ const WARMUP = 3;
 const SCALE = Number(process.env.BENCH_RECONCILE_EXECUTIONS ?? 10_000);
 const TARGET_MEDIAN_MS = 300;
 const TARGET_SWEEP_MS = 5_000;
-const RUNTIME = { kind: "local", command: ["node", "agents/text-stats/server.mjs"] };
+/** An installed artifact (agents/text-stats/agent.json): the local host runs nothing else (issue 8). */
+const RUNTIME = { kind: "local", artifact: "text-stats" };
 
 function startupFigures(times: number[], where: string): Figure[] {
   const sorted = [...times].sort((a, b) => a - b);

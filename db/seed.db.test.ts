@@ -1,10 +1,19 @@
 import { count, eq, gt, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoAllowedRuntimeArns } from "@/lib/invoke/demo";
+import { demoEcsOperatorEnv } from "@/lib/runtime/demo-agents";
+import { setTestEnv } from "@/lib/runtime/test-support";
 import { setupTestDatabase } from "@/test/db";
 import { seedIfEmpty } from "./seed";
 import { agents, events, jobs, messages, services, users } from "./schema";
 
 const t = setupTestDatabase();
+
+// As `npm run dev` configures the app for its local AWS endpoints: the operator allows the demo Fargate family
+// and AgentCore runtimes, so the seed includes them.
+const operator = { ...demoEcsOperatorEnv(), AGENTCORE_ALLOWED_RUNTIME_ARNS: demoAllowedRuntimeArns() };
+beforeAll(() => setTestEnv(operator));
+afterAll(() => setTestEnv(Object.fromEntries(Object.keys(operator).map((k) => [k, undefined]))));
 
 describe("demo data", () => {
   it("seeds once: every job status, ratings, messages, runnable and invocable agents", async () => {

@@ -12,6 +12,7 @@ import { appendEvents } from "@/lib/events/log";
 import { cancelJob, completeJob, deliverJob, hireJob, requestRevision, startJob } from "@/lib/market/jobs";
 import { DEMO_AGENTS, runtimeFor } from "@/lib/runtime/demo-agents";
 import type { RuntimeConfig } from "@/lib/runtime/config";
+import { ecsOperatorConfig, runtimeArnAllowed } from "@/lib/runtime/operator";
 import { setDatabase, type Database } from "./client";
 import { agents, jobs } from "./schema";
 import { DEMO_PERSON, demoAgents, demoJobs, demoServices, type DemoJob } from "./seed-data";
@@ -59,7 +60,9 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   for (const a of DEMO_AGENTS) {
     await register(`run:${a.slug}`, { ...a, runtime: runtimeFor(a, "local") }, person.id);
   }
-  const fargate = DEMO_AGENTS[0];
+  // Only what the operator allows (issue 8): the Fargate agent needs the ECS configuration (`npm run dev` sets it
+  // for the local ECS endpoint), the AgentCore ones an allowed runtime ARN.
+  const fargate = ecsOperatorConfig() ? DEMO_AGENTS[0] : undefined;
   if (fargate) {
     await register(
       `fargate:${fargate.slug}`,
@@ -67,7 +70,7 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
       person.id,
     );
   }
-  for (const a of DEMO_AGENTCORE_AGENTS) {
+  for (const a of DEMO_AGENTCORE_AGENTS.filter((x) => runtimeArnAllowed(x.runtimeArn))) {
     await register(
       `agentcore:${a.key}`,
       {

@@ -59,6 +59,28 @@ const schema = z.object({
   BENCH_ROUTES: bool,
   // Dev: start the local ECS / AgentCore test doubles with `npm run dev` when no AWS config is present.
   DEV_LOCAL_AWS: bool,
+  // --- Trust boundary of the runtime (issue 8) ---
+  // A folder of operator-installed local artifacts (subfolders with an agent.json manifest), besides agents/.
+  LOCAL_AGENTS_DIR: z.string().min(1).optional(),
+  // Variables of the app's own environment passed on to local agent processes (comma list; the operator's choice).
+  LOCAL_AGENT_ENV_PASSTHROUGH: z.string().default("LANG,TZ"),
+  // AES-256-GCM key for agent secrets: 32 bytes as base64 or hex. Required in production; generated under .data/ in
+  // development. SECRETS_KEY_PREVIOUS still decrypts during a rotation (`npm run secrets:rotate`).
+  SECRETS_KEY: z.string().min(1).optional(),
+  SECRETS_KEY_PREVIOUS: z.string().min(1).optional(),
+  // Where development keeps its generated secrets key.
+  SECRETS_KEY_FILE: z.string().min(1).default(".data/secrets.key"),
+  // ECS Fargate, all the operator's: an agent's runtime only names a task-definition family under the prefix.
+  ECS_CLUSTER: z.string().min(1).optional(),
+  ECS_SUBNETS: z.string().min(1).optional(),
+  ECS_SECURITY_GROUPS: z.string().min(1).optional(),
+  ECS_TASK_ROLE_ARN: z.string().min(1).optional(),
+  ECS_EXECUTION_ROLE_ARN: z.string().min(1).optional(),
+  ECS_TASK_DEFINITION_PREFIX: z.string().min(1).optional(),
+  ECS_ASSIGN_PUBLIC_IP: bool,
+  // AgentCore runtime ARNs users may point agents at: comma list of patterns by account and runtime-name prefix,
+  // e.g. arn:aws:bedrock-agentcore:*:123456789012:runtime/acme-* (the configured agents above are always allowed).
+  AGENTCORE_ALLOWED_RUNTIME_ARNS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -28,6 +28,12 @@ const { startLocalAws } = await import("./local-aws");
 const { seedIfEmpty } = await import("../db/seed");
 
 const e = env();
+// `--start` serves a production build (NODE_ENV=production), which refuses to run without SECRETS_KEY: this local
+// preview uses the development key kept under .data/ (generated on first start), never a constant.
+if (flag("start") && !process.env.SECRETS_KEY) {
+  const { devKey } = await import("../lib/runtime/secrets/crypto");
+  process.env.SECRETS_KEY = devKey(e.SECRETS_KEY_FILE);
+}
 if (flag("fresh") && !e.DATABASE_URL && !e.PGLITE_DIR.startsWith("memory://")) {
   fs.rmSync(e.PGLITE_DIR, { recursive: true, force: true });
 }
@@ -39,6 +45,10 @@ const { resetEnvForTests } = await import("../lib/env");
 resetEnvForTests();
 
 const database = await createDatabase(configFromEnv());
+// Runtimes written before issue 8 (a `command`, an inline `env`) take the current shape, their env encrypted.
+const { migrateLegacyRuntimes } = await import("../lib/runtime/legacy");
+const migrated = await migrateLegacyRuntimes(database);
+if (migrated) console.log(`[dev] ${migrated} agent runtime(s) moved to the artifact/secrets shape`);
 const seeded = e.SEED_DEMO_DATA ? await seedIfEmpty(database) : false;
 console.log(
   `[dev] database ready (${database.driver}${e.DATABASE_URL ? "" : `, ${e.PGLITE_DIR}`})${seeded ? ", demo data seeded" : ""}`,

@@ -5,7 +5,7 @@
  * (an endpoint override, credentials or a profile) nothing is started unless DEV_LOCAL_AWS=true.
  */
 import type { Env } from "../lib/env";
-import { demoTaskDefinitions } from "../lib/runtime/demo-agents";
+import { demoEcsOperatorEnv, demoTaskDefinitions } from "../lib/runtime/demo-agents";
 import { startDevAgentCore } from "../test/doubles/agentcore/dev";
 import { startEcsServer } from "../test/doubles/ecs-server";
 
@@ -26,12 +26,13 @@ export function awsConfigured(e: Env): boolean {
 
 export async function startLocalAws(e: Env): Promise<LocalAws> {
   if (awsConfigured(e) && !e.DEV_LOCAL_AWS) return { env: {}, close: async () => {} };
-  const ecs = await startEcsServer({ taskDefinitions: demoTaskDefinitions(), cwd: process.cwd() });
+  const ecs = await startEcsServer({ taskDefinitions: demoTaskDefinitions() });
   const agentcore = await startDevAgentCore();
   console.log(`[dev] local ECS endpoint ${ecs.url}, local AgentCore endpoint ${agentcore.server.url}`);
   return {
-    // The ECS endpoint checks that requests are SigV4-signed; the AgentCore credentials serve for both.
-    env: { ...agentcore.env, AWS_ENDPOINT_URL_ECS: ecs.url },
+    // The ECS endpoint checks that requests are SigV4-signed; the AgentCore credentials serve for both. The app
+    // gets the operator's ECS configuration (cluster, network, roles, family prefix) the local endpoint serves.
+    env: { ...agentcore.env, ...demoEcsOperatorEnv(), AWS_ENDPOINT_URL_ECS: ecs.url },
     close: async () => {
       await Promise.allSettled([ecs.close(), agentcore.close()]);
     },

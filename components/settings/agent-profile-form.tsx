@@ -73,7 +73,7 @@ export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
 
 const EXAMPLE = `{
   "kind": "local",
-  "command": ["node", "agents/text-stats/server.mjs"]
+  "artifact": "text-stats"
 }`;
 
 /** The runtime as JSON (local, fargate or agentcore); the API validates it and answers with field errors. */
@@ -101,8 +101,10 @@ export function AgentRuntimeForm({ agent }: { agent: AgentListItem }) {
       }}
     >
       <p className="text-sm text-muted">
-        How the agent is hosted: <code>local</code> (a process), <code>fargate</code> (an ECS task) or{" "}
-        <code>agentcore</code> (an AgentCore runtime ARN, for chat). Leave empty for none.
+        How the agent is hosted: <code>local</code> (an agent the operator installed, by its <code>artifact</code>{" "}
+        name), <code>fargate</code> (a <code>task_definition</code> family under the operator&apos;s prefix) or{" "}
+        <code>agentcore</code> (an allowed AgentCore runtime ARN, for chat). Leave empty for none. Variables given as{" "}
+        <code>env</code> are stored encrypted and never shown again.
       </p>
       <Field label="Runtime (JSON)" htmlFor="runtime" error={parseError ?? Object.values(fields)[0]}>
         <Textarea

@@ -16,8 +16,8 @@ export interface DemoAgentCoreAgent {
   category: string;
   runtimeArn: string;
   transport: "ws" | "http";
-  /** The program the local endpoint runs for this runtime. */
-  command: string[];
+  /** The installed artifact (agents/<name>/agent.json) the local endpoint runs for this runtime. */
+  artifact: string;
   /** A prompt that shows what the agent does. */
   examplePrompt: string;
 }
@@ -35,7 +35,7 @@ export const DEMO_AGENTCORE_AGENTS: DemoAgentCoreAgent[] = [
     category: "content",
     runtimeArn: arn("MarkdownRenderer_Agent-Loc4lMd001"),
     transport: "ws",
-    command: ["node", "agents/markdown/server.mjs"],
+    artifact: "markdown",
     examplePrompt: "# Release notes\n\n- faster search\n- **streamed** answers",
   },
   {
@@ -46,7 +46,7 @@ export const DEMO_AGENTCORE_AGENTS: DemoAgentCoreAgent[] = [
     category: "analysis",
     runtimeArn: arn("TextStats_Agent-Loc4lTs002"),
     transport: "ws",
-    command: ["node", "agents/text-stats/server.mjs"],
+    artifact: "text-stats",
     examplePrompt: "Agents that answer quickly are agents people keep using.",
   },
   {
@@ -57,7 +57,7 @@ export const DEMO_AGENTCORE_AGENTS: DemoAgentCoreAgent[] = [
     category: "analysis",
     runtimeArn: arn("Sentiment_Agent-Loc4lSe003"),
     transport: "http",
-    command: ["node", "agents/sentiment/server.mjs"],
+    artifact: "sentiment",
     examplePrompt: "The new dashboard is great, but the export is slow.",
   },
   {
@@ -68,7 +68,7 @@ export const DEMO_AGENTCORE_AGENTS: DemoAgentCoreAgent[] = [
     category: "data",
     runtimeArn: arn("JsonCsv_Agent-Loc4lJc004"),
     transport: "http",
-    command: ["node", "agents/json-csv/server.mjs"],
+    artifact: "json-csv",
     examplePrompt: '[{"name":"Ada","role":"engineer"},{"name":"Grace","role":"admiral"}]',
   },
 ];
@@ -78,24 +78,29 @@ export const DEMO_CONFIGURED_AGENTS: {
   key: "onboarding" | "provisioning" | "mwc";
   envVar: string;
   runtimeArn: string;
-  command: string[];
+  artifact: string;
 }[] = [
   {
     key: "onboarding",
     envVar: "ONBOARDING_AGENT_ARN",
     runtimeArn: arn("OnboardingAgent_Agent-Pgs8nUGuuS"),
-    command: ["node", "agents/markdown/server.mjs"],
+    artifact: "markdown",
   },
   {
     key: "provisioning",
     envVar: "PROVISIONING_AGENT_ARN",
     runtimeArn: arn("ProvisioningAgent_Agent-Abc123XyZ"),
-    command: ["node", "agents/json-csv/server.mjs"],
+    artifact: "json-csv",
   },
   {
     key: "mwc",
     envVar: "MWC_AGENT_ARN",
     runtimeArn: arn("MWCAgent_Agent-Def456UvW"),
-    command: ["node", "agents/text-stats/server.mjs"],
+    artifact: "text-stats",
   },
 ];
+
+/** What `npm run dev` allows (AGENTCORE_ALLOWED_RUNTIME_ARNS): exactly the demo runtimes of the local endpoint. */
+export function demoAllowedRuntimeArns(): string {
+  return DEMO_AGENTCORE_AGENTS.map((a) => a.runtimeArn).join(",");
+}

@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
 import { isRuntimeArn } from "@/lib/runtime/agentcore/arn";
 import { agentcoreRuntimeSchema } from "@/lib/runtime/config";
+import { runtimeArnAllowed } from "@/lib/runtime/operator";
 import { invokeClientError } from "./errors";
 
 /** Something `POST /api/agents/invoke` can talk to. `target` is the stable name kept in sessions and metrics. */
@@ -83,6 +84,16 @@ export async function resolveTarget(db: Queryable, principal: Principal, agentId
   if (agent) {
     const runtime = agentcoreRuntimeSchema.safeParse(agent.runtime);
     if (!runtime.success || agent.status === "retired") throw notFound();
+    // Checked again at every invocation: the operator may have narrowed the allow-list since the agent was written,
+    // and the platform's AWS identity never calls a runtime the operator did not allow (issue 8).
+    if (!runtimeArnAllowed(runtime.data.runtime_arn)) {
+      throw invokeClientError(
+        403,
+        "AuthorizationError",
+        "This agent's AgentCore runtime is not one the operator allows",
+        { agentId },
+      );
+    }
     return {
       kind: "agentcore",
       target: `agent:${agent.id}`,

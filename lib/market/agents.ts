@@ -8,7 +8,9 @@ import type { Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { appendEvents, type NewEvent } from "@/lib/events/log";
 import { dataVersion } from "@/lib/events/version";
-import type { RuntimeConfig } from "@/lib/runtime/config";
+import { splitRuntime, type RuntimeConfig } from "@/lib/runtime/config";
+import { assertRuntimeAllowed } from "@/lib/runtime/policy";
+import { setSecrets } from "@/lib/runtime/secrets/store";
 import { insertApiKey, type ApiKeyRow } from "./api-keys";
 import type { AgentRowLike } from "./serialize";
 import { failJobsOfRetiredWorker } from "./job-transitions";
@@ -70,6 +72,10 @@ export async function registerAgent(
   input: AgentInput,
   ownerUserId: string | null,
 ): Promise<{ agent: AgentRow; key: string; keyRow: ApiKeyRow }> {
+  // The operator's allow-lists (artifacts, ECS prefix, AgentCore ARNs) are checked before anything is written;
+  // the runtime's `env` is stored apart, encrypted, never in the runtime (issue 8).
+  if (input.runtime) assertRuntimeAllowed(input.runtime);
+  const split = input.runtime ? splitRuntime(input.runtime) : null;
   return inTransaction(async (tx) => {
     const [agent] = await tx
       .insert(agents)
@@ -78,11 +84,12 @@ export async function registerAgent(
         description: input.description,
         capabilities: unique(input.capabilities),
         category: input.category,
-        runtime: input.runtime ?? null,
+        runtime: split?.stored ?? null,
         ownerUserId,
       })
       .returning(agentColumns);
     const row = agent as AgentRow;
+    if (split) await setSecrets(tx, row.id, split.env);
     const { row: keyRow, key } = await insertApiKey(tx, row.id);
     await appendEvents(tx, [
       {
@@ -146,7 +153,13 @@ export async function updateAgent(agent: AgentRow, patch: AgentPatch): Promise<A
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.capabilities !== undefined) set.capabilities = unique(patch.capabilities);
   if (patch.category !== undefined) set.category = patch.category;
-  if (patch.runtime !== undefined) set.runtime = patch.runtime;
+  let secrets: Record<string, string> = {};
+  if (patch.runtime) {
+    assertRuntimeAllowed(patch.runtime);
+    const split = splitRuntime(patch.runtime);
+    set.runtime = split.stored;
+    secrets = split.env;
+  } else if (patch.runtime === null) set.runtime = null;
   if (patch.status !== undefined) set.status = patch.status;
   const fields = Object.keys(set);
   if (agent.status === "retired") throw conflict("A retired agent cannot be changed");
@@ -159,13 +172,15 @@ export async function updateAgent(agent: AgentRow, patch: AgentPatch): Promise<A
       .where(and(eq(agents.id, agent.id), ne(agents.status, "retired")))
       .returning(agentColumns);
     if (!row) throw conflict("A retired agent cannot be changed");
+    await setSecrets(tx, agent.id, secrets);
     const events: NewEvent[] = [
       {
         type: "agent_updated",
         agentIds: [agent.id],
         subjectType: "agent",
         subjectId: agent.id,
-        data: { fields: fields.map(snake) },
+        // Never a secret's name or value: only that the variables changed.
+        data: { fields: [...fields.map(snake), ...(Object.keys(secrets).length ? ["secrets"] : [])] },
       },
     ];
     if (patch.status !== undefined && patch.status !== agent.status) {

@@ -16,6 +16,14 @@ export function runtimeKind(runtime: unknown): string | null {
   return typeof kind === "string" ? kind : null;
 }
 
+/** The runtime as shown: an `env` kept by a runtime written before issue 8 (secrets moved out) is never shown. */
+function publicRuntime(runtime: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!runtime) return null;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { env, ...shown } = runtime;
+  return shown;
+}
+
 export function isRunnable(runtime: unknown): boolean {
   const kind = runtimeKind(runtime);
   return kind !== null && RUNNABLE_KINDS.includes(kind);
@@ -82,7 +90,7 @@ export function agentJson(row: AgentRowLike): AgentJson {
     rating_count: row.ratingCount,
     jobs_completed: row.jobsCompleted,
     owner_user_id: row.ownerUserId,
-    runtime: row.runtime ?? null,
+    runtime: publicRuntime(row.runtime),
     runnable: isRunnable(row.runtime),
     invocable: isInvocable(row.runtime),
     created_at: iso(row.createdAt),

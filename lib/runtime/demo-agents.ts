@@ -6,7 +6,7 @@ import type { FargateRuntime, LocalRuntime } from "./config";
  * (a task definition the local ECS double maps back to the same program; see `demoTaskDefinitions`).
  */
 export interface DemoAgent {
-  /** Directory under agents/, and the Fargate task definition family (`agent-market-<slug>`). */
+  /** Its artifact (agents/<slug>/agent.json), and the Fargate task definition family (`agent-market-<slug>`). */
   slug: string;
   name: string;
   description: string;
@@ -62,30 +62,32 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
   },
 ];
 
+/** The operator's ECS configuration that `npm run dev` gives the app with the local ECS endpoint (issue 8). */
 export const DEMO_CLUSTER = "agent-market";
+export const DEMO_TASK_PREFIX = "agent-market-";
 
-export function demoCommand(agent: Pick<DemoAgent, "slug">): string[] {
-  return ["node", `agents/${agent.slug}/server.mjs`];
-}
-
-export function demoTaskFamily(agent: Pick<DemoAgent, "slug">): string {
-  return `agent-market-${agent.slug}`;
-}
-
-export function runtimeFor(agent: DemoAgent, host: "local" | "fargate"): LocalRuntime | FargateRuntime {
-  if (host === "local") return { kind: "local", command: demoCommand(agent) };
+export function demoEcsOperatorEnv(): Record<string, string> {
   return {
-    kind: "fargate",
-    cluster: DEMO_CLUSTER,
-    task_definition: `${demoTaskFamily(agent)}:1`,
-    container_name: "agent",
-    subnets: ["subnet-0demo0000000000"],
-    security_groups: ["sg-0demo0000000000"],
-    assign_public_ip: false,
+    ECS_CLUSTER: DEMO_CLUSTER,
+    ECS_SUBNETS: "subnet-0demo0000000000",
+    ECS_SECURITY_GROUPS: "sg-0demo0000000000",
+    ECS_TASK_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-market-task",
+    ECS_EXECUTION_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-market-task-execution",
+    ECS_TASK_DEFINITION_PREFIX: DEMO_TASK_PREFIX,
   };
 }
 
-/** For `startEcsServer({ taskDefinitions })`: each demo family runs its agent program. */
-export function demoTaskDefinitions(): Record<string, { command: string[] }> {
-  return Object.fromEntries(DEMO_AGENTS.map((a) => [demoTaskFamily(a), { command: demoCommand(a) }]));
+export function demoTaskFamily(agent: Pick<DemoAgent, "slug">): string {
+  return `${DEMO_TASK_PREFIX}${agent.slug}`;
+}
+
+/** A local runtime names the installed artifact (agents/<slug>/agent.json); Fargate a family under the prefix. */
+export function runtimeFor(agent: DemoAgent, host: "local" | "fargate"): LocalRuntime | FargateRuntime {
+  if (host === "local") return { kind: "local", artifact: agent.slug };
+  return { kind: "fargate", task_definition: `${demoTaskFamily(agent)}:1`, container_name: "agent" };
+}
+
+/** For `startEcsServer({ taskDefinitions })`: each demo family runs its agent's artifact. */
+export function demoTaskDefinitions(): Record<string, { artifact: string }> {
+  return Object.fromEntries(DEMO_AGENTS.map((a) => [demoTaskFamily(a), { artifact: a.slug }]));
 }

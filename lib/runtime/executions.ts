@@ -8,13 +8,23 @@ import { actsForAgent, actsForParty } from "@/lib/auth/acting";
 import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
-import { runtimeSchema } from "./config";
+import { runtimeSchema, splitRuntime } from "./config";
 import { FARGATE_MAX_INPUT_BYTES } from "./hosts/fargate";
 import { getHost } from "./hosts/index";
 import { appendExecutionEvent, applyObservation, patchHostState, transition } from "./lifecycle";
 import { readLogs, type LogRecord } from "./logs";
+import { assertRuntimeAllowed } from "./policy";
+import { secretValues } from "./secrets/store";
 import { toExecutionRecord, type ExecutionRecord } from "./serialize";
-import { HostStartError, isTerminal, LIVE_STATUSES, type ExecutionRow, type ExecutionStatus } from "./types";
+import {
+  HostStartError,
+  isHostStartError,
+  isTerminal,
+  LIVE_STATUSES,
+  type ExecutionRow,
+  type ExecutionStatus,
+  type StartSpec,
+} from "./types";
 
 export interface RunRequest {
   input: Record<string, unknown>;
@@ -45,6 +55,8 @@ export async function startExecution(principal: Principal, agentId: string, req:
   if (runtime.kind === "agentcore") {
     throw unprocessable("This agent is hosted on AgentCore: it is invoked (POST /api/agents/invoke), not run");
   }
+  // The operator's configuration may have changed since the runtime was written: check it again (issue 8).
+  if (runtime.kind === "fargate") assertRuntimeAllowed(runtime);
   const maxInput =
     runtime.kind === "fargate"
       ? Math.min(e.EXECUTION_MAX_INPUT_BYTES, FARGATE_MAX_INPUT_BYTES)
@@ -94,7 +106,7 @@ export async function startExecution(principal: Principal, agentId: string, req:
     return inserted;
   });
 
-  await launch(row, { id: agent.id, name: agent.name }, runtime);
+  await launch(row, { id: agent.id, name: agent.name }, splitRuntime(runtime).stored as StartSpec["runtime"]);
   const current = await loadRow(db, row.id);
   return toExecutionRecord(current ?? row, agent.name);
 }
@@ -102,28 +114,43 @@ export async function startExecution(principal: Principal, agentId: string, req:
 async function launch(
   row: ExecutionRow,
   agent: { id: string; name: string },
-  runtime: Parameters<ReturnType<typeof getHost>["start"]>[0]["runtime"],
+  runtime: StartSpec["runtime"],
 ): Promise<void> {
   const host = getHost(row.host);
   host.pendingStarts.add(row.id);
   try {
-    const res = await host.start({ execution: row, agent, runtime });
+    // The owner's variables reach the local process only (Fargate tasks get theirs from the task definition).
+    const secrets = runtime.kind === "local" ? await loadSecrets(agent.id) : {};
+    const res = await host.start({ execution: row, agent, runtime, secrets });
     await patchHostState(row.id, res.hostState, res.taskArn ? `ECS task ${res.taskArn}` : undefined, res.taskArn);
     armTimeout(row.id, row.timeoutS);
     // A stop that arrived while the host was starting found nothing to stop: stop what just started.
     const now = await loadRow(await getDb(), row.id);
     if (now?.status === "stopped") await host.stop(now, now.stoppedReason ?? "stopped while starting");
   } catch (err) {
-    const reason = err instanceof HostStartError ? err.message : "The host could not start the agent";
-    if (!(err instanceof HostStartError)) console.error(`[runtime] start of execution ${row.id} failed:`, err);
-    await transition(row.id, {
-      status: "failed",
-      stopCode: err instanceof HostStartError ? err.stopCode : null,
-      stoppedReason: reason,
-      log: reason,
-    });
+    const { reason, stopCode } = startFailureOf(err);
+    if (!isHostStartError(err)) console.error(`[runtime] start of execution ${row.id} failed:`, err);
+    await transition(row.id, { status: "failed", stopCode, stoppedReason: reason, log: reason });
   } finally {
     host.pendingStarts.delete(row.id);
+  }
+}
+
+/**
+ * What a failed start records: a host's own refusal keeps its reason (recognised by its brand, whichever bundle
+ * threw it); anything else is our fault and is recorded generically (the details go to the server log).
+ */
+export function startFailureOf(err: unknown): { reason: string; stopCode: string | null } {
+  if (isHostStartError(err)) return { reason: err.message, stopCode: err.stopCode ?? null };
+  return { reason: "The host could not start the agent", stopCode: null };
+}
+
+async function loadSecrets(agentId: string): Promise<Record<string, string>> {
+  try {
+    return await secretValues(await getDb(), agentId);
+  } catch (err) {
+    console.error(`[runtime] the variables of agent ${agentId} cannot be decrypted: ${(err as Error).message}`);
+    throw new HostStartError("The agent's variables cannot be decrypted (the secrets key is missing or changed)");
   }
 }
 

@@ -18,8 +18,8 @@ let ecs: EcsServer;
 beforeAll(async () => {
   ecs = await startEcsServer({
     taskDefinitions: {
-      "text-stats": { command: ["node", "agents/text-stats/server.mjs"], env: { EXIT_AFTER_INVOCATIONS: "1" } },
-      sentiment: { command: ["node", "agents/sentiment/server.mjs"] },
+      "agent-market-text-stats": { artifact: "text-stats", env: { EXIT_AFTER_INVOCATIONS: "1" } },
+      "agent-market-sentiment": { artifact: "sentiment" },
     },
     stopTimeoutMs: 1_000,
   });
@@ -29,6 +29,7 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: "AKIDTESTTESTTEST",
     AWS_SECRET_ACCESS_KEY: "test-secret",
     EXECUTION_MAX_CONCURRENT_PER_AGENT: "5",
+    ...OPERATOR,
   });
 });
 afterAll(async () => {
@@ -36,14 +37,20 @@ afterAll(async () => {
   await ecs?.close();
 });
 
-const fargate = (family: string): RuntimeConfig => ({
+/** The operator's ECS configuration (issue 8): agents never name any of it. */
+const OPERATOR = {
+  ECS_CLUSTER: "agent-market",
+  ECS_SUBNETS: "subnet-0abc,subnet-0def",
+  ECS_SECURITY_GROUPS: "sg-0abc",
+  ECS_TASK_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-task",
+  ECS_EXECUTION_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-task-execution",
+  ECS_TASK_DEFINITION_PREFIX: "agent-market-",
+};
+
+const fargate = (slug: string): RuntimeConfig => ({
   kind: "fargate",
-  cluster: "agent-market",
-  task_definition: `${family}:1`,
+  task_definition: `agent-market-${slug}:1`,
   container_name: "agent",
-  subnets: ["subnet-0abc"],
-  security_groups: ["sg-0abc"],
-  assign_public_ip: false,
 });
 
 /** Waits for a status the way production learns it: reconciler sweeps (DescribeTasks), not per-request polling. */
@@ -72,6 +79,20 @@ describe("Fargate host (real ECS client against the ECS double)", () => {
     expect(started.task_arn).toMatch(/^arn:aws:ecs:us-east-1:\d{12}:task\/agent-market\/[0-9a-f]{32}$/);
     const task = ecs.tasks.get(started.task_arn)!;
     expect(task.startedBy).toBe(started.execution_id);
+    // Cluster, network and roles are the operator's.
+    expect(task.cluster).toBe("agent-market");
+    expect(task.taskDefinition).toBe("agent-market-text-stats:1");
+    expect(task.networkConfiguration).toEqual({
+      awsvpcConfiguration: {
+        subnets: ["subnet-0abc", "subnet-0def"],
+        securityGroups: ["sg-0abc"],
+        assignPublicIp: "DISABLED",
+      },
+    });
+    expect(task.overrides).toMatchObject({
+      taskRoleArn: OPERATOR.ECS_TASK_ROLE_ARN,
+      executionRoleArn: OPERATOR.ECS_EXECUTION_ROLE_ARN,
+    });
     const envs = (task.overrides as any).containerOverrides[0].environment;
     expect(Object.fromEntries(envs.map((e: any) => [e.name, e.value]))).toMatchObject({
       AGENT_ID: t.agent.id,

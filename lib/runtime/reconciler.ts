@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { timeoutExecution } from "./executions";
 import { hosts } from "./hosts/index";
 import { applyObservation } from "./lifecycle";
+import { keyRing } from "./secrets/crypto";
 import { LIVE_STATUSES, type ExecutionRow, type Observation } from "./types";
 
 // Any constant works; it only has to be the same in every app process sharing the database.
@@ -133,6 +134,9 @@ function emptyCounts(): SweepResult {
  */
 export function startReconciler(opts: { intervalMs?: number } = {}): () => void {
   if (globalForSweep.__reconciler) return globalForSweep.__reconciler.stop;
+  // At start (instrumentation.ts): production refuses to run without SECRETS_KEY; development creates its key
+  // under .data/ now rather than at the first secret (issue 8).
+  keyRing();
   const interval = opts.intervalMs ?? env().RECONCILE_INTERVAL_MS;
   let delay = interval;
   let stopped = false;

@@ -28,22 +28,47 @@ export interface Observation {
 export interface StartSpec {
   execution: ExecutionRow;
   agent: { id: string; name: string };
-  runtime: LocalRuntime | FargateRuntime;
+  runtime: StoredLocalRuntime | FargateRuntime;
+  /** The owner's variables, decrypted for this start only (the local host passes them to the process). */
+  secrets?: Record<string, string>;
 }
+
+export type StoredLocalRuntime = Omit<LocalRuntime, "env">;
 
 export interface StartResult {
   taskArn: string | null;
   hostState: Record<string, unknown>;
 }
 
-/** A start the host refused for a reason the caller should see (no capacity, bad task definition...). */
+const HOST_START_ERROR = "HostStartError";
+
+/**
+ * A start the host refused for a reason the caller should see (no capacity, bad task definition, an artifact
+ * that is gone...). Its message is recorded on the execution, so it never carries a secret.
+ */
 export class HostStartError extends Error {
+  override readonly name = HOST_START_ERROR;
   constructor(
     message: string,
     readonly stopCode: string | null = null,
   ) {
     super(message);
   }
+}
+
+/**
+ * Whether an error is a HostStartError. Not `instanceof`: Next bundles a module once per bundle (route handlers,
+ * instrumentation), so a class thrown by one copy is not an instance of another copy's class. The name is the brand.
+ */
+export function isHostStartError(err: unknown): err is HostStartError {
+  return (
+    err instanceof Error &&
+    err.name === HOST_START_ERROR &&
+    typeof err.message === "string" &&
+    ((err as { stopCode?: unknown }).stopCode === undefined ||
+      (err as { stopCode?: unknown }).stopCode === null ||
+      typeof (err as { stopCode?: unknown }).stopCode === "string")
+  );
 }
 
 /** One interface for every host that starts processes: the local machine or ECS Fargate. */

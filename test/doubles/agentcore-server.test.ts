@@ -166,7 +166,7 @@ describe("session tokens", () => {
     const { startAgentCoreServer } = await import("./agentcore-server");
     const s = await startAgentCoreServer({
       credentials: temp,
-      agents: { [MARKDOWN_ARN]: { command: ["node", "agents/markdown/server.mjs"] } },
+      agents: { [MARKDOWN_ARN]: { artifact: "markdown" } },
     });
     try {
       const base = { endpoint: s.url, runtimeArn: MARKDOWN_ARN, sessionId: generateSessionId(), region: "us-east-1" };

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import readline from "node:readline";
+import { artifactArgv, resolveArtifact } from "@/lib/runtime/artifacts";
 import { clusterName, familyOf, newTask, taskJson, type FakeTask } from "./ecs/task";
 
 /**
@@ -13,8 +14,8 @@ import { clusterName, familyOf, newTask, taskJson, type FakeTask } from "./ecs/t
  */
 
 export interface TaskDefinitionSpec {
-  /** argv run for the task's essential container, cwd = `cwd` (e.g. ["node", "agents/text-stats/server.mjs"]). */
-  command: string[];
+  /** The installed artifact the task's essential container runs (lib/runtime/artifacts.ts), e.g. "text-stats". */
+  artifact: string;
   /** Container environment from the task definition (overrides from RunTask win). */
   env?: Record<string, string>;
   containerName?: string;
@@ -35,7 +36,6 @@ export interface EcsServerOptions {
   taskDefinitions?: Record<string, TaskDefinitionSpec>;
   /** false: tasks run no process and go RUNNING at once (benchmarks with thousands of tasks). */
   spawn?: boolean;
-  cwd?: string;
   /** Delay between lifecycle steps. */
   stepMs?: number;
   /** SIGTERM -> SIGKILL grace for StopTask (ECS's stopTimeout, 30 s by default there). */
@@ -90,7 +90,6 @@ function freePort(): Promise<number> {
 export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsServer> {
   const defs = opts.taskDefinitions ?? {};
   const spawnProcesses = opts.spawn ?? true;
-  const cwd = opts.cwd ?? process.cwd();
   const stepMs = opts.stepMs ?? 10;
   const stopTimeoutMs = opts.stopTimeoutMs ?? 2_000;
   const faults: EcsFaults = { throttle: 0, runTaskFailures: 0, runTaskFailureReason: "RESOURCE:CPU", failToStart: 0 };
@@ -146,9 +145,11 @@ export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsSe
     const port = await freePort();
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
     Object.assign(env, spec.env ?? {}, overrideEnv, { PORT: String(port), HOST: "127.0.0.1" });
-    const [program, ...args] = spec.command;
-    const child = spawn(program === "node" ? process.execPath : (program as string), args, {
-      cwd,
+    const artifact = resolveArtifact(spec.artifact);
+    if (!artifact) throw new Error(`ECS double: no installed artifact ${spec.artifact}`);
+    const [program, ...args] = artifactArgv(artifact);
+    const child = spawn(program, args, {
+      cwd: artifact.dir,
       env: env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -232,6 +233,8 @@ export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsSe
         subnet: subnets[0]!,
         overrides: body.overrides ?? {},
       });
+      t.taskDefinition = taskDefinition;
+      t.networkConfiguration = body.networkConfiguration;
       tasks.set(t.arn, t);
       created.push(t);
       if (spawnProcesses && spec) later(stepMs, () => void launch(t, spec, overrideEnv));

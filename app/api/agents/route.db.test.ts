@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agents, apiKeys, events, services, users } from "@/db/schema";
 import { authSecret } from "@/lib/auth/session";
+import { setTestEnv } from "@/lib/runtime/test-support";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { DELETE as deleteAgent, GET as getAgent, PUT as putAgent } from "./[id]/route";
@@ -14,6 +15,11 @@ import { PUT as putStatus } from "./me/status/route";
 import { GET as searchAgents, POST as register } from "./route";
 
 const holder = setupTestDatabase();
+// The operator allows AgentCore runtimes named bot-* of one account (issue 8).
+beforeAll(() =>
+  setTestEnv({ AGENTCORE_ALLOWED_RUNTIME_ARNS: "arn:aws:bedrock-agentcore:*:123456789012:runtime/bot-*" }),
+);
+afterAll(() => setTestEnv({ AGENTCORE_ALLOWED_RUNTIME_ARNS: undefined }));
 const db = () => holder.current.database.db;
 
 let n = 0;
@@ -75,6 +81,7 @@ describe("POST /api/agents", () => {
       { capabilities: Array.from({ length: 51 }, (_, i) => `c${i}`) },
       { capabilities: ["x".repeat(51)] },
       { runtime: { kind: "local", command: [] } },
+      { runtime: { kind: "local", artifact: "text-stats", command: ["node", "x.mjs"] } },
       { runtime: { kind: "agentcore", runtime_arn: "nope" } },
     ]) {
       const res = await call(register, "/api/agents", { body: { name: "ok", ...extra } });
@@ -90,7 +97,7 @@ describe("POST /api/agents", () => {
 
   it("makes a signed-in person the owner, listed under owner=me", async () => {
     const user = await signedInUser();
-    const a = await registerAgent({ runtime: { kind: "local", command: ["node", "a.mjs"] } }, user.headers);
+    const a = await registerAgent({ runtime: { kind: "local", artifact: "text-stats" } }, user.headers);
     expect(a.owner_user_id).toBe(user.id);
     expect(a.runnable).toBe(true);
     const mine = await call(searchAgents, "/api/agents", { query: { owner: "me" }, headers: user.headers });
@@ -298,7 +305,7 @@ describe("GET /api/agents", () => {
     const cat = `zeta${Date.now()}`;
     const made: { id: string }[] = [];
     for (let i = 0; i < 7; i++) {
-      const runtime = i % 3 === 0 ? { kind: "local", command: ["node"] } : undefined;
+      const runtime = i % 3 === 0 ? { kind: "local", artifact: "sentiment" } : undefined;
       made.push(
         await registerAgent({
           name: i < 3 ? `Translator ${i}` : `Summarizer ${i}`,

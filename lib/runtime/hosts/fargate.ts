@@ -1,6 +1,7 @@
 import "server-only";
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import type { ExecutionRow, Host, Observation, StartResult, StartSpec } from "../types";
+import { ecsOperatorConfig, familyAllowed } from "../operator";
 import { HostStartError } from "../types";
 import { ecsClient, withThrottleRetry, type RetryOptions } from "./ecs-client";
 
@@ -64,6 +65,12 @@ export class FargateHost implements Host {
 
   async start({ execution, agent, runtime }: StartSpec): Promise<StartResult> {
     if (runtime.kind !== "fargate") throw new HostStartError("not a fargate runtime");
+    // Cluster, network and roles are the operator's; the runtime only names a family under its prefix (issue 8).
+    const cfg = ecsOperatorConfig();
+    if (!cfg) throw new HostStartError("ECS Fargate is not configured on this marketplace");
+    if (!familyAllowed(cfg, runtime.task_definition)) {
+      throw new HostStartError(`The task definition ${runtime.task_definition} is not under the operator's prefix`);
+    }
     const environment = [
       { name: "AGENT_ID", value: agent.id },
       { name: "AGENT_NAME", value: agent.name },
@@ -76,7 +83,7 @@ export class FargateHost implements Host {
         () =>
           ecsClient().send(
             new RunTaskCommand({
-              cluster: runtime.cluster,
+              cluster: cfg.cluster,
               taskDefinition: runtime.task_definition,
               launchType: "FARGATE",
               count: 1,
@@ -86,12 +93,16 @@ export class FargateHost implements Host {
               clientToken: execution.id,
               networkConfiguration: {
                 awsvpcConfiguration: {
-                  subnets: runtime.subnets,
-                  securityGroups: runtime.security_groups,
-                  assignPublicIp: runtime.assign_public_ip ? "ENABLED" : "DISABLED",
+                  subnets: cfg.subnets,
+                  ...(cfg.securityGroups.length ? { securityGroups: cfg.securityGroups } : {}),
+                  assignPublicIp: cfg.assignPublicIp ? "ENABLED" : "DISABLED",
                 },
               },
-              overrides: { containerOverrides: [{ name: runtime.container_name, environment }] },
+              overrides: {
+                containerOverrides: [{ name: runtime.container_name, environment }],
+                ...(cfg.taskRoleArn ? { taskRoleArn: cfg.taskRoleArn } : {}),
+                ...(cfg.executionRoleArn ? { executionRoleArn: cfg.executionRoleArn } : {}),
+              },
             }),
           ),
         this.retry,
@@ -105,7 +116,7 @@ export class FargateHost implements Host {
       const why = (res.failures ?? []).map((f) => [f.reason, f.detail].filter(Boolean).join(": ")).join("; ");
       throw new HostStartError(`ECS could not place the task: ${why || "no task returned"}`);
     }
-    const state: FargateState = { cluster: runtime.cluster, container_name: runtime.container_name };
+    const state: FargateState = { cluster: cfg.cluster, container_name: runtime.container_name };
     return { taskArn: task.taskArn, hostState: { ...state } };
   }
 

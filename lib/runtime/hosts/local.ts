@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import readline from "node:readline";
 import { env } from "@/lib/env";
+import { artifactArgv, listArtifacts, resolveArtifact } from "../artifacts";
+import { refusalOf } from "../env-policy";
 import { LogBuffer } from "../logs";
 import { patchHostState } from "../lifecycle";
 import type { ExecutionRow, Host, Observation, Reporter, StartResult, StartSpec } from "../types";
@@ -31,8 +33,40 @@ interface Handle {
   timers: Set<ReturnType<typeof setTimeout>>;
 }
 
-// The contract's variables plus what a program needs to run; the app's own secrets are not passed on.
-const PASSED_ENV = ["PATH", "HOME", "LANG", "TZ", "TMPDIR", "SYSTEMROOT"];
+/** A fixed search path: the agent runs with the app's own node binary, PATH only serves what it may spawn. */
+const CHILD_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/**
+ * The child's whole environment, built by the platform (issue 8): the owner's variables (already checked against
+ * lib/runtime/env-policy.ts when written), then what the operator passes on (LOCAL_AGENT_ENV_PASSTHROUGH), a fixed
+ * PATH, and the contract's variables last so nothing can shadow them. Never the app's own environment.
+ */
+export function childEnvironment(
+  spec: { execution: { id: string; input: unknown }; agent: { id: string; name: string } },
+  port: number,
+  secrets: Record<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(secrets)) if (refusalOf(k) === null) out[k] = v;
+  for (const k of env()
+    .LOCAL_AGENT_ENV_PASSTHROUGH.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const v = process.env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  out.PATH = CHILD_PATH;
+  Object.assign(out, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    AGENT_ID: spec.agent.id,
+    AGENT_NAME: spec.agent.name,
+    EXECUTION_ID: spec.execution.id,
+    INPUT_DATA: JSON.stringify(spec.execution.input ?? {}),
+  });
+  return out;
+}
+
 const NEVER_STARTED_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,29 +79,27 @@ export class LocalHost implements Host {
 
   constructor(private readonly report: Reporter) {}
 
-  async start({ execution, agent, runtime }: StartSpec): Promise<StartResult> {
+  async start({ execution, agent, runtime, secrets }: StartSpec): Promise<StartResult> {
     if (runtime.kind !== "local") throw new HostStartError("not a local runtime");
+    // Only an artifact the operator installed runs, with its manifest's entrypoint (issue 8).
+    const artifact = resolveArtifact(runtime.artifact);
+    if (!artifact) {
+      throw new HostStartError(
+        `The artifact ${runtime.artifact} is not installed on this host (installed: ${[...listArtifacts().keys()].join(", ") || "none"})`,
+      );
+    }
     const port = await freePort();
-    const [program, ...args] = runtime.command;
-    const argv = [program === "node" ? process.execPath : (program as string), ...args];
-    const childEnv: Record<string, string> = {};
-    for (const k of PASSED_ENV) if (process.env[k]) childEnv[k] = process.env[k] as string;
-    Object.assign(childEnv, runtime.env ?? {}, {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      AGENT_ID: agent.id,
-      AGENT_NAME: agent.name,
-      EXECUTION_ID: execution.id,
-      INPUT_DATA: JSON.stringify(execution.input ?? {}),
-    });
-    const child = spawn(argv[0] as string, argv.slice(1), {
-      cwd: process.cwd(),
-      env: childEnv as NodeJS.ProcessEnv,
+    const argv = artifactArgv(artifact);
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: artifact.dir,
+      env: childEnvironment({ execution, agent }, port, secrets ?? {}) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", () => resolve());
-      child.once("error", (err) => reject(new HostStartError(`could not start ${program}: ${err.message}`)));
+      child.once("error", (err) =>
+        reject(new HostStartError(`could not start the artifact ${artifact.name}: ${err.message}`)),
+      );
     });
     const pid = child.pid as number;
     const logs = new LogBuffer(execution.id);
@@ -84,7 +116,7 @@ export class LocalHost implements Host {
       timers: new Set(),
     };
     this.handles.set(h.id, h);
-    logs.push("system", `started ${runtime.command.join(" ")} (pid ${pid}, port ${port})`);
+    logs.push("system", `started artifact ${artifact.name} (pid ${pid}, port ${port})`);
     readline.createInterface({ input: child.stdout! }).on("line", (l) => {
       logs.push("stdout", l);
       // A program that says it listens is pinged at once rather than at the next poll.

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { artifactArgv, listArtifactsIn } from "@/lib/runtime/artifacts";
 
-/** How the local endpoint runs one hosted agent: its argv (cwd = the repository root) and extra environment. */
+/** How the local endpoint runs one hosted agent: an installed artifact (lib/runtime/artifacts.ts) and extra environment. */
 export interface HostedAgentSpec {
-  command: string[];
+  artifact: string;
   env?: Record<string, string>;
 }
 
@@ -38,24 +39,26 @@ function probeWs(origin: string): Promise<boolean> {
  * PORT=0 (it prints the port it got), then checks whether it serves the optional `/ws`.
  */
 export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 20_000): Promise<RunningAgent> {
-  const [program, ...args] = spec.command;
-  if (!program) throw new Error("empty agent command");
-  const child = spawn(program === "node" ? process.execPath : program, args, {
-    cwd: REPO_ROOT,
+  const artifact = listArtifactsIn(REPO_ROOT).get(spec.artifact);
+  if (!artifact) throw new Error(`no installed artifact ${spec.artifact}`);
+  const [program, ...args] = artifactArgv(artifact);
+  const child = spawn(program, args, {
+    cwd: artifact.dir,
+    // As a container would: its own environment only, never the host process's (credentials included).
     env: {
-      ...process.env,
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
       ...spec.env,
       HOST: "127.0.0.1",
       PORT: "0",
       STREAM_CHUNK_DELAY_MS: spec.env?.STREAM_CHUNK_DELAY_MS ?? "0",
-    },
+    } as Record<string, string> as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const origin = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`agent ${spec.command.join(" ")} did not start`));
+      reject(new Error(`agent ${spec.artifact} did not start`));
     }, startTimeoutMs);
     child.stdout!.on("data", (b: Buffer) => {
       out += b.toString("utf8");
@@ -68,7 +71,7 @@ export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 2
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`agent ${spec.command.join(" ")} exited with ${code} before listening`));
+      reject(new Error(`agent ${spec.artifact} exited with ${code} before listening`));
     });
   });
   // Keep draining its logs so the pipes never fill.

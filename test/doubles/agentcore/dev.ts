@@ -1,4 +1,9 @@
-import { DEMO_AGENTCORE_AGENTS, DEMO_CONFIGURED_AGENTS, LOCAL_AGENTCORE_REGION } from "@/lib/invoke/demo";
+import {
+  DEMO_AGENTCORE_AGENTS,
+  DEMO_CONFIGURED_AGENTS,
+  LOCAL_AGENTCORE_REGION,
+  demoAllowedRuntimeArns,
+} from "@/lib/invoke/demo";
 import { startAgentCoreServer, type AgentCoreServer } from "../agentcore-server";
 
 /** Fake credentials the local endpoint accepts (they open nothing on AWS). */
@@ -21,12 +26,12 @@ export interface DevAgentCore {
  * needs (endpoint override, region, the fake credentials, the configured ARNs).
  */
 export async function startDevAgentCore(): Promise<DevAgentCore> {
-  const agents: Record<string, { command: string[]; env?: Record<string, string> }> = {};
+  const agents: Record<string, { artifact: string; env?: Record<string, string> }> = {};
   // Dev keeps a little delay between streamed chunks so that streaming is visible in the browser.
   for (const a of DEMO_AGENTCORE_AGENTS)
-    agents[a.runtimeArn] = { command: a.command, env: { STREAM_CHUNK_DELAY_MS: "40" } };
+    agents[a.runtimeArn] = { artifact: a.artifact, env: { STREAM_CHUNK_DELAY_MS: "40" } };
   for (const a of DEMO_CONFIGURED_AGENTS)
-    agents[a.runtimeArn] = { command: a.command, env: { STREAM_CHUNK_DELAY_MS: "40" } };
+    agents[a.runtimeArn] = { artifact: a.artifact, env: { STREAM_CHUNK_DELAY_MS: "40" } };
   const server = await startAgentCoreServer({
     region: LOCAL_AGENTCORE_REGION,
     credentials: LOCAL_AGENTCORE_CREDENTIALS,
@@ -37,6 +42,8 @@ export async function startDevAgentCore(): Promise<DevAgentCore> {
     AWS_REGION: LOCAL_AGENTCORE_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_AGENTCORE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AGENTCORE_CREDENTIALS.secretAccessKey,
+    // The operator's allow-list: the demo runtimes this endpoint hosts (the configured ones are allowed anyway).
+    AGENTCORE_ALLOWED_RUNTIME_ARNS: demoAllowedRuntimeArns(),
   };
   for (const a of DEMO_CONFIGURED_AGENTS) env[a.envVar] = a.runtimeArn;
   return { server, env, arns: server.arns, close: () => server.close() };

@@ -22,9 +22,9 @@ export async function startTestAgentCore(faults: Fault[] = []): Promise<AgentCor
     region: TEST_REGION,
     credentials: TEST_CREDENTIALS,
     agents: {
-      [MARKDOWN_ARN]: { command: ["node", "agents/markdown/server.mjs"] },
-      [TEXT_STATS_ARN]: { command: ["node", "agents/text-stats/server.mjs"] },
-      [FAULTY_ARN]: { command: ["node", "agents/markdown/server.mjs"] },
+      [MARKDOWN_ARN]: { artifact: "markdown" },
+      [TEXT_STATS_ARN]: { artifact: "text-stats" },
+      [FAULTY_ARN]: { artifact: "markdown" },
     },
     faults,
   });

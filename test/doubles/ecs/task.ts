@@ -24,6 +24,9 @@ export interface FakeTask {
   subnet: string;
   eniId: string;
   overrides: unknown;
+  /** As RunTask sent them: the task definition reference and awsvpc configuration (tests check the operator's). */
+  taskDefinition?: string;
+  networkConfiguration?: unknown;
   /** Last lines the process wrote (what CloudWatch would hold), for debugging tests. */
   output: string[];
   version: number;

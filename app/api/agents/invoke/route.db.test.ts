@@ -39,6 +39,8 @@ const conn = () => db.current.database.db;
 beforeAll(async () => {
   process.env.ONBOARDING_AGENT_ARN = MARKDOWN_ARN;
   process.env.MWC_AGENT_ARN = TEXT_STATS_ARN;
+  // The operator allows the marketplace agent on FAULTY_ARN (the configured ARNs are allowed as such).
+  process.env.AGENTCORE_ALLOWED_RUNTIME_ARNS = FAULTY_ARN;
   process.env.INVOKE_MAX_PROMPT_CHARS = "2000";
   process.env.INVOKE_MAX_CONCURRENT_PER_CALLER = "3";
   resetEnvForTests();
@@ -321,7 +323,7 @@ describe("POST /api/agents/invoke (streaming)", () => {
 describe("running executions", () => {
   let agentProcess: RunningAgent;
   beforeAll(async () => {
-    agentProcess = await startHostedAgent({ command: ["node", "agents/text-stats/server.mjs"] });
+    agentProcess = await startHostedAgent({ artifact: "text-stats" });
   });
   afterAll(async () => agentProcess?.stop());
 
