@@ -51,9 +51,9 @@ export class AuthBrowser {
     return (res.body as { csrfToken: string }).csrfToken;
   }
 
-  async signIn(email: string, password: string): Promise<AuthResponse> {
+  async signIn(email: string, password: string, callbackUrl = "/"): Promise<AuthResponse> {
     const csrfToken = await this.csrfToken();
-    return this.send("callback/credentials", { email, password, csrfToken, json: "true", callbackUrl: "/" });
+    return this.send("callback/credentials", { email, password, csrfToken, json: "true", callbackUrl });
   }
 
   async signOut(): Promise<AuthResponse> {

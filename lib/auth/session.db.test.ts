@@ -66,6 +66,27 @@ describe("sessions end on the server", () => {
     expect((await me(second.sessionCookie()!)).status).toBe(200);
   });
 
+  it("after sign-in, next-auth redirects only to paths on this site", async () => {
+    const p = await person();
+    // Without NEXTAUTH_URL, next-auth's base URL is http://localhost:3000.
+    const app = "http://localhost:3000";
+    const cases: [string, string][] = [
+      ["/jobs/1?tab=messages", "/jobs/1?tab=messages"],
+      [`${app}/settings`, "/settings"],
+      ["https://evil.example/phish", "/"],
+      ["//evil.example", "/"],
+      ["/\\evil.example", "/"],
+      ["/%5Cevil.example", "/"],
+      ["/\t/evil.example", "/"],
+    ];
+    for (const [callbackUrl, path] of cases) {
+      const browser = new AuthBrowser(authOptions);
+      const res = await browser.signIn(p.email, p.password, callbackUrl);
+      expect(res.redirect, callbackUrl).toBe(`${app}${path}`);
+      expect(browser.sessionCookie()).not.toBeNull();
+    }
+  });
+
   it("refuses a validly signed token that carries no session version", async () => {
     const p = await person();
     const token = await encode({ token: { sub: p.id }, secret: authSecret() });

@@ -34,11 +34,6 @@ function cookieMap(header: string | null): Map<string, string> {
   return map;
 }
 
-/** Whether the request carries a next-auth session cookie at all (valid or not). */
-export function hasSessionCookie(req: Request): boolean {
-  return req.headers.get("cookie")?.includes(COOKIE) ?? false;
-}
-
 /**
  * The claims of the request's session cookie when it is a JWT this app signed, still in date, carrying a user
  * id and a session version; null otherwise. Does not look at the database: see `getSessionUserId`.
