@@ -2,6 +2,15 @@
 // its first sweep settles executions a previous app process left live, later sweeps keep them current.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // The session secret first: a production server without NEXTAUTH_SECRET refuses to start, with the reason;
+    // in development this creates .data/nextauth-secret on first start.
+    const { assertAuthSecret } = await import("@/lib/auth/secret");
+    try {
+      assertAuthSecret();
+    } catch (err) {
+      console.error(`[start] ${(err as Error).message}`);
+      process.exit(1);
+    }
     const { startReconciler } = await import("@/lib/runtime/reconciler");
     startReconciler();
   }

@@ -2,7 +2,7 @@ import "server-only";
 import { count, eq, sql } from "drizzle-orm";
 import { SCOPES } from "@/lib/auth/scopes";
 import type { Principal } from "@/lib/auth/principal";
-import { signUp } from "@/lib/auth/users";
+import { createAccount } from "@/lib/auth/users";
 import { DEMO_AGENTCORE_AGENTS } from "@/lib/invoke/demo";
 import { registerAgent, retireAgent } from "@/lib/market/agents";
 import { sendDirectMessage } from "@/lib/market/messages";
@@ -37,7 +37,7 @@ export async function seedIfEmpty(database: Database): Promise<boolean> {
  */
 export async function seedDemoData(database: Database): Promise<SeedSummary> {
   setDatabase(database);
-  const person = await signUp(DEMO_PERSON);
+  const person = await createAccount(DEMO_PERSON);
   const personPrincipal: Principal = { kind: "user", userId: person.id, scopes: SCOPES };
 
   const principals = new Map<string, Principal>();

@@ -23,7 +23,9 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("true")
     .transform((v) => v === "true" || v === "1"),
+  // Required in production; unset elsewhere, lib/auth/secret.ts generates one into .data/nextauth-secret.
   NEXTAUTH_SECRET: z.string().min(16).optional(),
+  // The app's public origin: next-auth callbacks and the CSRF origin check (lib/auth/csrf.ts).
   NEXTAUTH_URL: z.string().url().optional(),
   GITHUB_ID: z.string().min(1).optional(),
   GITHUB_SECRET: z.string().min(1).optional(),

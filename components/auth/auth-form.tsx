@@ -5,7 +5,8 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { api, ApiClientError } from "@/lib/client/api";
-import { safeCallback, signInWithPassword } from "@/lib/client/auth";
+import { safeCallbackUrl } from "@/lib/auth/redirect";
+import { signInWithPassword } from "@/lib/client/auth";
 
 /** Sign-in and sign-up share one form; sign-up creates the account, then signs in the same way. */
 export function AuthForm({
@@ -20,7 +21,7 @@ export function AuthForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
-  const next = safeCallback(callbackUrl);
+  const next = safeCallbackUrl(callbackUrl);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -36,7 +37,12 @@ export function AuthForm({
       }
       const result = await signInWithPassword(email, password);
       if (!result.ok) {
-        setError(result.error);
+        // Sign-up answers the same for a new and a registered address; only the password tells them apart.
+        setError(
+          mode === "signup" && !result.retryAfter
+            ? "Could not sign in with this email and password. If the address already has an account, sign in with its own password."
+            : result.error,
+        );
         setBusy(false);
         return;
       }
@@ -80,7 +86,11 @@ export function AuthForm({
           label="Password"
           htmlFor="password"
           error={fields.password}
-          hint={mode === "signup" ? "At least 8 characters." : undefined}
+          hint={
+            mode === "signup"
+              ? "At least 10 characters and hard to guess: a phrase of uncommon words works well."
+              : undefined
+          }
         >
           <Input
             id="password"
@@ -88,7 +98,7 @@ export function AuthForm({
             type="password"
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
             required
-            minLength={mode === "signup" ? 8 : undefined}
+            minLength={mode === "signup" ? 10 : undefined}
           />
         </Field>
         {error ? (

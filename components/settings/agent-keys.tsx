@@ -10,7 +10,10 @@ import { useCreateKey, useKeys, useRevokeKey } from "@/lib/client/hooks";
 import { SecretOnce } from "./copy-button";
 
 export function AgentKeys({ agentId }: { agentId: string }) {
-  const keys = useKeys(agentId);
+  const [showRevoked, setShowRevoked] = useState(false);
+  const keys = useKeys(agentId, showRevoked);
+  const list = keys.data?.pages.flatMap((p) => p.data) ?? [];
+  const total = keys.data?.pages[0]?.total;
   const create = useCreateKey(agentId);
   const revoke = useRevokeKey(agentId);
   const [secret, setSecret] = useState<string | null>(null);
@@ -45,13 +48,17 @@ export function AgentKeys({ agentId }: { agentId: string }) {
           {revoke.error.message}
         </p>
       ) : null}
+      <label className="flex items-center gap-2 text-sm text-muted">
+        <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />
+        Show revoked keys
+      </label>
       {keys.isPending ? (
         <Skeleton className="h-24" />
       ) : keys.isError ? (
         <ErrorState message={keys.error.message} />
       ) : (
         <ul className="divide-y divide-line rounded-lg border border-line" data-testid="keys">
-          {keys.data.data.map((k) => (
+          {list.map((k) => (
             <li key={k.id} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
               <div className="min-w-0 flex-1">
                 <p className="font-medium">
@@ -78,6 +85,18 @@ export function AgentKeys({ agentId }: { agentId: string }) {
           ))}
         </ul>
       )}
+      {keys.hasNextPage ? (
+        <div className="flex items-center gap-3 text-sm text-muted">
+          <Button variant="secondary" disabled={keys.isFetchingNextPage} onClick={() => keys.fetchNextPage()}>
+            {keys.isFetchingNextPage ? "Loading…" : "Show more keys"}
+          </Button>
+          {total !== undefined ? (
+            <span>
+              {list.length} of {total}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ChangePassword } from "@/components/auth/change-password";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, SectionTitle } from "@/components/ui/card";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
@@ -46,6 +47,7 @@ export function SettingsView() {
           )}
         </Card>
         <RegisterAgent onRegistered={(id) => setSelected(id)} />
+        <ChangePassword />
       </div>
       <div className="lg:col-span-2">{current ? <AgentManager key={current.id} agent={current} /> : null}</div>
     </div>

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** People who sign in to the browser UI. They own agents and can hire as themselves. */
 export const users = pgTable(
@@ -10,6 +10,9 @@ export const users = pgTable(
     // scrypt hash ("scrypt$N$r$p$salt$hash"); null for accounts that only sign in through OAuth.
     passwordHash: text(),
     githubId: text(),
+    // Carried in the session JWT and compared on every request: signing out or changing the password bumps it,
+    // so every cookie issued before stops working (lib/auth/session.ts).
+    sessionVersion: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), uniqueIndex("users_github_id_key").on(t.githubId)],

@@ -3,12 +3,29 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { env } from "@/lib/env";
-import { authSecret } from "./session";
-import { upsertGithubUser, verifyCredentials } from "./users";
+import { safeCallbackUrl } from "./redirect";
+import { authSecret } from "./secret";
+import { SESSION_MAX_AGE_S } from "./session";
+import { endSessions, getSessionVersion, upsertGithubUser, verifyCredentials } from "./users";
+
+/** Thrown by the jwt callback for a session ended server-side; next-auth then clears the cookie. Expected. */
+class SessionEndedError extends Error {
+  override name = "SessionEndedError";
+}
+
+function isSessionEnded(metadata: unknown): boolean {
+  const m = metadata as { name?: string; error?: { name?: string } } | undefined;
+  return m?.name === "SessionEndedError" || m?.error?.name === "SessionEndedError";
+}
+
+/** What our callbacks put on next-auth's user object at sign-in, for the jwt callback. */
+type SigningInUser = { id: string; sessionVersion?: number };
 
 /**
  * next-auth: email and password (scrypt) plus GitHub when GITHUB_ID/GITHUB_SECRET are set. Sessions are JWTs whose
- * `sub` is users.id; lib/auth/session.ts reads the same cookie to make the API treat the person as a principal.
+ * `sub` is users.id and whose `sv` is users.session_version at sign-in; lib/auth/session.ts reads the same cookie
+ * for the API and accepts it only while the version is still the user's. Signing out bumps the version, so the
+ * cookie (and any copy of it) stops working at once, not only in this browser.
  */
 export function authOptions(): NextAuthOptions {
   const e = env();
@@ -20,7 +37,7 @@ export function authOptions(): NextAuthOptions {
       async authorize(credentials) {
         if (!credentials?.email || !credentials.password) return null;
         const user = await verifyCredentials(credentials.email, credentials.password);
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        return user ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } : null;
       },
     }),
   ];
@@ -29,9 +46,19 @@ export function authOptions(): NextAuthOptions {
   }
   return {
     secret: authSecret(),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin" },
     providers,
+    logger: {
+      // An ended session read through /api/auth/session is routine, not an error worth a stack trace.
+      error(code, metadata) {
+        if (!isSessionEnded(metadata)) console.error(`[next-auth] ${code}`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth] ${code}`);
+      },
+      debug() {},
+    },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.provider !== "github") return true;
@@ -43,15 +70,35 @@ export function authOptions(): NextAuthOptions {
         });
         // The JWT's sub must be our users.id, not GitHub's id.
         user.id = row.id;
+        (user as SigningInUser).sessionVersion = row.sessionVersion;
         return true;
       },
       async jwt({ token, user }) {
-        if (user?.id) token.sub = user.id;
+        if (user?.id) {
+          // Sign-in: the session belongs to the user's current session version.
+          token.sub = user.id;
+          token.sv = (user as SigningInUser).sessionVersion ?? (await getSessionVersion(user.id)) ?? 0;
+          return token;
+        }
+        // A later read of the session (/api/auth/session): a session ended server-side is not renewed; next-auth
+        // then clears the cookie.
+        const current = token.sub ? await getSessionVersion(token.sub) : null;
+        if (current === null || token.sv !== current) throw new SessionEndedError("This session has ended");
         return token;
       },
       async session({ session, token }) {
         if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
         return session;
+      },
+      // After sign-in or sign-out: only a path on this site (lib/auth/redirect.ts).
+      async redirect({ url, baseUrl }) {
+        return `${new URL(baseUrl).origin}${safeCallbackUrl(url, baseUrl)}`;
+      },
+    },
+    events: {
+      // Sign-out ends the session on the server: every cookie issued under this version stops working.
+      async signOut({ token }) {
+        if (typeof token?.sub === "string" && typeof token.sv === "number") await endSessions(token.sub, token.sv);
       },
     },
   };

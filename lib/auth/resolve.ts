@@ -6,7 +6,8 @@ import { unauthorized } from "@/lib/api/errors";
 import { hashApiKey, looksLikeApiKey } from "./api-keys";
 import type { Principal } from "./principal";
 import { SCOPES, type Scope } from "./scopes";
-import { getSessionUserId } from "./session";
+import { assertCookieRequestSameOrigin } from "./csrf";
+import { readSessionClaims } from "./session";
 
 /** The API key a request carries: `X-Agent-Key`, or `Authorization: Bearer agmkt_sk_...`. */
 export function apiKeyFrom(req: Request): string | null {
@@ -19,7 +20,8 @@ export function apiKeyFrom(req: Request): string | null {
 
 /**
  * Resolves the caller. A request that presents a key must present a good one (401 otherwise, even on public
- * routes, so a typo is never silently anonymous); without a key, the next-auth session decides.
+ * routes, so a typo is never silently anonymous); without a key, the next-auth session decides: its cookie must be
+ * current (session version) and, for a state change, the request must come from this site (CSRF).
  */
 export async function resolvePrincipal(req: Request): Promise<Principal | null> {
   const key = apiKeyFrom(req);
@@ -43,9 +45,18 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
     }
     return { kind: "agent", agentId: row.agentId, keyId: row.keyId, scopes: row.scopes as Scope[] };
   }
-  const userId = await getSessionUserId(req);
-  if (!userId) return null;
+  const claims = await readSessionClaims(req);
+  if (!claims) return null;
+  // The cookie rides along with any request the browser makes, also one another site triggers: a state change
+  // in the person's name must come from our own pages (403 otherwise; lib/auth/csrf.ts).
+  assertCookieRequestSameOrigin(req);
   const db = await getDb();
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
-  return user ? { kind: "user", userId: user.id, scopes: SCOPES } : null;
+  const [user] = await db
+    .select({ id: users.id, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, claims.userId))
+    .limit(1);
+  // A cookie issued before the last sign-out or password change is no longer a session.
+  if (!user || user.sessionVersion !== claims.sessionVersion) return null;
+  return { kind: "user", userId: user.id, scopes: SCOPES };
 }

@@ -1,17 +1,26 @@
 import "server-only";
-import { getToken } from "next-auth/jwt";
-import { env } from "@/lib/env";
+import { eq } from "drizzle-orm";
+import { encode, getToken, type JWT } from "next-auth/jwt";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { authSecret } from "./secret";
 
-const DEV_SECRET = "agent-market-development-secret-not-for-production";
+export { authSecret } from "./secret";
 
-/** The next-auth secret; outside production a fixed development secret keeps `npm run dev` zero-config. */
-export function authSecret(): string {
-  const e = env();
-  if (e.NEXTAUTH_SECRET) return e.NEXTAUTH_SECRET;
-  if (e.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build") {
-    throw new Error("NEXTAUTH_SECRET must be set in production");
-  }
-  return DEV_SECRET;
+/** How long a session cookie lives (next-auth's `session.maxAge`). */
+export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+
+const COOKIE = "next-auth.session-token";
+const SECURE_COOKIE = `__Secure-${COOKIE}`;
+
+/** What a session JWT says: whose it is and which session version it was issued under. */
+export interface SessionClaims {
+  userId: string;
+  /** users.session_version when the cookie was issued; a sign-out or password change bumps the row's. */
+  sessionVersion: number;
+  token: JWT;
+  /** The cookie came as `__Secure-next-auth.session-token` (HTTPS). */
+  secure: boolean;
 }
 
 function cookieMap(header: string | null): Map<string, string> {
@@ -25,11 +34,14 @@ function cookieMap(header: string | null): Map<string, string> {
   return map;
 }
 
-/** The signed-in person's user id from the next-auth JWT session cookie, or null. */
-export async function getSessionUserId(req: Request): Promise<string | null> {
+/**
+ * The claims of the request's session cookie when it is a JWT this app signed, still in date, carrying a user
+ * id and a session version; null otherwise. Does not look at the database: see `getSessionUserId`.
+ */
+export async function readSessionClaims(req: Request): Promise<SessionClaims | null> {
   const cookieHeader = req.headers.get("cookie");
-  if (!cookieHeader || !cookieHeader.includes("next-auth.session-token")) return null;
-  const secure = cookieHeader.includes("__Secure-next-auth.session-token");
+  if (!cookieHeader || !cookieHeader.includes(COOKIE)) return null;
+  const secure = cookieHeader.includes(SECURE_COOKIE);
   const token = await getToken({
     // Only the cookie: an Authorization header here is an API key, never a session JWT.
     req: { cookies: cookieMap(cookieHeader), headers: {} } as never,
@@ -37,5 +49,39 @@ export async function getSessionUserId(req: Request): Promise<string | null> {
     secureCookie: secure,
   });
   const sub = token?.sub;
-  return typeof sub === "string" ? sub : null;
+  const sv = (token as { sv?: unknown } | null)?.sv;
+  // A token without a version predates server-side sign-out (or was not issued by our callbacks): not a session.
+  if (!token || typeof sub !== "string" || typeof sv !== "number" || !Number.isInteger(sv)) return null;
+  return { userId: sub, sessionVersion: sv, token, secure };
+}
+
+/**
+ * The signed-in person's user id, or null: the cookie must be valid and its session version still the user's
+ * (signing out or changing the password bumps the version, which ends every earlier session).
+ */
+export async function getSessionUserId(req: Request): Promise<string | null> {
+  const claims = await readSessionClaims(req);
+  if (!claims) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: users.id, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, claims.userId))
+    .limit(1);
+  return row && row.sessionVersion === claims.sessionVersion ? row.id : null;
+}
+
+/**
+ * A Set-Cookie header value carrying a fresh session JWT for the same person under a new session version,
+ * in the cookie next-auth itself would set (so the browser that changed its password stays signed in).
+ */
+export async function sessionCookieHeader(claims: SessionClaims, sessionVersion: number): Promise<string> {
+  const token: JWT = { ...claims.token, sv: sessionVersion };
+  delete token.exp;
+  delete token.iat;
+  delete token.jti;
+  const value = await encode({ token, secret: authSecret(), maxAge: SESSION_MAX_AGE_S });
+  const expires = new Date(Date.now() + SESSION_MAX_AGE_S * 1000).toUTCString();
+  const name = claims.secure ? SECURE_COOKIE : COOKIE;
+  return `${name}=${value}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${claims.secure ? "; Secure" : ""}`;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { ApiClientError, errorFrom, withQuery } from "./api";
-import { safeCallback } from "./auth";
 
 describe("withQuery", () => {
   it("skips empty values and repeats arrays", () => {
@@ -27,14 +26,5 @@ describe("errorFrom", () => {
   it("survives a body that is not JSON", async () => {
     const err = await errorFrom(new Response("<html>bad gateway</html>", { status: 502 }));
     expect([err.status, err.error, err.message, err.fields]).toEqual([502, "HttpError", "Request failed (502)", {}]);
-  });
-});
-
-describe("safeCallback", () => {
-  it("follows only same-site paths after sign-in", () => {
-    expect(safeCallback("/jobs/1?x=2")).toBe("/jobs/1?x=2");
-    for (const bad of [undefined, null, "", "https://evil.example", "//evil.example/x", "javascript:alert(1)"]) {
-      expect(safeCallback(bad)).toBe("/");
-    }
   });
 });

@@ -38,9 +38,3 @@ export async function signInWithPassword(email: string, password: string): Promi
 export async function signOut(): Promise<void> {
   await post("/api/auth/signout", { callbackUrl: "/" });
 }
-
-/** Only same-site paths are followed after sign-in, never another origin. */
-export function safeCallback(raw: string | null | undefined): string {
-  if (!raw || !raw.startsWith("/") || raw.startsWith("//")) return "/";
-  return raw;
-}

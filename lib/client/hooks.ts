@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { INBOX_CHANGED } from "@/lib/client/live";
 import { api } from "./api";
 import { qk } from "./keys";
@@ -52,10 +52,22 @@ export function useMyAgents() {
   });
 }
 
-export function useKeys(agentId: string) {
-  return useQuery({
-    queryKey: qk.keys(agentId),
-    queryFn: ({ signal }) => api<{ data: ApiKey[] }>("/api/agents/me/keys", { query: { agent_id: agentId }, signal }),
+/** An agent's keys, a page at a time (`fetchNextPage` for more); revoked ones only when asked for. */
+export function useKeys(agentId: string, includeRevoked = false) {
+  return useInfiniteQuery({
+    queryKey: [...qk.keys(agentId), { includeRevoked }],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ signal, pageParam }) =>
+      api<Page<ApiKey>>("/api/agents/me/keys", {
+        query: {
+          agent_id: agentId,
+          include_revoked: includeRevoked ? "true" : undefined,
+          cursor: pageParam,
+          limit: 20,
+        },
+        signal,
+      }),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 }
 

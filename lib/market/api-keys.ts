@@ -1,8 +1,9 @@
 import "server-only";
-import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agents, apiKeys } from "@/db/schema";
-import { conflict, forbidden, notFound } from "@/lib/api/errors";
+import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
+import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { Principal } from "@/lib/auth/principal";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
@@ -81,6 +82,17 @@ async function activeKeyCount(db: Queryable, agentId: string): Promise<number> {
 }
 
 /**
+ * A key acts only within its own scopes, also on other keys: it may create or revoke a key only when that key's
+ * scopes are a subset of its own (403 naming the others). A person holds every scope over their own agents.
+ */
+function assertHoldsScopes(principal: Principal, scopes: readonly string[], verb: "grant" | "revoke"): void {
+  const beyond = scopes.filter((s) => !principal.scopes.includes(s as Scope));
+  if (!beyond.length) return;
+  const what = verb === "grant" ? "grant scopes it does not hold" : "revoke a key with scopes it does not hold";
+  throw forbidden(`A key cannot ${what}: ${beyond.join(", ")}`, { scopes: beyond });
+}
+
+/**
  * Creates a key for an agent the caller acts for. A key can only hand out scopes it holds itself, so a key
  * limited to `keys:manage` cannot mint a key with more power than it has (people hold every scope).
  */
@@ -90,10 +102,7 @@ export async function createAgentKey(
   opts: { name?: string; scopes?: Scope[] },
 ): Promise<{ row: ApiKeyRow; key: string }> {
   const scopes = [...new Set(opts.scopes ?? principal.scopes)];
-  const beyond = scopes.filter((s) => !principal.scopes.includes(s));
-  if (beyond.length) {
-    throw forbidden(`A key cannot grant scopes it does not hold: ${beyond.join(", ")}`, { scopes: beyond });
-  }
+  assertHoldsScopes(principal, scopes, "grant");
   return inTransaction(async (tx) => {
     // A retired agent's keys never authenticate (lib/auth/resolve.ts): a new one would only mislead.
     if ((await lockAgent(tx, agentId)).status === "retired") throw conflict("A retired agent cannot get new keys");
@@ -112,21 +121,69 @@ export async function createAgentKey(
   });
 }
 
-export async function listAgentKeys(db: Queryable, agentId: string): Promise<ApiKeyRow[]> {
-  const rows = await db
-    .select(keyColumns)
-    .from(apiKeys)
-    .where(eq(apiKeys.agentId, agentId))
-    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
-  return rows as ApiKeyRow[];
+// created_at::text as Postgres writes it ("2025-01-02 03:04:05.123456+00"), and a uuid.
+const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-4])(:[0-5]\d)?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor timestamp Postgres will accept: the right shape and a real calendar date. */
+function isCursorTime(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const m = CURSOR_TIME.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 /**
- * Revokes one of the agent's keys. A key may revoke itself (rotation), but never the agent's last active key:
+ * One page of an agent's keys, oldest first (keyset on created_at, id). Revoked keys are left out unless asked for:
+ * an agent that rotates keys often would otherwise drag an ever longer list along.
+ */
+export async function listAgentKeys(
+  db: Queryable,
+  agentId: string,
+  q: { limit: number; cursor?: string; include_revoked?: boolean },
+): Promise<Page<ApiKeyRow> & { total: number }> {
+  const scope: SQL[] = [eq(apiKeys.agentId, agentId)];
+  if (!q.include_revoked) scope.push(isNull(apiKeys.revokedAt));
+  const conds = [...scope];
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor, 2);
+    // Checked here rather than by the database: a forged cursor is the client's mistake (400), never a 500.
+    if (!isCursorTime(at) || typeof id !== "string" || !UUID.test(id)) {
+      throw badRequest("cursor is not valid", { fields: { cursor: "not a cursor from this API" } });
+    }
+    conds.push(sql`(${apiKeys.createdAt}, ${apiKeys.id}) > (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ ...keyColumns, createdAtKey: sql<string>`${apiKeys.createdAt}::text` })
+      .from(apiKeys)
+      .where(and(...conds))
+      .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+      .limit(q.limit + 1),
+    db
+      .select({ n: count() })
+      .from(apiKeys)
+      .where(and(...scope)),
+  ]);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(({ createdAtKey: _key, ...row }) => row as ApiKeyRow),
+    next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null,
+    total: Number(total?.n ?? 0),
+  };
+}
+
+/**
+ * Revokes one of the agent's keys, within the caller's scopes (see assertHoldsScopes). A key may revoke itself
+ * (rotation), but never the agent's last active key:
  * that would lock the agent out for good (409; retire the agent instead). A revoked key gets 401 at once,
  * because every request looks the key up.
  */
-export async function revokeAgentKey(agentId: string, keyId: string): Promise<ApiKeyRow> {
+export async function revokeAgentKey(principal: Principal, agentId: string, keyId: string): Promise<ApiKeyRow> {
   return inTransaction(async (tx) => {
     await lockAgent(tx, agentId);
     const [key] = await tx
@@ -134,6 +191,8 @@ export async function revokeAgentKey(agentId: string, keyId: string): Promise<Ap
       .from(apiKeys)
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.agentId, agentId)));
     if (!key) throw notFound("API key");
+    // A narrow key must not take down a broader one (e.g. a leaked `keys:manage`-only key revoking the admin key).
+    assertHoldsScopes(principal, key.scopes, "revoke");
     if (key.revokedAt) throw conflict("This API key is already revoked");
     if ((await activeKeyCount(tx, agentId)) <= 1) {
       throw conflict("The last active API key cannot be revoked; create another key first");

@@ -82,8 +82,24 @@ export async function createUser(db: Queryable, opts: { name?: string } = {}): P
     .values({ email: `user-${n}-${Math.random().toString(36).slice(2)}@example.test`, name: opts.name ?? `user-${n}` })
     .returning();
   if (!user) throw new Error("user insert failed");
-  const token = await encode({ token: { sub: user.id, name: user.name }, secret: authSecret() });
-  return { user, headers: { cookie: `next-auth.session-token=${token}` } };
+  return { user, headers: await sessionHeaders(user) };
+}
+
+/**
+ * What a browser on our own pages sends for a signed-in person: the next-auth session cookie (a JWT carrying the
+ * user's current session version, as lib/auth/options.ts issues it) and the page's Origin (test/http.ts calls
+ * http://localhost), without which a cookie-authenticated state change is refused as cross-site.
+ */
+export async function sessionHeaders(user: {
+  id: string;
+  name?: string;
+  sessionVersion?: number;
+}): Promise<Record<string, string>> {
+  const token = await encode({
+    token: { sub: user.id, name: user.name, sv: user.sessionVersion ?? 0 },
+    secret: authSecret(),
+  });
+  return { cookie: `next-auth.session-token=${token}`, origin: "http://localhost" };
 }
 
 /** Who makes a test call: an agent's key or a person's session cookie. */

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { AuthForm } from "@/components/auth/auth-form";
-import { safeCallback } from "@/lib/client/auth";
+import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { currentUser } from "@/lib/client/server";
 import { env } from "@/lib/env";
 
@@ -12,7 +12,7 @@ export default async function SignInPage({
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const { callbackUrl } = await searchParams;
-  if (await currentUser()) redirect(safeCallback(callbackUrl));
+  if (await currentUser()) redirect(safeCallbackUrl(callbackUrl));
   const e = env();
   return <AuthForm mode="signin" callbackUrl={callbackUrl} github={!!(e.GITHUB_ID && e.GITHUB_SECRET)} />;
 }

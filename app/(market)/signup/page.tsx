@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { AuthForm } from "@/components/auth/auth-form";
-import { safeCallback } from "@/lib/client/auth";
+import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { currentUser } from "@/lib/client/server";
 import { env } from "@/lib/env";
 
@@ -8,7 +8,7 @@ export const metadata = { title: "Sign up" };
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl } = await searchParams;
-  if (await currentUser()) redirect(safeCallback(callbackUrl));
+  if (await currentUser()) redirect(safeCallbackUrl(callbackUrl));
   const e = env();
   return <AuthForm mode="signup" callbackUrl={callbackUrl} github={!!(e.GITHUB_ID && e.GITHUB_SECRET)} />;
 }

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agents, apiKeys, events, services, users } from "@/db/schema";
-import { authSecret } from "@/lib/auth/session";
+import { sessionHeaders } from "@/lib/market/test-fixtures";
 import { setTestEnv } from "@/lib/runtime/test-support";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
@@ -34,8 +33,7 @@ async function signedInUser() {
     .insert(users)
     .values({ email: `u${++n}-${Date.now()}@example.test`, name: `user ${n}` })
     .returning();
-  const token = await encode({ token: { sub: user!.id }, secret: authSecret() });
-  return { id: user!.id, headers: { cookie: `next-auth.session-token=${token}` } };
+  return { id: user!.id, headers: await sessionHeaders(user!) };
 }
 
 async function eventsOf(type: string, agentId: string) {

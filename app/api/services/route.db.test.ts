@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { agents, events, services, users } from "@/db/schema";
-import { authSecret } from "@/lib/auth/session";
+import { sessionHeaders } from "@/lib/market/test-fixtures";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { POST as register } from "../agents/route";
@@ -25,8 +24,7 @@ async function signedInUser() {
     .insert(users)
     .values({ email: `s${++n}-${Date.now()}@example.test`, name: `user ${n}` })
     .returning();
-  const token = await encode({ token: { sub: user!.id }, secret: authSecret() });
-  return { id: user!.id, headers: { cookie: `next-auth.session-token=${token}` } };
+  return { id: user!.id, headers: await sessionHeaders(user!) };
 }
 
 const body = (extra: Record<string, unknown> = {}) => ({

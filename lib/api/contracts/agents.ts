@@ -16,6 +16,8 @@ import { pageQuery, pageSchema } from "../pagination";
  *   An agent passing `agent_id` must pass its own id.
  * - A key may revoke itself (key rotation: create a new key, then revoke the old one with the old one), but the
  *   last active key of an agent cannot be revoked (409): retire the agent instead.
+ * - A key can only create or revoke keys whose scopes are a subset of its own (403 naming the others); a signed-in
+ *   person holds every scope over the agents they own.
  */
 
 export const capabilitySchema = z.string().trim().toLowerCase().min(1).max(50);
@@ -207,23 +209,32 @@ export const putMyStatus = defineRoute({
   errors: [409],
 });
 
-// GET /api/agents/me/keys - the calling agent's API keys
+export const listKeysQuery = meQuery.extend({
+  include_revoked: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true")
+    .describe("true: revoked keys too (default: active keys only)"),
+  ...pageQuery,
+});
+
+// GET /api/agents/me/keys - the calling agent's API keys, paged, oldest first
 export const listMyKeys = defineRoute({
   method: "GET",
   path: "/api/agents/me/keys",
-  summary: "List the calling agent's API keys (never the keys themselves)",
+  summary: "List the calling agent's API keys (never the keys themselves); active keys unless include_revoked=true",
   tags: ["agents"],
   auth: "required",
   scopes: ["keys:manage"],
-  query: meQuery,
-  response: z.object({ data: z.array(apiKeySchema) }),
+  query: listKeysQuery,
+  response: pageSchema(apiKeySchema),
 });
 
 // POST /api/agents/me/keys - create an API key, shown once
 export const createMyKey = defineRoute({
   method: "POST",
   path: "/api/agents/me/keys",
-  summary: "Create an API key (shown once)",
+  summary: "Create an API key (shown once); a key may only grant scopes it holds itself (403 naming the others)",
   tags: ["agents"],
   auth: "required",
   scopes: ["keys:manage"],
@@ -238,7 +249,7 @@ export const createMyKey = defineRoute({
 export const revokeMyKey = defineRoute({
   method: "DELETE",
   path: "/api/agents/me/keys/{keyId}",
-  summary: "Revoke an API key (not the last active one)",
+  summary: "Revoke an API key (not the last active one); a key may only revoke keys whose scopes it holds (403)",
   tags: ["agents"],
   auth: "required",
   scopes: ["keys:manage"],

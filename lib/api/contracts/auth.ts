@@ -8,23 +8,38 @@ export const userSchema = z.object({
   created_at: z.string(),
 });
 
-export const signupBody = z.strictObject({
-  email: z.string().trim().toLowerCase().email().max(254).describe("Sign-in address; unique"),
-  name: z.string().trim().min(1).max(100),
-  password: z.string().min(8, "must be at least 8 characters").max(200),
+const newPasswordSchema = z
+  .string()
+  .min(10, "must be at least 10 characters")
+  .max(200)
+  .describe("At least 10 characters and hard to guess (zxcvbn-ts score 3 or more; common passwords are refused)");
+
+export const signupBody = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(254).describe("Sign-in address; unique"),
+    name: z.string().trim().min(1).max(100),
+    password: newPasswordSchema,
+  })
+  .strict();
+
+export const signupResponse = z.object({
+  email: z.string(),
+  message: z.string().describe("The same for a new and an already registered address"),
 });
 
 // POST /api/auth/signup - create a person's account (then sign in through next-auth's credentials provider)
 export const signup = defineRoute({
   method: "POST",
   path: "/api/auth/signup",
-  summary: "Create an account for a person (email and password); rate limited per address",
+  summary:
+    "Create an account for a person (email and password); rate limited per address. The answer is the same " +
+    "whether the address was new or already registered (the existing account's owner is told in their inbox).",
   tags: ["auth"],
   auth: "public",
   body: signupBody,
-  response: userSchema,
-  status: 201,
-  errors: [409, 429],
+  response: signupResponse,
+  status: 202,
+  errors: [403, 429],
 });
 
 export const meResponse = z.object({
@@ -40,4 +55,30 @@ export const getMe = defineRoute({
   auth: "required",
   response: meResponse,
   errors: [403],
+});
+
+export const changePasswordBody = z
+  .object({
+    current_password: z.string().min(1).max(200),
+    new_password: newPasswordSchema,
+  })
+  .strict();
+
+export const changePasswordResponse = z.object({
+  user: userSchema,
+  other_sessions_ended: z.literal(true).describe("Every other signed-in browser is signed out; this one stays"),
+});
+
+// POST /api/me/password - change the signed-in person's password
+export const changeMyPassword = defineRoute({
+  method: "POST",
+  path: "/api/me/password",
+  summary:
+    "Change the password (session cookie only). Ends every other session; the answer sets a fresh cookie for " +
+    "this browser. 403 when current_password is wrong, 400 when new_password is weak.",
+  tags: ["auth"],
+  auth: "required",
+  body: changePasswordBody,
+  response: changePasswordResponse,
+  errors: [403, 409, 429],
 });

@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { errorResponse } from "@/lib/api/errors";
 import { ApiError } from "@/lib/api/errors";
+import { assertNotCrossSite } from "@/lib/auth/csrf";
 import { authOptions } from "@/lib/auth/options";
 import { clientIp, enforceAuthLimit } from "@/lib/auth/rate-limit";
 
@@ -16,16 +17,17 @@ async function handle(req: Request, ctx: Ctx): Promise<Response> {
 // GET /api/auth/* - next-auth: session, csrf, providers, OAuth callbacks
 export const GET = handle;
 
-// POST /api/auth/* - next-auth: sign in (rate limited per address), sign out
+// POST /api/auth/* - next-auth: sign in (rate limited per address), sign out (ends the session server-side)
 export async function POST(req: Request, ctx: Ctx): Promise<Response> {
   const { nextauth } = await ctx.params;
-  if (nextauth[0] === "callback" || nextauth[0] === "signin") {
-    try {
-      enforceAuthLimit(`signin:${clientIp(req)}`);
-    } catch (err) {
-      if (err instanceof ApiError) return errorResponse(err);
-      throw err;
-    }
+  try {
+    // next-auth checks its own CSRF token on these forms; a request a browser marks as cross-site is refused
+    // before that, too (sign-in and sign-out forced on a visitor by another site).
+    assertNotCrossSite(req);
+    if (nextauth[0] === "callback" || nextauth[0] === "signin") enforceAuthLimit(`signin:${clientIp(req)}`);
+  } catch (err) {
+    if (err instanceof ApiError) return errorResponse(err);
+    throw err;
   }
   return handle(req, ctx);
 }

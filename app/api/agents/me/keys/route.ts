@@ -9,11 +9,11 @@ export const dynamic = "force-dynamic";
 
 const currentKey = (p: Principal) => (p.kind === "agent" ? p.keyId : undefined);
 
-// GET /api/agents/me/keys - the calling agent's API keys (metadata only)
+// GET /api/agents/me/keys - the calling agent's API keys (metadata only), paged; revoked ones on request
 export const GET = withApi(listMyKeys, async ({ principal, query }) => {
   const agent = await meAgent(principal, query.agent_id);
-  const rows = await listAgentKeys(await getDb(), agent.id);
-  return { data: rows.map((r) => apiKeyJson(r, currentKey(principal))) };
+  const page = await listAgentKeys(await getDb(), agent.id, query);
+  return { ...page, data: page.data.map((r) => apiKeyJson(r, currentKey(principal))) };
 });
 
 // POST /api/agents/me/keys - create an API key with a subset of the caller's scopes; shown once
