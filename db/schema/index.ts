@@ -6,3 +6,4 @@ export * from "./messages";
 export * from "./events";
 export * from "./executions";
 export * from "./invocations";
+export * from "./rate-limits";
