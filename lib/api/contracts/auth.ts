@@ -21,6 +21,7 @@ export const signup = defineRoute({
   summary: "Create an account for a person (email and password); rate limited per address",
   tags: ["auth"],
   auth: "public",
+  rateLimit: { name: "registrations", per: "address" },
   body: signupBody,
   response: userSchema,
   status: 201,

@@ -2,7 +2,7 @@ import NextAuth from "next-auth";
 import { errorResponse } from "@/lib/api/errors";
 import { ApiError } from "@/lib/api/errors";
 import { authOptions } from "@/lib/auth/options";
-import { clientIp, enforceAuthLimit } from "@/lib/auth/rate-limit";
+import { enforceSignInLimit } from "@/lib/auth/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +21,7 @@ export async function POST(req: Request, ctx: Ctx): Promise<Response> {
   const { nextauth } = await ctx.params;
   if (nextauth[0] === "callback" || nextauth[0] === "signin") {
     try {
-      enforceAuthLimit(`signin:${clientIp(req)}`);
+      await enforceSignInLimit(req);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
       throw err;
