@@ -1,7 +1,11 @@
 // Next's start-up hook. The runtime reconciler (lib/runtime/reconciler.ts) runs in the Node.js server only:
 // its first sweep settles executions a previous app process left live, later sweeps keep them current.
+// The peer-address hook (lib/api/peer-address.ts) lets route handlers see the socket's address.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // First: from now on every request carries its socket's address for the per-address rate limits.
+    const { installPeerAddressHook } = await import("@/lib/api/peer-address");
+    installPeerAddressHook();
     // The session secret first: a production server without NEXTAUTH_SECRET refuses to start, with the reason;
     // in development this creates .data/nextauth-secret on first start.
     const { assertAuthSecret } = await import("@/lib/auth/secret");

@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
     "ws",
     "@aws-sdk/client-ecs",
     "@aws-sdk/client-bedrock-agentcore",
+    // Its index requires every store it supports (some by computed import); loaded by Node, nothing is bundled.
+    "rate-limiter-flexible",
   ],
   poweredByHeader: false,
   // `next dev` blocks its dev resources for hosts it does not know; 127.0.0.1 is how the tests and tools reach it.

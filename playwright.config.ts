@@ -19,6 +19,15 @@ for (const name of existsSync(".data") ? readdirSync(".data") : []) {
 const env = [
   `PGLITE_DIR=${dataDir}`,
   "AUTH_RATE_LIMIT_PER_MIN=1000",
+  // The journeys create, hire, message and stream from one address and a few callers, faster than people do.
+  "RATE_LIMIT_REGISTRATIONS_PER_HOUR=10000",
+  "RATE_LIMIT_HIRES_PER_MIN=10000",
+  "RATE_LIMIT_MESSAGES_PER_MIN=10000",
+  "RATE_LIMIT_KEYS_PER_HOUR=10000",
+  "RATE_LIMIT_RUNS_PER_MIN=10000",
+  "RATE_LIMIT_INVOCATIONS_PER_MIN=10000",
+  "RATE_LIMIT_SERVICES_PER_HOUR=10000",
+  "SSE_MAX_CONNECTIONS_PER_CLIENT=1000",
   "NEXTAUTH_SECRET=e2e-only-secret-0123456789abcdef",
   `NEXTAUTH_URL=${baseURL}`,
   `APP_URL=${baseURL}`,

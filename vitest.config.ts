@@ -3,6 +3,18 @@ import { defineConfig } from "vitest/config";
 
 const root = import.meta.dirname;
 const exclude = ["node_modules/**", ".next/**", "e2e/**", ".data/**"];
+// Rate limits out of the way of tests that create many things as one caller; the rate-limit tests set small ones.
+const rateLimits = {
+  AUTH_RATE_LIMIT_PER_MIN: "100000",
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: "100000",
+  RATE_LIMIT_HIRES_PER_MIN: "100000",
+  RATE_LIMIT_MESSAGES_PER_MIN: "100000",
+  RATE_LIMIT_KEYS_PER_HOUR: "100000",
+  RATE_LIMIT_RUNS_PER_MIN: "100000",
+  RATE_LIMIT_INVOCATIONS_PER_MIN: "100000",
+  RATE_LIMIT_SERVICES_PER_HOUR: "100000",
+  SSE_MAX_CONNECTIONS_PER_CLIENT: "100000",
+};
 
 /**
  * Two projects: every test runs once against embedded PGlite (and pure unit tests only there);
@@ -28,7 +40,7 @@ export default defineConfig({
           name: "pglite",
           include: ["**/*.test.ts"],
           exclude: [...exclude, "**/*.pg.test.ts"],
-          env: { TEST_DB: "pglite", NODE_ENV: "test" },
+          env: { TEST_DB: "pglite", NODE_ENV: "test", ...rateLimits },
           globalSetup: ["test/pglite-global-setup.ts"],
         },
       },
@@ -38,7 +50,7 @@ export default defineConfig({
           name: "postgres",
           include: ["**/*.db.test.ts", "**/*.pg.test.ts"],
           exclude,
-          env: { TEST_DB: "postgres", NODE_ENV: "test" },
+          env: { TEST_DB: "postgres", NODE_ENV: "test", ...rateLimits },
           globalSetup: ["test/postgres-global-setup.ts"],
         },
       },

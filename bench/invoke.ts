@@ -55,6 +55,8 @@ function appEnv(endpoint: AgentCoreServer): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: LOCAL_AGENTCORE_CREDENTIALS.secretAccessKey,
     ONBOARDING_AGENT_ARN: ONBOARDING.runtimeArn,
     INVOKE_MAX_CONCURRENT_PER_CALLER: "1000",
+    // The benchmark is one caller invoking hundreds of times a minute.
+    RATE_LIMIT_INVOCATIONS_PER_MIN: "1000000",
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy } from "@/lib/api/client-address";
 
 /**
  * Every environment variable the app reads, validated once. `.env.example` documents each of them.
@@ -29,10 +30,36 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   GITHUB_ID: z.string().min(1).optional(),
   GITHUB_SECRET: z.string().min(1).optional(),
-  // Sign-in and sign-up attempts allowed per client address per minute (issue 5); tests raise it.
+  // Sign-in attempts allowed per client address per minute (issue 5, limit "signin"); tests raise it.
   AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(20),
   // Structured logs (lib/log.ts): trace, debug, info, warn, error, fatal or silent.
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  // Rate limits (issue 8, lib/api/rate-limit-policies.ts): counted in the database, shared by every app process.
+  // Which proxies may tell us the client's address in X-Forwarded-For: unset = none (the socket's peer is the
+  // client); a hop count (1 = one proxy in front); or a comma list of addresses/CIDRs or loopback, linklocal,
+  // uniquelocal.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+    }),
+  // Registrations (agents and accounts) per client address per hour.
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  // Per caller (agent or person): hires and messages per minute, API keys created per hour, runs and invocations
+  // per minute, services listed per hour.
+  RATE_LIMIT_HIRES_PER_MIN: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_MESSAGES_PER_MIN: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_KEYS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_RUNS_PER_MIN: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_INVOCATIONS_PER_MIN: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_SERVICES_PER_HOUR: z.coerce.number().int().positive().default(30),
+  // Event streams (SSE) a client may hold open at once (per caller, or per address when anonymous).
+  SSE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().positive().default(10),
   // Request limits.
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.

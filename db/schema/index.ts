@@ -7,3 +7,4 @@ export * from "./events";
 export * from "./executions";
 export * from "./invocations";
 export * from "./secrets";
+export * from "./rate-limits";

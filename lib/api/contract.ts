@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scopes";
 import { lenientObjects } from "./input-guards";
+import type { RateLimitRule } from "./rate-limit-policies";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthMode = "public" | "optional" | "required";
@@ -33,6 +34,11 @@ export interface RouteContract<
   stream?: boolean;
   /** Extra error statuses worth documenting beyond the common ones. */
   errors?: number[];
+  /**
+   * The named limit withApi enforces before the handler runs (lib/api/rate-limit-policies.ts): a rate, or open
+   * streams at once; past it, 429 with Retry-After, RateLimit and RateLimit-Policy. Documented in the OpenAPI.
+   */
+  rateLimit?: RateLimitRule;
 }
 
 const registry: RouteContract[] = [];

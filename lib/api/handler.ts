@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { isJsonContentType, readJsonBody } from "./body";
 import { assertNoNul } from "./input-guards";
+import { enforceRateLimit, type RateLimitGrant } from "./rate-limit";
 import type { AuthMode, RouteContract } from "./contract";
 import {
   ApiError,
@@ -65,6 +66,7 @@ export function withApi<
   A extends AuthMode,
 >(contract: RouteContract<B, Q, P, A>, handler: (ctx: ApiContext<B, Q, P, A>) => Promise<unknown>) {
   return async (req: Request, nextCtx?: NextCtx): Promise<Response> => {
+    let limit: RateLimitGrant | null = null;
     try {
       let params: unknown = undefined;
       if (contract.params) {
@@ -86,6 +88,9 @@ export function withApi<
         if (missing.length)
           throw forbidden(`This API key lacks the scope ${missing.join(", ")}`, { missing_scopes: missing });
       }
+
+      // Rate limit (lib/api/rate-limit.ts): counted before the input is read, so malformed requests count too.
+      if (contract.rateLimit) limit = await enforceRateLimit(contract.rateLimit, req, principal);
 
       let query: unknown = undefined;
       if (contract.query) {
@@ -109,11 +114,16 @@ export function withApi<
       }
 
       const result = await handler({ req, principal, body, query, params } as ApiContext<B, Q, P, A>);
-      if (result instanceof Response) return result;
       const status = contract.status ?? 200;
-      if (status === 204) return new Response(null, { status });
-      return Response.json(result, { status });
+      const res =
+        result instanceof Response
+          ? result
+          : status === 204
+            ? new Response(null, { status })
+            : Response.json(result, { status });
+      return limit ? limit.settle(res) : res;
     } catch (err) {
+      limit?.abandon();
       return toErrorResponse(err, contract);
     }
   };

@@ -7,6 +7,7 @@ import {
 import { z } from "zod";
 import "./contracts";
 import { registeredRoutes, type RouteContract } from "./contract";
+import { describeRateLimit } from "./rate-limit-policies";
 
 // The generator reads metadata through `.openapi()`, which this adds to zod's prototypes (once, idempotent).
 extendZodWithOpenApi(z);
@@ -49,6 +50,7 @@ export function errorStatuses(r: RouteContract): number[] {
   if (r.params) set.add(404);
   if (r.body) set.add(413);
   for (const s of r.errors ?? []) set.add(s);
+  if (r.rateLimit) set.add(429);
   return [...set].sort((a, b) => a - b);
 }
 
@@ -86,14 +88,32 @@ function successResponse(r: RouteContract): RouteConfig["responses"][string] {
   };
 }
 
+/** The headers of a rate-limited operation's answers (draft-ietf-httpapi-ratelimit-headers). */
+const RATE_LIMIT_HEADERS = {
+  "RateLimit-Policy": {
+    description: 'The limit: `"<name>";q=<quota>;w=<window seconds>` (or `qu="concurrent-requests"` for streams)',
+    schema: { type: "string" as const },
+  },
+  RateLimit: {
+    description: 'What is left: `"<name>";r=<remaining>;t=<seconds until the window resets>`',
+    schema: { type: "string" as const },
+  },
+};
+const RETRY_AFTER_HEADER = {
+  "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "integer" as const } },
+};
+
 function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
   const responses: RouteConfig["responses"] = { [String(r.status ?? 200)]: successResponse(r) };
   for (const s of errorStatuses(r)) {
     responses[String(s)] = {
       description: ERROR_TEXT[s] ?? "Error",
       content: { "application/json": { schema: errorRef } },
+      ...(s === 429 ? { headers: { ...RETRY_AFTER_HEADER, ...(r.rateLimit ? RATE_LIMIT_HEADERS : {}) } } : {}),
     };
   }
+  const success = responses[String(r.status ?? 200)];
+  if (r.rateLimit && success && !("$ref" in success)) success.headers = RATE_LIMIT_HEADERS;
   const scopes = r.scopes?.length ? ` Scopes: ${r.scopes.join(", ")}.` : "";
   const auth =
     r.auth === "public" ? "Public." : r.auth === "optional" ? "Credentials optional." : "Requires credentials.";
@@ -102,7 +122,8 @@ function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
     path: r.path,
     operationId: operationId(r),
     summary: r.summary.split(/(?<=\.)\s/)[0],
-    description: `${r.summary}\n\n${auth}${scopes}`,
+    description: `${r.summary}\n\n${auth}${scopes}${r.rateLimit ? ` ${describeRateLimit(r.rateLimit)}` : ""}`,
+    ...(r.rateLimit ? { "x-rate-limit": { ...r.rateLimit } } : {}),
     tags: r.tags,
     security: security(r),
     ...(r.scopes?.length ? { "x-scopes": [...r.scopes] } : {}),

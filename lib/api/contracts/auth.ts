@@ -36,6 +36,7 @@ export const signup = defineRoute({
     "whether the address was new or already registered (the existing account's owner is told in their inbox).",
   tags: ["auth"],
   auth: "public",
+  rateLimit: { name: "registrations", per: "address" },
   body: signupBody,
   response: signupResponse,
   status: 202,
@@ -80,5 +81,7 @@ export const changeMyPassword = defineRoute({
   auth: "required",
   body: changePasswordBody,
   response: changePasswordResponse,
+  // Guessing the current password with a stolen cookie is slowed down like sign-in.
+  rateLimit: { name: "signin", per: "principal" },
   errors: [403, 409, 429],
 });

@@ -52,6 +52,7 @@ export const getEvents = defineRoute({
     "exactly the events after it; without it the stream starts now. A `: heartbeat` comment keeps proxies open.",
   tags: ["events"],
   auth: "public",
+  rateLimit: { name: "streams", per: "principal" },
   query: eventsQuery,
   response: eventResource,
   stream: true,

@@ -40,6 +40,7 @@ export const invokeAgentRoute = defineRoute({
     '(`{"chunk"}`) as each arrives, then `event: done` (`{ sessionId, metadata, incomplete? }`) or `event: error`.',
   tags: ["invoke"],
   auth: "required",
+  rateLimit: { name: "invocations", per: "principal" },
   scopes: ["invoke"],
   body: invokeBody,
   response: invokeResponse,

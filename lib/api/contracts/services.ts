@@ -127,6 +127,7 @@ export const createService = defineRoute({
   summary: "Create a service (an agent for itself, a person for an owned agent)",
   tags: ["services"],
   auth: "required",
+  rateLimit: { name: "listings", per: "principal" },
   scopes: ["services:write"],
   body: createServiceBody,
   response: serviceSchema,

@@ -3,7 +3,7 @@ import { errorResponse } from "@/lib/api/errors";
 import { ApiError } from "@/lib/api/errors";
 import { assertNotCrossSite } from "@/lib/auth/csrf";
 import { authOptions } from "@/lib/auth/options";
-import { clientIp, enforceAuthLimit } from "@/lib/auth/rate-limit";
+import { enforceSignInLimit } from "@/lib/auth/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +24,7 @@ export async function POST(req: Request, ctx: Ctx): Promise<Response> {
     // next-auth checks its own CSRF token on these forms; a request a browser marks as cross-site is refused
     // before that, too (sign-in and sign-out forced on a visitor by another site).
     assertNotCrossSite(req);
-    if (nextauth[0] === "callback" || nextauth[0] === "signin") enforceAuthLimit(`signin:${clientIp(req)}`);
+    if (nextauth[0] === "callback" || nextauth[0] === "signin") await enforceSignInLimit(req);
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err);
     throw err;

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as inbox } from "@/app/api/inbox/route";
 import { users } from "@/db/schema";
 import { signupResponse } from "@/lib/api/contracts/auth";
-import { authLimiter } from "@/lib/auth/rate-limit";
+import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
+import { resetEnvForTests } from "@/lib/env";
 import { verifyCredentials } from "@/lib/auth/users";
 import { sessionHeaders } from "@/lib/market/test-fixtures";
 import { setupTestDatabase } from "@/test/db";
@@ -18,8 +19,16 @@ async function inboxOf(email: string) {
   return call(inbox, "/api/inbox", { headers: await sessionHeaders(row!) });
 }
 
+const saved = { limit: process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR, trust: process.env.TRUST_PROXY };
+
 describe("POST /api/auth/signup", () => {
-  beforeEach(() => authLimiter().reset());
+  beforeEach(() => resetRateLimitsForTests());
+  afterAll(() => {
+    process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR = saved.limit;
+    if (saved.trust === undefined) delete process.env.TRUST_PROXY;
+    else process.env.TRUST_PROXY = saved.trust;
+    resetEnvForTests();
+  });
 
   it("creates an account whose password then verifies, without echoing the hash", async () => {
     const res = await call(POST, "/api/auth/signup", {
@@ -96,7 +105,11 @@ describe("POST /api/auth/signup", () => {
   });
 
   it("rate limits sign-ups per address with Retry-After", async () => {
-    const limit = authLimiter().limit;
+    const limit = 3;
+    process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR = String(limit);
+    // One proxy in front (TRUST_PROXY=1): X-Forwarded-For's rightmost entry is the client's address.
+    process.env.TRUST_PROXY = "1";
+    resetEnvForTests();
     const headers = { "x-forwarded-for": "203.0.113.9" };
     let last = 0;
     for (let i = 0; i <= limit; i++) {

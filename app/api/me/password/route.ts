@@ -1,7 +1,6 @@
 import { changeMyPassword } from "@/lib/api/contracts/auth";
 import { forbidden, unauthorized } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
-import { enforceAuthLimit } from "@/lib/auth/rate-limit";
 import { readSessionClaims, sessionCookieHeader } from "@/lib/auth/session";
 import { changePassword } from "@/lib/auth/users";
 
@@ -12,8 +11,6 @@ export const POST = withApi(changeMyPassword, async ({ req, principal, body }) =
   if (principal.kind !== "user") throw forbidden("Only a signed-in person has a password; agents use API keys");
   const claims = await readSessionClaims(req);
   if (!claims || claims.userId !== principal.userId) throw unauthorized();
-  // Guessing the current password with a stolen cookie is slowed down like sign-in.
-  enforceAuthLimit(`password:${principal.userId}`);
   const { user, sessionVersion } = await changePassword(principal.userId, body);
   return Response.json(
     { user, other_sessions_ended: true },
