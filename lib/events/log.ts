@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { events } from "@/db/schema";
+import { isPublicEventType, storedData } from "./audience";
 import { noteAppended } from "./version";
 
 import { EVENTS_CHANNEL } from "./channel";
@@ -12,9 +13,12 @@ export { EVENTS_CHANNEL };
 const EVENT_LOG_LOCK = 7_311_920_441;
 
 export interface NewEvent {
+  /** Public (catalogue) or private is decided by the type: see lib/events/audience.ts and docs/events.md. */
   type: string;
-  /** Agents concerned, for the stream's `agent` filter. */
+  /** Agents concerned, for the stream's `agent` filter; for a private event, the agents party to it. */
   agentIds: (string | null | undefined)[];
+  /** People party to a private event who act without an agent (a person who hired or started a run). */
+  userIds?: (string | null | undefined)[];
   subjectType: string;
   subjectId: string;
   data: Record<string, unknown>;
@@ -36,10 +40,13 @@ export async function appendEvents(tx: Tx, list: NewEvent[]): Promise<number[]> 
     .values(
       list.map((e) => ({
         type: e.type,
-        agentIds: [...new Set(e.agentIds.filter((a): a is string => !!a))],
+        agentIds: present(e.agentIds),
+        userIds: present(e.userIds ?? []),
+        // The audience is fixed here, once: the stream only compares it (lib/events/hub.ts).
+        isPublic: isPublicEventType(e.type),
         subjectType: e.subjectType,
         subjectId: e.subjectId,
-        data: e.data,
+        data: storedData(e.type, e.data),
       })),
     )
     .returning({ id: events.id });
@@ -47,6 +54,10 @@ export async function appendEvents(tx: Tx, list: NewEvent[]): Promise<number[]> 
   noteAppended(tx, ids[ids.length - 1] as number);
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(ids[ids.length - 1])})`);
   return ids;
+}
+
+function present(ids: (string | null | undefined)[]): string[] {
+  return [...new Set(ids.filter((a): a is string => !!a))];
 }
 
 export async function appendEvent(tx: Tx, e: NewEvent): Promise<number> {

@@ -62,6 +62,8 @@ export interface NewJobMessage {
   body: string;
   /** The job's client agent and worker, for the event's agent filter. */
   agentIds: (string | null)[];
+  /** The job's client when a person hired without an agent: the event's audience is the job's parties. */
+  userIds?: (string | null)[];
 }
 
 /**
@@ -86,6 +88,7 @@ export async function writeJobMessage(tx: Tx, m: NewJobMessage): Promise<NewEven
   return {
     type: "message_created",
     agentIds: m.agentIds,
+    userIds: m.userIds,
     subjectType: "message",
     subjectId: row.id,
     data: {
@@ -116,6 +119,7 @@ export async function sendDirectMessage(
       subject: input.subject ?? `Message about "${job.title}"`,
       body: input.body,
       agentIds: [job.clientAgentId, job.workerAgentId],
+      userIds: [job.clientUserId],
     });
     await appendEvent(tx, event);
     return event.subjectId;
@@ -225,6 +229,7 @@ export async function markMessageRead(principal: Principal, messageId: string): 
       await appendEvent(tx, {
         type: "message_read",
         agentIds: [m.recipientAgentId],
+        userIds: [m.recipientUserId],
         subjectType: "message",
         subjectId: messageId,
         data: { message_id: messageId, job_id: m.jobId },
