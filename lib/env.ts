@@ -57,6 +57,17 @@ const schema = z.object({
   BENCH_ROUTES: bool,
   // Dev: start the local ECS / AgentCore test doubles with `npm run dev` when no AWS config is present.
   DEV_LOCAL_AWS: bool,
+  // Operators (issue 8): people, by sign-in email, who hold the `operator` scope (every caller's invocation
+  // metrics). Comma-separated, case-insensitive; empty = nobody. API keys never hold it.
+  OPERATOR_EMAILS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -5,7 +5,8 @@ import { agents, apiKeys, users } from "@/db/schema";
 import { unauthorized } from "@/lib/api/errors";
 import { hashApiKey, looksLikeApiKey } from "./api-keys";
 import type { Principal } from "./principal";
-import { SCOPES, type Scope } from "./scopes";
+import { personScopes } from "./operator";
+import type { Scope } from "./scopes";
 import { getSessionUserId } from "./session";
 
 /** The API key a request carries: `X-Agent-Key`, or `Authorization: Bearer agmkt_sk_...`. */
@@ -46,6 +47,10 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
   const userId = await getSessionUserId(req);
   if (!userId) return null;
   const db = await getDb();
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
-  return user ? { kind: "user", userId: user.id, scopes: SCOPES } : null;
+  const [user] = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return user ? { kind: "user", userId: user.id, scopes: personScopes(user.email) } : null;
 }

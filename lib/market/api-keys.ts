@@ -5,6 +5,7 @@ import { agents, apiKeys } from "@/db/schema";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { Principal } from "@/lib/auth/principal";
+import { keyScopes } from "@/lib/auth/operator";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
 import { inTransaction } from "@/lib/db";
 import { appendEvent } from "@/lib/events/log";
@@ -89,7 +90,7 @@ export async function createAgentKey(
   agentId: string,
   opts: { name?: string; scopes?: Scope[] },
 ): Promise<{ row: ApiKeyRow; key: string }> {
-  const scopes = [...new Set(opts.scopes ?? principal.scopes)];
+  const scopes = [...new Set(opts.scopes ?? keyScopes(principal.scopes))];
   const beyond = scopes.filter((s) => !principal.scopes.includes(s));
   if (beyond.length) {
     throw forbidden(`A key cannot grant scopes it does not hold: ${beyond.join(", ")}`, { scopes: beyond });
