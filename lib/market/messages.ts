@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Queryable, type Tx } from "@/db/client";
 import { agents, messages, users } from "@/db/schema";
@@ -11,6 +11,16 @@ import { appendEvent, type NewEvent } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
 import { loadJobView, ownedAgentIds, rolesOf, type JobViewRow } from "./job-access";
 import { messageJson, type MessageJson } from "./job-serialize";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetAfter,
+  keysetOrder,
+  keysetPage,
+  readCursor,
+  type KeysetSort,
+  type SortDir,
+} from "./search";
 
 /**
  * Messages: the automatic ones every job state change writes to the other party (kind "system"), direct
@@ -34,6 +44,7 @@ const messageViewColumns = {
   recipientUserId: messages.recipientUserId,
   createdAt: messages.createdAt,
   createdAtKey: sql<string>`${messages.createdAt}::text`,
+  createdAtMicros: epochMicros(messages.createdAt),
 };
 
 function selectMessageViews(db: Queryable) {
@@ -130,34 +141,49 @@ export async function sendDirectMessage(
   return messageJson(row!);
 }
 
-/** The latest messages of a job, oldest first, for the job detail. */
-export async function recentJobMessages(db: Queryable, jobId: string, limit = 100): Promise<MessageJson[]> {
-  const rows = await selectMessageViews(db)
-    .where(eq(messages.jobId, jobId))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(limit);
-  return rows.reverse().map(messageJson);
+export async function countJobMessages(db: Queryable, jobId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(eq(messages.jobId, jobId));
+  return Number(row?.n ?? 0);
 }
 
-/** All messages of a job, oldest first, paginated; only its parties may read them (others 404). */
+const jobMessageSort = (dir: SortDir): KeysetSort => ({
+  expr: messages.createdAt,
+  dir,
+  cast: fromEpochMicros,
+  id: messages.id,
+  idDir: dir,
+});
+
+/**
+ * A page of a job's messages (asc: oldest first, desc: newest first) with the total; only its parties may read
+ * them (others 404). The cursor is checked, so a forged one is a 400.
+ */
 export async function listJobMessages(
   principal: Principal,
   jobId: string,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; order?: SortDir },
 ): Promise<Page<MessageJson>> {
   const db = await getDb();
   const job = await loadJobView(db, jobId);
   if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
+  const sort = jobMessageSort(page.order ?? "asc");
   const conds: SQL[] = [eq(messages.jobId, jobId)];
   if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, 2);
-    conds.push(sql`(${messages.createdAt}, ${messages.id}) > (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+    const [at, id] = readCursor(page.cursor, false);
+    conds.push(keysetAfter(sort, at, id));
   }
-  const rows = await selectMessageViews(db)
-    .where(and(...conds))
-    .orderBy(asc(messages.createdAt), asc(messages.id))
-    .limit(page.limit + 1);
-  return pageOf(rows, page.limit);
+  const [rows, total] = await Promise.all([
+    selectMessageViews(db)
+      .where(and(...conds))
+      .orderBy(...keysetOrder(sort))
+      .limit(page.limit + 1),
+    countJobMessages(db, jobId),
+  ]);
+  const { page: data, next } = keysetPage(rows, page.limit, (last) => [last.createdAtMicros, last.id]);
+  return { data: data.map(messageJson), next_cursor: next, total };
 }
 
 function pageOf(rows: (Parameters<typeof messageJson>[0] & { createdAtKey: string })[], limit: number) {
