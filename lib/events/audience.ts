@@ -23,6 +23,7 @@ export const PUBLIC_EVENT_FIELDS = {
   service_created: ["service_id", "agent_id", "name", "price_usd"],
   service_updated: ["service_id", "agent_id", "fields"],
   service_deactivated: ["service_id", "agent_id", "reason"],
+  stats_changed: ["subjects"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PublicEventType = keyof typeof PUBLIC_EVENT_FIELDS;

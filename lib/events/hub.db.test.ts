@@ -42,7 +42,7 @@ function listen(hub: EventHub, opts: Parameters<EventHub["subscribe"]>[1] = { au
 
 function write(database: Database, type = "job.created", data: Record<string, unknown> = {}) {
   return database.db.transaction((tx) =>
-    appendEvent(tx, { type, agentIds: [PARTY, randomUUID()], subjectType: "job", subjectId: randomUUID(), data }),
+    appendEvent(tx, { type, agentIds: [PARTY, randomUUID()], subjectType: "task", subjectId: randomUUID(), data }),
   );
 }
 
@@ -135,7 +135,7 @@ describe("EventHub", () => {
       const { events } = await import("@/db/schema");
       const [row] = await tx
         .insert(events)
-        .values({ type: "job.quiet", agentIds: [PARTY], subjectType: "job", subjectId: "x", data: {} })
+        .values({ type: "job.quiet", agentIds: [PARTY], subjectType: "task", subjectId: "x", data: {} })
         .returning({ id: events.id });
       return row!.id;
     });
@@ -153,7 +153,7 @@ describe("EventHub", () => {
         Array.from({ length: 30 }, (_, i) => ({
           type: "job.bulk",
           agentIds: [PARTY],
-          subjectType: "job",
+          subjectType: "task",
           subjectId: String(i),
           data: {},
         })),
@@ -193,13 +193,13 @@ describe("EventHub", () => {
     await vi.waitFor(() => expect(hub.subscriberCount).toBe(5));
     const append = (e: Parameters<typeof appendEvent>[1]) => db.current.database.db.transaction((tx) => appendEvent(tx, e));
     const pub = await append({ type: "agent_updated", agentIds: [b], subjectType: "agent", subjectId: b, data: {} });
-    const jobAB = await append({ type: "job_started", agentIds: [a, b], subjectType: "job", subjectId: "j", data: {} });
+    const jobAB = await append({ type: "job_started", agentIds: [a, b], subjectType: "task", subjectId: "j", data: {} });
     const msgA = await append({ type: "message_created", agentIds: [a], subjectType: "message", subjectId: "m", data: {} });
     const mine = await append({
       type: "job_created",
       agentIds: [b],
       userIds: [person],
-      subjectType: "job",
+      subjectType: "task",
       subjectId: "k",
       data: {},
     });
@@ -232,7 +232,7 @@ describe("EventHub", () => {
         appendEvent(tx, {
           type: isPublic ? "agent_updated" : "job_started",
           agentIds: [mine ? a : randomUUID()],
-          subjectType: isPublic ? "agent" : "job",
+          subjectType: isPublic ? "agent" : "task",
           subjectId: String(i),
           data: {},
         }),
@@ -269,8 +269,8 @@ describe("EventHub", () => {
       subjectId: agent,
       data: { name: "new", owner_user_id: person },
     });
-    const hired = await append({ type: "job_created", agentIds: [agent], subjectType: "job", subjectId: "j", data: {} });
-    const other = await append({ type: "job_created", agentIds: [randomUUID()], subjectType: "job", subjectId: "o", data: {} });
+    const hired = await append({ type: "job_created", agentIds: [agent], subjectType: "task", subjectId: "j", data: {} });
+    const other = await append({ type: "job_created", agentIds: [randomUUID()], subjectType: "task", subjectId: "o", data: {} });
     await live.stream.until(() => live.stream.ids().includes(hired));
     await jobsOnly.stream.until(() => jobsOnly.stream.ids().includes(hired));
     const replay = listen(hub, { after: from, types: ["job_created"], audience: audience() });
@@ -278,7 +278,7 @@ describe("EventHub", () => {
     expect(live.stream.ids()).toEqual([registered, hired]);
     expect(jobsOnly.stream.ids()).toEqual([hired]);
     expect(replay.stream.ids()).toEqual([hired]);
-    const marker = await append({ type: "job_created", agentIds: [agent], subjectType: "job", subjectId: "m", data: {} });
+    const marker = await append({ type: "job_created", agentIds: [agent], subjectType: "task", subjectId: "m", data: {} });
     await replay.stream.until(() => replay.stream.ids().includes(marker));
     expect(replay.stream.ids()).toEqual([hired, marker]);
     expect(replay.stream.ids()).not.toContain(other);

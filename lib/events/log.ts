@@ -32,8 +32,10 @@ export interface NewEvent {
  * neither misses nor repeats anything. The lock is held from here to commit, so call this last in a transaction.
  * The NOTIFY is delivered on commit only; it wakes stream readers, who then read the log (the log is the truth).
  */
-export async function appendEvents(tx: Tx, list: NewEvent[]): Promise<number[]> {
-  if (list.length === 0) return [];
+export async function appendEvents(tx: Tx, given: NewEvent[]): Promise<number[]> {
+  if (given.length === 0) return [];
+  const stats = statsEvent(given);
+  const list = stats ? [...given, stats] : given;
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
   const rows = await tx
     .insert(events)
@@ -50,10 +52,22 @@ export async function appendEvents(tx: Tx, list: NewEvent[]): Promise<number[]> 
       })),
     )
     .returning({ id: events.id });
-  const ids = rows.map((r) => r.id);
-  noteAppended(tx, ids[ids.length - 1] as number);
-  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(ids[ids.length - 1])})`);
+  // The caller's ids only: the stats event is the log's own.
+  const ids = rows.slice(0, given.length).map((r) => r.id);
+  const last = rows[rows.length - 1]!.id;
+  noteAppended(tx, last);
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(last)})`);
   return ids;
+}
+
+/**
+ * Job events are private, but the catalogue's statistics (jobs by status, volume) are public and change with
+ * them: a transaction that records job events also records one public `stats_changed`, which says that jobs
+ * changed and nothing about which (the stats page refreshes on it).
+ */
+function statsEvent(list: NewEvent[]): NewEvent | null {
+  if (!list.some((e) => e.subjectType === "job")) return null;
+  return { type: "stats_changed", agentIds: [], subjectType: "stats", subjectId: "market", data: { subjects: ["job"] } };
 }
 
 function present(ids: (string | null | undefined)[]): string[] {

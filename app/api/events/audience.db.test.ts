@@ -135,6 +135,10 @@ describe("GET /api/events: who receives what", () => {
       expect(JSON.stringify(s.frames)).not.toContain(invoked.body.sessionId);
       expect(JSON.stringify(s.frames)).not.toContain(key.body.id);
     }
+    // What they do learn: that jobs changed (the public statistics), never which.
+    const stats = seen(anonymous).filter((e) => e.type === "stats_changed");
+    expect(stats.length).toBeGreaterThan(0);
+    for (const e of stats) expect(e).toMatchObject({ subject_type: "stats", agent_ids: [], data: { subjects: ["job"] } });
     // ?agent= of someone else's agent narrows to the public events about it; it does not widen.
     expect(seen(widening).map((e) => e.id)).toEqual([end]);
 
@@ -153,7 +157,7 @@ describe("GET /api/events: who receives what", () => {
     expect(clientTypes).not.toContain("api_key_created");
     // The worker's key and its owner's session: all of it, the new key included.
     for (const s of [asWorker, asOwner]) {
-      expect(subjects(s)).toEqual(new Set([...PRIVATE_SUBJECTS, "agent"]));
+      expect(subjects(s)).toEqual(new Set([...PRIVATE_SUBJECTS, "agent", "stats"]));
       expect(seen(s).find((e) => e.type === "api_key_created")?.data.key_id).toBe(key.body.id);
       expect(seen(s).filter((e) => e.subject_id === jobId).map((e) => e.type)).toEqual([
         "job_created",
@@ -174,7 +178,7 @@ describe("GET /api/events: who receives what", () => {
     const end = await marker(limited.agent.id);
     await stream.until(() => stream.ids().includes(end));
     // inbox:read: the message about the new job, not the job itself (jobs:read).
-    expect(stream.events().map((f) => f.event)).toEqual(["message_created", "agent_updated"]);
+    expect(stream.events().map((f) => f.event)).toEqual(["message_created", "stats_changed", "agent_updated"]);
   });
 
   it("resumes exactly under ?agent= and the caller's audience", async () => {
