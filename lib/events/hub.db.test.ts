@@ -283,4 +283,38 @@ describe("EventHub", () => {
     expect(replay.stream.ids()).toEqual([hired, marker]);
     expect(replay.stream.ids()).not.toContain(other);
   });
+
+  it("serves 10,000 subscribers: a private event reaches its party's only, a public one everyone's", async () => {
+    const hub = hubOn(db.current.database);
+    await hub.start();
+    const written = new Map<number, number[]>(); // subscriber index -> ids written
+    const sink = (i: number) => ({
+      closed: false,
+      backlogBytes: 0,
+      close() {},
+      write(bytes: Uint8Array) {
+        const id = Number(/^id: (\d+)/.exec(new TextDecoder().decode(bytes))?.[1]);
+        written.set(i, [...(written.get(i) ?? []), id]);
+        return true;
+      },
+    });
+    const parties = Array.from({ length: 100 }, () => randomUUID());
+    for (let i = 0; i < 10_000; i++) {
+      // Every hundredth subscriber is an agent's key; the rest are anonymous.
+      const audience = i % 100 === 0 ? { agentIds: new Set([parties[i / 100]!]), userId: null, subjects: null } : undefined;
+      await hub.subscribe(sink(i), { audience });
+    }
+    const append = (e: Parameters<typeof appendEvent>[1]) => db.current.database.db.transaction((tx) => appendEvent(tx, e));
+    const privates: number[] = [];
+    for (const p of parties.slice(0, 10)) {
+      privates.push(await append({ type: "task_done", agentIds: [p], subjectType: "task", subjectId: p, data: {} }));
+    }
+    const pub = await append({ type: "agent_updated", agentIds: [], subjectType: "agent", subjectId: "a", data: {} });
+    await hub.wake();
+    await vi.waitFor(() => expect(written.get(9_999)).toEqual([pub]));
+    for (let i = 0; i < 10_000; i++) {
+      const expected = i % 100 === 0 && i / 100 < 10 ? [privates[i / 100]!, pub] : [pub];
+      expect(written.get(i)).toEqual(expected);
+    }
+  });
 });
