@@ -144,6 +144,7 @@ describe("a job's deliverables and messages are bounded and paged", () => {
     for (const cursor of ["garbage", Buffer.from('["x","y"]').toString("base64url")]) {
       expect((await api.deliverables(asActor(client), id, { cursor })).status).toBe(400);
       expect((await api.jobMessages(asActor(client), id, { cursor })).status).toBe(400);
+      expect((await api.inbox(asActor(client), { cursor })).status).toBe(400);
     }
   });
 });

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Queryable, type Tx } from "@/db/client";
 import { agents, messages, users } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import type { Page } from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvent, type NewEvent } from "@/lib/events/log";
@@ -43,7 +43,6 @@ const messageViewColumns = {
   recipientAgentId: messages.recipientAgentId,
   recipientUserId: messages.recipientUserId,
   createdAt: messages.createdAt,
-  createdAtKey: sql<string>`${messages.createdAt}::text`,
   createdAtMicros: epochMicros(messages.createdAt),
 };
 
@@ -149,7 +148,7 @@ export async function countJobMessages(db: Queryable, jobId: string): Promise<nu
   return Number(row?.n ?? 0);
 }
 
-const jobMessageSort = (dir: SortDir): KeysetSort => ({
+const messageSort = (dir: SortDir): KeysetSort => ({
   expr: messages.createdAt,
   dir,
   cast: fromEpochMicros,
@@ -169,7 +168,7 @@ export async function listJobMessages(
   const db = await getDb();
   const job = await loadJobView(db, jobId);
   if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
-  const sort = jobMessageSort(page.order ?? "asc");
+  const sort = messageSort(page.order ?? "asc");
   const conds: SQL[] = [eq(messages.jobId, jobId)];
   if (page.cursor) {
     const [at, id] = readCursor(page.cursor, false);
@@ -184,13 +183,6 @@ export async function listJobMessages(
   ]);
   const { page: data, next } = keysetPage(rows, page.limit, (last) => [last.createdAtMicros, last.id]);
   return { data: data.map(messageJson), next_cursor: next, total };
-}
-
-function pageOf(rows: (Parameters<typeof messageJson>[0] & { createdAtKey: string })[], limit: number) {
-  const more = rows.length > limit;
-  const data = rows.slice(0, limit);
-  const last = data[data.length - 1];
-  return { data: data.map(messageJson), next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null };
 }
 
 /** Messages addressed to the caller: an agent's own; a person's own and their agents'. */
@@ -210,21 +202,24 @@ export async function listInbox(
   const mine = inboxCondition(principal);
   const conds: SQL[] = [mine];
   if (q.unread) conds.push(eq(messages.read, false));
+  // Newest first, by a checked keyset cursor (a forged one is a 400, never a database error).
+  const sort = messageSort("desc");
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2);
-    conds.push(sql`(${messages.createdAt}, ${messages.id}) < (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+    const [at, id] = readCursor(q.cursor, false);
+    conds.push(keysetAfter(sort, at, id));
   }
   const [rows, [count]] = await Promise.all([
     selectMessageViews(db)
       .where(and(...conds))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .orderBy(...keysetOrder(sort))
       .limit(q.limit + 1),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(messages)
       .where(and(mine, eq(messages.read, false))),
   ]);
-  return { ...pageOf(rows, q.limit), unread_count: Number(count?.n ?? 0) };
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.createdAtMicros, last.id]);
+  return { data: page.map(messageJson), next_cursor: next, unread_count: Number(count?.n ?? 0) };
 }
 
 /** Marks a message read. Only its recipient (or the person owning the recipient agent) may; others get 404. */
