@@ -64,8 +64,9 @@ async function appendEvent(ctx: BenchContext): Promise<number> {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(7311920441)");
     const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO events (type, agent_ids, subject_type, subject_id, data)
-       VALUES ('bench.ping', '{}', 'bench', 'ping', '{"bench":true}') RETURNING id`,
+      // Public, so that the anonymous subscribers of the bench receive it (lib/events/audience.ts).
+      `INSERT INTO events (type, agent_ids, is_public, subject_type, subject_id, data)
+       VALUES ('bench.ping', '{}', true, 'bench', 'ping', '{"bench":true}') RETURNING id`,
     );
     await client.query("SELECT pg_notify('agent_market_events', $1)", [rows[0]!.id]);
     await client.query("COMMIT");

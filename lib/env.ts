@@ -110,6 +110,17 @@ const schema = z.object({
   // AgentCore runtime ARNs users may point agents at: comma list of patterns by account and runtime-name prefix,
   // e.g. arn:aws:bedrock-agentcore:*:123456789012:runtime/acme-* (the configured agents above are always allowed).
   AGENTCORE_ALLOWED_RUNTIME_ARNS: z.string().optional(),
+  // Operators (issue 8): people, by sign-in email, who hold the `operator` scope (every caller's invocation
+  // metrics). Comma-separated, case-insensitive; empty = nobody. API keys never hold it.
+  OPERATOR_EMAILS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 export type Env = z.infer<typeof schema>;

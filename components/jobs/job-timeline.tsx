@@ -1,5 +1,5 @@
 import { formatDateTime, formatUsd } from "@/components/ui/format";
-import type { JobDetail } from "@/lib/client/types";
+import type { Deliverable, JobDetail, Message } from "@/lib/client/types";
 
 interface Step {
   at: string;
@@ -7,18 +7,21 @@ interface Step {
   tone: "done" | "bad";
 }
 
-/** The job's states in time order, from its timestamps and deliverables. */
-export function jobSteps(job: JobDetail): Step[] {
+/**
+ * The job's states in time order, from its timestamps and the deliverables and messages loaded so far (both are
+ * paged: the newest pages, which hold the recent steps).
+ */
+export function jobSteps(job: JobDetail, deliverables: Deliverable[], messages: Message[]): Step[] {
   const steps: Step[] = [{ at: job.created_at, label: `Hired for ${formatUsd(job.price_usd)}`, tone: "done" }];
   if (job.started_at) steps.push({ at: job.started_at, label: "Work started", tone: "done" });
-  for (const d of job.deliverables) {
+  for (const d of deliverables) {
     steps.push({
       at: d.created_at,
       label: d.revision === 1 ? "Delivered" : `Delivered revision ${d.revision}`,
       tone: "done",
     });
   }
-  for (const m of job.messages) {
+  for (const m of messages) {
     if (m.kind === "system" && /revision/i.test(m.subject))
       steps.push({ at: m.created_at, label: "Revision requested", tone: "done" });
   }
@@ -33,8 +36,16 @@ export function jobSteps(job: JobDetail): Step[] {
   return steps.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-export function JobTimeline({ job }: { job: JobDetail }) {
-  const steps = jobSteps(job);
+export function JobTimeline({
+  job,
+  deliverables,
+  messages,
+}: {
+  job: JobDetail;
+  deliverables: Deliverable[];
+  messages: Message[];
+}) {
+  const steps = jobSteps(job, deliverables, messages);
   return (
     <ol className="relative space-y-4 border-l border-line pl-5" aria-label="Timeline">
       {steps.map((s, i) => (

@@ -1,17 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
 import { StatusBadge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { Textarea } from "@/components/ui/field";
-import { formatDateTime, formatUsd } from "@/components/ui/format";
+import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { ErrorState } from "@/components/ui/states";
-import { useJob, useSendJobMessage } from "@/lib/client/hooks";
+import { useJob, useJobDeliverables, useJobMessages } from "@/lib/client/hooks";
 import type { JobDetail } from "@/lib/client/types";
 import { JobActions } from "./job-actions";
+import { JobDeliverables } from "./job-deliverables";
+import { JobMessages, loadedMessages } from "./job-messages";
 import { JobTimeline } from "./job-timeline";
 
 export function JobView({ initial }: { initial: JobDetail }) {
@@ -78,31 +77,13 @@ export function JobView({ initial }: { initial: JobDetail }) {
             <SectionTitle>Your move</SectionTitle>
             <JobActions job={job} />
           </Card>
-          <Card>
-            <SectionTitle>Deliverables</SectionTitle>
-            {job.deliverables.length === 0 ? (
-              <p className="text-sm text-muted">Nothing delivered yet.</p>
-            ) : (
-              <ol className="space-y-3" data-testid="deliverables">
-                {[...job.deliverables].reverse().map((d) => (
-                  <li key={d.id} className="rounded-lg border border-line p-3">
-                    <p className="text-xs text-muted">
-                      Revision {d.revision} · {formatDateTime(d.created_at)} · {d.content_type}
-                    </p>
-                    <pre className="mt-2 max-h-80 overflow-auto whitespace-pre-wrap break-words font-sans text-sm">
-                      {d.content}
-                    </pre>
-                  </li>
-                ))}
-              </ol>
-            )}
-          </Card>
-          <Messages job={job} />
+          <JobDeliverables job={job} />
+          <JobMessages job={job} />
         </div>
         <div className="min-w-0 space-y-6">
           <Card>
             <SectionTitle>Timeline</SectionTitle>
-            <JobTimeline job={job} />
+            <Timeline job={job} />
           </Card>
           <Card>
             <SectionTitle>Input</SectionTitle>
@@ -135,54 +116,15 @@ export function JobView({ initial }: { initial: JobDetail }) {
   );
 }
 
-function Messages({ job }: { job: JobDetail }) {
-  const send = useSendJobMessage(job.id);
-  const [text, setText] = useState("");
+/** The timeline reads the deliverables and messages loaded for the cards above (the same queries, shared). */
+function Timeline({ job }: { job: JobDetail }) {
+  const deliverables = useJobDeliverables(job.id).data?.pages.flatMap((p) => p.data);
+  const messages = loadedMessages(useJobMessages(job.id).data?.pages);
   return (
-    <Card>
-      <SectionTitle>Messages</SectionTitle>
-      {job.messages.length === 0 ? (
-        <p className="text-sm text-muted">No messages yet.</p>
-      ) : (
-        <ul className="space-y-2">
-          {job.messages.map((m) => (
-            <li
-              key={m.id}
-              className={`rounded-lg p-3 text-sm ${m.kind === "system" ? "bg-subtle" : "border border-line"}`}
-            >
-              <p className="text-xs text-muted">
-                {m.sender ? m.sender.name : "System"} · {formatDateTime(m.created_at)}
-              </p>
-              <p className="font-medium">{m.subject}</p>
-              <p className="whitespace-pre-line">{m.body}</p>
-            </li>
-          ))}
-        </ul>
-      )}
-      <form
-        className="mt-4 space-y-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (text.trim()) send.mutate({ body: text }, { onSuccess: () => setText("") });
-        }}
-      >
-        <label htmlFor="message" className="sr-only">
-          Message
-        </label>
-        <Textarea
-          id="message"
-          rows={2}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder="Write to the other party…"
-        />
-        <div className="flex items-center gap-2">
-          <Button type="submit" variant="secondary" disabled={send.isPending || !text.trim()}>
-            Send
-          </Button>
-          {send.isError ? <span className="text-sm text-bad">{send.error.message}</span> : null}
-        </div>
-      </form>
-    </Card>
+    <JobTimeline
+      job={job}
+      deliverables={deliverables ?? (job.latest_deliverable ? [job.latest_deliverable] : [])}
+      messages={messages}
+    />
   );
 }

@@ -1,20 +1,38 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * The append-only event log (seed 002's activity_log). Written in the same transaction as the change it
  * records; `id` order is commit order (see lib/events/log.ts), which is what makes SSE resume exact.
+ * Each row carries its audience, fixed at append time (lib/events/audience.ts, docs/events.md): `isPublic`
+ * for catalogue events anyone may read, otherwise the parties in `agentIds` and `userIds`.
  */
 export const events = pgTable(
   "events",
   {
     id: bigserial({ mode: "number" }).primaryKey(),
     type: text().notNull(),
-    // Agents this event concerns, for `?agent=` filtering of the stream.
+    // Agents this event concerns, for `?agent=` filtering of the stream; for a private event, its party agents.
     agentIds: uuid().array().notNull(),
+    // People party to a private event without an agent (a person who hired directly, started a run...).
+    userIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    // A catalogue event (agents, services, public stats): every subscriber may receive it, even anonymous.
+    isPublic: boolean().notNull().default(false),
     subjectType: text().notNull(),
     subjectId: text().notNull(),
     data: jsonb().$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("events_type_idx").on(t.type, t.id), index("events_agents_idx").using("gin", t.agentIds)],
+  (t) => [
+    index("events_type_idx").on(t.type, t.id),
+    index("events_agents_idx").using("gin", t.agentIds),
+    index("events_users_idx").using("gin", t.userIds),
+    // Anonymous replay reads only public rows: this keeps it from walking every private one.
+    index("events_public_idx")
+      .on(t.id)
+      .where(sql`${t.isPublic}`),
+  ],
 );

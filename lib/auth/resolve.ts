@@ -5,8 +5,9 @@ import { agents, apiKeys, users } from "@/db/schema";
 import { unauthorized } from "@/lib/api/errors";
 import { hashApiKey, looksLikeApiKey } from "./api-keys";
 import type { Principal } from "./principal";
-import { SCOPES, type Scope } from "./scopes";
 import { assertCookieRequestSameOrigin } from "./csrf";
+import { personScopes } from "./operator";
+import type { Scope } from "./scopes";
 import { readSessionClaims } from "./session";
 
 /** The API key a request carries: `X-Agent-Key`, or `Authorization: Bearer agmkt_sk_...`. */
@@ -52,11 +53,11 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
   assertCookieRequestSameOrigin(req);
   const db = await getDb();
   const [user] = await db
-    .select({ id: users.id, sessionVersion: users.sessionVersion })
+    .select({ id: users.id, email: users.email, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.id, claims.userId))
     .limit(1);
   // A cookie issued before the last sign-out or password change is no longer a session.
   if (!user || user.sessionVersion !== claims.sessionVersion) return null;
-  return { kind: "user", userId: user.id, scopes: SCOPES };
+  return { kind: "user", userId: user.id, scopes: personScopes(user.email) };
 }

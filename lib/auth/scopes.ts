@@ -14,5 +14,7 @@ export const SCOPES = [
   "invoke",
 ] as const;
 
-export type Scope = (typeof SCOPES)[number];
+/** Every caller's invocation metrics. Not in SCOPES: no key holds it; a person only via OPERATOR_EMAILS. */
+export const OPERATOR_SCOPE = "operator";
+export type Scope = (typeof SCOPES)[number] | typeof OPERATOR_SCOPE;
 export const scopeSchema = z.enum(SCOPES);

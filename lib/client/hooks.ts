@@ -9,10 +9,12 @@ import type {
   AgentListItem,
   ApiKey,
   CreatedKey,
+  Deliverable,
   InboxPage,
   JobAction,
   JobDetail,
   Job,
+  Message,
   Page,
   RegisteredAgent,
   Service,
@@ -41,6 +43,43 @@ export function useJob(id: string, initial?: JobDetail) {
     queryKey: qk.job(id),
     queryFn: ({ signal }) => api<JobDetail>(`/api/jobs/${id}`, { signal }),
     initialData: initial,
+  });
+}
+
+/** A job's deliverables, newest first, a page at a time (each content a preview; see useDeliverable). */
+export function useJobDeliverables(id: string, pageSize = 10) {
+  return useInfiniteQuery({
+    queryKey: qk.jobDeliverables(id),
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Deliverable>>(`/api/jobs/${id}/deliverables`, {
+        query: { order: "desc", limit: pageSize, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+/** One deliverable with its whole content, fetched only when asked for (a truncated preview's "show all"). */
+export function useDeliverable(jobId: string, deliverable: Deliverable, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.jobDeliverable(jobId, deliverable.id),
+    queryFn: ({ signal }) => api<Deliverable>(deliverable.content_url, { signal }),
+    enabled,
+  });
+}
+
+/** A job's messages, newest first, a page at a time (the view shows them oldest first). */
+export function useJobMessages(id: string, pageSize = 50) {
+  return useInfiniteQuery({
+    queryKey: qk.jobMessages(id),
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Message>>(`/api/jobs/${id}/messages`, {
+        query: { order: "desc", limit: pageSize, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 }
 
@@ -102,6 +141,8 @@ export function useJobAction(id: string) {
     onSuccess: (job) => {
       qc.setQueryData(qk.job(id), job);
       void qc.invalidateQueries({ queryKey: qk.jobsAll });
+      void qc.invalidateQueries({ queryKey: qk.jobDeliverables(id) });
+      void qc.invalidateQueries({ queryKey: qk.jobMessages(id) });
     },
   });
 }

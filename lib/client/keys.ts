@@ -6,6 +6,10 @@ export const qk = {
   jobs: (role: string, status?: string) => ["jobs", role, status ?? "all"] as const,
   jobsAll: ["jobs"] as const,
   job: (id: string) => ["job", id] as const,
+  // Under the job's key, so that invalidating the job (SSE, a transition) refreshes its lists too.
+  jobDeliverables: (id: string) => ["job", id, "deliverables"] as const,
+  jobDeliverable: (id: string, deliverableId: string) => ["job", id, "deliverable", deliverableId] as const,
+  jobMessages: (id: string) => ["job", id, "messages"] as const,
   jobAll: ["job"] as const,
   agent: (id: string) => ["agent", id] as const,
   myAgents: ["agents", "mine"] as const,

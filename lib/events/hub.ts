@@ -1,11 +1,15 @@
 import "server-only";
-import { and, asc, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "@/db/client";
 import { events } from "@/db/schema";
+import { agentGained, anonymousAudience, canSee, visibleCondition, type Audience } from "./audience";
 import { EVENTS_CHANNEL } from "./log";
 import { formatEvent, type SseSink } from "./sse";
 
-/** What a subscriber wants: event types (empty = all) and one agent the events must concern. */
+/**
+ * What a subscriber wants: event types (empty = all) and one agent the events must concern. A filter only
+ * narrows what the subscriber's audience may receive; it never widens it.
+ */
 export interface EventFilter {
   types?: readonly string[];
   agentId?: string | null;
@@ -14,6 +18,8 @@ export interface EventFilter {
 export interface SubscribeOptions extends EventFilter {
   /** Resume point: deliver every matching event with a greater id. Null/undefined = start at "now". */
   after?: number | null;
+  /** Who the subscriber is (lib/events/audience.ts); without one, public events only. */
+  audience?: Audience;
 }
 
 /** The `data:` of an SSE event (the Event resource). */
@@ -46,6 +52,8 @@ interface Subscriber {
   sink: SseSink;
   types: Set<string> | null;
   agentId: string | null;
+  /** Its own copy: a person's grows when they register an agent (see agentGained). */
+  audience: Audience;
   /** Highest id written to this subscriber; anything at or below it is never written again. */
   lastSentId: number;
   /** Non-null while replaying from the log: live events wait here. */
@@ -80,6 +88,12 @@ export function toPayload(row: EventRow): EventPayload {
 export class EventHub {
   private readonly opts: Required<HubOptions>;
   private readonly subscribers = new Set<Subscriber>();
+  /**
+   * Subscribers by the parties they stand for (agent ids, and `user:<id>` for people): a private event is
+   * matched against the subscribers of its own parties only, so its cost does not grow with the crowd of
+   * anonymous or unrelated subscribers. Public events go to every subscriber.
+   */
+  private readonly byParty = new Map<string, Set<Subscriber>>();
   private lastId = 0;
   private session: Promise<() => Promise<void>> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -144,6 +158,7 @@ export class EventHub {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const s of this.subscribers) s.sink.close();
     this.subscribers.clear();
+    this.byParty.clear();
     await this.pause();
     await this.reading?.catch(() => {});
   }
@@ -182,8 +197,9 @@ export class EventHub {
   private dispatch(row: EventRow): void {
     if (row.id <= this.lastId) return;
     this.lastId = row.id;
+    if (row.type === "agent_registered") for (const u of row.userIds) this.grow(this.byParty.get(userKey(u)), row);
     let bytes: Uint8Array | null = null;
-    for (const s of this.subscribers) {
+    for (const s of row.isPublic ? this.subscribers : this.partiesOf(row)) {
       if (!matches(s, row)) continue;
       bytes ??= formatEvent(row.id, row.type, toPayload(row));
       if (s.buffer) {
@@ -195,6 +211,45 @@ export class EventHub {
     }
   }
 
+  /** The subscribers that stand for one of the row's parties. */
+  private partiesOf(row: EventRow): Set<Subscriber> {
+    const found = new Set<Subscriber>();
+    for (const id of row.agentIds) for (const s of this.byParty.get(id) ?? []) found.add(s);
+    for (const id of row.userIds) for (const s of this.byParty.get(userKey(id)) ?? []) found.add(s);
+    return found;
+  }
+
+  /** Adds the agent an `agent_registered` row gives to each subscriber it names as owner; true if any grew. */
+  private grow(subs: Iterable<Subscriber> | undefined, row: EventRow): boolean {
+    let grew = false;
+    for (const s of [...(subs ?? [])]) {
+      const agentId = agentGained(s.audience, row);
+      if (!agentId) continue;
+      s.audience.agentIds.add(agentId);
+      this.index(s, [agentId]);
+      grew = true;
+    }
+    return grew;
+  }
+
+  private index(s: Subscriber, keys: Iterable<string>): void {
+    for (const k of keys) {
+      let set = this.byParty.get(k);
+      if (!set) this.byParty.set(k, (set = new Set()));
+      set.add(s);
+    }
+  }
+
+  private remove(s: Subscriber): boolean {
+    if (!this.subscribers.delete(s)) return false;
+    for (const k of partyKeys(s.audience)) {
+      const set = this.byParty.get(k);
+      set?.delete(s);
+      if (set?.size === 0) this.byParty.delete(k);
+    }
+    return true;
+  }
+
   private send(s: Subscriber, id: number, bytes: Uint8Array): void {
     if (id <= s.lastSentId) return;
     s.lastSentId = id;
@@ -202,7 +257,7 @@ export class EventHub {
   }
 
   private drop(s: Subscriber): void {
-    this.subscribers.delete(s);
+    this.remove(s);
     s.sink.close();
     this.scheduleIdleStop();
   }
@@ -216,16 +271,19 @@ export class EventHub {
     await this.start();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    const audience = opts.audience ?? anonymousAudience();
     const s: Subscriber = {
       sink,
       types: opts.types?.length ? new Set(opts.types) : null,
       agentId: opts.agentId ?? null,
+      audience: { agentIds: new Set(audience.agentIds), userId: audience.userId, subjects: audience.subjects },
       lastSentId: opts.after ?? this.lastId,
       buffer: opts.after == null ? null : [],
     };
     this.subscribers.add(s);
+    this.index(s, partyKeys(s.audience));
     const unsubscribe = () => {
-      if (this.subscribers.delete(s)) this.scheduleIdleStop();
+      if (this.remove(s)) this.scheduleIdleStop();
     };
     if (s.buffer) void this.replay(s).catch(() => this.drop(s));
     return unsubscribe;
@@ -233,24 +291,39 @@ export class EventHub {
 
   private async replay(s: Subscriber): Promise<void> {
     for (;;) {
-      const conds: SQL[] = [gt(events.id, s.lastSentId)];
+      const conds: SQL[] = [visibleCondition(s.audience)];
       if (s.types) conds.push(inArray(events.type, [...s.types]));
       if (s.agentId) conds.push(sql`${events.agentIds} @> ARRAY[${s.agentId}]::uuid[]`);
+      // A person's own agent_registered rows are read whatever the filters: they grow the audience (see grow).
+      const wanted = s.audience.userId
+        ? or(
+            and(...conds),
+            and(eq(events.type, "agent_registered"), sql`${events.userIds} @> ARRAY[${s.audience.userId}]::uuid[]`),
+          )
+        : and(...conds);
       const rows = await this.database.db
         .select()
         .from(events)
-        .where(and(...conds))
+        .where(and(gt(events.id, s.lastSentId), wanted))
         .orderBy(asc(events.id))
         .limit(this.opts.batch);
+      let grew = false;
       for (const row of rows) {
         if (s.sink.closed || !this.subscribers.has(s)) return;
+        // A person's new agent: the rows after this one are read again with the grown audience.
+        grew = this.grow([s], row);
+        if (!matches(s, row)) {
+          if (grew) break;
+          continue;
+        }
         // Replay goes at the client's pace: wait for it to read rather than drop it for being behind.
         if (s.sink.backlogBytes > this.opts.maxBacklogBytes && !(await drained(s.sink, this.opts.maxBacklogBytes / 2)))
           return this.drop(s);
         s.lastSentId = row.id;
         if (!s.sink.write(formatEvent(row.id, row.type, toPayload(row)))) return this.drop(s);
+        if (grew) break;
       }
-      if (rows.length < this.opts.batch) break;
+      if (!grew && rows.length < this.opts.batch) break;
     }
     const buffered = s.buffer ?? [];
     s.buffer = null;
@@ -278,7 +351,15 @@ export class EventHub {
 function matches(s: Subscriber, row: EventRow): boolean {
   if (s.types && !s.types.has(row.type)) return false;
   if (s.agentId && !row.agentIds.includes(s.agentId)) return false;
-  return true;
+  return canSee(s.audience, row);
+}
+
+function userKey(userId: string): string {
+  return `user:${userId}`;
+}
+
+function partyKeys(a: Audience): string[] {
+  return [...a.agentIds, ...(a.userId ? [userKey(a.userId)] : [])];
 }
 
 /** Waits (polling briefly) until the client has taken most of what was written during replay. */

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { events } from "@/db/schema";
+import { isPublicEventType, storedData } from "./audience";
 import { noteAppended } from "./version";
 
 import { EVENTS_CHANNEL } from "./channel";
@@ -12,9 +13,12 @@ export { EVENTS_CHANNEL };
 const EVENT_LOG_LOCK = 7_311_920_441;
 
 export interface NewEvent {
+  /** Public (catalogue) or private is decided by the type: see lib/events/audience.ts and docs/events.md. */
   type: string;
-  /** Agents concerned, for the stream's `agent` filter. */
+  /** Agents concerned, for the stream's `agent` filter; for a private event, the agents party to it. */
   agentIds: (string | null | undefined)[];
+  /** People party to a private event who act without an agent (a person who hired or started a run). */
+  userIds?: (string | null | undefined)[];
   subjectType: string;
   subjectId: string;
   data: Record<string, unknown>;
@@ -28,25 +32,46 @@ export interface NewEvent {
  * neither misses nor repeats anything. The lock is held from here to commit, so call this last in a transaction.
  * The NOTIFY is delivered on commit only; it wakes stream readers, who then read the log (the log is the truth).
  */
-export async function appendEvents(tx: Tx, list: NewEvent[]): Promise<number[]> {
-  if (list.length === 0) return [];
+export async function appendEvents(tx: Tx, given: NewEvent[]): Promise<number[]> {
+  if (given.length === 0) return [];
+  const stats = statsEvent(given);
+  const list = stats ? [...given, stats] : given;
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
   const rows = await tx
     .insert(events)
     .values(
       list.map((e) => ({
         type: e.type,
-        agentIds: [...new Set(e.agentIds.filter((a): a is string => !!a))],
+        agentIds: present(e.agentIds),
+        userIds: present(e.userIds ?? []),
+        // The audience is fixed here, once: the stream only compares it (lib/events/hub.ts).
+        isPublic: isPublicEventType(e.type),
         subjectType: e.subjectType,
         subjectId: e.subjectId,
-        data: e.data,
+        data: storedData(e.type, e.data),
       })),
     )
     .returning({ id: events.id });
-  const ids = rows.map((r) => r.id);
-  noteAppended(tx, ids[ids.length - 1] as number);
-  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(ids[ids.length - 1])})`);
+  // The caller's ids only: the stats event is the log's own.
+  const ids = rows.slice(0, given.length).map((r) => r.id);
+  const last = rows[rows.length - 1]!.id;
+  noteAppended(tx, last);
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(last)})`);
   return ids;
+}
+
+/**
+ * Job events are private, but the catalogue's statistics (jobs by status, volume) are public and change with
+ * them: a transaction that records job events also records one public `stats_changed`, which says that jobs
+ * changed and nothing about which (the stats page refreshes on it).
+ */
+function statsEvent(list: NewEvent[]): NewEvent | null {
+  if (!list.some((e) => e.subjectType === "job")) return null;
+  return { type: "stats_changed", agentIds: [], subjectType: "stats", subjectId: "market", data: { subjects: ["job"] } };
+}
+
+function present(ids: (string | null | undefined)[]): string[] {
+  return [...new Set(ids.filter((a): a is string => !!a))];
 }
 
 export async function appendEvent(tx: Tx, e: NewEvent): Promise<number> {

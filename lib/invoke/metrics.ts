@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
+import type { PartyRef } from "@/lib/auth/principal";
 
 export interface Percentiles {
   p50: number | null;
@@ -21,6 +22,8 @@ export interface MetricsGroup {
 
 export interface MetricsSummary extends MetricsGroup {
   since: string;
+  /** "own": the caller's invocations only; "all": every caller's (the operator scope). */
+  scope: "own" | "all";
   targets: (MetricsGroup & { target: string })[];
 }
 
@@ -41,11 +44,28 @@ interface Row extends Record<string, unknown> {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
 
+/**
+ * Whose invocations: "all" (an operator), or one caller's own, the invocations of the sessions it opened. A person's
+ * own include those of the agents they own, as everywhere a person acts for their agents.
+ */
+export type MetricsScope = "all" | PartyRef;
+
+function callerCondition(scope: MetricsScope): SQL {
+  if (scope === "all") return sql`TRUE`;
+  const mine = scope.agentId
+    ? sql`s.caller_agent_id = ${scope.agentId}`
+    : sql`(s.caller_user_id = ${scope.userId}
+        OR s.caller_agent_id IN (SELECT a.id FROM agents a WHERE a.owner_user_id = ${scope.userId}))`;
+  return sql`session_id IN (SELECT s.session_id FROM agent_sessions s WHERE ${mine})`;
+}
+
 /** Seed 004's metrics over a window: count, duration and time-to-first-chunk percentiles, chunks, errors by type. */
-export async function metricsSummary(db: Queryable, opts: { since: Date; target?: string }): Promise<MetricsSummary> {
-  const where = opts.target
-    ? sql`created_at >= ${opts.since.toISOString()}::timestamptz AND target = ${opts.target}`
-    : sql`created_at >= ${opts.since.toISOString()}::timestamptz`;
+export async function metricsSummary(
+  db: Queryable,
+  opts: { since: Date; target?: string; scope: MetricsScope },
+): Promise<MetricsSummary> {
+  const window = sql`created_at >= ${opts.since.toISOString()}::timestamptz AND ${callerCondition(opts.scope)}`;
+  const where = opts.target ? sql`${window} AND target = ${opts.target}` : window;
   // GROUPING SETS: one row per target plus the overall row (target NULL), in one scan.
   const res = (await db.execute(sql`
     SELECT target,
@@ -93,6 +113,7 @@ export async function metricsSummary(db: Queryable, opts: { since: Date; target?
   const overall = rows.find((r) => r.target === null);
   return {
     since: opts.since.toISOString(),
+    scope: opts.scope === "all" ? "all" : "own",
     ...group(overall, null),
     targets: rows.filter((r) => r.target !== null).map((r) => ({ target: r.target as string, ...group(r, r.target) })),
   };

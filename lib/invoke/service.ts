@@ -182,6 +182,7 @@ async function record(p: PreparedInvocation, outcome: string, a: Partial<Answer>
     await appendEvent(tx, {
       type: "agent_invoked",
       agentIds: [p.target.agentId, caller.agentId],
+      userIds: [caller.userId],
       subjectType: "session",
       subjectId: p.sessionId,
       data: {

@@ -95,6 +95,8 @@ export async function registerAgent(
       {
         type: "agent_registered",
         agentIds: [row.id],
+        // The owner's open streams start following the new agent (lib/events/audience.ts agentGained).
+        userIds: [ownerUserId],
         subjectType: "agent",
         subjectId: row.id,
         data: { name: row.name, category: row.category, capabilities: row.capabilities, owner_user_id: ownerUserId },

@@ -6,6 +6,7 @@ import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { Principal } from "@/lib/auth/principal";
+import { keyScopes } from "@/lib/auth/operator";
 import { SCOPES, type Scope } from "@/lib/auth/scopes";
 import { inTransaction } from "@/lib/db";
 import { appendEvent } from "@/lib/events/log";
@@ -101,7 +102,7 @@ export async function createAgentKey(
   agentId: string,
   opts: { name?: string; scopes?: Scope[] },
 ): Promise<{ row: ApiKeyRow; key: string }> {
-  const scopes = [...new Set(opts.scopes ?? principal.scopes)];
+  const scopes = [...new Set(opts.scopes ?? keyScopes(principal.scopes))];
   assertHoldsScopes(principal, scopes, "grant");
   return inTransaction(async (tx) => {
     // A retired agent's keys never authenticate (lib/auth/resolve.ts): a new one would only mislead.

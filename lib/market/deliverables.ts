@@ -1,8 +1,10 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { deliverables } from "@/db/schema";
-import { deliverableJson } from "./job-serialize";
+import type { Page } from "@/lib/api/pagination";
+import { deliverableJson, DELIVERABLE_PREVIEW_CHARS, type DeliverableJson } from "./job-serialize";
+import { keysetAfter, keysetOrder, keysetPage, readCursor, type KeysetSort, type SortDir } from "./search";
 
 /**
  * Deliverables: one row per delivery. The revision number is 1 for the first delivery and n+1 after the
@@ -21,12 +23,71 @@ export async function insertDeliverable(
   return row;
 }
 
-/** Every deliverable of a job, oldest revision first. */
-export async function listDeliverables(db: Queryable, jobId: string) {
-  const rows = await db
+// Lists read only the first characters of each content (a delivery may be 500 KB): bounded in memory and on the
+// wire. The whole text is one GET away (content_url).
+const previewColumns = {
+  id: deliverables.id,
+  jobId: deliverables.jobId,
+  revision: deliverables.revision,
+  content: sql<string>`left(${deliverables.content}, ${sql.raw(String(DELIVERABLE_PREVIEW_CHARS))})`,
+  contentLength: sql<number>`char_length(${deliverables.content})`.mapWith(Number),
+  truncated: sql<boolean>`char_length(${deliverables.content}) > ${sql.raw(String(DELIVERABLE_PREVIEW_CHARS))}`,
+  contentType: deliverables.contentType,
+  createdAt: deliverables.createdAt,
+};
+
+const bySort = (dir: SortDir): KeysetSort => ({
+  expr: deliverables.revision,
+  dir,
+  cast: (v) => sql`${v}::int`,
+  id: deliverables.id,
+  idDir: dir,
+});
+
+/** One page of a job's deliverables, by revision (asc: oldest first), contents cut to a preview. */
+export async function listDeliverablePage(
+  db: Queryable,
+  jobId: string,
+  q: { limit: number; cursor?: string; order: SortDir },
+): Promise<Page<DeliverableJson>> {
+  const sort = bySort(q.order);
+  const conds = [eq(deliverables.jobId, jobId)];
+  if (q.cursor) {
+    const [value, id] = readCursor(q.cursor, false);
+    conds.push(keysetAfter(sort, value, id));
+  }
+  const [rows, total] = await Promise.all([
+    db
+      .select(previewColumns)
+      .from(deliverables)
+      .where(and(...conds))
+      .orderBy(...keysetOrder(sort))
+      .limit(q.limit + 1),
+    countDeliverables(db, jobId),
+  ]);
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.revision, last.id]);
+  return { data: page.map(deliverableJson), next_cursor: next, total };
+}
+
+/** The newest delivery of a job (a preview), or null. */
+export async function latestDeliverable(db: Queryable, jobId: string): Promise<DeliverableJson | null> {
+  const { data } = await listDeliverablePage(db, jobId, { limit: 1, order: "desc" });
+  return data[0] ?? null;
+}
+
+export async function countDeliverables(db: Queryable, jobId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(deliverables)
+    .where(eq(deliverables.jobId, jobId));
+  return Number(row?.n ?? 0);
+}
+
+/** One deliverable of a job, whole. */
+export async function findDeliverable(db: Queryable, jobId: string, id: string): Promise<DeliverableJson | null> {
+  const [row] = await db
     .select()
     .from(deliverables)
-    .where(eq(deliverables.jobId, jobId))
-    .orderBy(asc(deliverables.revision), asc(deliverables.createdAt));
-  return rows.map(deliverableJson);
+    .where(and(eq(deliverables.jobId, jobId), eq(deliverables.id, id)));
+  return row ? deliverableJson({ ...row, contentLength: [...row.content].length, truncated: false }) : null;
 }

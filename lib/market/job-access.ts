@@ -116,6 +116,7 @@ export function jobEvent(type: string, job: JobViewRow, data: Record<string, unk
   return {
     type,
     agentIds: [job.clientAgentId, job.workerAgentId],
+    userIds: [job.clientUserId],
     subjectType: "job",
     subjectId: job.id,
     data: { job_id: job.id, service_id: job.serviceId, title: job.title, ...data },

@@ -1,15 +1,16 @@
 import "server-only";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, type Queryable } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
-import { listDeliverables } from "./deliverables";
-import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews } from "./job-access";
-import { availableActions, isOpen, type JobStatus } from "./job-machine";
-import { jobJson, type JobDetailJson, type JobJson } from "./job-serialize";
-import { recentJobMessages } from "./messages";
+import { countDeliverables, findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
+import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
+import { availableActions, isOpen, type JobRole, type JobStatus } from "./job-machine";
+import { jobJson, type DeliverableJson, type JobDetailJson, type JobJson } from "./job-serialize";
+import { countJobMessages } from "./messages";
+import type { SortDir } from "./search";
 
 /** Reading jobs: the caller's list and a job's detail (see jobs.ts for the rules). */
 
@@ -45,20 +46,32 @@ export async function listJobs(
   };
 }
 
-/**
- * The job detail for one of its parties (others: 404). Related jobs (parent, children) are shown only
- * when the caller is a party of them too, by the same rule as GET /api/jobs/{id}.
- */
-export async function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
-  const db = await getDb();
+/** A job and the caller's roles in it; 404 unless the caller is one of its parties. */
+export async function jobForParty(
+  db: Queryable,
+  principal: Principal,
+  id: string,
+): Promise<{ job: JobViewRow; roles: JobRole[] }> {
   const job = await loadJobView(db, id);
   const roles = job ? await rolesOf(db, principal, job) : [];
   if (!job || roles.length === 0) throw notFound("Job");
-  const [deliverables, children, parent, messages] = await Promise.all([
-    listDeliverables(db, id),
+  return { job, roles };
+}
+
+/**
+ * The job detail for one of its parties (others: 404). Related jobs (parent, children) are shown only
+ * when the caller is a party of them too, by the same rule as GET /api/jobs/{id}. Bounded: the latest
+ * deliverable (a preview) and the counts; the lists are paged by their own routes.
+ */
+export async function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
+  const db = await getDb();
+  const { job, roles } = await jobForParty(db, principal, id);
+  const [latest, deliverablesCount, messagesCount, children, parent] = await Promise.all([
+    latestDeliverable(db, id),
+    countDeliverables(db, id),
+    countJobMessages(db, id),
     childrenOf(db, [id]),
     job.parentJobId ? loadJobView(db, job.parentJobId) : Promise.resolve(undefined),
-    recentJobMessages(db, id),
   ]);
   const visibleChildren = [];
   for (const c of children) if ((await rolesOf(db, principal, c)).length > 0) visibleChildren.push(jobJson(c));
@@ -67,11 +80,36 @@ export async function getJobDetail(principal: Principal, id: string): Promise<Jo
   if (children.some((c) => isOpen(c.status))) actions = actions.filter((a) => a !== "deliver");
   return {
     ...jobJson(job),
-    deliverables,
+    latest_deliverable: latest,
+    deliverables_count: deliverablesCount,
+    messages_count: messagesCount,
     children: visibleChildren,
     parent: parentVisible ? jobJson(parent) : null,
-    messages,
     viewer_role: roles.includes("client") ? "client" : "worker",
     actions,
   };
+}
+
+/** GET /api/jobs/{id}/deliverables: a page of the job's deliverables, contents cut to a preview. */
+export async function listJobDeliverables(
+  principal: Principal,
+  jobId: string,
+  q: { limit: number; cursor?: string; order: SortDir },
+): Promise<Page<DeliverableJson>> {
+  const db = await getDb();
+  await jobForParty(db, principal, jobId);
+  return listDeliverablePage(db, jobId, q);
+}
+
+/** GET /api/jobs/{id}/deliverables/{deliverableId}: one deliverable, whole. */
+export async function getJobDeliverable(
+  principal: Principal,
+  jobId: string,
+  deliverableId: string,
+): Promise<DeliverableJson> {
+  const db = await getDb();
+  await jobForParty(db, principal, jobId);
+  const found = await findDeliverable(db, jobId, deliverableId);
+  if (!found) throw notFound("Deliverable");
+  return found;
 }

@@ -97,20 +97,42 @@ export function jobJson(v: JobView): JobJson {
   };
 }
 
+/** Lists (and the job's latest deliverable) carry at most this many characters of a content. */
+export const DELIVERABLE_PREVIEW_CHARS = 2_000;
+
 export interface DeliverableRowLike {
   id: string;
+  jobId: string;
   revision: number;
+  /** The whole content, or its first DELIVERABLE_PREVIEW_CHARS characters when `truncated`. */
   content: string;
+  /** Length of the whole content, in characters (code points, as Postgres counts them). */
+  contentLength: number;
+  truncated: boolean;
   contentType: string;
   createdAt: Ts;
 }
 
-export function deliverableJson(d: DeliverableRowLike) {
+export interface DeliverableJson {
+  id: string;
+  revision: number;
+  content: string;
+  content_type: string;
+  content_length: number;
+  truncated: boolean;
+  content_url: string;
+  created_at: string;
+}
+
+export function deliverableJson(d: DeliverableRowLike): DeliverableJson {
   return {
     id: d.id,
     revision: d.revision,
     content: d.content,
     content_type: d.contentType,
+    content_length: d.contentLength,
+    truncated: d.truncated,
+    content_url: `/api/jobs/${d.jobId}/deliverables/${d.id}`,
     created_at: iso(d.createdAt),
   };
 }
@@ -166,10 +188,11 @@ export function messageJson(m: MessageView): MessageJson {
 }
 
 export interface JobDetailJson extends JobJson {
-  deliverables: ReturnType<typeof deliverableJson>[];
+  latest_deliverable: DeliverableJson | null;
+  deliverables_count: number;
+  messages_count: number;
   children: JobJson[];
   parent: JobJson | null;
-  messages: MessageJson[];
   viewer_role: JobRole;
   actions: JobAction[];
 }

@@ -64,6 +64,7 @@ async function transition(principal: Principal, jobId: string, spec: TransitionS
       subject: text.subject,
       body: text.body,
       agentIds: [job.clientAgentId, job.workerAgentId],
+      userIds: [job.clientUserId],
     });
     await appendEvents(tx, [
       jobEvent(spec.eventType, job, { from: job.status, to: rule.to, ...extra.data }),
@@ -208,6 +209,7 @@ export async function failJobsOfRetiredWorker(tx: Tx, agentId: string): Promise<
         subject: `${isFailed ? "Job failed" : "Job cancelled"}: ${job.title}`,
         body: isFailed ? (job.failureReason ?? "") : (job.cancelReason ?? ""),
         agentIds: [job.clientAgentId, job.workerAgentId],
+        userIds: [job.clientUserId],
       }),
     );
   }

@@ -156,7 +156,9 @@ describe("transitions", () => {
     expect(d2.status).toBe(200);
     detail = (await api.get(asActor(client), id)).body;
     expect([detail.viewer_role, detail.actions]).toEqual(["client", ["request-revision", "complete"]]);
-    expect(detail.deliverables.map((d: any) => [d.revision, d.content, d.content_type])).toEqual([
+    expect(detail).toMatchObject({ deliverables_count: 2, latest_deliverable: { revision: 2, content: "v2" } });
+    const delivered = (await api.deliverables(asActor(client), id)).body;
+    expect(delivered.data.map((d: any) => [d.revision, d.content, d.content_type])).toEqual([
       [1, "v1", "text/markdown"],
       [2, "v2", "text/plain"],
     ]);

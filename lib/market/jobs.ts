@@ -112,6 +112,7 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
       subject: `New job: ${job.title}`,
       body: `${clientName(job)} hired "${job.serviceName}" for $${Number(job.priceUsd).toFixed(2)}. Start it when ready.`,
       agentIds: [job.clientAgentId, job.workerAgentId],
+      userIds: [job.clientUserId],
     });
     await appendEvents(tx, [
       jobEvent("job_created", job, {

@@ -177,7 +177,9 @@ describe("direct messages", () => {
     );
     expect((await api.jobMessages(asActor(stranger), id)).status).toBe(404);
     const detail = await api.get(asActor(client), id);
-    expect(detail.body.messages.map((m: any) => m.body)).toEqual([expect.any(String), "any update?", "soon"]);
+    expect(detail.body.messages_count).toBe(3);
+    const newest = await api.jobMessages(asActor(client), id, { order: "desc" });
+    expect(newest.body.data.map((m: any) => m.body)).toEqual(["soon", "any update?", expect.any(String)]);
     const created = await db().select().from(events).where(eq(events.subjectId, sent.body.id));
     expect(created.map((e) => e.type)).toEqual(["message_created"]);
   });

@@ -1,16 +1,26 @@
 import "server-only";
-import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Queryable, type Tx } from "@/db/client";
 import { agents, messages, users } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import type { Page } from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvent, type NewEvent } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
 import { loadJobView, ownedAgentIds, rolesOf, type JobViewRow } from "./job-access";
 import { messageJson, type MessageJson } from "./job-serialize";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetAfter,
+  keysetOrder,
+  keysetPage,
+  readCursor,
+  type KeysetSort,
+  type SortDir,
+} from "./search";
 
 /**
  * Messages: the automatic ones every job state change writes to the other party (kind "system"), direct
@@ -33,7 +43,7 @@ const messageViewColumns = {
   recipientAgentId: messages.recipientAgentId,
   recipientUserId: messages.recipientUserId,
   createdAt: messages.createdAt,
-  createdAtKey: sql<string>`${messages.createdAt}::text`,
+  createdAtMicros: epochMicros(messages.createdAt),
 };
 
 function selectMessageViews(db: Queryable) {
@@ -62,6 +72,8 @@ export interface NewJobMessage {
   body: string;
   /** The job's client agent and worker, for the event's agent filter. */
   agentIds: (string | null)[];
+  /** The job's client when a person hired without an agent: the event's audience is the job's parties. */
+  userIds?: (string | null)[];
 }
 
 /**
@@ -86,6 +98,7 @@ export async function writeJobMessage(tx: Tx, m: NewJobMessage): Promise<NewEven
   return {
     type: "message_created",
     agentIds: m.agentIds,
+    userIds: m.userIds,
     subjectType: "message",
     subjectId: row.id,
     data: {
@@ -116,6 +129,7 @@ export async function sendDirectMessage(
       subject: input.subject ?? `Message about "${job.title}"`,
       body: input.body,
       agentIds: [job.clientAgentId, job.workerAgentId],
+      userIds: [job.clientUserId],
     });
     await appendEvent(tx, event);
     return event.subjectId;
@@ -126,41 +140,49 @@ export async function sendDirectMessage(
   return messageJson(row!);
 }
 
-/** The latest messages of a job, oldest first, for the job detail. */
-export async function recentJobMessages(db: Queryable, jobId: string, limit = 100): Promise<MessageJson[]> {
-  const rows = await selectMessageViews(db)
-    .where(eq(messages.jobId, jobId))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(limit);
-  return rows.reverse().map(messageJson);
+export async function countJobMessages(db: Queryable, jobId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(eq(messages.jobId, jobId));
+  return Number(row?.n ?? 0);
 }
 
-/** All messages of a job, oldest first, paginated; only its parties may read them (others 404). */
+const messageSort = (dir: SortDir): KeysetSort => ({
+  expr: messages.createdAt,
+  dir,
+  cast: fromEpochMicros,
+  id: messages.id,
+  idDir: dir,
+});
+
+/**
+ * A page of a job's messages (asc: oldest first, desc: newest first) with the total; only its parties may read
+ * them (others 404). The cursor is checked, so a forged one is a 400.
+ */
 export async function listJobMessages(
   principal: Principal,
   jobId: string,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; order?: SortDir },
 ): Promise<Page<MessageJson>> {
   const db = await getDb();
   const job = await loadJobView(db, jobId);
   if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
+  const sort = messageSort(page.order ?? "asc");
   const conds: SQL[] = [eq(messages.jobId, jobId)];
   if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, 2);
-    conds.push(sql`(${messages.createdAt}, ${messages.id}) > (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+    const [at, id] = readCursor(page.cursor, false);
+    conds.push(keysetAfter(sort, at, id));
   }
-  const rows = await selectMessageViews(db)
-    .where(and(...conds))
-    .orderBy(asc(messages.createdAt), asc(messages.id))
-    .limit(page.limit + 1);
-  return pageOf(rows, page.limit);
-}
-
-function pageOf(rows: (Parameters<typeof messageJson>[0] & { createdAtKey: string })[], limit: number) {
-  const more = rows.length > limit;
-  const data = rows.slice(0, limit);
-  const last = data[data.length - 1];
-  return { data: data.map(messageJson), next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null };
+  const [rows, total] = await Promise.all([
+    selectMessageViews(db)
+      .where(and(...conds))
+      .orderBy(...keysetOrder(sort))
+      .limit(page.limit + 1),
+    countJobMessages(db, jobId),
+  ]);
+  const { page: data, next } = keysetPage(rows, page.limit, (last) => [last.createdAtMicros, last.id]);
+  return { data: data.map(messageJson), next_cursor: next, total };
 }
 
 /** Messages addressed to the caller: an agent's own; a person's own and their agents'. */
@@ -180,21 +202,24 @@ export async function listInbox(
   const mine = inboxCondition(principal);
   const conds: SQL[] = [mine];
   if (q.unread) conds.push(eq(messages.read, false));
+  // Newest first, by a checked keyset cursor (a forged one is a 400, never a database error).
+  const sort = messageSort("desc");
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2);
-    conds.push(sql`(${messages.createdAt}, ${messages.id}) < (${String(at)}::timestamptz, ${String(id)}::uuid)`);
+    const [at, id] = readCursor(q.cursor, false);
+    conds.push(keysetAfter(sort, at, id));
   }
   const [rows, [count]] = await Promise.all([
     selectMessageViews(db)
       .where(and(...conds))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .orderBy(...keysetOrder(sort))
       .limit(q.limit + 1),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(messages)
       .where(and(mine, eq(messages.read, false))),
   ]);
-  return { ...pageOf(rows, q.limit), unread_count: Number(count?.n ?? 0) };
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.createdAtMicros, last.id]);
+  return { data: page.map(messageJson), next_cursor: next, unread_count: Number(count?.n ?? 0) };
 }
 
 /** Marks a message read. Only its recipient (or the person owning the recipient agent) may; others get 404. */
@@ -225,6 +250,7 @@ export async function markMessageRead(principal: Principal, messageId: string): 
       await appendEvent(tx, {
         type: "message_read",
         agentIds: [m.recipientAgentId],
+        userIds: [m.recipientUserId],
         subjectType: "message",
         subjectId: messageId,
         data: { message_id: messageId, job_id: m.jobId },

@@ -2,6 +2,8 @@ import * as inboxRoute from "@/app/api/inbox/route";
 import * as readRoute from "@/app/api/inbox/[id]/read/route";
 import * as cancelRoute from "@/app/api/jobs/[id]/cancel/route";
 import * as completeRoute from "@/app/api/jobs/[id]/complete/route";
+import * as deliverableRoute from "@/app/api/jobs/[id]/deliverables/[deliverableId]/route";
+import * as deliverablesRoute from "@/app/api/jobs/[id]/deliverables/route";
 import * as deliverRoute from "@/app/api/jobs/[id]/deliver/route";
 import * as messagesRoute from "@/app/api/jobs/[id]/messages/route";
 import * as revisionRoute from "@/app/api/jobs/[id]/request-revision/route";
@@ -30,6 +32,13 @@ export const api = {
   get: (as: Actor, id: string): Promise<CallResult> => call(jobRoute.GET, `/api/jobs/${id}`, { ...as, params: { id } }),
   act: (as: Actor, action: JobAction, id: string, body: Record<string, unknown> = {}): Promise<CallResult> =>
     call(TRANSITION_ROUTES[action].POST, `/api/jobs/${id}/${action}`, { ...as, params: { id }, body }),
+  deliverables: (as: Actor, id: string, query: Record<string, string | number | undefined> = {}): Promise<CallResult> =>
+    call(deliverablesRoute.GET, `/api/jobs/${id}/deliverables`, { ...as, params: { id }, query }),
+  deliverable: (as: Actor, id: string, deliverableId: string): Promise<CallResult> =>
+    call(deliverableRoute.GET, `/api/jobs/${id}/deliverables/${deliverableId}`, {
+      ...as,
+      params: { id, deliverableId },
+    }),
   jobMessages: (as: Actor, id: string, query: Record<string, string | number | undefined> = {}): Promise<CallResult> =>
     call(messagesRoute.GET, `/api/jobs/${id}/messages`, { ...as, params: { id }, query }),
   sendMessage: (as: Actor, id: string, body: Record<string, unknown>): Promise<CallResult> =>

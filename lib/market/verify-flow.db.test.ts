@@ -77,7 +77,8 @@ describe("seed 002 verify flow", () => {
 
     const detail = await api.get(B, jobId);
     expect(detail.body).toMatchObject({ status: "completed", rating: 5, review: "Excellent", revision_count: 1 });
-    expect(detail.body.deliverables.map((d: any) => d.revision)).toEqual([1, 2]);
+    expect(detail.body.deliverables_count).toBe(2);
+    expect((await api.deliverables(B, jobId)).body.data.map((d: any) => d.revision)).toEqual([1, 2]);
 
     const aliceInbox = await api.inbox(A);
     expect(aliceInbox.body.data.map((m: any) => m.subject)).toEqual([

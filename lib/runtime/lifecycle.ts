@@ -26,6 +26,7 @@ export async function appendExecutionEvent(tx: Tx, row: ExecutionRow): Promise<v
   await appendEvent(tx, {
     type: eventTypeOf(row.status),
     agentIds: [row.agentId, row.startedByAgentId],
+    userIds: [row.startedByUserId],
     subjectType: "execution",
     subjectId: row.id,
     data: statusSnapshot(row),

@@ -31,7 +31,7 @@ export default async function StatsPage() {
   }));
   return (
     <div className="space-y-6">
-      <LiveRefresh subjects={["job", "agent", "service"]} />
+      <LiveRefresh subjects={["stats", "job", "agent", "service"]} />
       <PageTitle sub={`Updated ${stats.generated_at.slice(11, 16)} UTC, live while you watch.`}>
         Marketplace at a glance
       </PageTitle>

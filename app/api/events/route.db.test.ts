@@ -31,8 +31,10 @@ function subscribe(query = "", headers: Record<string, string> = {}) {
   });
 }
 
+// These tests are about the stream's mechanics, seen by an anonymous subscriber: catalogue (public) events.
+// Who receives the private ones is audience.db.test.ts.
 function emit(type: string, agentIds: string[] = [], data: Record<string, unknown> = {}) {
-  return inTransaction((tx) => appendEvent(tx, { type, agentIds, subjectType: "job", subjectId: randomUUID(), data }));
+  return inTransaction((tx) => appendEvent(tx, { type, agentIds, subjectType: "agent", subjectId: randomUUID(), data }));
 }
 
 async function head(): Promise<number> {
@@ -55,16 +57,16 @@ describe("GET /api/events", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     await waitForSubscribers(1);
-    const id = await emit("job.created", [agent], { title: "Review" });
+    const id = await emit("agent_updated", [agent], { fields: ["name"] });
     const [frame] = await stream.until((f) => f.some((x) => x.id !== undefined)).then(() => stream.events());
-    expect(frame).toMatchObject({ id: String(id), event: "job.created" });
+    expect(frame).toMatchObject({ id: String(id), event: "agent_updated" });
     const data = JSON.parse(frame!.data!);
     expect(data).toMatchObject({
       id,
-      type: "job.created",
-      subject_type: "job",
+      type: "agent_updated",
+      subject_type: "agent",
       agent_ids: [agent],
-      data: { title: "Review" },
+      data: { fields: ["name"] },
     });
     expect(new Date(data.created_at).toISOString()).toBe(data.created_at);
     expect(stream.frames[0]?.retry).toBe(2000);
@@ -74,14 +76,14 @@ describe("GET /api/events", () => {
     const a = randomUUID();
     const b = randomUUID();
     const from = await head();
-    const byType = await subscribe(`?type=job.created,job.completed&last_event_id=${from}`);
-    const byRepeat = await subscribe(`?type=job.created&type=job.completed&last_event_id=${from}`);
+    const byType = await subscribe(`?type=agent_registered,service_created&last_event_id=${from}`);
+    const byRepeat = await subscribe(`?type=agent_registered&type=service_created&last_event_id=${from}`);
     const byAgent = await subscribe(`?agent=${a}&last_event_id=${from}`);
-    const both = await subscribe(`?agent=${b}&type=job.completed&last_event_id=${from}`);
-    const created = await emit("job.created", [a]);
-    const started = await emit("job.started", [a, b]);
-    const completed = await emit("job.completed", [b]);
-    const end = await emit("job.completed", [a]);
+    const both = await subscribe(`?agent=${b}&type=service_created&last_event_id=${from}`);
+    const created = await emit("agent_registered", [a]);
+    const started = await emit("agent_updated", [a, b]);
+    const completed = await emit("service_created", [b]);
+    const end = await emit("service_created", [a]);
     await byType.stream.until(() => byType.stream.ids().includes(end));
     await byRepeat.stream.until(() => byRepeat.stream.ids().includes(end));
     await byAgent.stream.until(() => byAgent.stream.ids().includes(end));
@@ -104,7 +106,8 @@ describe("GET /api/events", () => {
 
   it("resumes after Last-Event-ID with exactly the rest, in order", async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await emit(`job.n${i % 3}`));
+    const types = ["agent_updated", "agent_status_changed", "service_updated"];
+    for (let i = 0; i < 12; i++) ids.push(await emit(types[i % 3]!));
     const cut = ids[4]!;
     const viaHeader = await subscribe("", { "last-event-id": String(cut) });
     const viaQuery = await subscribe(`?last_event_id=${cut}`);
@@ -114,13 +117,13 @@ describe("GET /api/events", () => {
     expect(viaHeader.stream.ids()).toEqual(ids.slice(5));
     expect(viaQuery.stream.ids()).toEqual(ids.slice(5));
     // and it stays live afterwards without repeating
-    const next = await emit("job.after");
+    const next = await emit("agent_updated");
     await viaHeader.stream.until(() => viaHeader.stream.ids().includes(next));
     expect(viaHeader.stream.ids()).toEqual([...ids.slice(5), next]);
   });
 
   it("replays the whole log with since=0", async () => {
-    const last = await emit("job.marker");
+    const last = await emit("agent_updated");
     const all = await subscribe("?since=0");
     await all.stream.until(() => all.stream.ids().includes(last));
     const got = all.stream.ids();

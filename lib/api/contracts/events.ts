@@ -23,7 +23,9 @@ const eventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const eventsQuery = z.strictObject({
   type: typeList,
-  agent: uuidParam.optional().describe("Only events that concern this agent"),
+  agent: uuidParam
+    .optional()
+    .describe("Only events that concern this agent, among those the caller may receive (never more)"),
   last_event_id: eventId
     .optional()
     .describe("Resume after this event id (for clients that cannot send the Last-Event-ID header); 0 = from the start"),
@@ -36,7 +38,9 @@ export const eventResource = z
     type: z.string().describe("Also sent as the SSE `event:` name, e.g. job.created"),
     subject_type: z.string().describe("What the event is about: job, agent, service, message, execution..."),
     subject_id: z.string(),
-    agent_ids: z.array(z.string().uuid()).describe("Agents this event concerns"),
+    agent_ids: z
+      .array(z.string().uuid())
+      .describe("Agents this event concerns (for a private event, the agents party to it)"),
     data: z.record(z.string(), z.unknown()),
     created_at: z.string().describe("ISO timestamp"),
   })
@@ -49,9 +53,12 @@ export const getEvents = defineRoute({
   summary:
     "Live event stream (Server-Sent Events). Every frame carries `id:` (the log id), `event:` (the type) and " +
     "`data:` (the event as JSON). Reconnect with the `Last-Event-ID` header (or `?last_event_id=`) to receive " +
-    "exactly the events after it; without it the stream starts now. A `: heartbeat` comment keeps proxies open.",
+    "exactly the events after it; without it the stream starts now. A `: heartbeat` comment keeps proxies open. " +
+    "Without credentials the stream carries catalogue events only (agents, services, reputation); an agent key " +
+    "or a session adds the private events of the jobs, messages, executions, sessions and keys the caller is " +
+    "party to. docs/events.md lists every event type, its fields and its audience.",
   tags: ["events"],
-  auth: "public",
+  auth: "optional",
   rateLimit: { name: "streams", per: "principal" },
   query: eventsQuery,
   response: eventResource,

@@ -121,9 +121,15 @@ export const invocationMetricsRoute = defineRoute({
   method: "GET",
   path: "/api/invocations/metrics",
   summary:
-    "Invocations, duration and time-to-first-chunk percentiles, chunks and errors by type, overall and per target",
+    "Invocations, duration and time-to-first-chunk percentiles, chunks and errors by type, overall and per target. " +
+    "Only the caller's own invocations (a person's include their agents'); a person with the operator scope " +
+    "(OPERATOR_EMAILS) sees every caller's.",
   tags: ["invoke"],
   auth: "required",
   query: metricsQuery,
-  response: metricsGroup.extend({ since: z.string(), targets: z.array(metricsGroup.extend({ target: z.string() })) }),
+  response: metricsGroup.extend({
+    since: z.string(),
+    scope: z.enum(["own", "all"]).describe("own: the caller's invocations only; all: every caller's (operator)"),
+    targets: z.array(metricsGroup.extend({ target: z.string() })),
+  }),
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { JOB_ACTIONS, JOB_STATUSES } from "@/lib/market/job-machine";
-import { defineRoute, idParams } from "../contract";
+import { DELIVERABLE_PREVIEW_CHARS } from "@/lib/market/job-serialize";
+import { defineRoute, idParams, uuidParam } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 import { messageSchema } from "./inbox";
 
@@ -33,16 +34,27 @@ export const jobSchema = z.object({
 export const deliverableSchema = z.object({
   id: z.string().uuid(),
   revision: z.number().int().describe("1 for the first delivery, 2 after the first revision request, ..."),
-  content: z.string(),
+  content: z
+    .string()
+    .describe(
+      `The text. In lists and in the job's latest_deliverable, at most its first ${DELIVERABLE_PREVIEW_CHARS} ` +
+        "characters (then truncated is true); whole at content_url",
+    ),
   content_type: z.string(),
+  content_length: z.number().int().describe("Length of the whole content, in characters"),
+  truncated: z.boolean().describe("Whether content is cut short here"),
+  content_url: z.string().describe("GET this for the whole deliverable"),
   created_at: z.string(),
 });
 
 export const jobDetailSchema = jobSchema.extend({
-  deliverables: z.array(deliverableSchema),
+  latest_deliverable: deliverableSchema
+    .nullable()
+    .describe("The newest delivery (content cut like in lists); every one: GET /api/jobs/{id}/deliverables"),
+  deliverables_count: z.number().int(),
+  messages_count: z.number().int().describe("The job's messages: GET /api/jobs/{id}/messages"),
   children: z.array(jobSchema).describe("Sub-jobs the worker hired for this job"),
   parent: jobSchema.nullable(),
-  messages: z.array(messageSchema).describe("The job's messages, oldest first (at most the latest 100)"),
   viewer_role: z.enum(["client", "worker"]),
   actions: z.array(z.enum(JOB_ACTIONS)).describe("Transitions the caller may take now"),
 });
@@ -80,7 +92,10 @@ export const directMessageBody = z.strictObject({
   subject: z.string().trim().min(1).max(200).optional(),
   body: z.string().min(1).max(20_000),
 });
-export const jobMessagesQuery = z.strictObject({ ...pageQuery });
+const listOrder = z.enum(["asc", "desc"]).default("asc").describe("asc: oldest first (default); desc: newest first");
+export const jobMessagesQuery = z.strictObject({ ...pageQuery, order: listOrder });
+export const jobDeliverablesQuery = z.strictObject({ ...pageQuery, order: listOrder });
+export const deliverableParams = z.object({ id: uuidParam, deliverableId: uuidParam });
 
 const jobsTag = ["jobs"];
 
@@ -115,7 +130,9 @@ export const listJobs = defineRoute({
 export const getJob = defineRoute({
   method: "GET",
   path: "/api/jobs/{id}",
-  summary: "A job with its deliverables, children, parent and messages; 404 unless the caller is a party",
+  summary:
+    "A job with its latest deliverable, the counts of deliverables and messages, children and parent; " +
+    "404 unless the caller is a party",
   tags: jobsTag,
   auth: "required",
   scopes: ["jobs:read"],
@@ -165,11 +182,38 @@ export const cancelJob = transitionRoute(
   cancelBody,
 );
 
+// GET /api/jobs/{id}/deliverables - the job's deliverables, paged, contents cut to a preview
+export const listJobDeliverables = defineRoute({
+  method: "GET",
+  path: "/api/jobs/{id}/deliverables",
+  summary:
+    "Deliverables of a job by revision (oldest first, or newest with order=desc), paged; each content cut to " +
+    `its first ${DELIVERABLE_PREVIEW_CHARS} characters with a content_url to the whole; client or worker only`,
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:read"],
+  params: idParams,
+  query: jobDeliverablesQuery,
+  response: pageSchema(deliverableSchema),
+});
+
+// GET /api/jobs/{id}/deliverables/{deliverableId} - one deliverable, whole
+export const getJobDeliverable = defineRoute({
+  method: "GET",
+  path: "/api/jobs/{id}/deliverables/{deliverableId}",
+  summary: "One deliverable of a job with its whole content; client or worker only",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:read"],
+  params: deliverableParams,
+  response: deliverableSchema,
+});
+
 // GET /api/jobs/{id}/messages - the job's messages, oldest first
 export const listJobMessages = defineRoute({
   method: "GET",
   path: "/api/jobs/{id}/messages",
-  summary: "Messages of a job (system and direct), oldest first; client or worker only",
+  summary: "Messages of a job (system and direct), oldest first (newest with order=desc), paged; client or worker only",
   tags: jobsTag,
   auth: "required",
   scopes: ["jobs:read"],
