@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
@@ -28,14 +29,12 @@ const env = [
   "RATE_LIMIT_INVOCATIONS_PER_MIN=10000",
   "RATE_LIMIT_SERVICES_PER_HOUR=10000",
   "SSE_MAX_CONNECTIONS_PER_CLIENT=1000",
-  "NEXTAUTH_SECRET=e2e-only-secret-0123456789abcdef",
+  // A fresh secret per run (workers inherit it through the environment), never a constant in the source.
+  `NEXTAUTH_SECRET=${(process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url"))}`,
   `NEXTAUTH_URL=${baseURL}`,
-  `APP_URL=${baseURL}`,
 ].join(" ");
-// The lead's dev script also seeds the demo agents and starts the local AWS doubles that run/chat need.
-const start = existsSync("scripts/dev.ts")
-  ? `${env} npx tsx --conditions=react-server scripts/dev.ts --start --port ${port}`
-  : `${env} npx next start -p ${port}`;
+// The dev script also seeds the demo agents and starts the local AWS doubles that run/chat need.
+const start = `${env} npx tsx --conditions=react-server scripts/dev.ts --start --port ${port}`;
 
 export default defineConfig({
   testDir: "e2e",

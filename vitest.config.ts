@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 const root = import.meta.dirname;
 const exclude = ["node_modules/**", ".next/**", "e2e/**", ".data/**"];
 // Rate limits out of the way of tests that create many things as one caller; the rate-limit tests set small ones.
-const rateLimits = {
+const testEnv = {
+  // Limits high enough that only the rate-limit tests (which set their own) ever meet one.
   AUTH_RATE_LIMIT_PER_MIN: "100000",
   RATE_LIMIT_REGISTRATIONS_PER_HOUR: "100000",
   RATE_LIMIT_HIRES_PER_MIN: "100000",
@@ -14,6 +15,8 @@ const rateLimits = {
   RATE_LIMIT_INVOCATIONS_PER_MIN: "100000",
   RATE_LIMIT_SERVICES_PER_HOUR: "100000",
   SSE_MAX_CONNECTIONS_PER_CLIENT: "100000",
+  // Faults are provoked on purpose in many tests; their log lines would only bury the runner's output.
+  LOG_LEVEL: "fatal",
 };
 
 /**
@@ -40,7 +43,7 @@ export default defineConfig({
           name: "pglite",
           include: ["**/*.test.ts"],
           exclude: [...exclude, "**/*.pg.test.ts"],
-          env: { TEST_DB: "pglite", NODE_ENV: "test", ...rateLimits },
+          env: { TEST_DB: "pglite", NODE_ENV: "test", ...testEnv },
           globalSetup: ["test/pglite-global-setup.ts"],
         },
       },
@@ -50,7 +53,7 @@ export default defineConfig({
           name: "postgres",
           include: ["**/*.db.test.ts", "**/*.pg.test.ts"],
           exclude,
-          env: { TEST_DB: "postgres", NODE_ENV: "test", ...rateLimits },
+          env: { TEST_DB: "postgres", NODE_ENV: "test", ...testEnv },
           globalSetup: ["test/postgres-global-setup.ts"],
         },
       },

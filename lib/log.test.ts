@@ -12,7 +12,7 @@ function capture() {
       done();
     },
   });
-  return { logger: createLogger(stream), text: () => lines.join("") };
+  return { logger: createLogger(stream, "info"), text: () => lines.join("") };
 }
 
 const db = setupTestDatabase();

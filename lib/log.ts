@@ -31,10 +31,10 @@ export const REDACTED_KEYS = [
 
 const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
-export function createLogger(destination?: DestinationStream): Logger {
+export function createLogger(destination?: DestinationStream, level: string = env().LOG_LEVEL): Logger {
   return pino(
     {
-      level: env().LOG_LEVEL,
+      level,
       base: { service: "agent-market" },
       redact: { paths, censor: "[redacted]" },
       serializers: { err: safeError },

@@ -2,6 +2,7 @@ import "server-only";
 import { lt, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { rateLimits, streamLeases } from "@/db/schema";
+import { log } from "@/lib/log";
 
 /** The query rate-limiter-flexible's Postgres store sends: text, positional values, and a statement name. */
 interface StoreQuery {
@@ -52,7 +53,7 @@ function warnFallback(err: unknown): void {
   if (Date.now() - lastWarning < 60_000) return;
   lastWarning = Date.now();
   const reason = err instanceof Error ? err.message : String(err);
-  console.warn(`[rate-limit] the database store failed (${reason}); counting in this process meanwhile`);
+  log().warn({ reason }, "rate-limit database store failed; counting in this process meanwhile");
 }
 
 const SWEEP_EVERY_MS = 5 * 60_000;

@@ -7,6 +7,7 @@ import { safeCallbackUrl } from "./redirect";
 import { authSecret } from "./secret";
 import { SESSION_MAX_AGE_S } from "./session";
 import { endSessions, getSessionVersion, upsertGithubUser, verifyCredentials } from "./users";
+import { log } from "@/lib/log";
 
 /** Thrown by the jwt callback for a session ended server-side; next-auth then clears the cookie. Expected. */
 class SessionEndedError extends Error {
@@ -46,16 +47,19 @@ export function authOptions(): NextAuthOptions {
   }
   return {
     secret: authSecret(),
+    // Served over HTTPS (NEXTAUTH_URL says so; set it in production): Secure, __Secure- prefixed cookies only.
+    useSecureCookies: e.NEXTAUTH_URL?.startsWith("https://") ?? false,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin" },
     providers,
     logger: {
       // An ended session read through /api/auth/session is routine, not an error worth a stack trace.
       error(code, metadata) {
-        if (!isSessionEnded(metadata)) console.error(`[next-auth] ${code}`, metadata);
+        if (!isSessionEnded(metadata))
+          log().error({ code, error: (metadata as { name?: string } | undefined)?.name }, "next-auth error");
       },
       warn(code) {
-        console.warn(`[next-auth] ${code}`);
+        log().warn({ code }, "next-auth warning");
       },
       debug() {},
     },

@@ -104,7 +104,12 @@ export function canSee(a: Audience, row: AudienceFields): boolean {
 export function visibleCondition(a: Audience): SQL {
   const party: SQL[] = [];
   if (a.agentIds.size) {
-    party.push(sql`${events.agentIds} && ARRAY[${sql.join([...a.agentIds].map((id) => sql`${id}`), sql`, `)}]::uuid[]`);
+    party.push(
+      sql`${events.agentIds} && ARRAY[${sql.join(
+        [...a.agentIds].map((id) => sql`${id}`),
+        sql`, `,
+      )}]::uuid[]`,
+    );
   }
   if (a.userId) party.push(sql`${events.userIds} @> ARRAY[${a.userId}]::uuid[]`);
   const subjects = a.subjects ? [...a.subjects] : null;

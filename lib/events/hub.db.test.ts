@@ -191,10 +191,23 @@ describe("EventHub", () => {
     const personU = listen(hub, { audience: { agentIds: new Set(), userId: person, subjects: null } });
     const aOnlyB = listen(hub, { agentId: b, audience: { agentIds: new Set([a]), userId: null, subjects: null } });
     await vi.waitFor(() => expect(hub.subscriberCount).toBe(5));
-    const append = (e: Parameters<typeof appendEvent>[1]) => db.current.database.db.transaction((tx) => appendEvent(tx, e));
+    const append = (e: Parameters<typeof appendEvent>[1]) =>
+      db.current.database.db.transaction((tx) => appendEvent(tx, e));
     const pub = await append({ type: "agent_updated", agentIds: [b], subjectType: "agent", subjectId: b, data: {} });
-    const jobAB = await append({ type: "job_started", agentIds: [a, b], subjectType: "task", subjectId: "j", data: {} });
-    const msgA = await append({ type: "message_created", agentIds: [a], subjectType: "message", subjectId: "m", data: {} });
+    const jobAB = await append({
+      type: "job_started",
+      agentIds: [a, b],
+      subjectType: "task",
+      subjectId: "j",
+      data: {},
+    });
+    const msgA = await append({
+      type: "message_created",
+      agentIds: [a],
+      subjectType: "message",
+      subjectId: "m",
+      data: {},
+    });
     const mine = await append({
       type: "job_created",
       agentIds: [b],
@@ -203,7 +216,13 @@ describe("EventHub", () => {
       subjectId: "k",
       data: {},
     });
-    const end = await append({ type: "service_created", agentIds: [a], subjectType: "service", subjectId: "s", data: {} });
+    const end = await append({
+      type: "service_created",
+      agentIds: [a],
+      subjectType: "service",
+      subjectId: "s",
+      data: {},
+    });
     for (const s of [anonymous, partyA, keyA, personU]) await s.stream.until(() => s.stream.ids().includes(end));
     await aOnlyB.stream.until(() => aOnlyB.stream.ids().includes(jobAB));
     expect(anonymous.stream.ids()).toEqual([pub, end]);
@@ -260,7 +279,8 @@ describe("EventHub", () => {
     const live = listen(hub, { audience: audience() });
     const jobsOnly = listen(hub, { types: ["job_created"], audience: audience() });
     await vi.waitFor(() => expect(hub.subscriberCount).toBe(2));
-    const append = (e: Parameters<typeof appendEvent>[1]) => db.current.database.db.transaction((tx) => appendEvent(tx, e));
+    const append = (e: Parameters<typeof appendEvent>[1]) =>
+      db.current.database.db.transaction((tx) => appendEvent(tx, e));
     const registered = await append({
       type: "agent_registered",
       agentIds: [agent],
@@ -269,8 +289,20 @@ describe("EventHub", () => {
       subjectId: agent,
       data: { name: "new", owner_user_id: person },
     });
-    const hired = await append({ type: "job_created", agentIds: [agent], subjectType: "task", subjectId: "j", data: {} });
-    const other = await append({ type: "job_created", agentIds: [randomUUID()], subjectType: "task", subjectId: "o", data: {} });
+    const hired = await append({
+      type: "job_created",
+      agentIds: [agent],
+      subjectType: "task",
+      subjectId: "j",
+      data: {},
+    });
+    const other = await append({
+      type: "job_created",
+      agentIds: [randomUUID()],
+      subjectType: "task",
+      subjectId: "o",
+      data: {},
+    });
     await live.stream.until(() => live.stream.ids().includes(hired));
     await jobsOnly.stream.until(() => jobsOnly.stream.ids().includes(hired));
     const replay = listen(hub, { after: from, types: ["job_created"], audience: audience() });
@@ -278,7 +310,13 @@ describe("EventHub", () => {
     expect(live.stream.ids()).toEqual([registered, hired]);
     expect(jobsOnly.stream.ids()).toEqual([hired]);
     expect(replay.stream.ids()).toEqual([hired]);
-    const marker = await append({ type: "job_created", agentIds: [agent], subjectType: "task", subjectId: "m", data: {} });
+    const marker = await append({
+      type: "job_created",
+      agentIds: [agent],
+      subjectType: "task",
+      subjectId: "m",
+      data: {},
+    });
     await replay.stream.until(() => replay.stream.ids().includes(marker));
     expect(replay.stream.ids()).toEqual([hired, marker]);
     expect(replay.stream.ids()).not.toContain(other);
@@ -301,10 +339,12 @@ describe("EventHub", () => {
     const parties = Array.from({ length: 100 }, () => randomUUID());
     for (let i = 0; i < 10_000; i++) {
       // Every hundredth subscriber is an agent's key; the rest are anonymous.
-      const audience = i % 100 === 0 ? { agentIds: new Set([parties[i / 100]!]), userId: null, subjects: null } : undefined;
+      const audience =
+        i % 100 === 0 ? { agentIds: new Set([parties[i / 100]!]), userId: null, subjects: null } : undefined;
       await hub.subscribe(sink(i), { audience });
     }
-    const append = (e: Parameters<typeof appendEvent>[1]) => db.current.database.db.transaction((tx) => appendEvent(tx, e));
+    const append = (e: Parameters<typeof appendEvent>[1]) =>
+      db.current.database.db.transaction((tx) => appendEvent(tx, e));
     const privates: number[] = [];
     for (const p of parties.slice(0, 10)) {
       privates.push(await append({ type: "task_done", agentIds: [p], subjectType: "task", subjectId: p, data: {} }));

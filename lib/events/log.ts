@@ -67,7 +67,13 @@ export async function appendEvents(tx: Tx, given: NewEvent[]): Promise<number[]>
  */
 function statsEvent(list: NewEvent[]): NewEvent | null {
   if (!list.some((e) => e.subjectType === "job")) return null;
-  return { type: "stats_changed", agentIds: [], subjectType: "stats", subjectId: "market", data: { subjects: ["job"] } };
+  return {
+    type: "stats_changed",
+    agentIds: [],
+    subjectType: "stats",
+    subjectId: "market",
+    data: { subjects: ["job"] },
+  };
 }
 
 function present(ids: (string | null | undefined)[]): string[] {

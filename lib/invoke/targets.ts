@@ -10,6 +10,7 @@ import { isRuntimeArn } from "@/lib/runtime/agentcore/arn";
 import { agentcoreRuntimeSchema } from "@/lib/runtime/config";
 import { runtimeArnAllowed } from "@/lib/runtime/operator";
 import { invokeClientError } from "./errors";
+import { log } from "@/lib/log";
 
 /** Something `POST /api/agents/invoke` can talk to. `target` is the stable name kept in sessions and metrics. */
 export type InvokeTarget =
@@ -62,7 +63,7 @@ export async function resolveTarget(db: Queryable, principal: Principal, agentId
     const runtimeArn = configuredArn(key);
     if (!runtimeArn) throw notFound();
     if (!isRuntimeArn(runtimeArn)) {
-      console.error(`[invoke] ${key}: the configured runtime ARN is malformed`);
+      log().error({ agent: key }, "the configured AgentCore runtime ARN is malformed");
       throw new ApiError(500, "InternalError", "This agent is misconfigured");
     }
     return {

@@ -127,7 +127,11 @@ describe("a job's deliverables and messages are bounded and paged", () => {
     }
     const whole = await api.deliverable(asActor(worker), id, listed.id);
     expect(whole.status).toBe(200);
-    expect(deliverableSchema.parse(whole.body)).toMatchObject({ content: big, truncated: false, content_length: 50_000 });
+    expect(deliverableSchema.parse(whole.body)).toMatchObject({
+      content: big,
+      truncated: false,
+      content_length: 50_000,
+    });
     // A page of such deliverables stays small.
     expect(JSON.stringify((await api.deliverables(asActor(client), id)).body).length).toBeLessThan(5_000);
   });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { ARTIFACT_NAME_RE } from "./artifacts-name";
+import { log } from "@/lib/log";
 
 /**
  * The local host's allow-list (issue 8): it runs only artifacts the operator installed, never a program, an argv
@@ -98,7 +99,7 @@ function scan(root: string, source: Artifact["source"], into: Map<string, Artifa
   try {
     entries = fs.readdirSync(root, { withFileTypes: true });
   } catch {
-    if (source === "operator") console.warn(`[runtime] LOCAL_AGENTS_DIR ${root} cannot be read`);
+    if (source === "operator") log().warn({ dir: root }, "LOCAL_AGENTS_DIR cannot be read");
     return;
   }
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -106,7 +107,7 @@ function scan(root: string, source: Artifact["source"], into: Map<string, Artifa
     const r = readArtifact(path.join(root, e.name), source);
     if (!r) continue;
     if ("error" in r) {
-      console.warn(`[runtime] ignoring artifact ${e.name}: ${r.error}`);
+      log().warn({ artifact: e.name, reason: r.error }, "ignoring an invalid artifact");
       continue;
     }
     // A built-in name cannot be shadowed by the operator's folder.

@@ -25,6 +25,7 @@ import {
   type ExecutionStatus,
   type StartSpec,
 } from "./types";
+import { log } from "@/lib/log";
 
 export interface RunRequest {
   input: Record<string, unknown>;
@@ -129,7 +130,7 @@ async function launch(
     if (now?.status === "stopped") await host.stop(now, now.stoppedReason ?? "stopped while starting");
   } catch (err) {
     const { reason, stopCode } = startFailureOf(err);
-    if (!isHostStartError(err)) console.error(`[runtime] start of execution ${row.id} failed:`, err);
+    if (!isHostStartError(err)) log().error({ err, execution: row.id }, "execution start failed");
     await transition(row.id, { status: "failed", stopCode, stoppedReason: reason, log: reason });
   } finally {
     host.pendingStarts.delete(row.id);
@@ -149,7 +150,7 @@ async function loadSecrets(agentId: string): Promise<Record<string, string>> {
   try {
     return await secretValues(await getDb(), agentId);
   } catch (err) {
-    console.error(`[runtime] the variables of agent ${agentId} cannot be decrypted: ${(err as Error).message}`);
+    log().error({ agent: agentId, reason: (err as Error).message }, "agent variables cannot be decrypted");
     throw new HostStartError("The agent's variables cannot be decrypted (the secrets key is missing or changed)");
   }
 }
@@ -177,7 +178,7 @@ async function stopRow(row: ExecutionRow, reason: string, stopCode: string): Pro
   try {
     await getHost(updated.host).stop(updated, reason);
   } catch (err) {
-    console.error(`[runtime] host stop of execution ${row.id} failed:`, err);
+    log().error({ err, execution: row.id }, "host stop failed");
   }
   return updated;
 }
@@ -216,7 +217,7 @@ export async function refreshExecution(row: ExecutionRow): Promise<void> {
     if (obs) await applyObservation(row.id, obs);
   } catch (err) {
     // The stored record is still the best answer when the host cannot be reached.
-    console.warn(`[runtime] refresh of execution ${row.id} failed:`, (err as Error).message);
+    log().warn({ err, execution: row.id }, "execution refresh failed");
   }
 }
 

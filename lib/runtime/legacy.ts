@@ -5,6 +5,7 @@ import { agents } from "@/db/schema";
 import { resolveArtifact } from "./artifacts";
 import { refusalOf } from "./env-policy";
 import { setSecrets } from "./secrets/store";
+import { log } from "@/lib/log";
 
 /**
  * Rewrites runtimes stored before issue 8 into the current shape, once per database (idempotent): a local
@@ -37,8 +38,7 @@ export async function migrateLegacyRuntimes(database: Database): Promise<number>
             ? runtime.artifact
             : null;
       next = artifact ? { kind: "local", artifact } : null;
-      if (!artifact)
-        console.warn(`[runtime] agent ${id}: its local command is not an installed artifact; runtime removed`);
+      if (!artifact) log().warn({ agent: id }, "legacy local command is not an installed artifact; runtime removed");
     } else if (runtime.kind === "fargate") {
       next = {
         kind: "fargate",
@@ -55,7 +55,7 @@ export async function migrateLegacyRuntimes(database: Database): Promise<number>
       Object.entries(env).filter(([k, v]) => typeof v === "string" && v !== "" && refusalOf(k) === null),
     ) as Record<string, string>;
     const dropped = Object.keys(env).filter((k) => !(k in kept));
-    if (dropped.length) console.warn(`[runtime] agent ${id}: variables not kept: ${dropped.join(", ")}`);
+    if (dropped.length) log().warn({ agent: id, names: dropped }, "legacy variables not kept");
     await database.db.transaction(async (tx) => {
       await tx.update(agents).set({ runtime: next }).where(eq(agents.id, id));
       await setSecrets(tx, id, kept);

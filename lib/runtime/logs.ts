@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { executionLogs } from "@/db/schema";
+import { log } from "@/lib/log";
 
 export const LOGS_CHANNEL = "execution_logs";
 const MAX_LINE_CHARS = 8_000;
@@ -73,7 +74,7 @@ export class LogBuffer {
         await insertLogs(await getDb(), this.executionId, batch);
       } catch (err) {
         // Logs are best effort: a failed write must not take the execution down with it.
-        console.error(`[runtime] could not write ${batch.length} log line(s) for ${this.executionId}:`, err);
+        log().error({ err, execution: this.executionId, lines: batch.length }, "could not write execution log lines");
       }
     });
     return this.chain;

@@ -1,5 +1,6 @@
 import { env } from "@/lib/env";
 import { AGENTCORE_ARN_RE } from "./config";
+import { log } from "@/lib/log";
 
 /**
  * What the operator allows agents to use with the platform's AWS identity (issue 8): the ECS network and roles,
@@ -62,7 +63,7 @@ export function allowedArnPatterns(): ArnPattern[] {
     const m = PATTERN_RE.exec(p);
     // A bare `runtime/*` would be fine (the account still binds it); an empty exact name names nothing.
     if (!m || (!m[4] && !m[3])) {
-      console.warn(`[runtime] ignoring malformed AGENTCORE_ALLOWED_RUNTIME_ARNS entry ${JSON.stringify(p)}`);
+      log().warn({ pattern: p }, "ignoring a malformed AGENTCORE_ALLOWED_RUNTIME_ARNS entry");
       return [];
     }
     return [{ region: m[1] as string, account: m[2] as string, name: m[3] as string, prefix: Boolean(m[4]) }];

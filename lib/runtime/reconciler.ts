@@ -8,6 +8,7 @@ import { hosts } from "./hosts/index";
 import { applyObservation } from "./lifecycle";
 import { keyRing } from "./secrets/crypto";
 import { LIVE_STATUSES, type ExecutionRow, type Observation } from "./types";
+import { log } from "@/lib/log";
 
 // Any constant works; it only has to be the same in every app process sharing the database.
 const RECONCILER_LOCK = 7_311_920_442;
@@ -90,7 +91,7 @@ async function sweep(): Promise<SweepResult> {
     try {
       changes.push(...(await host.describe(rows)));
     } catch (err) {
-      console.error(`[runtime] reconciler: ${host.kind} describe failed:`, err);
+      log().error({ err, host: host.kind }, "reconciler: describe failed");
     }
   }
   result.describeCalls = fargate.lastDescribe.calls;
@@ -105,7 +106,7 @@ async function sweep(): Promise<SweepResult> {
       try {
         if (await applyObservation(id, obs)) result.changed++;
       } catch (err) {
-        console.error(`[runtime] reconciler: could not record ${obs.status} for ${id}:`, err);
+        log().error({ err, execution: id, status: obs.status }, "reconciler: could not record a status");
       }
     }
   };
@@ -146,7 +147,7 @@ export function startReconciler(opts: { intervalMs?: number } = {}): () => void 
       const r = await reconcileOnce();
       delay = r.throttled > 0 || r.failedBatches > 0 ? Math.min(delay * 2, 60_000) : interval;
     } catch (err) {
-      console.error("[runtime] reconciler sweep failed:", err);
+      log().error({ err }, "reconciler sweep failed");
       delay = Math.min(delay * 2, 60_000);
     }
     if (!stopped) {

@@ -8,6 +8,7 @@ import { formatEvent, lastEventIdFrom, sseResponse } from "@/lib/events/sse";
 import { LOGS_CHANNEL, readLogs } from "./logs";
 import { subscribe } from "./notify";
 import { isTerminal } from "./types";
+import { log } from "@/lib/log";
 
 const BATCH = 500;
 const POLL_MS = 2_000;
@@ -47,7 +48,7 @@ export function executionEventsResponse(req: Request, executionId: string): Resp
             }
           } while (again && !sink.closed);
         } catch (err) {
-          console.error(`[runtime] execution stream ${executionId} failed:`, err);
+          log().error({ err, execution: executionId }, "execution stream failed");
           sink.close();
         } finally {
           running = false;

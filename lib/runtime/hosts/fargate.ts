@@ -4,6 +4,7 @@ import type { ExecutionRow, Host, Observation, StartResult, StartSpec } from "..
 import { ecsOperatorConfig, familyAllowed } from "../operator";
 import { HostStartError } from "../types";
 import { ecsClient, withThrottleRetry, type RetryOptions } from "./ecs-client";
+import { log } from "@/lib/log";
 
 interface FargateState {
   cluster?: string;
@@ -151,7 +152,7 @@ export class FargateHost implements Host {
         } catch (err) {
           // One failed batch (throttled past the retries, a missing cluster) must not hide the others' news.
           stats.failedBatches++;
-          console.warn(`[runtime] DescribeTasks on ${batch.cluster} failed:`, (err as Error).name);
+          log().warn({ cluster: batch.cluster, error: (err as Error).name }, "DescribeTasks failed");
         }
       }
     };

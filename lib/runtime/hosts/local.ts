@@ -10,6 +10,7 @@ import { patchHostState } from "../lifecycle";
 import type { ExecutionRow, Host, Observation, Reporter, StartResult, StartSpec } from "../types";
 import { HostStartError } from "../types";
 import { freePort, ping, pidAlive, pidRuns } from "./process-info";
+import { log } from "@/lib/log";
 
 /** What survives an app restart in executions.host_state. */
 interface LocalState {
@@ -168,7 +169,7 @@ export class LocalHost implements Host {
       await this.report(id, obs);
     } catch (err) {
       // The reconciler's next sweep sees the same state through describe() and retries.
-      console.error(`[runtime] could not record ${obs.status} for execution ${id}:`, err);
+      log().error({ err, execution: id, status: obs.status }, "could not record an execution status");
     }
   }
 

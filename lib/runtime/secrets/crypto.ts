@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /**
  * Encryption of agent secrets at rest (issue 8): AES-256-GCM, a fresh 96-bit IV per value, the agent id and the
@@ -48,7 +49,7 @@ export function devKey(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
     fs.writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { flag: "wx", mode: 0o600 });
-    console.warn(`[secrets] no SECRETS_KEY: generated a development key in ${file} (set SECRETS_KEY in production)`);
+    log().warn({ file }, "no SECRETS_KEY: generated a development key (set SECRETS_KEY in production)");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
