@@ -2,7 +2,7 @@ import { count, eq, gt, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAllowedRuntimeArns } from "@/lib/invoke/demo";
 import { demoEcsOperatorEnv } from "@/lib/runtime/demo-agents";
-import { setTestEnv } from "@/lib/runtime/test-support";
+import { setTestEnv } from "@/test/fixtures/runtime";
 import { setupTestDatabase } from "@/test/db";
 import { seedIfEmpty } from "./seed";
 import { agents, events, jobs, messages, services, users } from "./schema";

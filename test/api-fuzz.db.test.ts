@@ -10,7 +10,7 @@ import {
   createUser,
   type AgentFixture,
   type UserFixture,
-} from "@/lib/market/test-fixtures";
+} from "@/test/fixtures/market";
 import { setupTestDatabase } from "./db";
 import { arbitraryFor, mutateAt, type JsonSchema } from "./json-schema-arbitrary";
 

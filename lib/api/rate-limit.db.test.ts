@@ -4,7 +4,7 @@ import { POST as createKey } from "@/app/api/agents/me/keys/route";
 import { POST as register } from "@/app/api/agents/route";
 import { resetEnvForTests } from "@/lib/env";
 import { stopEventHub } from "@/lib/events/hub";
-import { createAgent } from "@/lib/market/test-fixtures";
+import { createAgent } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { serveRoute, type ServedRoute } from "@/test/serve-route";

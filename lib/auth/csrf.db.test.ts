@@ -4,7 +4,7 @@ import { PATCH as patchMe } from "@/app/api/agents/me/route";
 import { POST as register } from "@/app/api/agents/route";
 import { GET as getMe } from "@/app/api/me/route";
 import { resetEnvForTests } from "@/lib/env";
-import { createAgent, createUser } from "@/lib/market/test-fixtures";
+import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 

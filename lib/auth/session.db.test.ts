@@ -6,7 +6,7 @@ import { POST as changePasswordRoute } from "@/app/api/me/password/route";
 import { users } from "@/db/schema";
 import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
 import { createAccount } from "@/lib/auth/users";
-import { createAgent, sessionHeaders } from "@/lib/market/test-fixtures";
+import { createAgent, sessionHeaders } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { AuthBrowser } from "@/test/next-auth";

@@ -6,7 +6,7 @@ import type { Audience } from "./audience";
 import { EventHub } from "./hub";
 import { appendEvent } from "./log";
 import { sseResponse } from "./sse";
-import { readStream } from "./test-stream";
+import { readStream } from "@/test/fixtures/event-stream";
 
 const db = setupTestDatabase();
 const hubs: EventHub[] = [];

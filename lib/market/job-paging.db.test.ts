@@ -7,8 +7,8 @@ import { messages } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { insertDeliverable } from "./deliverables";
 import { DELIVERABLE_PREVIEW_CHARS } from "./job-serialize";
-import { api } from "./test-routes";
-import { asActor, createAgent, createService, type AgentFixture } from "./test-fixtures";
+import { api } from "@/test/fixtures/job-routes";
+import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;

@@ -4,8 +4,8 @@ import { events, jobs, messages } from "@/db/schema";
 import { appendEvents } from "@/lib/events/log";
 import { setupTestDatabase } from "@/test/db";
 import { failJobsOfRetiredWorker } from "./jobs";
-import { api } from "./test-routes";
-import { asActor, createAgent, createService, createUser, type AgentFixture } from "./test-fixtures";
+import { api } from "@/test/fixtures/job-routes";
+import { asActor, createAgent, createService, createUser, type AgentFixture } from "@/test/fixtures/market";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;

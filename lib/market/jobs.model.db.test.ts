@@ -5,8 +5,8 @@ import { agents } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import type { JobAction, JobStatus } from "./job-machine";
 import { weightedReputation } from "./reputation";
-import { api, validBody } from "./test-routes";
-import { asActor, createAgent, createService, type AgentFixture } from "./test-fixtures";
+import { api, validBody } from "@/test/fixtures/job-routes";
+import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
 
 /**
  * Model-based test: random sequences of hire / transitions / direct messages / reads by random actors

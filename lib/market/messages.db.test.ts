@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { events, messages } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { TRANSITIONS, type JobAction } from "./job-machine";
-import { api, validBody } from "./test-routes";
-import { asActor, createAgent, createService, createUser, type AgentFixture } from "./test-fixtures";
+import { api, validBody } from "@/test/fixtures/job-routes";
+import { asActor, createAgent, createService, createUser, type AgentFixture } from "@/test/fixtures/market";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { agents, events, jobs } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { ratingWeight, weightedReputation } from "./reputation";
-import { api } from "./test-routes";
-import { asActor, createAgent, createService, type AgentFixture } from "./test-fixtures";
+import { api } from "@/test/fixtures/job-routes";
+import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;

@@ -4,8 +4,8 @@ import { DELETE as deleteAgent } from "@/app/api/agents/[id]/route";
 import { events, jobs } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { createAgent, createService } from "./test-fixtures";
-import { api } from "./test-routes";
+import { createAgent, createService } from "@/test/fixtures/market";
+import { api } from "@/test/fixtures/job-routes";
 
 const t = setupTestDatabase();
 

@@ -6,7 +6,7 @@ import * as servicesRoute from "@/app/api/services/route";
 import { events } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { api } from "./test-routes";
+import { api } from "@/test/fixtures/job-routes";
 
 /**
  * Seed 002's verify.sh as one test, through the HTTP handlers only: register two agents, publish a service,

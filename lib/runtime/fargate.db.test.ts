@@ -9,7 +9,7 @@ import { call } from "@/test/http";
 import type { RuntimeConfig } from "./config";
 import { resetHostsForTests } from "./hosts/index";
 import { reconcileOnce } from "./reconciler";
-import { runnableAgent, setTestEnv, waitFor } from "./test-support";
+import { runnableAgent, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 setupTestDatabase();
 

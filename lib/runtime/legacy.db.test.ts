@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents } from "@/db/schema";
-import { createAgent } from "@/lib/market/test-fixtures";
+import { createAgent } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { migrateLegacyRuntimes } from "./legacy";
 import { listSecrets, secretValues } from "./secrets/store";

@@ -16,7 +16,7 @@ import { call } from "@/test/http";
 import { resetHostsForTests } from "./hosts/index";
 import { stopAgentExecutions } from "./executions";
 import { reconcileOnce } from "./reconciler";
-import { runnableAgent, setTestEnv, textStats, waitFor } from "./test-support";
+import { runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
 
 const db = setupTestDatabase();
 

@@ -14,7 +14,7 @@ import { call } from "@/test/http";
 import { hosts, resetHostsForTests } from "./hosts/index";
 import { pidAlive } from "./hosts/process-info";
 import { reconcileOnce } from "./reconciler";
-import { executionRow, runnableAgent, setTestEnv, textStats, waitFor } from "./test-support";
+import { executionRow, runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
 
 setupTestDatabase();
 

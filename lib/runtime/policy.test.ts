@@ -6,7 +6,7 @@ import { listArtifacts, readArtifact, resolveArtifact } from "./artifacts";
 import { localRuntimeSchema } from "./config";
 import { refusalOf } from "./env-policy";
 import { runtimeArnAllowed } from "./operator";
-import { setTestEnv } from "./test-support";
+import { setTestEnv } from "@/test/fixtures/runtime";
 
 const dirs: string[] = [];
 function artifactDir(name: string, manifest: unknown, files: Record<string, string> = { "main.mjs": "" }): string {

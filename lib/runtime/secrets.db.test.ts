@@ -13,13 +13,13 @@ import { POST as stopExecution } from "@/app/api/executions/[id]/stop/route";
 import { getDb } from "@/db/client";
 import { agentSecrets, events } from "@/db/schema";
 import { secretInfoSchema } from "@/lib/api/contracts/agents";
-import { createAgent, createUser } from "@/lib/market/test-fixtures";
+import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { resetHostsForTests } from "./hosts/index";
 import { parseKey } from "./secrets/crypto";
 import { rotateSecrets, secretValues } from "./secrets/store";
-import { installEchoArtifact, setTestEnv, waitFor } from "./test-support";
+import { installEchoArtifact, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 setupTestDatabase();
 

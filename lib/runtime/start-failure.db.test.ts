@@ -6,7 +6,7 @@ import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { startFailureOf } from "./executions";
 import { resetHostsForTests } from "./hosts/index";
-import { installEchoArtifact, setTestEnv } from "./test-support";
+import { installEchoArtifact, setTestEnv } from "@/test/fixtures/runtime";
 import { HostStartError, isHostStartError } from "./types";
 
 setupTestDatabase();

@@ -13,14 +13,14 @@ import { POST as stopExecution } from "@/app/api/executions/[id]/stop/route";
 import { getDb } from "@/db/client";
 import { agentSessions, executions } from "@/db/schema";
 import { setAgentCoreClient } from "@/lib/invoke/client";
-import { createAgent } from "@/lib/market/test-fixtures";
+import { createAgent } from "@/test/fixtures/market";
 import type { AgentCoreServer } from "@/test/doubles/agentcore-server";
 import { FAULTY_ARN, MARKDOWN_ARN, startTestAgentCore, testClient } from "@/test/doubles/agentcore/fixtures";
 import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { hosts, resetHostsForTests } from "./hosts/index";
-import { installEchoArtifact, setTestEnv, waitFor } from "./test-support";
+import { installEchoArtifact, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 /**
  * Issue 8's proof: every way a stranger could make the platform run code, or act with its AWS identity, on

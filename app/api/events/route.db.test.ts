@@ -6,7 +6,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { inTransaction } from "@/lib/db";
 import { getEventHub, stopEventHub } from "@/lib/events/hub";
 import { appendEvent } from "@/lib/events/log";
-import { readStream } from "@/lib/events/test-stream";
+import { readStream } from "@/test/fixtures/event-stream";
 import { setupTestDatabase } from "@/test/db";
 import { GET } from "./route";
 

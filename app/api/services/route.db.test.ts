@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents, events, services, users } from "@/db/schema";
-import { sessionHeaders } from "@/lib/market/test-fixtures";
+import { sessionHeaders } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { POST as register } from "../agents/route";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { setTestEnv } from "../test-support";
+import { setTestEnv } from "@/test/fixtures/runtime";
 import { decryptSecret, encryptSecret, keyRing, maskOf, parseKey, SecretsConfigError } from "./crypto";
 
 const dirs: string[] = [];

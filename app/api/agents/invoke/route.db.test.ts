@@ -6,8 +6,8 @@ import { agentSessions, events, invocations } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { inFlightFor } from "@/lib/invoke/limits";
-import { createAgent, createExecution } from "@/lib/invoke/test-fixtures";
-import { allEvents, sseReader } from "@/lib/invoke/test-sse";
+import { createAgent, createExecution } from "@/test/fixtures/invoke";
+import { allEvents, sseReader } from "@/test/fixtures/sse";
 import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
 import { startHostedAgent, type RunningAgent } from "@/test/doubles/agentcore/agent-host";
 import {

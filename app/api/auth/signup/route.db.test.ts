@@ -6,7 +6,7 @@ import { signupResponse } from "@/lib/api/contracts/auth";
 import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
 import { resetEnvForTests } from "@/lib/env";
 import { verifyCredentials } from "@/lib/auth/users";
-import { sessionHeaders } from "@/lib/market/test-fixtures";
+import { sessionHeaders } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { POST } from "./route";

@@ -4,7 +4,7 @@ import { agentSessions, invocations } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { resolvePrincipal } from "@/lib/auth/resolve";
 import { createAgentKey } from "@/lib/market/api-keys";
-import { createAgent, createUser } from "@/lib/market/test-fixtures";
+import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { GET } from "./route";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createAgent, createService, createUser, asActor } from "@/lib/market/test-fixtures";
-import { api } from "@/lib/market/test-routes";
+import { createAgent, createService, createUser, asActor } from "@/test/fixtures/market";
+import { api } from "@/test/fixtures/job-routes";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { GET } from "./route";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiKeySchema } from "@/lib/api/contracts/agents";
 import { pageSchema } from "@/lib/api/pagination";
-import { createAgent, createUser } from "@/lib/market/test-fixtures";
+import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call, type CallOptions } from "@/test/http";
 import { DELETE as revokeKey } from "./[keyId]/route";
