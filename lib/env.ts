@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { z } from "zod";
 import { parseTrustProxy } from "@/lib/api/client-address";
 
@@ -60,6 +61,11 @@ const schema = z.object({
   RATE_LIMIT_SERVICES_PER_HOUR: z.coerce.number().int().positive().default(30),
   // Event streams (SSE) a client may hold open at once (per caller, or per address when anonymous).
   SSE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().positive().default(10),
+  // The local host's OS sandbox for uploaded code (lib/runtime/sandbox): the bubblewrap binary, and where each
+  // sandbox's folders (platform files, socket, scratch) live while it runs.
+  SANDBOX_BWRAP_PATH: z.string().min(1).default("/usr/bin/bwrap"),
+  // (a temporary folder by default: the sandbox's own uid must be able to reach it, which a home folder may forbid)
+  SANDBOX_DIR: z.string().min(1).default(`${tmpdir()}/agent-market-sandboxes`),
   // Request limits.
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
