@@ -13,7 +13,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
-import { DEMO_CONFIGURED_AGENTS, LOCAL_AGENTCORE_REGION } from "@/lib/invoke/demo";
+import { DEMO_AGENTS, LOCAL_AGENTCORE_REGION, localAgentCoreArn } from "@/db/seed/demo-agents";
 import { sseReader } from "@/test/fixtures/sse";
 import { AgentCoreClient } from "@/lib/runtime/agentcore/client";
 import { startAgentCoreServer, type AgentCoreServer } from "@/test/doubles/agentcore-server";
@@ -26,7 +26,11 @@ const PAIRS = Number(process.env.BENCH_INVOKE_PAIRS ?? 200);
 const WARMUP = 20;
 const CONCURRENT = 100;
 const TARGET_OVERHEAD_MS = 5;
-const ONBOARDING = DEMO_CONFIGURED_AGENTS.find((a) => a.key === "onboarding")!;
+const onboardingAgent = DEMO_AGENTS.find((a) => a.configured?.key === "onboarding")!;
+const ONBOARDING = {
+  runtimeArn: localAgentCoreArn(onboardingAgent.configured!.runtimeId),
+  artifact: onboardingAgent.slug,
+};
 // Five markdown blocks: the answer streams as five chunks.
 const PROMPT = ["# Title", "First paragraph.", "- a\n- b", "Second *paragraph*.", "```\ncode\n```"].join("\n\n");
 

@@ -25,7 +25,7 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const { env } = await import("../lib/env");
 const { configFromEnv, createDatabase } = await import("../db/client");
 const { startLocalAws } = await import("./local-aws");
-const { seedIfEmpty } = await import("../db/seed");
+const { seedIfEmpty } = await import("../db/seed/index");
 
 const e = env();
 // `--start` serves a production build (NODE_ENV=production), which refuses to run without SECRETS_KEY: this local
