@@ -235,10 +235,10 @@ export async function run(log: (l: string) => void = (l) => console.log(`[invoke
   const endpoint = await startEndpoint();
   Object.assign(process.env, appEnv(endpoint));
   const { agents, apiKeys } = await import("@/db/schema");
-  const { resetEnvForTests } = await import("@/lib/env");
+  const { reloadEnv } = await import("@/lib/env");
   const { setAgentCoreClient } = await import("@/lib/invoke/client");
   const { POST } = await import("@/app/api/agents/invoke/route");
-  resetEnvForTests();
+  reloadEnv();
   const opened = await openInProcessDatabase(log, process.env.BENCH_INVOKE_DB === "pglite");
   const database = opened.database;
   const direct = directClient(endpoint);

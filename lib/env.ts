@@ -121,6 +121,11 @@ const schema = z.object({
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),
     ),
+  // --- Set by the tools, not by the operator (read through here like every other variable) ---
+  // The version `npm run`/`npm start` exports from package.json; /api/health and the OpenAPI document show it.
+  npm_package_version: z.string().min(1).default("0.1.0"),
+  // Set by Next.js while it builds (`phase-production-build`): lib/auth/secret.ts needs no real secret then.
+  NEXT_PHASE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -138,7 +143,11 @@ export function env(): Env {
   return cached;
 }
 
-/** Tests change variables between cases; this forgets the parsed copy. */
-export function resetEnvForTests(): void {
+/**
+ * Forgets the parsed copy, so that the next `env()` reads `process.env` again. A reset rather than a parameter:
+ * every module reads the one cached copy, and the two callers change the environment of the whole process
+ * (scripts/dev.ts after pointing it at the local AWS endpoints; tests between cases, through setTestEnv).
+ */
+export function reloadEnv(): void {
   cached = undefined;
 }

@@ -41,8 +41,8 @@ if (flag("fresh") && !e.DATABASE_URL && !e.PGLITE_DIR.startsWith("memory://")) {
 // Local AWS endpoints first: the demo data refers to the agents they host.
 const aws = await startLocalAws(e);
 for (const [k, v] of Object.entries(aws.env)) process.env[k] = v;
-const { resetEnvForTests } = await import("../lib/env");
-resetEnvForTests();
+const { reloadEnv } = await import("../lib/env");
+reloadEnv();
 
 const database = await createDatabase(configFromEnv());
 // Runtimes written before issue 8 (a `command`, an inline `env`) take the current shape, their env encrypted.
