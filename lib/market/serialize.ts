@@ -1,8 +1,8 @@
 import type { RequiredInput } from "@/db/schema/services";
 
 /**
- * The JSON shapes of agents and services (see COMMON.md "Resource shapes"). Pure functions over rows, so the
- * jobs, stats and UI code can reuse them; they never touch the database.
+ * The JSON shapes of agents and services (their schemas: lib/api/contracts/agents.ts and services.ts). Pure
+ * functions over rows, so the jobs, stats and UI code can reuse them; they never touch the database.
  */
 
 /** Runtime kinds that can be started as an execution (seed 000): a local process or an ECS Fargate task. */
