@@ -1,5 +1,5 @@
 /**
- * Invocation relay benchmark (issue 4): time to first chunk and total time of a streamed answer through
+ * Invocation relay benchmark: time to first chunk and total time of a streamed answer through
  * `POST /api/agents/invoke` (Accept: text/event-stream) versus the AgentCore client talking to the same local
  * AgentCore endpoint directly, interleaved in one run; the relay should add under 5 ms at the median. Then 100
  * concurrent streamed invocations through the relay must all complete.

@@ -1,5 +1,5 @@
 /**
- * Runtime benchmark (issue 3).
+ * Runtime benchmark.
  *
  * 1. Local host: time from `POST /api/agents/{id}/run` to the execution being `running` (the demo agent answers
  *    /ping), median and p90 over BENCH_RUNTIME_RUNS (20) runs after 3 warm-ups; target: median < 300 ms.
@@ -26,7 +26,7 @@ const WARMUP = 3;
 const SCALE = Number(process.env.BENCH_RECONCILE_EXECUTIONS ?? 10_000);
 const TARGET_MEDIAN_MS = 300;
 const TARGET_SWEEP_MS = 5_000;
-/** An installed artifact (agents/text-stats/agent.json): the local host runs nothing else (issue 8). */
+/** An installed artifact (agents/text-stats/agent.json): the local host runs nothing else. */
 const RUNTIME = { kind: "local", artifact: "text-stats" };
 
 function startupFigures(times: number[], where: string): Figure[] {

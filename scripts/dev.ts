@@ -45,7 +45,7 @@ const { reloadEnv } = await import("../lib/env");
 reloadEnv();
 
 const database = await createDatabase(configFromEnv());
-// Runtimes written before issue 8 (a `command`, an inline `env`) take the current shape, their env encrypted.
+// Runtimes of the older shape (a `command`, an inline `env`) take the current shape, their env encrypted.
 const { migrateLegacyRuntimes } = await import("../lib/runtime/legacy");
 const migrated = await migrateLegacyRuntimes(database);
 if (migrated) console.log(`[dev] ${migrated} agent runtime(s) moved to the artifact/secrets shape`);

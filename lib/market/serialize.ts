@@ -5,9 +5,9 @@ import type { RequiredInput } from "@/db/schema/services";
  * functions over rows, so the jobs, stats and UI code can reuse them; they never touch the database.
  */
 
-/** Runtime kinds that can be started as an execution (seed 000): a local process or an ECS Fargate task. */
+/** Runtime kinds that can be started as an execution: a local process or an ECS Fargate task. */
 export const RUNNABLE_KINDS: readonly string[] = ["local", "fargate"];
-/** Runtime kinds that can be invoked through POST /api/agents/invoke (seed 004). */
+/** Runtime kinds that can be invoked through POST /api/agents/invoke. */
 export const INVOCABLE_KINDS: readonly string[] = ["agentcore"];
 
 export function runtimeKind(runtime: unknown): string | null {
@@ -16,7 +16,7 @@ export function runtimeKind(runtime: unknown): string | null {
   return typeof kind === "string" ? kind : null;
 }
 
-/** The runtime as shown: an `env` kept by a runtime written before issue 8 (secrets moved out) is never shown. */
+/** The runtime as shown: an `env` kept by a runtime of the older shape (secrets moved out) is never shown. */
 function publicRuntime(runtime: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!runtime) return null;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
