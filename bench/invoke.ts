@@ -1,5 +1,5 @@
 /**
- * Invocation relay benchmark (issue 4): time to first chunk and total time of a streamed answer through
+ * Invocation relay benchmark: time to first chunk and total time of a streamed answer through
  * `POST /api/agents/invoke` (Accept: text/event-stream) versus the AgentCore client talking to the same local
  * AgentCore endpoint directly, interleaved in one run; the relay should add under 5 ms at the median. Then 100
  * concurrent streamed invocations through the relay must all complete.
@@ -13,7 +13,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
-import { DEMO_CONFIGURED_AGENTS, LOCAL_AGENTCORE_REGION } from "@/lib/invoke/demo";
+import { DEMO_AGENTS, LOCAL_AGENTCORE_REGION, localAgentCoreArn } from "@/db/seed/demo-agents";
 import { sseReader } from "@/test/fixtures/sse";
 import { AgentCoreClient } from "@/lib/runtime/agentcore/client";
 import { startAgentCoreServer, type AgentCoreServer } from "@/test/doubles/agentcore-server";
@@ -26,7 +26,11 @@ const PAIRS = Number(process.env.BENCH_INVOKE_PAIRS ?? 200);
 const WARMUP = 20;
 const CONCURRENT = 100;
 const TARGET_OVERHEAD_MS = 5;
-const ONBOARDING = DEMO_CONFIGURED_AGENTS.find((a) => a.key === "onboarding")!;
+const onboardingAgent = DEMO_AGENTS.find((a) => a.configured?.key === "onboarding")!;
+const ONBOARDING = {
+  runtimeArn: localAgentCoreArn(onboardingAgent.configured!.runtimeId),
+  artifact: onboardingAgent.slug,
+};
 // Five markdown blocks: the answer streams as five chunks.
 const PROMPT = ["# Title", "First paragraph.", "- a\n- b", "Second *paragraph*.", "```\ncode\n```"].join("\n\n");
 
@@ -231,10 +235,10 @@ export async function run(log: (l: string) => void = (l) => console.log(`[invoke
   const endpoint = await startEndpoint();
   Object.assign(process.env, appEnv(endpoint));
   const { agents, apiKeys } = await import("@/db/schema");
-  const { resetEnvForTests } = await import("@/lib/env");
+  const { reloadEnv } = await import("@/lib/env");
   const { setAgentCoreClient } = await import("@/lib/invoke/client");
   const { POST } = await import("@/app/api/agents/invoke/route");
-  resetEnvForTests();
+  reloadEnv();
   const opened = await openInProcessDatabase(log, process.env.BENCH_INVOKE_DB === "pglite");
   const database = opened.database;
   const direct = directClient(endpoint);

@@ -1,5 +1,5 @@
 /**
- * Runtime benchmark (issue 3).
+ * Runtime benchmark.
  *
  * 1. Local host: time from `POST /api/agents/{id}/run` to the execution being `running` (the demo agent answers
  *    /ping), median and p90 over BENCH_RUNTIME_RUNS (20) runs after 3 warm-ups; target: median < 300 ms.
@@ -26,7 +26,7 @@ const WARMUP = 3;
 const SCALE = Number(process.env.BENCH_RECONCILE_EXECUTIONS ?? 10_000);
 const TARGET_MEDIAN_MS = 300;
 const TARGET_SWEEP_MS = 5_000;
-/** An installed artifact (agents/text-stats/agent.json): the local host runs nothing else (issue 8). */
+/** An installed artifact (agents/text-stats/agent.json): the local host runs nothing else. */
 const RUNTIME = { kind: "local", artifact: "text-stats" };
 
 function startupFigures(times: number[], where: string): Figure[] {
@@ -133,7 +133,7 @@ async function measureReconciler(log: (l: string) => void): Promise<Figure[]> {
   const { startEcsServer } = await import("@/test/doubles/ecs-server");
   const { getDb } = await import("@/db/client");
   const { agents, executions } = await import("@/db/schema");
-  const { resetEnvForTests } = await import("@/lib/env");
+  const { reloadEnv } = await import("@/lib/env");
   const { reconcileOnce } = await import("@/lib/runtime/reconciler");
   const { eq } = await import("drizzle-orm");
   const ecs = await startEcsServer({ spawn: false });
@@ -143,7 +143,7 @@ async function measureReconciler(log: (l: string) => void): Promise<Figure[]> {
     AWS_ACCESS_KEY_ID: "AKIDBENCHBENCHBENCH",
     AWS_SECRET_ACCESS_KEY: "bench-secret",
   });
-  resetEnvForTests();
+  reloadEnv();
   const db = await getDb();
   const [agent] = await db.insert(agents).values({ name: "reconciler-bench" }).returning({ id: agents.id });
   const agentId = agent!.id;
@@ -216,12 +216,12 @@ async function measureReconciler(log: (l: string) => void): Promise<Figure[]> {
 /** Standalone: everything in-process on DATABASE_URL, a fresh local PostgreSQL database, or PGlite. */
 export async function run(log: (l: string) => void = (l) => console.log(`[runtime] ${l}`)): Promise<Figure[]> {
   const { agents, apiKeys, executions } = await import("@/db/schema");
-  const { resetEnvForTests } = await import("@/lib/env");
+  const { reloadEnv } = await import("@/lib/env");
   const { POST: runRoute } = await import("@/app/api/agents/[id]/run/route");
   const { POST: stopRoute } = await import("@/app/api/executions/[id]/stop/route");
   const { eq } = await import("drizzle-orm");
   Object.assign(process.env, { EXECUTION_MAX_CONCURRENT_PER_AGENT: "50" });
-  resetEnvForTests();
+  reloadEnv();
   const opened = await openInProcessDatabase(log, process.env.BENCH_RUNTIME_DB === "pglite");
   const database = opened.database;
   try {

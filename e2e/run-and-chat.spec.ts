@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DEMO_PERSON } from "../db/seed-data";
+import { DEMO_PERSON } from "../db/seed/participants";
 import { lastPage, newSignedInPage } from "./helpers";
 
 /*

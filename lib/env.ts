@@ -31,11 +31,11 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   GITHUB_ID: z.string().min(1).optional(),
   GITHUB_SECRET: z.string().min(1).optional(),
-  // Sign-in attempts allowed per client address per minute (issue 5, limit "signin"); tests raise it.
+  // Sign-in attempts allowed per client address per minute (limit "signin"); tests raise it.
   AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(20),
   // Structured logs (lib/log.ts): trace, debug, info, warn, error, fatal or silent.
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  // Rate limits (issue 8, lib/api/rate-limit-policies.ts): counted in the database, shared by every app process.
+  // Rate limits (lib/api/rate-limit-policies.ts): counted in the database, shared by every app process.
   // Which proxies may tell us the client's address in X-Forwarded-For: unset = none (the socket's peer is the
   // client); a hop count (1 = one proxy in front); or a comma list of addresses/CIDRs or loopback, linklocal,
   // uniquelocal.
@@ -70,7 +70,7 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
-  // Runtime (issue 3).
+  // Runtime (docs/agent-contract.md).
   EXECUTION_MAX_CONCURRENT_PER_AGENT: z.coerce.number().int().positive().default(5),
   EXECUTION_DEFAULT_TIMEOUT_S: z.coerce.number().int().positive().default(300),
   EXECUTION_MAX_TIMEOUT_S: z.coerce.number().int().positive().default(3600),
@@ -79,7 +79,7 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   AWS_REGION: z.string().min(1).optional(),
   AWS_ENDPOINT_URL_ECS: z.string().url().optional(),
-  // AgentCore (issue 4).
+  // AgentCore: configured agents and invocation limits (POST /api/agents/invoke).
   AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: z.string().url().optional(),
   ONBOARDING_AGENT_ARN: z.string().min(1).optional(),
   PROVISIONING_AGENT_ARN: z.string().min(1).optional(),
@@ -87,14 +87,14 @@ const schema = z.object({
   INVOKE_MAX_PROMPT_CHARS: z.coerce.number().int().positive().default(100_000),
   INVOKE_MAX_CONCURRENT_PER_CALLER: z.coerce.number().int().positive().default(10),
   INVOKE_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
-  // Per attempt: longest wait for the first or next chunk, and for the connection to open (issue 4).
+  // Per attempt: longest wait for the first or next chunk, and for the connection to open.
   INVOKE_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   INVOKE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   // Benchmarks only: serves /api/bench/constant (the baseline route of `npm run bench`); 404 otherwise.
   BENCH_ROUTES: bool,
   // Dev: start the local ECS / AgentCore test doubles with `npm run dev` when no AWS config is present.
   DEV_LOCAL_AWS: bool,
-  // --- Trust boundary of the runtime (issue 8) ---
+  // --- Trust boundary of the runtime (docs/agent-contract.md, Runtime configuration) ---
   // A folder of operator-installed local artifacts (subfolders with an agent.json manifest), besides agents/.
   LOCAL_AGENTS_DIR: z.string().min(1).optional(),
   // Variables of the app's own environment passed on to local agent processes (comma list; the operator's choice).
@@ -116,7 +116,7 @@ const schema = z.object({
   // AgentCore runtime ARNs users may point agents at: comma list of patterns by account and runtime-name prefix,
   // e.g. arn:aws:bedrock-agentcore:*:123456789012:runtime/acme-* (the configured agents above are always allowed).
   AGENTCORE_ALLOWED_RUNTIME_ARNS: z.string().optional(),
-  // Operators (issue 8): people, by sign-in email, who hold the `operator` scope (every caller's invocation
+  // Operators: people, by sign-in email, who hold the `operator` scope (every caller's invocation
   // metrics). Comma-separated, case-insensitive; empty = nobody. API keys never hold it.
   OPERATOR_EMAILS: z
     .string()
@@ -127,6 +127,11 @@ const schema = z.object({
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),
     ),
+  // --- Set by the tools, not by the operator (read through here like every other variable) ---
+  // The version `npm run`/`npm start` exports from package.json; /api/health and the OpenAPI document show it.
+  npm_package_version: z.string().min(1).default("0.1.0"),
+  // Set by Next.js while it builds (`phase-production-build`): lib/auth/secret.ts needs no real secret then.
+  NEXT_PHASE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -144,7 +149,11 @@ export function env(): Env {
   return cached;
 }
 
-/** Tests change variables between cases; this forgets the parsed copy. */
-export function resetEnvForTests(): void {
+/**
+ * Forgets the parsed copy, so that the next `env()` reads `process.env` again. A reset rather than a parameter:
+ * every module reads the one cached copy, and the two callers change the environment of the whole process
+ * (scripts/dev.ts after pointing it at the local AWS endpoints; tests between cases, through setTestEnv).
+ */
+export function reloadEnv(): void {
   cached = undefined;
 }

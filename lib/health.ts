@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDatabase } from "@/db/client";
+import { env } from "@/lib/env";
 import type { z } from "zod";
 import type { healthResponse } from "@/lib/api/contracts/health";
 
@@ -19,7 +20,7 @@ export async function checkHealth(): Promise<z.infer<typeof healthResponse>> {
   }
   return {
     status: database.status === "ok" ? "ok" : "degraded",
-    version: process.env.npm_package_version ?? "0.1.0",
+    version: env().npm_package_version,
     uptime_s: Math.round((Date.now() - startedAt) / 1000),
     database,
   };

@@ -25,7 +25,7 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const { env } = await import("../lib/env");
 const { configFromEnv, createDatabase } = await import("../db/client");
 const { startLocalAws } = await import("./local-aws");
-const { seedIfEmpty } = await import("../db/seed");
+const { seedIfEmpty } = await import("../db/seed/index");
 
 const e = env();
 // `--start` serves a production build (NODE_ENV=production), which refuses to run without SECRETS_KEY: this local
@@ -41,11 +41,11 @@ if (flag("fresh") && !e.DATABASE_URL && !e.PGLITE_DIR.startsWith("memory://")) {
 // Local AWS endpoints first: the demo data refers to the agents they host.
 const aws = await startLocalAws(e);
 for (const [k, v] of Object.entries(aws.env)) process.env[k] = v;
-const { resetEnvForTests } = await import("../lib/env");
-resetEnvForTests();
+const { reloadEnv } = await import("../lib/env");
+reloadEnv();
 
 const database = await createDatabase(configFromEnv());
-// Runtimes written before issue 8 (a `command`, an inline `env`) take the current shape, their env encrypted.
+// Runtimes of the older shape (a `command`, an inline `env`) take the current shape, their env encrypted.
 const { migrateLegacyRuntimes } = await import("../lib/runtime/legacy");
 const migrated = await migrateLegacyRuntimes(database);
 if (migrated) console.log(`[dev] ${migrated} agent runtime(s) moved to the artifact/secrets shape`);

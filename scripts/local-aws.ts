@@ -5,7 +5,7 @@
  * (an endpoint override, credentials or a profile) nothing is started unless DEV_LOCAL_AWS=true.
  */
 import type { Env } from "../lib/env";
-import { demoEcsOperatorEnv, demoTaskDefinitions } from "../lib/runtime/demo-agents";
+import { demoEcsOperatorEnv, demoTaskDefinitions } from "../db/seed/demo-agents";
 import { startDevAgentCore } from "../test/doubles/agentcore/dev";
 import { startEcsServer } from "../test/doubles/ecs-server";
 

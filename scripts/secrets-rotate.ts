@@ -1,8 +1,8 @@
 /**
- * `npm run secrets:rotate`: re-encrypts every agent secret under the current SECRETS_KEY (issue 8).
+ * `npm run secrets:rotate`: re-encrypts every agent secret under the current SECRETS_KEY.
  * Rotation: set SECRETS_KEY_PREVIOUS to the old key and SECRETS_KEY to a new one, deploy (both decrypt), run this,
  * then remove SECRETS_KEY_PREVIOUS. A value encrypted under neither key stops the run with its key id. Runtimes
- * stored before issue 8 with an inline `env` are migrated first (lib/runtime/legacy.ts).
+ * stored in the older shape with an inline `env` are migrated first (lib/runtime/legacy.ts).
  */
 import nextEnv from "@next/env";
 

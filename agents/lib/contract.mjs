@@ -207,7 +207,7 @@ export async function runAgent(spec) {
   });
   process.on("SIGINT", () => shutdown(0));
 
-  // INPUT_DATA: processed once at start-up, its result printed to stdout (seed 000's batch input).
+  // INPUT_DATA: processed once at start-up, its result printed to stdout (a batch run, docs/agent-contract.md).
   // An empty object (a run without input, e.g. to serve invocations) is nothing to process.
   if (env.INPUT_DATA && env.INPUT_DATA.trim() && env.INPUT_DATA.trim() !== "{}") {
     try {

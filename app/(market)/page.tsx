@@ -4,9 +4,13 @@ import { BrowseFilters, type BrowseParams } from "@/components/agents/browse-fil
 import { ServiceCard } from "@/components/services/service-card";
 import { buttonClass } from "@/components/ui/button-class";
 import { EmptyState, ErrorState } from "@/components/ui/states";
-import { ApiClientError } from "@/lib/client/api";
-import { serverApi } from "@/lib/client/server";
+import { searchAgentsQuery } from "@/lib/api/contracts/agents";
+import { browseServicesQuery } from "@/lib/api/contracts/services";
+import { ApiError } from "@/lib/api/errors";
+import { checkQuery, viewer } from "@/lib/client/server";
 import type { AgentListItem, Page, Service } from "@/lib/client/types";
+import { searchAgents } from "@/lib/market/agent-search";
+import { browseServices } from "@/lib/market/service-search";
 
 export const metadata = { title: "Browse agents" };
 
@@ -41,9 +45,10 @@ function capabilities(raw: string): string[] {
 /** The URL holds every filter (a GET form), so a search can be shared; pages follow the API's keyset cursor. */
 export default async function BrowsePage({ searchParams }: { searchParams: Promise<Search> }) {
   const p = parse(await searchParams);
+  const capability = capabilities(p.capability);
   const common = {
     q: p.q || undefined,
-    capability: capabilities(p.capability),
+    capability: capability.length ? capability : undefined,
     cursor: p.cursor || undefined,
     min_price: p.min_price || undefined,
     max_price: p.max_price || undefined,
@@ -51,20 +56,27 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
   };
   let page: Page<AgentListItem> | Page<Service> | null = null;
   let error: string | null = null;
+  // The filters come from the URL: checked with the API's own query schemas (GET /api/agents, /api/services),
+  // then the same search the API runs, as the visitor (it decides which agents they may see).
   try {
-    page =
-      p.view === "agents"
-        ? await serverApi<Page<AgentListItem>>("/api/agents", {
-            ...common,
-            category: p.category || undefined,
-            sort: ["reputation", "jobs_completed", "price", "newest"].includes(p.sort) ? p.sort : "reputation",
-          })
-        : await serverApi<Page<Service>>("/api/services", {
-            ...common,
-            sort: ["newest", "price_asc", "price_desc", "reputation"].includes(p.sort) ? p.sort : "reputation",
-          });
+    if (p.view === "agents") {
+      const checked = checkQuery(searchAgentsQuery, {
+        ...common,
+        category: p.category || undefined,
+        sort: ["reputation", "jobs_completed", "price", "newest"].includes(p.sort) ? p.sort : "reputation",
+      });
+      if (checked.ok) page = await searchAgents(await viewer(), checked.query);
+      else error = checked.message;
+    } else {
+      const checked = checkQuery(browseServicesQuery, {
+        ...common,
+        sort: ["newest", "price_asc", "price_desc", "reputation"].includes(p.sort) ? p.sort : "reputation",
+      });
+      if (checked.ok) page = await browseServices(checked.query);
+      else error = checked.message;
+    }
   } catch (err) {
-    error = err instanceof ApiClientError ? err.message : "The catalogue could not be loaded.";
+    error = err instanceof ApiError ? err.message : "The catalogue could not be loaded.";
   }
 
   const nextHref = page?.next_cursor

@@ -17,7 +17,7 @@ import { users } from "./users";
 export const agentStatus = pgEnum("agent_status", ["active", "busy", "offline", "retired"]);
 
 /**
- * A marketplace participant (seed 002) that can also be runnable (seed 000) or invocable on AgentCore (seed 004).
+ * A marketplace participant that can also be runnable (docs/agent-contract.md) or invocable on AgentCore.
  * `runtime` is the validated host configuration, never a secret.
  */
 export const agents = pgTable(

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
- * The append-only event log (seed 002's activity_log). Written in the same transaction as the change it
+ * The append-only event log (docs/events.md). Written in the same transaction as the change it
  * records; `id` order is commit order (see lib/events/log.ts), which is what makes SSE resume exact.
  * Each row carries its audience, fixed at append time (lib/events/audience.ts, docs/events.md): `isPublic`
  * for catalogue events anyone may read, otherwise the parties in `agentIds` and `userIds`.

@@ -5,7 +5,7 @@ import { users } from "./users";
 
 export const executionStatus = pgEnum("execution_status", ["starting", "running", "completed", "failed", "stopped"]);
 
-/** One run of a runnable agent on a host (seed 000's execution record). */
+/** One run of a runnable agent on a host (docs/agent-contract.md, Executions). */
 export const executions = pgTable(
   "executions",
   {

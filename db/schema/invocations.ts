@@ -4,7 +4,7 @@ import { agents } from "./agents";
 import { users } from "./users";
 
 /**
- * A conversation with an invocable agent (seed 004). `target` names what was invoked: a configured
+ * A conversation with an invocable agent (POST /api/agents/invoke). `target` names what was invoked: a configured
  * AgentCore agent ("config:onboarding"), a marketplace agent ("agent:<uuid>") or an execution ("execution:<uuid>").
  */
 export const agentSessions = pgTable(

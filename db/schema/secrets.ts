@@ -2,7 +2,7 @@ import { pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core"
 import { agents } from "./agents";
 
 /**
- * Variables an owner sets for an agent (issue 8): secrets, AES-256-GCM encrypted at rest (lib/runtime/secrets).
+ * Variables an owner sets for an agent: secrets, AES-256-GCM encrypted at rest (lib/runtime/secrets).
  * Never in the agent's `runtime`, an event, a log or a public resource; the owner reads names and `masked` only.
  */
 export const agentSecrets = pgTable(

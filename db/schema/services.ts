@@ -9,7 +9,7 @@ export type RequiredInput = {
   description?: string;
 };
 
-/** A fixed-price offering published by an agent (seed 002). */
+/** A fixed-price offering published by an agent. */
 export const services = pgTable(
   "services",
   {

@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import { env } from "@/lib/env";
 import "./contracts";
 import { registeredRoutes, type RouteContract } from "./contract";
 import { describeRateLimit } from "./rate-limit-policies";
@@ -162,7 +163,7 @@ function generate(routes: readonly RouteContract[]): OpenApiDocument {
     openapi: "3.1.0",
     info: {
       title: "Agent Market API",
-      version: process.env.npm_package_version ?? "0.1.0",
+      version: env().npm_package_version,
       description:
         "A marketplace where AI agents and the people who build them meet. Errors always have the shape " +
         '`{ "error", "message", "details"? }`; lists are `{ "data", "next_cursor", "total"? }` with `?limit=&cursor=`.',

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { GET as streamEvents } from "@/app/api/events/route";
 import { POST as createKey } from "@/app/api/agents/me/keys/route";
 import { POST as register } from "@/app/api/agents/route";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { stopEventHub } from "@/lib/events/hub";
 import { createAgent } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
@@ -22,7 +22,7 @@ function setEnv(vars: Record<string, string | undefined>) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  resetEnvForTests();
+  reloadEnv();
 }
 
 beforeEach(async () => {

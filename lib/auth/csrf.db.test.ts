@@ -3,7 +3,7 @@ import { POST as createKey } from "@/app/api/agents/me/keys/route";
 import { PATCH as patchMe } from "@/app/api/agents/me/route";
 import { POST as register } from "@/app/api/agents/route";
 import { GET as getMe } from "@/app/api/me/route";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
@@ -23,7 +23,7 @@ const registerAs = (headers: Record<string, string>) =>
 describe("cookie-authenticated state changes must come from this site", () => {
   afterEach(() => {
     delete process.env.NEXTAUTH_URL;
-    resetEnvForTests();
+    reloadEnv();
   });
 
   it("refuses a foreign Origin with 403 in the one error format, and accepts our own", async () => {
@@ -69,7 +69,7 @@ describe("cookie-authenticated state changes must come from this site", () => {
 
   it("takes the app's origin from NEXTAUTH_URL when it is set", async () => {
     process.env.NEXTAUTH_URL = "https://market.example";
-    resetEnvForTests();
+    reloadEnv();
     const { cookie } = await cookieOnly();
     expect((await registerAs({ cookie, origin: "https://market.example" })).status).toBe(201);
     // The request's own host no longer counts: behind a proxy it is not what the browser saw.

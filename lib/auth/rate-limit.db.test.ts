@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as nextAuthPost } from "@/app/api/auth/[...nextauth]/route";
 import { ApiError } from "@/lib/api/errors";
 import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { setupTestDatabase } from "@/test/db";
 import { enforceSignInLimit } from "./rate-limit";
 
@@ -12,14 +12,14 @@ const saved = { limit: process.env.AUTH_RATE_LIMIT_PER_MIN, trust: process.env.T
 beforeEach(async () => {
   process.env.AUTH_RATE_LIMIT_PER_MIN = "3";
   process.env.TRUST_PROXY = "1";
-  resetEnvForTests();
+  reloadEnv();
   await resetRateLimitsForTests();
 });
 afterAll(() => {
   process.env.AUTH_RATE_LIMIT_PER_MIN = saved.limit;
   if (saved.trust === undefined) delete process.env.TRUST_PROXY;
   else process.env.TRUST_PROXY = saved.trust;
-  resetEnvForTests();
+  reloadEnv();
 });
 
 const from = (address: string) =>

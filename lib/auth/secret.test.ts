@@ -2,13 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import {
   authSecret,
   DEV_SECRET_FILE,
   loadOrCreateSecretFile,
   MissingAuthSecretError,
-  resetAuthSecretForTests,
 } from "./secret";
 
 const saved = { ...process.env };
@@ -20,8 +19,7 @@ function setEnv(vars: Record<string, string | undefined>) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  resetEnvForTests();
-  resetAuthSecretForTests();
+  reloadEnv();
 }
 
 beforeEach(() => {
@@ -34,8 +32,7 @@ afterEach(() => {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
-  resetEnvForTests();
-  resetAuthSecretForTests();
+  reloadEnv();
   fs.rmSync(dir, { recursive: true, force: true });
   vi.restoreAllMocks();
 });

@@ -63,6 +63,7 @@ export function loadOrCreateSecretFile(file: string): string {
   }
 }
 
+/** The secret read from the development file, by the file's absolute path (a new working directory reads anew). */
 let cached: { key: string; secret: string } | undefined;
 let buildSecret: string | undefined;
 
@@ -73,7 +74,7 @@ export function authSecret(): string {
   if (e.NODE_ENV === "production") {
     // `next build` may evaluate modules without serving anything: a throwaway secret that signs nothing real.
     // The server itself checks at start (assertAuthSecret).
-    if (process.env.NEXT_PHASE === "phase-production-build") return (buildSecret ??= randomBytes(32).toString("hex"));
+    if (e.NEXT_PHASE === "phase-production-build") return (buildSecret ??= randomBytes(32).toString("hex"));
     throw new MissingAuthSecretError();
   }
   const file = path.resolve(DEV_SECRET_FILE);
@@ -84,9 +85,4 @@ export function authSecret(): string {
 /** Called at server start so that a production server without a secret fails at once with the reason. */
 export function assertAuthSecret(): void {
   authSecret();
-}
-
-/** Tests switch the environment between cases. */
-export function resetAuthSecretForTests(): void {
-  cached = undefined;
 }

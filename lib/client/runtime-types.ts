@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { executionSchema, logLineSchema } from "@/lib/api/contracts/executions";
 import type { sessionView } from "@/lib/api/contracts/invoke";
 
-/* Execution (seed 000) and invocation (seed 004) shapes, inferred from their contracts (type-only imports). */
+/* Execution and invocation shapes, inferred from their contracts (type-only imports). */
 export type Execution = z.infer<typeof executionSchema>;
 export type ExecutionStatus = Execution["status"];
 export type LogLine = z.infer<typeof logLineSchema>;

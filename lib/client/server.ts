@@ -1,48 +1,31 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { getSessionUserId } from "@/lib/auth/session";
+import type { z } from "zod";
+import { uuidParam } from "@/lib/api/contract";
+import { ApiError } from "@/lib/api/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { resolvePrincipal } from "@/lib/auth/resolve";
 import { getUser, type UserJson } from "@/lib/auth/users";
-import { ApiClientError, errorFrom, withQuery, type QueryValue } from "./api";
 
 /**
- * Server components read the API the way the browser does: an HTTP request to this app's own route handlers,
- * with the visitor's cookies, so a page shows exactly what the API lets that person see.
+ * What server components need to call the domain verbs directly, as the route handlers do: the visitor resolved
+ * from their cookies exactly as the API resolves a request (lib/auth/resolve.ts), the API's checks on ids and
+ * queries, and a 404 turned into null for pages that call notFound().
  */
-async function origin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("host") ?? `127.0.0.1:${process.env.PORT ?? 3000}`;
-  // Always loopback http: the request never leaves this machine, whatever proxy is in front.
-  const port = host.includes(":") ? host.split(":").pop() : (process.env.PORT ?? "3000");
-  return `http://127.0.0.1:${port}`;
-}
 
-export async function serverApi<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
-  const cookie = (await cookies()).toString();
-  const res = await fetch(`${await origin()}${withQuery(path, query)}`, {
-    headers: { accept: "application/json", ...(cookie ? { cookie } : {}) },
-    cache: "no-store",
-  });
-  if (!res.ok) throw await errorFrom(res);
-  return (await res.json()) as T;
-}
-
-/** Like serverApi but a 404 gives null (for pages that call notFound()). */
-export async function serverApiOrNull<T>(path: string, query?: Record<string, QueryValue>): Promise<T | null> {
-  try {
-    return await serverApi<T>(path, query);
-  } catch (err) {
-    if (err instanceof ApiClientError && err.status === 404) return null;
-    throw err;
-  }
-}
-
-/** The signed-in person, from the next-auth JWT cookie (the same check the API makes), or null. */
-export async function currentUser(): Promise<UserJson | null> {
+/** The visitor as the API would see them (a current next-auth session), or null when signed out. */
+export async function viewer(): Promise<Principal | null> {
   const cookie = (await cookies()).toString();
   if (!cookie) return null;
-  const userId = await getSessionUserId(new Request("http://local/", { headers: { cookie } }));
-  return userId ? getUser(userId) : null;
+  // A GET of our own: the CSRF check (state changes only) does not apply, and no API key is presented.
+  return resolvePrincipal(new Request("http://local/", { headers: { cookie } }));
+}
+
+/** The signed-in person, or null. */
+export async function currentUser(): Promise<UserJson | null> {
+  const principal = await viewer();
+  return principal?.kind === "user" ? getUser(principal.userId) : null;
 }
 
 /** For pages that need an account: sends the visitor to sign in and back to `path`. */
@@ -50,4 +33,38 @@ export async function requireUser(path: string): Promise<UserJson> {
   const user = await currentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
   return user;
+}
+
+/** Like requireUser, for pages that call domain verbs in the person's name: their principal. */
+export async function requireViewer(path: string): Promise<Principal> {
+  const principal = await viewer();
+  if (principal?.kind !== "user") redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  return principal;
+}
+
+/** Whether a path segment is an id the API would accept (its `uuidParam`); pages answer 404 to anything else. */
+export function isId(value: string): boolean {
+  return uuidParam.safeParse(value).success;
+}
+
+/** The value, or null when the domain answers 404 (what the API would send as NotFoundError). */
+export async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** A query checked with the route's own schema: the parsed value, or the message the API's 400 would carry. */
+export function checkQuery<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+): { ok: true; query: z.infer<S> } | { ok: false; message: string } {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, query: parsed.data };
+  const issue = parsed.error.issues[0];
+  const at = issue?.path.join(".");
+  return { ok: false, message: issue ? (at ? `${at}: ${issue.message}` : issue.message) : "Invalid request" };
 }

@@ -1,6 +1,5 @@
 import type { z } from "zod";
 import type { agentListItemSchema, agentSchema, apiKeySchema } from "@/lib/api/contracts/agents";
-import type { userSchema } from "@/lib/api/contracts/auth";
 import type { eventResource } from "@/lib/api/contracts/events";
 import type { messageSchema } from "@/lib/api/contracts/inbox";
 import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
@@ -27,7 +26,6 @@ export type Message = z.infer<typeof messageSchema>;
 export type MarketEvent = z.infer<typeof eventResource>;
 export type Stats = z.infer<typeof statsResponse>;
 export type Graph = z.infer<typeof graphResponse>;
-export type User = z.infer<typeof userSchema>;
 
 export interface Page<T> {
   data: T[];

@@ -62,7 +62,7 @@ function postInvocation(input: ExecutionInvokeInput): Promise<StreamOutcome> {
 }
 
 /**
- * Invokes a running execution (seed 000) through the agent contract: its `/ws` when it serves one, otherwise
+ * Invokes a running execution through the agent contract: its `/ws` when it serves one, otherwise
  * `POST /invocations` with `Accept: text/event-stream`. No SigV4 here: the endpoint is ours, on a private network.
  */
 export async function invokeExecution(input: ExecutionInvokeInput): Promise<StreamOutcome> {

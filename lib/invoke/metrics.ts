@@ -59,7 +59,7 @@ function callerCondition(scope: MetricsScope): SQL {
   return sql`session_id IN (SELECT s.session_id FROM agent_sessions s WHERE ${mine})`;
 }
 
-/** Seed 004's metrics over a window: count, duration and time-to-first-chunk percentiles, chunks, errors by type. */
+/** Invocation metrics over a window: count, duration and time-to-first-chunk percentiles, chunks, errors by type. */
 export async function metricsSummary(
   db: Queryable,
   opts: { since: Date; target?: string; scope: MetricsScope },

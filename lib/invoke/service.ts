@@ -23,7 +23,7 @@ export interface InvokeRequest {
   sessionId?: string;
 }
 
-/** Seed 004's response: `{ response, sessionId, metadata: { chunks, duration } }`, `incomplete` on a broken stream. */
+/** The answer: `{ response, sessionId, metadata: { chunks, duration } }`, `incomplete` on a broken stream. */
 export interface InvokeResult {
   response: string;
   sessionId: string;

@@ -86,7 +86,7 @@ export async function resolveTarget(db: Queryable, principal: Principal, agentId
     const runtime = agentcoreRuntimeSchema.safeParse(agent.runtime);
     if (!runtime.success || agent.status === "retired") throw notFound();
     // Checked again at every invocation: the operator may have narrowed the allow-list since the agent was written,
-    // and the platform's AWS identity never calls a runtime the operator did not allow (issue 8).
+    // and the platform's AWS identity never calls a runtime the operator did not allow (docs/agent-contract.md).
     if (!runtimeArnAllowed(runtime.data.runtime_arn)) {
       throw invokeClientError(
         403,

@@ -73,7 +73,7 @@ export async function registerAgent(
   ownerUserId: string | null,
 ): Promise<{ agent: AgentRow; key: string; keyRow: ApiKeyRow }> {
   // The operator's allow-lists (artifacts, ECS prefix, AgentCore ARNs) are checked before anything is written;
-  // the runtime's `env` is stored apart, encrypted, never in the runtime (issue 8).
+  // the runtime's `env` is stored apart, encrypted, never in the runtime (docs/agent-contract.md).
   if (input.runtime) assertRuntimeAllowed(input.runtime);
   const split = input.runtime ? splitRuntime(input.runtime) : null;
   return inTransaction(async (tx) => {

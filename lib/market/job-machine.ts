@@ -1,15 +1,7 @@
 import { jobStatus } from "@/db/schema/jobs";
 /**
- * The job state machine, pure: which action moves a job from which status to which, and who may take it.
- *
- *   pending ──start──▶ in_progress ──deliver──▶ delivered ──complete──▶ completed
- *      │                                         │    ▲
- *    cancel                         request-revision   deliver
- *      ▼                                         ▼    │
- *   cancelled                             revision_requested
- *
- * `failed` is reached only by the platform, never by a party: when the worker agent is retired, its open jobs
- * fail (see failJobsOfRetiredWorker in jobs.ts). completed, cancelled and failed are terminal.
+ * The job state machine, pure: which action moves a job from which status to which, and who may take it
+ * (TRANSITIONS below, the one table; its diagram and the rules around it are in docs/jobs.md).
  */
 
 // The one list of job statuses is the database enum.

@@ -1,8 +1,8 @@
 import type { JobAction, JobRole, JobStatus } from "./job-machine";
 
 /**
- * The JSON shapes of jobs, deliverables and messages (COMMON.md "Resource shapes"). Pure functions over
- * rows joined with the names they show; they never touch the database.
+ * The JSON shapes of jobs, deliverables and messages (their schemas: lib/api/contracts/jobs.ts and inbox.ts).
+ * Pure functions over rows joined with the names they show; they never touch the database.
  */
 
 type Ts = Date | string;
@@ -15,7 +15,7 @@ function isoOrNull(value: NullableTs): string | null {
   return value === null ? null : iso(value);
 }
 
-/** A job row with the names of its service, client and worker (see jobViewColumns in jobs-query.ts). */
+/** A job row with the names of its service, client and worker (see jobViewColumns in job-access.ts). */
 export interface JobView {
   id: string;
   serviceId: string;

@@ -18,7 +18,7 @@ import { recomputeReputation } from "./reputation";
 /**
  * The transitions of the job state machine (job-machine.ts), each ONE transaction: the conditional update
  * that decides the race, then the deliverable / rating / reputation, the automatic message to the other
- * party, and the events last. The rules, including parent/child jobs and `failed`, are in jobs.ts.
+ * party, and the events last. The rules, including parent/child jobs and `failed`, are in docs/jobs.md.
  */
 
 interface TransitionSpec {

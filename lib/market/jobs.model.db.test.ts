@@ -19,7 +19,7 @@ const db = () => holder.current.database.db;
 
 type ActorName = "client" | "worker" | "stranger";
 
-// The model's own copy of the rules (issue 2), independent of job-machine.ts: action -> [role, from, to].
+// The model's own copy of the rules (docs/jobs.md), independent of job-machine.ts: action -> [role, from, to].
 const RULES: Record<JobAction, ["client" | "worker", JobStatus[], JobStatus]> = {
   start: ["worker", ["pending"], "in_progress"],
   deliver: ["worker", ["in_progress", "revision_requested"], "delivered"],

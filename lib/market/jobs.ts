@@ -24,31 +24,9 @@ export {
 } from "./job-transitions";
 
 /**
- * Jobs: hiring (here), listing and the detail (job-read.ts), and the transitions of the state machine
- * (job-transitions.ts over job-machine.ts). Import them all from this module.
- *
- * Every write is ONE transaction: the conditional update (`... WHERE id = $1 AND status = ANY($allowed)
- * RETURNING *`) that decides the race, then the deliverable / rating / reputation, then the automatic
- * message to the other party, then the events (last, see lib/events/log.ts). A transition that finds the
- * job in another status is a 409 `{ status, action }` and the transaction rolls back: nothing changes.
- *
- * Who may do what: strangers get 404 for everything about a job; a party of the wrong role gets 403;
- * the right role at the wrong status gets 409. A person acts as an agent they own (actsForAgent).
- *
- * Parent and child jobs (task decomposition):
- * - Only the worker of a job that is in_progress or revision_requested may hire with `parent_job_id`
- *   (stranger: 404, the parent's client: 403, wrong status: 409). The child's client is always the parent's
- *   worker agent, even when the person owning it makes the call, so the graph reads agent -> agent.
- * - A parent cannot be delivered while a child is open (pending, in_progress, delivered, revision_requested):
- *   409 with `open_children`. The child hire locks the parent row (FOR SHARE) and delivery updates it first,
- *   so a child can never slip in under a parent that is being delivered. Hence a completed parent has
- *   only closed children.
- * - Cancelling: a parent can only be cancelled while pending, and a pending job has no children (children
- *   need the parent in progress), so cancelling never strands a child.
- * - `failed` is reached only when the worker agent is retired (failJobsOfRetiredWorker): its open jobs fail,
- *   and the pending children of those jobs (whose client is that worker) are cancelled in the same
- *   transaction. Children already in progress continue; the person owning the retired agent can still
- *   accept them.
+ * Jobs: hiring (here), listing and the detail (job-read.ts), and the transitions (job-transitions.ts over the
+ * table in job-machine.ts). Import them all from this module. The rules (who may do what from which status,
+ * the one transaction per change, parent and child jobs, `failed`) are written once, in docs/jobs.md.
  */
 
 export interface HireInput {

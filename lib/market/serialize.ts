@@ -1,13 +1,13 @@
 import type { RequiredInput } from "@/db/schema/services";
 
 /**
- * The JSON shapes of agents and services (see COMMON.md "Resource shapes"). Pure functions over rows, so the
- * jobs, stats and UI code can reuse them; they never touch the database.
+ * The JSON shapes of agents and services (their schemas: lib/api/contracts/agents.ts and services.ts). Pure
+ * functions over rows, so the jobs, stats and UI code can reuse them; they never touch the database.
  */
 
-/** Runtime kinds that can be started as an execution (seed 000): a local process or an ECS Fargate task. */
+/** Runtime kinds that can be started as an execution: a local process or an ECS Fargate task. */
 export const RUNNABLE_KINDS: readonly string[] = ["local", "fargate"];
-/** Runtime kinds that can be invoked through POST /api/agents/invoke (seed 004). */
+/** Runtime kinds that can be invoked through POST /api/agents/invoke. */
 export const INVOCABLE_KINDS: readonly string[] = ["agentcore"];
 
 export function runtimeKind(runtime: unknown): string | null {
@@ -16,7 +16,7 @@ export function runtimeKind(runtime: unknown): string | null {
   return typeof kind === "string" ? kind : null;
 }
 
-/** The runtime as shown: an `env` kept by a runtime written before issue 8 (secrets moved out) is never shown. */
+/** The runtime as shown: an `env` kept by a runtime of the older shape (secrets moved out) is never shown. */
 function publicRuntime(runtime: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!runtime) return null;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

@@ -9,7 +9,7 @@ import { call } from "@/test/http";
 import { api } from "@/test/fixtures/job-routes";
 
 /**
- * Seed 002's verify.sh as one test, through the HTTP handlers only: register two agents, publish a service,
+ * The end-to-end flow as one test, through the HTTP handlers only: register two agents, publish a service,
  * hire it, start, deliver, ask for a revision, deliver again, complete with a rating; then the worker's
  * reputation, both inboxes and the event log.
  */

@@ -6,7 +6,7 @@ import { ARTIFACT_NAME_RE } from "./artifacts-name";
 import { log } from "@/lib/log";
 
 /**
- * The local host's allow-list (issue 8): it runs only artifacts the operator installed, never a program, an argv
+ * The local host's allow-list: it runs only artifacts the operator installed, never a program, an argv
  * or an interpreter flag that came through the API. An artifact is a folder holding a manifest, `agent.json`,
  * that fixes its entrypoint: the demo agents under `agents/` and, when the operator names one, every subfolder
  * of `LOCAL_AGENTS_DIR`. An agent's local runtime names an artifact (`{ "kind": "local", "artifact": "text-stats" }`).

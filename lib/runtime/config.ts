@@ -3,7 +3,7 @@ import { ARTIFACT_NAME_RE } from "./artifacts-name";
 import { userEnvSchema } from "./env-policy";
 
 /**
- * How an agent is hosted (issue 3 / seed 000 and seed 004; narrowed by issue 8). Validated on write, shown on the
+ * How an agent is hosted (docs/agent-contract.md, Runtime configuration). Validated on write, shown on the
  * agent resource as stored: it never holds a secret, a program, an argv or anything of the operator's account.
  * - local: names an artifact the operator installed (lib/runtime/artifacts.ts). `env` is accepted on write only:
  *   the variables move into the agent's encrypted secrets and never stay in the runtime.

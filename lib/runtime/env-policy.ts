@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Which environment variables an owner may set for an agent (issue 8). The child's environment is built by the
+ * Which environment variables an owner may set for an agent. The child's environment is built by the
  * platform: the agent contract's variables, a fixed PATH, the operator-approved pass-through list, and the owner's
  * variables (secrets). Owner variables must match USER_ENV_NAME_RE and may never reach the dynamic loader, an
  * interpreter or the shell, nor shadow the contract: the names below are refused with a 400 that lists them.

@@ -37,7 +37,7 @@ afterAll(async () => {
   await ecs?.close();
 });
 
-/** The operator's ECS configuration (issue 8): agents never name any of it. */
+/** The operator's ECS configuration: agents never name any of it. */
 const OPERATOR = {
   ECS_CLUSTER: "agent-market",
   ECS_SUBNETS: "subnet-0abc,subnet-0def",

@@ -8,7 +8,7 @@ import { setSecrets } from "./secrets/store";
 import { log } from "@/lib/log";
 
 /**
- * Rewrites runtimes stored before issue 8 into the current shape, once per database (idempotent): a local
+ * Rewrites runtimes of the older shape into the current one, once per database (idempotent): a local
  * `command` of a demo agent (`["node", "agents/<name>/server.mjs"]`) becomes `{ artifact: <name> }`, any other
  * command is dropped (the runtime is removed: it named a program, which no request may); a runtime's `env` moves
  * into the encrypted secrets (refused names are dropped, by name only in the log); an old Fargate runtime keeps

@@ -3,7 +3,7 @@ import { AGENTCORE_ARN_RE } from "./config";
 import { log } from "@/lib/log";
 
 /**
- * What the operator allows agents to use with the platform's AWS identity (issue 8): the ECS network and roles,
+ * What the operator allows agents to use with the platform's AWS identity: the ECS network and roles,
  * and the AgentCore runtimes. Everything here comes from the environment, never from a request.
  */
 

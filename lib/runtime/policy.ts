@@ -5,7 +5,7 @@ import type { RuntimeConfig } from "./config";
 import { ecsOperatorConfig, familyAllowed, runtimeArnAllowed } from "./operator";
 
 /**
- * Checks a runtime an agent is given against what the operator allows (issue 8), at registration and update time;
+ * Checks a runtime an agent is given against what the operator allows, at registration and update time;
  * the hosts and the invocation path check again when they use it, since the operator's configuration may change.
  * - local: the artifact must be installed (400 naming the installed ones);
  * - fargate: ECS must be configured (422) and the family must be under the operator's prefix (403);

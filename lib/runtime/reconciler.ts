@@ -136,7 +136,7 @@ function emptyCounts(): SweepResult {
 export function startReconciler(opts: { intervalMs?: number } = {}): () => void {
   if (globalForSweep.__reconciler) return globalForSweep.__reconciler.stop;
   // At start (instrumentation.ts): production refuses to run without SECRETS_KEY; development creates its key
-  // under .data/ now rather than at the first secret (issue 8).
+  // under .data/ now rather than at the first secret.
   keyRing();
   const interval = opts.intervalMs ?? env().RECONCILE_INTERVAL_MS;
   let delay = interval;

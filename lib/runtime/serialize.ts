@@ -1,6 +1,6 @@
 import type { ExecutionRow } from "./types";
 
-/** The execution record of seed 000, in the API's snake_case. */
+/** The execution record (docs/agent-contract.md, Executions), in the API's snake_case. */
 export interface ExecutionRecord {
   execution_id: string;
   agent_id: string;

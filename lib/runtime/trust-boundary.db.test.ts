@@ -23,7 +23,7 @@ import { hosts, resetHostsForTests } from "./hosts/index";
 import { installEchoArtifact, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 /**
- * Issue 8's proof: every way a stranger could make the platform run code, or act with its AWS identity, on
+ * The trust boundary's proof: every way a stranger could make the platform run code, or act with its AWS identity, on
  * something the operator did not allow, driven through the public API route handlers. Each is refused with a 4xx,
  * and afterwards: the marker file a payload would create does not exist, the local host spawned no process, no
  * execution was recorded, and the loopback ECS and AgentCore endpoints received no request at all.

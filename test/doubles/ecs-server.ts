@@ -6,7 +6,7 @@ import { artifactArgv, resolveArtifact } from "@/lib/runtime/artifacts";
 import { clusterName, familyOf, newTask, taskJson, type FakeTask } from "./ecs/task";
 
 /**
- * A protocol-faithful ECS endpoint for tests and offline development (issue 3). It speaks the ECS JSON 1.1
+ * A protocol-faithful ECS endpoint for tests and offline development. It speaks the ECS JSON 1.1
  * protocol (POST /, X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Action>, SigV4 Authorization required)
  * for RunTask, DescribeTasks and StopTask. Its tasks really run the task definition's agent as local processes
  * and go PROVISIONING -> PENDING -> RUNNING -> DEACTIVATING -> STOPPING -> STOPPED. Faults can be injected.

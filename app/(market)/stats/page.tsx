@@ -4,8 +4,10 @@ import { LiveRefresh } from "@/components/layout/live-refresh";
 import { Card, PageTitle, SectionTitle } from "@/components/ui/card";
 import { formatUsd } from "@/components/ui/format";
 import { ErrorState } from "@/components/ui/states";
-import { serverApi } from "@/lib/client/server";
+import { getDb } from "@/db/client";
 import type { Graph, Stats } from "@/lib/client/types";
+import { collaborationGraph } from "@/lib/market/graph";
+import { platformStats } from "@/lib/market/stats";
 
 export const metadata = { title: "Stats" };
 
@@ -13,10 +15,9 @@ export default async function StatsPage() {
   let stats: Stats;
   let graph: Graph | null = null;
   try {
-    [stats, graph] = await Promise.all([
-      serverApi<Stats>("/api/stats"),
-      serverApi<Graph>("/api/graph").catch(() => null),
-    ]);
+    // What GET /api/stats and /api/graph answer (both public); a failed graph leaves the rest of the page.
+    const db = await getDb();
+    [stats, graph] = await Promise.all([platformStats(db), collaborationGraph(db).catch(() => null)]);
   } catch (err) {
     return (
       <ErrorState title="Could not load the statistics" message={err instanceof Error ? err.message : undefined} />

@@ -14,7 +14,7 @@ import { PUT as putStatus } from "./me/status/route";
 import { GET as searchAgents, POST as register } from "./route";
 
 const holder = setupTestDatabase();
-// The operator allows AgentCore runtimes named bot-* of one account (issue 8).
+// The operator allows AgentCore runtimes named bot-* of one account (AGENTCORE_ALLOWED_RUNTIME_ARNS).
 beforeAll(() =>
   setTestEnv({ AGENTCORE_ALLOWED_RUNTIME_ARNS: "arn:aws:bedrock-agentcore:*:123456789012:runtime/bot-*" }),
 );

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { inTransaction } from "@/lib/db";
 import { getEventHub, stopEventHub } from "@/lib/events/hub";
 import { appendEvent } from "@/lib/events/log";
@@ -135,14 +135,14 @@ describe("GET /api/events", () => {
   it("sends a heartbeat comment every EVENTS_HEARTBEAT_MS", async () => {
     const before = process.env.EVENTS_HEARTBEAT_MS;
     process.env.EVENTS_HEARTBEAT_MS = "40";
-    resetEnvForTests();
+    reloadEnv();
     try {
       const { stream } = await subscribe();
       await stream.until((f) => f.filter((x) => x.comment === "heartbeat").length >= 2);
     } finally {
       if (before === undefined) delete process.env.EVENTS_HEARTBEAT_MS;
       else process.env.EVENTS_HEARTBEAT_MS = before;
-      resetEnvForTests();
+      reloadEnv();
     }
   });
 

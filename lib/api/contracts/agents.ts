@@ -6,7 +6,7 @@ import { defineRoute, idParams, uuidParam } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 
 /*
- * Agents and their API keys (seed 002 "Agents", seed 000 "Agent Management").
+ * Agents and their API keys.
  *
  * - Capabilities and categories are trimmed and lower-cased on write, and filters match them the same way.
  * - Read-only fields (id, status on register, reputation, rating_count, jobs_completed, owner_user_id, created_at,
@@ -298,7 +298,7 @@ export const deleteAgent = defineRoute({
   response: agentSchema,
 });
 
-// --- Agent variables: write-only secrets (issue 8) ---
+// --- Agent variables: write-only secrets (docs/agent-contract.md) ---
 
 export const secretInfoSchema = z.object({
   name: z.string(),

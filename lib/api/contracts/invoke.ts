@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineRoute } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 
-// Seed 004 keeps this one endpoint camelCase for backward compatibility.
+// This one endpoint stays camelCase, for the clients written against it before the rest of the API.
 export const invokeBody = z.strictObject({
   agentId: z
     .string()

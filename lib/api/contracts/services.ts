@@ -4,7 +4,7 @@ import { pageQuery, pageSchema } from "../pagination";
 import { capabilitiesSchema, capabilitySchema } from "./agents";
 
 /*
- * Fixed-price services (seed 002 "Services").
+ * Fixed-price services.
  *
  * - An agent creates services for itself; a signed-in person creates them for an agent they own by passing
  *   `agent_id` in the body. `active`, `id`, timestamps and the agent reference are read-only (400 if sent).

@@ -66,7 +66,7 @@ export class FargateHost implements Host {
 
   async start({ execution, agent, runtime }: StartSpec): Promise<StartResult> {
     if (runtime.kind !== "fargate") throw new HostStartError("not a fargate runtime");
-    // Cluster, network and roles are the operator's; the runtime only names a family under its prefix (issue 8).
+    // Cluster, network and roles are the operator's; the runtime only names a family under its prefix.
     const cfg = ecsOperatorConfig();
     if (!cfg) throw new HostStartError("ECS Fargate is not configured on this marketplace");
     if (!familyAllowed(cfg, runtime.task_definition)) {

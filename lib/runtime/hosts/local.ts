@@ -38,7 +38,7 @@ interface Handle {
 const CHILD_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 /**
- * The child's whole environment, built by the platform (issue 8): the owner's variables (already checked against
+ * The child's whole environment, built by the platform: the owner's variables (already checked against
  * lib/runtime/env-policy.ts when written), then what the operator passes on (LOCAL_AGENT_ENV_PASSTHROUGH), a fixed
  * PATH, and the contract's variables last so nothing can shadow them. Never the app's own environment.
  */
@@ -71,7 +71,7 @@ export function childEnvironment(
 const NEVER_STARTED_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Local host: one child process per execution, on a free loopback port (issue 3). */
+/** Local host: one child process per execution, on a free loopback port. */
 export class LocalHost implements Host {
   readonly kind = "local" as const;
   private readonly handles = new Map<string, Handle>();
@@ -82,7 +82,7 @@ export class LocalHost implements Host {
 
   async start({ execution, agent, runtime, secrets }: StartSpec): Promise<StartResult> {
     if (runtime.kind !== "local") throw new HostStartError("not a local runtime");
-    // Only an artifact the operator installed runs, with its manifest's entrypoint (issue 8).
+    // Only an artifact the operator installed runs, with its manifest's entrypoint.
     const artifact = resolveArtifact(runtime.artifact);
     if (!artifact) {
       throw new HostStartError(

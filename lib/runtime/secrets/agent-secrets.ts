@@ -11,7 +11,7 @@ import { refusalOf } from "../env-policy";
 import { deleteSecret, listSecrets, setSecrets, type SecretInfo } from "./store";
 
 /**
- * The owner's verbs on an agent's variables (write-only secrets, issue 8). Only the agent itself or its owner;
+ * The owner's verbs on an agent's variables (write-only secrets). Only the agent itself or its owner;
  * nobody ever reads a value back. Changes leave an `agent_updated` event naming the field `secrets`, never a
  * variable's name or value.
  */

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 
 /**
- * Encryption of agent secrets at rest (issue 8): AES-256-GCM, a fresh 96-bit IV per value, the agent id and the
+ * Encryption of agent secrets at rest: AES-256-GCM, a fresh 96-bit IV per value, the agent id and the
  * variable's name as associated data (a ciphertext copied onto another agent or name does not decrypt).
  * The key comes from SECRETS_KEY (32 bytes, base64 or hex). Development without one generates a random key on
  * first use and keeps it in SECRETS_KEY_FILE (under .data/); production refuses to use secrets without it.

@@ -1,9 +1,9 @@
 import {
-  DEMO_AGENTCORE_AGENTS,
-  DEMO_CONFIGURED_AGENTS,
   LOCAL_AGENTCORE_REGION,
+  demoAgentCoreRuntimes,
   demoAllowedRuntimeArns,
-} from "@/lib/invoke/demo";
+  demoConfiguredAgentEnv,
+} from "@/db/seed/demo-agents";
 import { startAgentCoreServer, type AgentCoreServer } from "../agentcore-server";
 
 /** Fake credentials the local endpoint accepts (they open nothing on AWS). */
@@ -22,15 +22,13 @@ export interface DevAgentCore {
 
 /**
  * Starts the local AgentCore endpoint for `npm run dev` when no AWS configuration is present: it hosts the demo
- * agents of lib/invoke/demo.ts (and the seed's onboarding/provisioning/mwc), and returns the environment the app
+ * agents of db/seed/demo-agents.ts (and the configured onboarding/provisioning/mwc), and returns the environment the app
  * needs (endpoint override, region, the fake credentials, the configured ARNs).
  */
 export async function startDevAgentCore(): Promise<DevAgentCore> {
   const agents: Record<string, { artifact: string; env?: Record<string, string> }> = {};
   // Dev keeps a little delay between streamed chunks so that streaming is visible in the browser.
-  for (const a of DEMO_AGENTCORE_AGENTS)
-    agents[a.runtimeArn] = { artifact: a.artifact, env: { STREAM_CHUNK_DELAY_MS: "40" } };
-  for (const a of DEMO_CONFIGURED_AGENTS)
+  for (const a of demoAgentCoreRuntimes())
     agents[a.runtimeArn] = { artifact: a.artifact, env: { STREAM_CHUNK_DELAY_MS: "40" } };
   const server = await startAgentCoreServer({
     region: LOCAL_AGENTCORE_REGION,
@@ -44,7 +42,7 @@ export async function startDevAgentCore(): Promise<DevAgentCore> {
     AWS_SECRET_ACCESS_KEY: LOCAL_AGENTCORE_CREDENTIALS.secretAccessKey,
     // The operator's allow-list: the demo runtimes this endpoint hosts (the configured ones are allowed anyway).
     AGENTCORE_ALLOWED_RUNTIME_ARNS: demoAllowedRuntimeArns(),
+    ...demoConfiguredAgentEnv(),
   };
-  for (const a of DEMO_CONFIGURED_AGENTS) env[a.envVar] = a.runtimeArn;
   return { server, env, arns: server.arns, close: () => server.close() };
 }

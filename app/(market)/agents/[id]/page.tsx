@@ -9,25 +9,29 @@ import { formatUsd, timeAgo } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { EmptyState } from "@/components/ui/states";
 import { RunAgentButton } from "@/components/executions/run-agent-button";
-import { currentUser, serverApi, serverApiOrNull } from "@/lib/client/server";
-import type { Agent, AgentReviews, Page, Service } from "@/lib/client/types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { getDb } from "@/db/client";
+import { currentUser, isId } from "@/lib/client/server";
+import { findAgentCached } from "@/lib/market/agents";
+import { reviewsOf } from "@/lib/market/reviews";
+import { agentJson } from "@/lib/market/serialize";
+import { browseServices } from "@/lib/market/service-search";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const agent = UUID.test(id) ? await serverApiOrNull<Agent>(`/api/agents/${id}`) : null;
+  const agent = isId(id) ? await findAgentCached(id) : null;
   return { title: agent?.name ?? "Agent" };
 }
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
-  const agent = await serverApiOrNull<Agent>(`/api/agents/${id}`);
-  if (!agent) notFound();
+  if (!isId(id)) notFound();
+  // What GET /api/agents/{id}, /api/services?agent_id= and /api/agents/{id}/reviews answer: all public.
+  const row = await findAgentCached(id);
+  if (!row) notFound();
+  const agent = agentJson(row);
   const [services, reviews, user] = await Promise.all([
-    serverApi<Page<Service>>("/api/services", { agent_id: id, limit: 50, sort: "price_asc" }),
-    serverApi<AgentReviews>(`/api/agents/${id}/reviews`),
+    browseServices({ agent_id: id, limit: 50, sort: "price_asc" }),
+    getDb().then((db) => reviewsOf(db, id)),
     currentUser(),
   ]);
   // Only the owner may start executions of an agent (the run API answers 404 to anyone else).

@@ -6,21 +6,20 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card, SectionTitle } from "@/components/ui/card";
 import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
-import { currentUser, serverApiOrNull } from "@/lib/client/server";
-import type { Service } from "@/lib/client/types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { currentUser, isId, orNull } from "@/lib/client/server";
+import { getServiceJson } from "@/lib/market/services";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const s = UUID.test(id) ? await serverApiOrNull<Service>(`/api/services/${id}`) : null;
+  const s = isId(id) ? await orNull(getServiceJson(id)) : null;
   return { title: s?.name ?? "Service" };
 }
 
 export default async function ServicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
-  const [service, user] = await Promise.all([serverApiOrNull<Service>(`/api/services/${id}`), currentUser()]);
+  if (!isId(id)) notFound();
+  // As GET /api/services/{id}: public, also when deactivated.
+  const [service, user] = await Promise.all([orNull(getServiceJson(id)), currentUser()]);
   if (!service) notFound();
 
   return (

@@ -24,7 +24,7 @@ export const PUT = withApi(putAgent, async ({ principal, params, body }) => {
 export const DELETE = withApi(deleteAgent, async ({ principal, params }) => {
   const agent = await agentForChange(principal, params.id);
   const retired = await retireAgent(agent);
-  // Its live executions are stopped (issue 3); their records stay readable.
+  // Its live executions are stopped; their records stay readable (docs/agent-contract.md, Executions).
   await stopAgentExecutions(agent.id);
   return agentJson(retired);
 });

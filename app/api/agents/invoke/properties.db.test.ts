@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { createAgent } from "@/test/fixtures/invoke";
 import { allEvents } from "@/test/fixtures/sse";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   process.env.ONBOARDING_AGENT_ARN = MARKDOWN_ARN;
   process.env.MWC_AGENT_ARN = TEXT_STATS_ARN;
   process.env.INVOKE_MAX_CONCURRENT_PER_CALLER = "100";
-  resetEnvForTests();
+  reloadEnv();
   server = await startTestAgentCore();
   setAgentCoreClient(testClient(server));
   caller = await createAgent(db.current.database.db);

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { agentSessions, events, invocations } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { inFlightFor } from "@/lib/invoke/limits";
 import { createAgent, createExecution } from "@/test/fixtures/invoke";
@@ -43,7 +43,7 @@ beforeAll(async () => {
   process.env.AGENTCORE_ALLOWED_RUNTIME_ARNS = FAULTY_ARN;
   process.env.INVOKE_MAX_PROMPT_CHARS = "2000";
   process.env.INVOKE_MAX_CONCURRENT_PER_CALLER = "3";
-  resetEnvForTests();
+  reloadEnv();
   server = await startTestAgentCore();
   // Start the agent programs first: a cold start is slower than the short idle timeout used here.
   const warm = testClient(server);

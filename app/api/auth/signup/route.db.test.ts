@@ -4,7 +4,7 @@ import { GET as inbox } from "@/app/api/inbox/route";
 import { users } from "@/db/schema";
 import { signupResponse } from "@/lib/api/contracts/auth";
 import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { verifyCredentials } from "@/lib/auth/users";
 import { sessionHeaders } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
@@ -27,7 +27,7 @@ describe("POST /api/auth/signup", () => {
     process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR = saved.limit;
     if (saved.trust === undefined) delete process.env.TRUST_PROXY;
     else process.env.TRUST_PROXY = saved.trust;
-    resetEnvForTests();
+    reloadEnv();
   });
 
   it("creates an account whose password then verifies, without echoing the hash", async () => {
@@ -109,7 +109,7 @@ describe("POST /api/auth/signup", () => {
     process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR = String(limit);
     // One proxy in front (TRUST_PROXY=1): X-Forwarded-For's rightmost entry is the client's address.
     process.env.TRUST_PROXY = "1";
-    resetEnvForTests();
+    reloadEnv();
     const headers = { "x-forwarded-for": "203.0.113.9" };
     let last = 0;
     for (let i = 0; i <= limit; i++) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createKeyRoute } from "@/app/api/agents/me/keys/route";
 import { agentSessions, invocations } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
+import { reloadEnv } from "@/lib/env";
 import { resolvePrincipal } from "@/lib/auth/resolve";
 import { createAgentKey } from "@/lib/market/api-keys";
 import { createAgent, createUser } from "@/test/fixtures/market";
@@ -54,7 +54,7 @@ describe("GET /api/invocations/metrics: whose invocations", () => {
     owned = await createAgent(conn(), { ownerUserId: person.user.id });
     operator = await createUser(conn());
     process.env.OPERATOR_EMAILS = ` other@example.test, ${operator.user.email.toUpperCase()} `;
-    resetEnvForTests();
+    reloadEnv();
     await invocationsOf({ agentId: a.agent.id }, "config:onboarding", 3);
     await invocationsOf({ agentId: a.agent.id }, `agent:${b.agent.id}`, 2, "TimeoutError");
     await invocationsOf({ agentId: b.agent.id }, "config:mwc", 5);
@@ -64,7 +64,7 @@ describe("GET /api/invocations/metrics: whose invocations", () => {
   afterAll(() => {
     if (before === undefined) delete process.env.OPERATOR_EMAILS;
     else process.env.OPERATOR_EMAILS = before;
-    resetEnvForTests();
+    reloadEnv();
   });
 
   const metrics = (as: { key?: string; headers?: Record<string, string> }, query = {}) =>

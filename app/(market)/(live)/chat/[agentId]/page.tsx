@@ -1,8 +1,6 @@
 import { ChatView } from "@/components/chat/chat-view";
-import { requireUser, serverApiOrNull } from "@/lib/client/server";
-import type { Agent } from "@/lib/client/types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isId, requireUser } from "@/lib/client/server";
+import { findAgentCached } from "@/lib/market/agents";
 
 export const metadata = { title: "Chat" };
 
@@ -17,7 +15,7 @@ export default async function ChatPage({
   const { session } = await searchParams;
   await requireUser(`/chat/${agentId}`);
   // A marketplace agent has a profile; a configured AgentCore agent (onboarding, provisioning, mwc) is named by its key.
-  const agent = UUID.test(agentId) ? await serverApiOrNull<Agent>(`/api/agents/${agentId}`) : null;
+  const agent = isId(agentId) ? await findAgentCached(agentId) : null;
   const name = agent?.name ?? decodeURIComponent(agentId);
   return <ChatView agentId={agentId} agentName={name} initialSession={session ?? null} />;
 }

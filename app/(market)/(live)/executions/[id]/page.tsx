@@ -1,17 +1,16 @@
 import { notFound } from "next/navigation";
 import { ExecutionView } from "@/components/executions/execution-view";
-import type { Execution } from "@/lib/client/runtime-types";
-import { requireUser, serverApiOrNull } from "@/lib/client/server";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isId, orNull, requireViewer } from "@/lib/client/server";
+import { getExecution } from "@/lib/runtime/executions";
 
 export const metadata = { title: "Execution" };
 
 export default async function ExecutionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireUser(`/executions/${id}`);
-  if (!UUID.test(id)) notFound();
-  const execution = await serverApiOrNull<Execution>(`/api/executions/${id}`);
+  const principal = await requireViewer(`/executions/${id}`);
+  if (!isId(id)) notFound();
+  // As GET /api/executions/{id}: the record refreshed from its host, for those who may see it (404 otherwise).
+  const execution = await orNull(getExecution(principal, id));
   if (!execution) notFound();
   return <ExecutionView initial={execution} />;
 }

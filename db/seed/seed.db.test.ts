@@ -1,11 +1,10 @@
 import { count, eq, gt, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoAllowedRuntimeArns } from "@/lib/invoke/demo";
-import { demoEcsOperatorEnv } from "@/lib/runtime/demo-agents";
+import { demoAllowedRuntimeArns, demoEcsOperatorEnv } from "./demo-agents";
 import { setTestEnv } from "@/test/fixtures/runtime";
 import { setupTestDatabase } from "@/test/db";
-import { seedIfEmpty } from "./seed";
-import { agents, events, jobs, messages, services, users } from "./schema";
+import { seedIfEmpty } from "./index";
+import { agents, events, jobs, messages, services, users } from "../schema";
 
 const t = setupTestDatabase();
 

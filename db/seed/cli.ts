@@ -1,7 +1,7 @@
 // npm run db:seed - applies migrations, then writes the demo data if the database has no agent yet.
 import nextEnv from "@next/env";
-import { configFromEnv, createDatabase } from "./client";
-import { seedIfEmpty } from "./seed";
+import { configFromEnv, createDatabase } from "../client";
+import { seedIfEmpty } from "./index";
 
 nextEnv.loadEnvConfig(process.cwd());
 const database = await createDatabase(configFromEnv());

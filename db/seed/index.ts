@@ -3,19 +3,20 @@ import { count, eq, sql } from "drizzle-orm";
 import { SCOPES } from "@/lib/auth/scopes";
 import type { Principal } from "@/lib/auth/principal";
 import { createAccount } from "@/lib/auth/users";
-import { DEMO_AGENTCORE_AGENTS } from "@/lib/invoke/demo";
 import { registerAgent, retireAgent } from "@/lib/market/agents";
 import { sendDirectMessage } from "@/lib/market/messages";
 import { createService } from "@/lib/market/services";
 import { recomputeReputation } from "@/lib/market/reputation";
 import { appendEvents } from "@/lib/events/log";
 import { cancelJob, completeJob, deliverJob, hireJob, requestRevision, startJob } from "@/lib/market/jobs";
-import { DEMO_AGENTS, runtimeFor } from "@/lib/runtime/demo-agents";
 import type { RuntimeConfig } from "@/lib/runtime/config";
 import { ecsOperatorConfig, runtimeArnAllowed } from "@/lib/runtime/operator";
-import { setDatabase, type Database } from "./client";
-import { agents, jobs } from "./schema";
-import { DEMO_PERSON, demoAgents, demoJobs, demoServices, type DemoJob } from "./seed-data";
+import { setDatabase, type Database } from "../client";
+import { agents, jobs } from "../schema";
+import { DEMO_AGENTS, demoVariant, localAgentCoreArn, type DemoHost } from "./demo-agents";
+import { demoJobs, type DemoJob } from "./jobs";
+import { DEMO_PERSON, demoParticipants } from "./participants";
+import { demoServices } from "./services";
 
 export interface SeedSummary {
   agents: number;
@@ -52,36 +53,24 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   };
 
   // Marketplace participants; the demo person owns Scribe, so signing in as them shows a worker's side too.
-  for (const a of demoAgents) {
+  for (const a of demoParticipants) {
     await register(a.key, a, a.key === "scribe" ? person.id : null);
   }
-  // Runnable agents (local processes, and one on the local ECS endpoint) and AgentCore-hosted ones,
-  // owned by the demo person so that they can be run and watched from the browser.
-  for (const a of DEMO_AGENTS) {
-    await register(`run:${a.slug}`, { ...a, runtime: runtimeFor(a, "local") }, person.id);
-  }
-  // Only what the operator allows (issue 8): the Fargate agent needs the ECS configuration (`npm run dev` sets it
-  // for the local ECS endpoint), the AgentCore ones an allowed runtime ARN.
-  const fargate = ecsOperatorConfig() ? DEMO_AGENTS[0] : undefined;
-  if (fargate) {
-    await register(
-      `fargate:${fargate.slug}`,
-      { ...fargate, name: `${fargate.name} (Fargate)`, runtime: runtimeFor(fargate, "fargate") },
+  // The runnable and invocable demo agents, owned by the demo person so that they can be run and watched from the
+  // browser: each as a local process, and where the operator allows it (docs/agent-contract.md) on Fargate (the
+  // ECS configuration, which `npm run dev` sets for the local ECS endpoint) and on AgentCore (an allowed ARN).
+  const hosted = (a: (typeof DEMO_AGENTS)[number], host: DemoHost) =>
+    register(
+      `${host}:${a.slug}`,
+      { description: a.description, category: a.category, capabilities: a.capabilities, ...demoVariant(a, host) },
       person.id,
     );
+  for (const a of DEMO_AGENTS) await hosted(a, "local");
+  if (ecsOperatorConfig()) {
+    for (const a of DEMO_AGENTS.filter((x) => x.fargate)) await hosted(a, "fargate");
   }
-  for (const a of DEMO_AGENTCORE_AGENTS.filter((x) => runtimeArnAllowed(x.runtimeArn))) {
-    await register(
-      `agentcore:${a.key}`,
-      {
-        name: a.name,
-        description: a.description,
-        category: a.category,
-        capabilities: a.capabilities,
-        runtime: { kind: "agentcore", runtime_arn: a.runtimeArn, qualifier: "DEFAULT", transport: a.transport },
-      },
-      person.id,
-    );
+  for (const a of DEMO_AGENTS.filter((x) => runtimeArnAllowed(localAgentCoreArn(x.agentcore.runtimeId)))) {
+    await hosted(a, "agentcore");
   }
 
   const serviceIds = new Map<string, string>();
@@ -92,7 +81,7 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   }
   // The runnable agents sell their skill too, cheaply.
   for (const a of DEMO_AGENTS) {
-    await createService(principalOf(principals, `run:${a.slug}`), undefined, {
+    await createService(principalOf(principals, `local:${a.slug}`), undefined, {
       name: a.name,
       description: a.description,
       price_usd: 2,
