@@ -5,10 +5,10 @@ import { partyOf, principalLabel } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
-import type { ChunkListener, StreamOutcome } from "@/lib/runtime/agentcore/collector";
-import { AgentCoreError, toAgentCoreError } from "@/lib/runtime/agentcore/errors";
-import { DEFAULT_RETRY, realSleep, withRetry } from "@/lib/runtime/agentcore/retry";
-import { generateSessionId, isValidSessionId } from "@/lib/runtime/agentcore/session-id";
+import type { ChunkListener, StreamOutcome } from "@/lib/invoke/transports/collector";
+import { InvocationError, toInvocationError } from "./errors";
+import { DEFAULT_RETRY, realSleep, withRetry } from "@/lib/invoke/transports/retry";
+import { generateSessionId, isValidSessionId } from "@/lib/invoke/transports/session-id";
 import { getAgentCoreClient } from "./client";
 import { invokeApiError, invokeClientError } from "./errors";
 import { invokeExecution } from "./execution-transport";
@@ -220,8 +220,8 @@ export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {})
     } catch (raw) {
       const cancelled = hooks.signal?.aborted ?? false;
       const err = cancelled
-        ? new AgentCoreError("TimeoutError", "The invocation was cancelled")
-        : toAgentCoreError(raw);
+        ? new InvocationError("TimeoutError", "The invocation was cancelled")
+        : toInvocationError(raw);
       const outcome = cancelled ? "cancelled" : err.name;
       await recordOrLog(outcome, {}, Math.round(performance.now() - started));
       // One line per failure with what an operator needs; never the prompt, the answer or a credential.

@@ -4,7 +4,7 @@ import type { Queryable, Tx } from "@/db/client";
 import { agentSessions, invocations } from "@/db/schema";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
 import type { PartyRef } from "@/lib/auth/principal";
-import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
+import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { invokeClientError } from "./errors";
 import { configKeyOf } from "./targets";
 

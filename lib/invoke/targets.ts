@@ -6,7 +6,7 @@ import { ApiError } from "@/lib/api/errors";
 import { actsForAgent, actsForParty } from "@/lib/auth/acting";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
-import { isRuntimeArn } from "@/lib/runtime/agentcore/arn";
+import { isRuntimeArn } from "@/lib/invoke/transports/arn";
 import { agentcoreRuntimeSchema } from "@/lib/runtime/config";
 import { runtimeArnAllowed } from "@/lib/runtime/operator";
 import { invokeClientError } from "./errors";

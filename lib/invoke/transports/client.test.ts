@@ -11,7 +11,7 @@ import {
   testClient,
 } from "@/test/doubles/agentcore/fixtures";
 import type { AgentCoreClient, Transport } from "./client";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 import { generateSessionId } from "./session-id";
 
 // Integration: the real client (presigned WebSocket, and the AWS SDK over HTTP) against the local AgentCore
@@ -43,13 +43,13 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
-async function failure(p: Promise<unknown>): Promise<AgentCoreError> {
+async function failure(p: Promise<unknown>): Promise<InvocationError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(AgentCoreError);
-  return err as AgentCoreError;
+  expect(err).toBeInstanceOf(InvocationError);
+  return err as InvocationError;
 }
 
 describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
