@@ -44,14 +44,6 @@ export function configuredArn(key: ConfigKey): string | undefined {
   return { onboarding: e.ONBOARDING_AGENT_ARN, provisioning: e.PROVISIONING_AGENT_ARN, mwc: e.MWC_AGENT_ARN }[key];
 }
 
-/** The configured agents that are set, for listings. */
-export function configuredAgents(): { key: ConfigKey; runtimeArn: string }[] {
-  return CONFIG_KEYS.flatMap((key) => {
-    const runtimeArn = configuredArn(key);
-    return runtimeArn ? [{ key, runtimeArn }] : [];
-  });
-}
-
 /**
  * Resolves the `agentId` of an invocation: a configured key, a marketplace agent hosted on AgentCore, or a running
  * execution the caller may see (the agent itself, its owner, or whoever started it). Anything else is a 404.
