@@ -1,6 +1,6 @@
 import { listAgentExecutions } from "@/lib/api/contracts/executions";
 import { withApi } from "@/lib/api/handler";
-import { listAgentExecutions as list } from "@/lib/runtime/executions";
+import { listAgentExecutions as list } from "@/lib/runtime/execution-lists";
 
 export const dynamic = "force-dynamic";
 
