@@ -13,7 +13,7 @@ import { getAgentCoreClient } from "./client";
 import { invokeApiError, invokeClientError } from "./errors";
 import { invokeExecution } from "./execution-transport";
 import { tryAcquireSlot } from "./limits";
-import { claimSession, recordTurn, titleOf } from "./sessions";
+import { claimSession, recordInvocation, titleOf } from "./sessions";
 import { resolveTarget, type InvokeTarget } from "./targets";
 import { log } from "@/lib/log";
 
@@ -168,7 +168,7 @@ async function record(p: PreparedInvocation, outcome: string, a: Partial<Answer>
   const caller = partyOf(p.principal);
   const transport = a.transport ?? (p.target.kind === "agentcore" ? p.target.transport : "http");
   await inTransaction(async (tx) => {
-    await recordTurn(tx, {
+    await recordInvocation(tx, {
       sessionId: p.sessionId,
       target: p.target.target,
       transport,
@@ -206,7 +206,7 @@ export interface RunHooks {
   onResult?: (result: InvokeResult) => void;
 }
 
-/** Runs a prepared invocation; records the turn, the metrics row and the event whatever the outcome. */
+/** Runs a prepared invocation; records it in its session, the metrics row and the event whatever the outcome. */
 export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {}): Promise<InvokeResult> {
   const started = performance.now();
   const recordOrLog = (outcome: string, a: Partial<Answer>, duration: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inTransaction } from "@/lib/db";
-import { claimSession, recordTurn } from "@/lib/invoke/sessions";
+import { claimSession, recordInvocation } from "@/lib/invoke/sessions";
 import { createAgent } from "@/test/fixtures/invoke";
 import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { setupTestDatabase } from "@/test/db";
@@ -28,7 +28,7 @@ describe("GET /api/sessions", () => {
       });
       mine.push(sessionId);
       await inTransaction((tx) =>
-        recordTurn(tx, {
+        recordInvocation(tx, {
           sessionId,
           target,
           transport: "ws",

@@ -76,13 +76,13 @@ describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
     expect(r.metadata.firstChunkMs!).toBeLessThanOrEqual(r.metadata.duration);
   });
 
-  it("continues a session over several turns (the agent counts them)", async () => {
+  it("continues a session over several invocations (the agent counts them)", async () => {
     const c = client();
     const sid = generateSessionId();
-    for (let turn = 1; turn <= 3; turn++) {
-      const r = await c.invokeAgent(TEXT_STATS_ARN, `turn test ${turn}`, sid, { transport });
+    for (let n = 1; n <= 3; n++) {
+      const r = await c.invokeAgent(TEXT_STATS_ARN, `turn test ${n}`, sid, { transport });
       expect(r.sessionId).toBe(sid);
-      expect(r.response).toMatch(new RegExp(`^turn ${turn}: 3 words`));
+      expect(r.response).toMatch(new RegExp(`^turn ${n}: 3 words`));
     }
     expect(server.sessions.get(sid)).toMatchObject({ arn: TEXT_STATS_ARN, invocations: 3 });
   });
