@@ -1,7 +1,8 @@
 import { ApiError } from "@/lib/api/errors";
 
 /**
- * The error taxonomy of seed 004. Every failure of an invocation becomes an InvocationError with one of these
+ * The error taxonomy of invocations, whatever the target (an AgentCore runtime, a running execution; the agent
+ * side is docs/agent-contract.md). Every failure of an invocation becomes an InvocationError with one of these
  * kinds; its message is written for the caller and never carries credentials, URLs or upstream internals.
  */
 export type InvocationErrorKind =
@@ -133,7 +134,7 @@ export function fromAgentFrame(error: string, message: string): InvocationError 
   return new InvocationError(kind, text, { retryable: false });
 }
 
-/** The seed's error body: `{ error, message, details: { agentId, sessionId, retryable, retryAfter } }`. */
+/** The error body of an invocation: `{ error, message, details: { agentId, sessionId, retryable, retryAfter } }`. */
 export function errorBody(err: InvocationError, ctx: { agentId?: string; sessionId?: string }) {
   return {
     error: err.name,
@@ -153,7 +154,7 @@ export interface InvokeErrorContext {
 }
 
 /**
- * Seed 004's error format on the API: `{ error, message, details: { agentId, sessionId, retryable, retryAfter } }`,
+ * The invocation error format on the API: `{ error, message, details: { agentId, sessionId, retryable, retryAfter } }`,
  * with Retry-After on the retryable ones. The message is the taxonomy's, never an upstream's internals.
  */
 export function invokeApiError(err: InvocationError, ctx: InvokeErrorContext): ApiError {

@@ -47,7 +47,7 @@ export async function startExecution(principal: Principal, agentId: string, req:
   if (runtime.kind === "agentcore") {
     throw unprocessable("This agent is hosted on AgentCore: it is invoked (POST /api/agents/invoke), not run");
   }
-  // The operator's configuration may have changed since the runtime was written: check it again (issue 8).
+  // The operator's configuration may have changed since the runtime was written: check it again (lib/runtime/policy.ts).
   if (runtime.kind === "fargate") assertRuntimeAllowed(runtime);
   const maxInput =
     runtime.kind === "fargate"

@@ -6,7 +6,7 @@ import { refusalOf } from "../env-policy";
 const CHILD_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 /**
- * The child's whole environment, built by the platform (issue 8): the owner's variables (already checked against
+ * The child's whole environment, built by the platform: the owner's variables (already checked against
  * lib/runtime/env-policy.ts when written), then what the operator passes on (LOCAL_AGENT_ENV_PASSTHROUGH), a fixed
  * PATH, and the contract's variables last so nothing can shadow them. Never the app's own environment.
  */

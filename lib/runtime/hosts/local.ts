@@ -37,7 +37,7 @@ interface Handle {
 const NEVER_STARTED_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Local host: one child process per execution, on a free loopback port (issue 3). */
+/** Local host: one child process per execution, on a free loopback port. */
 export class LocalHost implements Host {
   readonly kind = "local" as const;
   private readonly handles = new Map<string, Handle>();
@@ -48,7 +48,7 @@ export class LocalHost implements Host {
 
   async start({ execution, agent, runtime, secrets }: StartSpec): Promise<StartResult> {
     if (runtime.kind !== "local") throw new HostStartError("not a local runtime");
-    // Only an artifact the operator installed runs, with its manifest's entrypoint (issue 8).
+    // Only an artifact the operator installed runs, with its manifest's entrypoint (lib/runtime/artifacts.ts).
     const artifact = resolveArtifact(runtime.artifact);
     if (!artifact) {
       throw new HostStartError(
