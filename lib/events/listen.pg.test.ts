@@ -41,7 +41,9 @@ describe("one LISTEN per channel per process", () => {
   it("fans one connection out to every subscriber and releases it when the last one leaves", async () => {
     const channel = "listen_share_test";
     const got: string[][] = [[], [], []];
-    const stops = await Promise.all(got.map((into) => listen(base.database, channel, { onNotify: (p) => into.push(p) })));
+    const stops = await Promise.all(
+      got.map((into) => listen(base.database, channel, { onNotify: (p) => into.push(p) })),
+    );
     expect(await listeners(channel)).toBe(1);
     await base.database.db.execute(sql`SELECT pg_notify(${channel}, 'hello')`);
     await until(() => got.every((g) => g.includes("hello")));

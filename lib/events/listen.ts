@@ -51,7 +51,11 @@ function open(database: Database, channels: Map<string, Channel>, name: string):
  * Subscribes to a channel; resolves once the LISTEN is in place (so a commit after this is notified), to the
  * function that unsubscribes. Rejects when the LISTEN cannot be set up.
  */
-export async function listen(database: Database, name: string, listener: ChannelListener): Promise<() => Promise<void>> {
+export async function listen(
+  database: Database,
+  name: string,
+  listener: ChannelListener,
+): Promise<() => Promise<void>> {
   let channels = byDatabase.get(database);
   if (!channels) byDatabase.set(database, (channels = new Map()));
   const channel = channels.get(name) ?? open(database, channels, name);

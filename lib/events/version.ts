@@ -65,7 +65,6 @@ class VersionTracker {
         // LISTEN first, then read: a commit in between is seen by one or the other.
         this.bump(await this.read());
         this.live = !this.lost; // joined a shared connection that is reconnecting: not yet
-
       } catch {
         this.starting = null; // try again on the next call; meanwhile every call reads the log
       }

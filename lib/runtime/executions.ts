@@ -106,7 +106,6 @@ export async function stopAgentExecutions(agentId: string, reason = "The agent w
   return stopped;
 }
 
-
 /** For the SSE stream: the visible row (404 otherwise). */
 export async function visibleExecution(principal: Principal, id: string): Promise<ExecutionRow> {
   return (await loadVisible(principal, id)).row;

@@ -149,7 +149,10 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
         const mapped = toInvocationError(err);
         fail(
           mapped.name === "InternalError"
-            ? new InvocationError("ServiceUnavailableError", "The agent runtime could not be reached; try again shortly")
+            ? new InvocationError(
+                "ServiceUnavailableError",
+                "The agent runtime could not be reached; try again shortly",
+              )
             : mapped,
         );
       } else {
