@@ -78,8 +78,3 @@ export async function listen(
     await stop?.();
   };
 }
-
-/** How many LISTEN connections this process holds on a database (for tests and metrics). */
-export function listeningChannels(database: Database): string[] {
-  return [...(byDatabase.get(database)?.keys() ?? [])];
-}
