@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import { DEMO_AGENTS, LOCAL_AGENTCORE_REGION, localAgentCoreArn } from "@/db/seed/demo-agents";
 import { sseReader } from "@/test/fixtures/sse";
-import { AgentCoreClient } from "@/lib/runtime/agentcore/client";
+import { AgentCoreClient } from "@/lib/invoke/transports/client";
 import { startAgentCoreServer, type AgentCoreServer } from "@/test/doubles/agentcore-server";
 import { LOCAL_AGENTCORE_CREDENTIALS } from "@/test/doubles/agentcore/dev";
 import { openInProcessDatabase } from "./lib/database";

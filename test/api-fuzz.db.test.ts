@@ -300,13 +300,15 @@ describe("unknown fields", () => {
         "post /api/agents/invoke",
       ]),
     );
+    // A caller of its own: the fuzzing above may have retired the fixtures' agents (DELETE /api/agents/{id}).
+    const caller = await createAgent(db.current.database.db);
     let checked = 0;
     for (const op of withBody) {
       const url = new URL(op.path.replace(/\{\w+\}/g, ids.uuids[3]!), "http://localhost");
       const res = await op.handler(
         new Request(url, {
           method: op.method.toUpperCase(),
-          headers: { "content-type": "application/json", "x-agent-key": ids.seller.key },
+          headers: { "content-type": "application/json", "x-agent-key": caller.key },
           body: JSON.stringify({ zzz_unknown_field: 1 }),
         }),
         { params: Promise.resolve(Object.fromEntries(op.pathParams.map((p) => [p, ids.uuids[3]!]))) },

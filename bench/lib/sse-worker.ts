@@ -5,6 +5,7 @@
  */
 import net from "node:net";
 import readline from "node:readline";
+import { SseParser } from "@/lib/events/sse-parse";
 
 const [url, countArg, parallelArg] = process.argv.slice(2);
 const target = new URL(url!);
@@ -30,6 +31,9 @@ function connectOne(): Promise<void> {
     const socket = net.connect({ host: target.hostname, port: Number(target.port) });
     const sub: Sub = { socket, open: false, armed: false, at: null };
     let head = "";
+    // The body after the response head goes through the SSE parser (chunked-encoding size lines are fields it
+    // ignores); a frame with an id is an event.
+    const parser = new SseParser();
     const timer = setTimeout(() => socket.destroy(new Error("connect timeout")), 30_000);
     socket.setNoDelay(true);
     socket.on("connect", () => socket.write(request));
@@ -39,6 +43,7 @@ function connectOne(): Promise<void> {
         // Connected once the status line is 200 and the first frame (retry: / comment) has arrived.
         if (head.includes("\r\n\r\n") && (head.includes("retry:") || head.includes(": connected"))) {
           if (!head.startsWith("HTTP/1.1 200")) return socket.destroy(new Error(head.slice(0, 40)));
+          parser.push(head.slice(head.indexOf("\r\n\r\n") + 4));
           sub.open = true;
           clearTimeout(timer);
           subs.push(sub);
@@ -46,7 +51,8 @@ function connectOne(): Promise<void> {
         }
         return;
       }
-      if (sub.armed && sub.at === null && chunk.includes("\nid: ")) sub.at = now();
+      const event = parser.push(chunk).some((f) => f.id !== undefined);
+      if (event && sub.armed && sub.at === null) sub.at = now();
     });
     socket.on("error", () => {});
     socket.on("close", () => {

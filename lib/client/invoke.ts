@@ -1,6 +1,6 @@
 import { errorFrom } from "./api";
 import type { InvokeDone } from "./runtime-types";
-import { createSseParser } from "./sse";
+import { sseMessages } from "./sse";
 
 export interface InvokeHandlers {
   onChunk: (text: string) => void;
@@ -31,7 +31,7 @@ export async function invokeStream(
   }
   let done: InvokeDone | null = null;
   let failure: Error | null = null;
-  const parse = createSseParser((f) => {
+  const parse = sseMessages((f) => {
     let data: Record<string, unknown> = {};
     try {
       data = JSON.parse(f.data) as Record<string, unknown>;

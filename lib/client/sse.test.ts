@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createSseParser, type SseFrame } from "./sse";
+import { sseMessages, type SseMessage } from "./sse";
 
-describe("createSseParser", () => {
+describe("sseMessages", () => {
   it("parses frames split across chunks, keeps ids and names, skips comments", () => {
-    const frames: SseFrame[] = [];
-    const parse = createSseParser((f) => frames.push(f));
+    const frames: SseMessage[] = [];
+    const parse = sseMessages((f) => frames.push(f));
     parse(": heartbeat\n\nid: 4\nevent: job.cre");
     parse('ated\ndata: {"a":1}\n\nid: 5\r\nevent: log\r\ndata: line one\r\ndata: line two\r\n\r\n');
     parse("data: no id or name\n");

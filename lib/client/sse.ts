@@ -1,18 +1,19 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { SseParser, type SseFrame } from "@/lib/events/sse-parse";
 
-export interface SseFrame {
-  id: string | null;
-  event: string;
-  data: string;
-}
+/**
+ * An event as the client hands it on (lib/events/sse-parse.ts parses the frames): the name defaults to
+ * "message" and the last id carries over to the events after it, as in EventSource.
+ */
+export type SseMessage = Required<Pick<SseFrame, "event" | "data">> & { id: string | null };
 
 export type SseStatus = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface SseOptions {
   /** Called for every frame; return "stop" to end the subscription (e.g. after a final `done` event). */
-  onFrame: (frame: SseFrame) => void | "stop";
+  onFrame: (frame: SseMessage) => void | "stop";
   onStatus?: (status: SseStatus) => void;
   /** Resume point for the first connection (later ones use the last id received). */
   lastEventId?: string | null;
@@ -22,32 +23,15 @@ export interface SseOptions {
   headers?: Record<string, string>;
 }
 
-/** Parses an SSE byte stream into frames (the WHATWG rules: `field: value` lines, blank line ends a frame). */
-export function createSseParser(emit: (frame: SseFrame) => void) {
-  let buffer = "";
+/** Feeds text chunks to the SSE parser and emits each event (frames with data or a name) as an SseMessage. */
+export function sseMessages(emit: (message: SseMessage) => void): (chunk: string) => void {
+  const parser = new SseParser();
   let id: string | null = null;
-  let event = "";
-  let data: string[] = [];
-  return (chunk: string) => {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + (buffer[nl] === "\r" && buffer[nl + 1] === "\n" ? 2 : 1));
-      if (line === "") {
-        if (data.length || event) emit({ id, event: event || "message", data: data.join("\n") });
-        event = "";
-        data = [];
-        continue;
-      }
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? "" : line.slice(colon + 1);
-      if (value.startsWith(" ")) value = value.slice(1);
-      if (field === "data") data.push(value);
-      else if (field === "event") event = value;
-      else if (field === "id") id = value;
+  return (chunk) => {
+    for (const f of parser.push(chunk)) {
+      if (f.id !== undefined) id = f.id;
+      if (f.data === undefined && !f.event) continue;
+      emit({ id, event: f.event || "message", data: f.data ?? "" });
     }
   };
 }
@@ -81,7 +65,7 @@ export function subscribeSse(url: string, opts: SseOptions): () => void {
         status("open");
         attempt = 0;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        const parse = createSseParser((frame) => {
+        const parse = sseMessages((frame) => {
           if (frame.id) lastId = frame.id;
           if (opts.onFrame(frame) === "stop") {
             stopped = true;

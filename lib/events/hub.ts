@@ -2,35 +2,17 @@ import "server-only";
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "@/db/client";
 import { events } from "@/db/schema";
-import { agentGained, anonymousAudience, canSee, visibleCondition, type Audience } from "./audience";
-import { EVENTS_CHANNEL } from "./log";
-import { formatEvent, type SseSink } from "./sse";
-
-/**
- * What a subscriber wants: event types (empty = all) and one agent the events must concern. A filter only
- * narrows what the subscriber's audience may receive; it never widens it.
- */
-export interface EventFilter {
-  types?: readonly string[];
-  agentId?: string | null;
-}
+import { anonymousAudience, visibleCondition, type Audience } from "./audience";
+import { EVENTS_CHANNEL } from "./channel";
+import { listen } from "./listen";
+import { drained, formatEvent, toPayload, type SseSink } from "./sse";
+import { matches, SubscriberSet, type EventFilter, type EventRow, type Subscriber } from "./subscribers";
 
 export interface SubscribeOptions extends EventFilter {
   /** Resume point: deliver every matching event with a greater id. Null/undefined = start at "now". */
   after?: number | null;
   /** Who the subscriber is (lib/events/audience.ts); without one, public events only. */
   audience?: Audience;
-}
-
-/** The `data:` of an SSE event (the Event resource). */
-export interface EventPayload {
-  id: number;
-  type: string;
-  subject_type: string;
-  subject_id: string;
-  agent_ids: string[];
-  data: Record<string, unknown>;
-  created_at: string;
 }
 
 export interface HubOptions {
@@ -46,20 +28,6 @@ export interface HubOptions {
   idleStopMs?: number;
 }
 
-type EventRow = typeof events.$inferSelect;
-
-interface Subscriber {
-  sink: SseSink;
-  types: Set<string> | null;
-  agentId: string | null;
-  /** Its own copy: a person's grows when they register an agent (see agentGained). */
-  audience: Audience;
-  /** Highest id written to this subscriber; anything at or below it is never written again. */
-  lastSentId: number;
-  /** Non-null while replaying from the log: live events wait here. */
-  buffer: { id: number; bytes: Uint8Array }[] | null;
-}
-
 const DEFAULTS: Required<HubOptions> = {
   pollMs: 3_000,
   batch: 500,
@@ -68,32 +36,15 @@ const DEFAULTS: Required<HubOptions> = {
   idleStopMs: 60_000,
 };
 
-export function toPayload(row: EventRow): EventPayload {
-  return {
-    id: row.id,
-    type: row.type,
-    subject_type: row.subjectType,
-    subject_id: row.subjectId,
-    agent_ids: row.agentIds,
-    data: row.data,
-    created_at: row.createdAt.toISOString(),
-  };
-}
-
 /**
- * The fan-out of the event log for one process. One LISTEN connection and one reader of the log serve every
- * SSE subscriber: each new row is read once, encoded once, and the same bytes are written to each matching
+ * The fan-out of the event log for one process. One subscription to the events channel (on the process's shared
+ * LISTEN connection, lib/events/listen.ts) and one reader of the log serve every SSE subscriber (the party index
+ * is lib/events/subscribers.ts): each new row is read once, encoded once, and the same bytes are written to each matching
  * subscriber. The log is the truth; a notification only says "read again".
  */
 export class EventHub {
   private readonly opts: Required<HubOptions>;
-  private readonly subscribers = new Set<Subscriber>();
-  /**
-   * Subscribers by the parties they stand for (agent ids, and `user:<id>` for people): a private event is
-   * matched against the subscribers of its own parties only, so its cost does not grow with the crowd of
-   * anonymous or unrelated subscribers. Public events go to every subscriber.
-   */
-  private readonly byParty = new Map<string, Set<Subscriber>>();
+  private readonly subscribers = new SubscriberSet();
   private lastId = 0;
   private session: Promise<() => Promise<void>> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -112,7 +63,7 @@ export class EventHub {
     return this.subscribers.size;
   }
 
-  /** Whether the hub holds its LISTEN connection (it lets go after `idleStopMs` without subscribers). */
+  /** Whether the hub holds its subscription to the channel (it lets go after `idleStopMs` without subscribers). */
   get listening(): boolean {
     return this.session !== null;
   }
@@ -128,10 +79,10 @@ export class EventHub {
     await (this.session ??= this.openSession());
   }
 
-  /** One LISTEN connection plus the safety-net poll; resolves to the function that ends both. */
+  /** The channel subscription plus the safety-net poll; resolves to the function that ends both. */
   private openSession(): Promise<() => Promise<void>> {
     const session: Promise<() => Promise<void>> = (async () => {
-      const unlisten = await this.database.listen(EVENTS_CHANNEL, () => void this.wake());
+      const unlisten = await listen(this.database, EVENTS_CHANNEL, { onNotify: () => void this.wake() });
       try {
         const [row] = await this.database.db.select({ max: sql<string | null>`max(${events.id})` }).from(events);
         this.lastId = Math.max(this.lastId, Number(row?.max ?? 0));
@@ -156,9 +107,8 @@ export class EventHub {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    for (const s of this.subscribers) s.sink.close();
+    for (const s of this.subscribers.all) s.sink.close();
     this.subscribers.clear();
-    this.byParty.clear();
     await this.pause();
     await this.reading?.catch(() => {});
   }
@@ -197,9 +147,9 @@ export class EventHub {
   private dispatch(row: EventRow): void {
     if (row.id <= this.lastId) return;
     this.lastId = row.id;
-    if (row.type === "agent_registered") for (const u of row.userIds) this.grow(this.byParty.get(userKey(u)), row);
+    if (row.type === "agent_registered") this.subscribers.grow(this.subscribers.ownersIn(row), row);
     let bytes: Uint8Array | null = null;
-    for (const s of row.isPublic ? this.subscribers : this.partiesOf(row)) {
+    for (const s of this.subscribers.candidates(row)) {
       if (!matches(s, row)) continue;
       bytes ??= formatEvent(row.id, row.type, toPayload(row));
       if (s.buffer) {
@@ -211,45 +161,6 @@ export class EventHub {
     }
   }
 
-  /** The subscribers that stand for one of the row's parties. */
-  private partiesOf(row: EventRow): Set<Subscriber> {
-    const found = new Set<Subscriber>();
-    for (const id of row.agentIds) for (const s of this.byParty.get(id) ?? []) found.add(s);
-    for (const id of row.userIds) for (const s of this.byParty.get(userKey(id)) ?? []) found.add(s);
-    return found;
-  }
-
-  /** Adds the agent an `agent_registered` row gives to each subscriber it names as owner; true if any grew. */
-  private grow(subs: Iterable<Subscriber> | undefined, row: EventRow): boolean {
-    let grew = false;
-    for (const s of [...(subs ?? [])]) {
-      const agentId = agentGained(s.audience, row);
-      if (!agentId) continue;
-      s.audience.agentIds.add(agentId);
-      this.index(s, [agentId]);
-      grew = true;
-    }
-    return grew;
-  }
-
-  private index(s: Subscriber, keys: Iterable<string>): void {
-    for (const k of keys) {
-      let set = this.byParty.get(k);
-      if (!set) this.byParty.set(k, (set = new Set()));
-      set.add(s);
-    }
-  }
-
-  private remove(s: Subscriber): boolean {
-    if (!this.subscribers.delete(s)) return false;
-    for (const k of partyKeys(s.audience)) {
-      const set = this.byParty.get(k);
-      set?.delete(s);
-      if (set?.size === 0) this.byParty.delete(k);
-    }
-    return true;
-  }
-
   private send(s: Subscriber, id: number, bytes: Uint8Array): void {
     if (id <= s.lastSentId) return;
     s.lastSentId = id;
@@ -257,7 +168,7 @@ export class EventHub {
   }
 
   private drop(s: Subscriber): void {
-    this.remove(s);
+    this.subscribers.remove(s);
     s.sink.close();
     this.scheduleIdleStop();
   }
@@ -281,9 +192,8 @@ export class EventHub {
       buffer: opts.after == null ? null : [],
     };
     this.subscribers.add(s);
-    this.index(s, partyKeys(s.audience));
     const unsubscribe = () => {
-      if (this.remove(s)) this.scheduleIdleStop();
+      if (this.subscribers.remove(s)) this.scheduleIdleStop();
     };
     if (s.buffer) void this.replay(s).catch(() => this.drop(s));
     return unsubscribe;
@@ -311,7 +221,7 @@ export class EventHub {
       for (const row of rows) {
         if (s.sink.closed || !this.subscribers.has(s)) return;
         // A person's new agent: the rows after this one are read again with the grown audience.
-        grew = this.grow([s], row);
+        grew = this.subscribers.grow([s], row);
         if (!matches(s, row)) {
           if (grew) break;
           continue;
@@ -346,30 +256,6 @@ export class EventHub {
     const end = await session?.catch(() => null);
     await end?.();
   }
-}
-
-function matches(s: Subscriber, row: EventRow): boolean {
-  if (s.types && !s.types.has(row.type)) return false;
-  if (s.agentId && !row.agentIds.includes(s.agentId)) return false;
-  return canSee(s.audience, row);
-}
-
-function userKey(userId: string): string {
-  return `user:${userId}`;
-}
-
-function partyKeys(a: Audience): string[] {
-  return [...a.agentIds, ...(a.userId ? [userKey(a.userId)] : [])];
-}
-
-/** Waits (polling briefly) until the client has taken most of what was written during replay. */
-async function drained(sink: SseSink, below: number, timeoutMs = 30_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (sink.backlogBytes > below) {
-    if (sink.closed || Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return !sink.closed;
 }
 
 // One hub per process, cached on globalThis so that hot reloads and every route module share it.

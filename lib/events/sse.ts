@@ -1,4 +1,30 @@
+import type { events } from "@/db/schema";
+
 const encoder = new TextEncoder();
+
+/** The `data:` of an SSE event (the Event resource). */
+export interface EventPayload {
+  id: number;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  agent_ids: string[];
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+/** An event-log row as the Event resource, the payload of every event stream (public feed, execution stream). */
+export function toPayload(row: typeof events.$inferSelect): EventPayload {
+  return {
+    id: row.id,
+    type: row.type,
+    subject_type: row.subjectType,
+    subject_id: row.subjectId,
+    agent_ids: row.agentIds,
+    data: row.data,
+    created_at: row.createdAt.toISOString(),
+  };
+}
 
 /** One SSE frame, encoded once so that fan-out to many subscribers shares the same bytes. */
 export function formatEvent(id: string | number, type: string, data: unknown): Uint8Array {
@@ -125,4 +151,14 @@ export function lastEventIdFrom(req: Request): string | null {
   if (header && header.trim()) return header.trim();
   const q = new URL(req.url).searchParams.get("last_event_id");
   return q && q.trim() ? q.trim() : null;
+}
+
+/** Waits (polling briefly) until the client has taken most of what was written; false if it went away. */
+export async function drained(sink: SseSink, below: number, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (sink.backlogBytes > below) {
+    if (sink.closed || Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return !sink.closed;
 }

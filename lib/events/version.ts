@@ -3,6 +3,7 @@ import { max } from "drizzle-orm";
 import { getDatabase, type Database, type Tx } from "@/db/client";
 import { events } from "@/db/schema";
 import { EVENTS_CHANNEL } from "./channel";
+import { listen } from "./listen";
 
 /**
  * The id of the newest event, known without a query on the hot path. Every change appends an event and ids are
@@ -17,6 +18,8 @@ import { EVENTS_CHANNEL } from "./channel";
 class VersionTracker {
   private version = 0;
   private live = false;
+  /** The shared LISTEN connection dropped and has not reconnected yet. */
+  private lost = false;
   private starting: Promise<void> | null = null;
 
   constructor(private readonly database: Database) {}
@@ -44,21 +47,24 @@ class VersionTracker {
   private start(): Promise<void> {
     this.starting ??= (async () => {
       try {
-        await this.database.listen(
-          EVENTS_CHANNEL,
-          (payload) => {
+        await listen(this.database, EVENTS_CHANNEL, {
+          onNotify: (payload) => {
             const id = Number(payload);
             // An empty payload follows a reconnect: catch up from the log before trusting the version again.
             if (payload && Number.isFinite(id)) this.bump(id);
-            else void this.read().then((v) => ((this.live = true), this.bump(v)));
+            else {
+              this.lost = false;
+              void this.read().then((v) => ((this.live = !this.lost), this.bump(v)));
+            }
           },
-          () => {
+          onLost: () => {
+            this.lost = true;
             this.live = false;
           },
-        );
+        });
         // LISTEN first, then read: a commit in between is seen by one or the other.
         this.bump(await this.read());
-        this.live = true;
+        this.live = !this.lost; // joined a shared connection that is reconnecting: not yet
       } catch {
         this.starting = null; // try again on the next call; meanwhile every call reads the log
       }

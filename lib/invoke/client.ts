@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
-import { AgentCoreClient } from "@/lib/runtime/agentcore/client";
+import { AgentCoreClient } from "@/lib/invoke/transports/client";
 
 // One client per process (cached across Next hot reloads): it holds the credential cache and HTTP agents.
 const holder = globalThis as unknown as { __agentCoreClient?: AgentCoreClient };

@@ -1,9 +1,9 @@
 import "server-only";
 import http from "node:http";
-import type { ChunkListener, StreamOutcome } from "@/lib/runtime/agentcore/collector";
-import { AgentCoreError, toAgentCoreError } from "@/lib/runtime/agentcore/errors";
-import { readAnswerBody } from "@/lib/runtime/agentcore/http-stream";
-import { invokeOverWebSocket, SocketTracker } from "@/lib/runtime/agentcore/ws-stream";
+import type { ChunkListener, StreamOutcome } from "@/lib/invoke/transports/collector";
+import { InvocationError, toInvocationError } from "./errors";
+import { readAnswerBody } from "@/lib/invoke/transports/http-stream";
+import { invokeOverWebSocket, SocketTracker } from "@/lib/invoke/transports/ws-stream";
 
 // Whether an execution's endpoint serves the optional `/ws` (the agent contract), learned on first use.
 const servesWs = new Map<string, boolean>();
@@ -41,8 +41,8 @@ function postInvocation(input: ExecutionInvokeInput): Promise<StreamOutcome> {
           // The agent contract answers bad input with 400 ValidationError; the rest is the runtime's trouble.
           return reject(
             status === 400
-              ? new AgentCoreError("ValidationError", "The agent rejected the request as invalid")
-              : new AgentCoreError("ServiceUnavailableError", "The execution could not answer; try again shortly"),
+              ? new InvocationError("ValidationError", "The agent rejected the request as invalid")
+              : new InvocationError("ServiceUnavailableError", "The execution could not answer; try again shortly"),
           );
         }
         readAnswerBody(res, {
@@ -56,7 +56,7 @@ function postInvocation(input: ExecutionInvokeInput): Promise<StreamOutcome> {
       },
     );
     req.on("timeout", () => req.destroy(Object.assign(new Error("connect timeout"), { code: "ETIMEDOUT" })));
-    req.on("error", (err) => reject(toAgentCoreError(err)));
+    req.on("error", (err) => reject(toInvocationError(err)));
     req.end(input.payload);
   });
 }
@@ -81,7 +81,7 @@ export async function invokeExecution(input: ExecutionInvokeInput): Promise<Stre
       servesWs.set(input.endpoint, true);
       return outcome;
     } catch (err) {
-      const e = toAgentCoreError(err);
+      const e = toInvocationError(err);
       // A refused upgrade (404/400/426) means no /ws here: remember it and use /invocations.
       if (known === undefined && (e.name === "NotFoundError" || e.name === "ValidationError")) {
         servesWs.set(input.endpoint, false);

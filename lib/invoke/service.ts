@@ -5,15 +5,15 @@ import { partyOf, principalLabel } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { appendEvent } from "@/lib/events/log";
-import type { ChunkListener, StreamOutcome } from "@/lib/runtime/agentcore/collector";
-import { AgentCoreError, toAgentCoreError } from "@/lib/runtime/agentcore/errors";
-import { DEFAULT_RETRY, realSleep, withRetry } from "@/lib/runtime/agentcore/retry";
-import { generateSessionId, isValidSessionId } from "@/lib/runtime/agentcore/session-id";
+import type { ChunkListener, StreamOutcome } from "@/lib/invoke/transports/collector";
+import { InvocationError, toInvocationError } from "./errors";
+import { DEFAULT_RETRY, realSleep, withRetry } from "@/lib/invoke/transports/retry";
+import { generateSessionId, isValidSessionId } from "@/lib/invoke/transports/session-id";
 import { getAgentCoreClient } from "./client";
 import { invokeApiError, invokeClientError } from "./errors";
 import { invokeExecution } from "./execution-transport";
 import { tryAcquireSlot } from "./limits";
-import { claimSession, recordTurn, titleOf } from "./sessions";
+import { claimSession, recordInvocation, titleOf } from "./sessions";
 import { resolveTarget, type InvokeTarget } from "./targets";
 import { log } from "@/lib/log";
 
@@ -168,7 +168,7 @@ async function record(p: PreparedInvocation, outcome: string, a: Partial<Answer>
   const caller = partyOf(p.principal);
   const transport = a.transport ?? (p.target.kind === "agentcore" ? p.target.transport : "http");
   await inTransaction(async (tx) => {
-    await recordTurn(tx, {
+    await recordInvocation(tx, {
       sessionId: p.sessionId,
       target: p.target.target,
       transport,
@@ -206,7 +206,7 @@ export interface RunHooks {
   onResult?: (result: InvokeResult) => void;
 }
 
-/** Runs a prepared invocation; records the turn, the metrics row and the event whatever the outcome. */
+/** Runs a prepared invocation; records it in its session, the metrics row and the event whatever the outcome. */
 export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {}): Promise<InvokeResult> {
   const started = performance.now();
   const recordOrLog = (outcome: string, a: Partial<Answer>, duration: number) =>
@@ -220,8 +220,8 @@ export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {})
     } catch (raw) {
       const cancelled = hooks.signal?.aborted ?? false;
       const err = cancelled
-        ? new AgentCoreError("TimeoutError", "The invocation was cancelled")
-        : toAgentCoreError(raw);
+        ? new InvocationError("TimeoutError", "The invocation was cancelled")
+        : toInvocationError(raw);
       const outcome = cancelled ? "cancelled" : err.name;
       await recordOrLog(outcome, {}, Math.round(performance.now() - started));
       // One line per failure with what an operator needs; never the prompt, the answer or a credential.

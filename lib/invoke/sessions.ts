@@ -4,7 +4,7 @@ import type { Queryable, Tx } from "@/db/client";
 import { agentSessions, invocations } from "@/db/schema";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
 import type { PartyRef } from "@/lib/auth/principal";
-import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
+import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { invokeClientError } from "./errors";
 import { configKeyOf } from "./targets";
 
@@ -86,7 +86,7 @@ export async function claimSession(db: Queryable, input: ClaimInput): Promise<{ 
   return { sessionId, created: false };
 }
 
-export interface TurnRecord {
+export interface InvocationRecord {
   sessionId: string;
   target: string;
   transport: "ws" | "http";
@@ -94,12 +94,15 @@ export interface TurnRecord {
   chunks: number;
   durationMs: number;
   firstChunkMs: number | null;
-  /** Whether the agent answered (a turn of the conversation happened). */
+  /** Whether the agent answered (the invocation counts in its session). */
   answered: boolean;
 }
 
-/** Counts the turn and stores the metrics row, in one statement inside the caller's transaction. */
-export async function recordTurn(tx: Tx, r: TurnRecord): Promise<void> {
+/**
+ * Counts the invocation in its session (column `turns`) and stores the metrics row, in one statement inside the
+ * caller's transaction.
+ */
+export async function recordInvocation(tx: Tx, r: InvocationRecord): Promise<void> {
   await tx.execute(sql`
     WITH touched AS (
       UPDATE ${agentSessions}

@@ -6,7 +6,7 @@ import { ApiError } from "@/lib/api/errors";
 import { actsForAgent, actsForParty } from "@/lib/auth/acting";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
-import { isRuntimeArn } from "@/lib/runtime/agentcore/arn";
+import { isRuntimeArn } from "@/lib/invoke/transports/arn";
 import { agentcoreRuntimeSchema } from "@/lib/runtime/config";
 import { runtimeArnAllowed } from "@/lib/runtime/operator";
 import { invokeClientError } from "./errors";
@@ -42,14 +42,6 @@ export function configKeyOf(agentId: string): ConfigKey | null {
 export function configuredArn(key: ConfigKey): string | undefined {
   const e = env();
   return { onboarding: e.ONBOARDING_AGENT_ARN, provisioning: e.PROVISIONING_AGENT_ARN, mwc: e.MWC_AGENT_ARN }[key];
-}
-
-/** The configured agents that are set, for listings. */
-export function configuredAgents(): { key: ConfigKey; runtimeArn: string }[] {
-  return CONFIG_KEYS.flatMap((key) => {
-    const runtimeArn = configuredArn(key);
-    return runtimeArn ? [{ key, runtimeArn }] : [];
-  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { appendEvents, type NewEvent } from "@/lib/events/log";
 import { dataVersion } from "@/lib/events/version";
 import { splitRuntime, type RuntimeConfig } from "@/lib/runtime/config";
 import { assertRuntimeAllowed } from "@/lib/runtime/policy";
+import { stopAgentExecutions } from "@/lib/runtime/executions";
 import { setSecrets } from "@/lib/runtime/secrets/store";
 import { insertApiKey, type ApiKeyRow } from "./api-keys";
 import type { AgentRowLike } from "./serialize";
@@ -224,9 +225,18 @@ export async function setAgentStatus(agent: AgentRow, status: "active" | "busy" 
 
 /**
  * Retires an agent: status `retired`, its services deactivated, its keys revoked (they stop working at once:
- * see lib/auth/resolve.ts). Jobs, ratings and events stay readable. Retiring a retired agent changes nothing.
+ * see lib/auth/resolve.ts), its live executions stopped. Jobs, ratings, executions and events stay readable.
+ * Retiring a retired agent changes nothing.
  */
 export async function retireAgent(agent: AgentRow): Promise<AgentRow> {
+  const retired = await markRetired(agent);
+  // After the commit (host calls cannot be part of it), its live executions are stopped, whoever retired it
+  // first; their records stay readable.
+  await stopAgentExecutions(agent.id);
+  return retired;
+}
+
+async function markRetired(agent: AgentRow): Promise<AgentRow> {
   if (agent.status === "retired") return agent;
   const retired = await inTransaction(async (tx) => {
     const [row] = await tx
@@ -268,6 +278,5 @@ export async function retireAgent(agent: AgentRow): Promise<AgentRow> {
   });
   // Someone retired it concurrently: answer with what is there now.
   if (!retired) return (await findAgent(await getDb(), agent.id)) ?? agent;
-  // After commit: stop the agent's running executions (runtime helper adds the call here).
   return retired;
 }

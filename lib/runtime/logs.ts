@@ -24,10 +24,6 @@ export async function insertLogs(q: Queryable, executionId: string, lines: LogLi
   await q.execute(sql`SELECT pg_notify(${LOGS_CHANNEL}, ${executionId})`);
 }
 
-export async function systemLog(executionId: string, line: string): Promise<void> {
-  await insertLogs(await getDb(), executionId, [{ stream: "system", line }]);
-}
-
 /**
  * Buffers a process's output and writes it in batches (one INSERT per flush, at most every `intervalMs`),
  * so a chatty agent costs a few statements per second rather than one per line.

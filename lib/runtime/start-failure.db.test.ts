@@ -4,7 +4,7 @@ import { POST as runAgent } from "@/app/api/agents/[id]/run/route";
 import { POST as register } from "@/app/api/agents/route";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { startFailureOf } from "./executions";
+import { startFailureOf } from "./start";
 import { resetHostsForTests } from "./hosts/index";
 import { installEchoArtifact, setTestEnv } from "@/test/fixtures/runtime";
 import { HostStartError, isHostStartError } from "./types";

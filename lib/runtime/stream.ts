@@ -1,12 +1,12 @@
 import "server-only";
 import { and, asc, eq, gt } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDatabase, getDb } from "@/db/client";
 import { events, executions } from "@/db/schema";
 import { env } from "@/lib/env";
-import { EVENTS_CHANNEL } from "@/lib/events/log";
-import { formatEvent, lastEventIdFrom, sseResponse } from "@/lib/events/sse";
+import { EVENTS_CHANNEL } from "@/lib/events/channel";
+import { listen } from "@/lib/events/listen";
+import { formatEvent, lastEventIdFrom, sseResponse, toPayload } from "@/lib/events/sse";
 import { LOGS_CHANNEL, readLogs } from "./logs";
-import { subscribe } from "./notify";
 import { isTerminal } from "./types";
 import { log } from "@/lib/log";
 
@@ -105,16 +105,7 @@ export function executionEventsResponse(req: Request, executionId: string): Resp
         for (const f of frames) {
           if (f.kind === "ev") {
             cursor.ev = f.e.id;
-            const payload = {
-              id: f.e.id,
-              type: f.e.type,
-              subject_type: f.e.subjectType,
-              subject_id: f.e.subjectId,
-              agent_ids: f.e.agentIds,
-              data: f.e.data,
-              created_at: f.e.createdAt.toISOString(),
-            };
-            if (!sink.write(formatEvent(`${cursor.ev}.${cursor.log}`, f.e.type, payload))) return true;
+            if (!sink.write(formatEvent(`${cursor.ev}.${cursor.log}`, f.e.type, toPayload(f.e)))) return true;
           } else {
             cursor.log = f.l.id;
             if (!sink.write(formatEvent(`${cursor.ev}.${cursor.log}`, "log", f.l))) return true;
@@ -127,10 +118,13 @@ export function executionEventsResponse(req: Request, executionId: string): Resp
         return final;
       };
 
+      const database = await getDatabase();
       const unsubscribers = await Promise.all([
-        subscribe(EVENTS_CHANNEL, () => void pump()),
-        subscribe(LOGS_CHANNEL, (payload) => {
-          if (payload === executionId) void pump();
+        listen(database, EVENTS_CHANNEL, { onNotify: () => void pump() }),
+        listen(database, LOGS_CHANNEL, {
+          onNotify: (payload) => {
+            if (payload === executionId) void pump();
+          },
         }),
       ]);
       const poll = setInterval(() => void pump(), POLL_MS);
@@ -139,7 +133,7 @@ export function executionEventsResponse(req: Request, executionId: string): Resp
       return () => {
         clearInterval(poll);
         if (lingerTimer) clearTimeout(lingerTimer);
-        for (const u of unsubscribers) u();
+        for (const u of unsubscribers) void u();
       };
     },
     { heartbeatMs: env().EVENTS_HEARTBEAT_MS, signal: req.signal, retryMs: 2_000 },

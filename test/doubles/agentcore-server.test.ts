@@ -2,9 +2,9 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { runtimePath } from "@/lib/runtime/agentcore/arn";
-import { presignWebSocketUrl, SESSION_HEADER } from "@/lib/runtime/agentcore/presign";
-import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
+import { runtimePath } from "@/lib/invoke/transports/arn";
+import { presignWebSocketUrl, SESSION_HEADER } from "@/lib/invoke/transports/presign";
+import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import type { AgentCoreServer } from "./agentcore-server";
 import { MARKDOWN_ARN, startTestAgentCore, TEST_CREDENTIALS, TEST_REGION, TEXT_STATS_ARN } from "./agentcore/fixtures";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { inTransaction } from "@/lib/db";
-import { claimSession, recordTurn } from "@/lib/invoke/sessions";
+import { claimSession, recordInvocation } from "@/lib/invoke/sessions";
 import { createAgent } from "@/test/fixtures/invoke";
-import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
+import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { GET as getOne } from "./[sessionId]/route";
@@ -28,7 +28,7 @@ describe("GET /api/sessions", () => {
       });
       mine.push(sessionId);
       await inTransaction((tx) =>
-        recordTurn(tx, {
+        recordInvocation(tx, {
           sessionId,
           target,
           transport: "ws",

@@ -148,7 +148,7 @@ export const createKeyBody = z
   .strict();
 
 // POST /api/agents - register an agent; the API key is shown once
-export const registerAgent = defineRoute({
+export const registerAgentRoute = defineRoute({
   method: "POST",
   path: "/api/agents",
   summary: "Register an agent (a signed-in person becomes its owner)",
@@ -161,7 +161,7 @@ export const registerAgent = defineRoute({
 });
 
 // GET /api/agents - search agents
-export const searchAgents = defineRoute({
+export const searchAgentsRoute = defineRoute({
   method: "GET",
   path: "/api/agents",
   summary: "Search agents",
@@ -312,7 +312,7 @@ export const secretParams = z.object({ id: uuidParam, name: z.string().min(1).ma
 export const putSecretBody = z.object({ value: secretValueSchema }).strict();
 
 // GET /api/agents/{id}/secrets - names and masks of the agent's variables
-export const listAgentSecrets = defineRoute({
+export const listAgentSecretsRoute = defineRoute({
   method: "GET",
   path: "/api/agents/{id}/secrets",
   summary: "The agent's variables: names and masked suffixes, never values (the agent itself or its owner)",
@@ -324,7 +324,7 @@ export const listAgentSecrets = defineRoute({
 });
 
 // PUT /api/agents/{id}/secrets/{name} - set a variable (encrypted at rest, given to the agent's local process)
-export const putAgentSecret = defineRoute({
+export const putAgentSecretRoute = defineRoute({
   method: "PUT",
   path: "/api/agents/{id}/secrets/{name}",
   summary: "Set a variable of the agent (write-only secret; refused names: see docs/agent-contract.md)",
@@ -338,7 +338,7 @@ export const putAgentSecret = defineRoute({
 });
 
 // DELETE /api/agents/{id}/secrets/{name} - remove a variable
-export const deleteAgentSecret = defineRoute({
+export const deleteAgentSecretRoute = defineRoute({
   method: "DELETE",
   path: "/api/agents/{id}/secrets/{name}",
   summary: "Remove a variable of the agent",

@@ -62,7 +62,7 @@ export const listExecutionsQuery = z.strictObject({
 });
 
 // GET /api/agents/{id}/executions - an agent's executions, newest first
-export const listAgentExecutions = defineRoute({
+export const listAgentExecutionsRoute = defineRoute({
   method: "GET",
   path: "/api/agents/{id}/executions",
   summary: "An agent's executions, newest first (the owner sees all; others only those they started)",
@@ -75,7 +75,7 @@ export const listAgentExecutions = defineRoute({
 });
 
 // GET /api/executions/{id} - the execution record, refreshed from its host
-export const getExecution = defineRoute({
+export const getExecutionRoute = defineRoute({
   method: "GET",
   path: "/api/executions/{id}",
   summary: "The execution record, refreshed from its host; 404 unless the caller owns the agent or started it",
@@ -87,7 +87,7 @@ export const getExecution = defineRoute({
 });
 
 // POST /api/executions/{id}/stop - stop a live execution
-export const stopExecution = defineRoute({
+export const stopExecutionRoute = defineRoute({
   method: "POST",
   path: "/api/executions/{id}/stop",
   summary: "Stop a live execution (SIGTERM / StopTask, forced after a grace period); 409 if already finished",

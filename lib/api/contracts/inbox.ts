@@ -36,7 +36,7 @@ export const inboxResponse = z.object({
 });
 
 // GET /api/inbox - the caller's messages, newest first
-export const listInbox = defineRoute({
+export const listInboxRoute = defineRoute({
   method: "GET",
   path: "/api/inbox",
   summary: "Messages to the caller (an agent; or a person and the agents they own), newest first",
@@ -48,7 +48,7 @@ export const listInbox = defineRoute({
 });
 
 // POST /api/inbox/{id}/read - mark a message read (recipient only)
-export const markMessageRead = defineRoute({
+export const markMessageReadRoute = defineRoute({
   method: "POST",
   path: "/api/inbox/{id}/read",
   summary: "Mark a message as read; only its recipient (or the person owning the recipient agent) may",

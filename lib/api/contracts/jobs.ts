@@ -100,7 +100,7 @@ export const deliverableParams = z.object({ id: uuidParam, deliverableId: uuidPa
 const jobsTag = ["jobs"];
 
 // POST /api/jobs - hire a service
-export const hireJob = defineRoute({
+export const hireJobRoute = defineRoute({
   method: "POST",
   path: "/api/jobs",
   summary: "Hire a service: creates a pending job at the service's price",
@@ -115,7 +115,7 @@ export const hireJob = defineRoute({
 });
 
 // GET /api/jobs - jobs the caller is client or worker of, newest first
-export const listJobs = defineRoute({
+export const listJobsRoute = defineRoute({
   method: "GET",
   path: "/api/jobs",
   summary: "Jobs the caller is client or worker of (role filter), newest first",
@@ -156,34 +156,34 @@ function transitionRoute<B extends z.ZodType | undefined>(action: string, summar
 }
 
 // POST /api/jobs/{id}/start - worker: pending -> in_progress
-export const startJob = transitionRoute("start", "Worker starts the job (pending -> in_progress)", undefined);
+export const startJobRoute = transitionRoute("start", "Worker starts the job (pending -> in_progress)", undefined);
 // POST /api/jobs/{id}/deliver - worker: in_progress | revision_requested -> delivered
-export const deliverJob = transitionRoute(
+export const deliverJobRoute = transitionRoute(
   "deliver",
   "Worker delivers (in_progress|revision_requested -> delivered); 409 while a child job is open",
   deliverBody,
 );
 // POST /api/jobs/{id}/request-revision - client: delivered -> revision_requested
-export const requestRevision = transitionRoute(
+export const requestRevisionRoute = transitionRoute(
   "request-revision",
   "Client asks for a revision (delivered -> revision_requested)",
   revisionBody,
 );
 // POST /api/jobs/{id}/complete - client: delivered -> completed, with a rating
-export const completeJob = transitionRoute(
+export const completeJobRoute = transitionRoute(
   "complete",
   "Client accepts and rates the work (delivered -> completed); updates the worker's reputation",
   completeBody,
 );
 // POST /api/jobs/{id}/cancel - client: pending -> cancelled
-export const cancelJob = transitionRoute(
+export const cancelJobRoute = transitionRoute(
   "cancel",
   "Client cancels before work starts (pending -> cancelled)",
   cancelBody,
 );
 
 // GET /api/jobs/{id}/deliverables - the job's deliverables, paged, contents cut to a preview
-export const listJobDeliverables = defineRoute({
+export const listJobDeliverablesRoute = defineRoute({
   method: "GET",
   path: "/api/jobs/{id}/deliverables",
   summary:
@@ -198,7 +198,7 @@ export const listJobDeliverables = defineRoute({
 });
 
 // GET /api/jobs/{id}/deliverables/{deliverableId} - one deliverable, whole
-export const getJobDeliverable = defineRoute({
+export const getJobDeliverableRoute = defineRoute({
   method: "GET",
   path: "/api/jobs/{id}/deliverables/{deliverableId}",
   summary: "One deliverable of a job with its whole content; client or worker only",
@@ -210,7 +210,7 @@ export const getJobDeliverable = defineRoute({
 });
 
 // GET /api/jobs/{id}/messages - the job's messages, oldest first
-export const listJobMessages = defineRoute({
+export const listJobMessagesRoute = defineRoute({
   method: "GET",
   path: "/api/jobs/{id}/messages",
   summary: "Messages of a job (system and direct), oldest first (newest with order=desc), paged; client or worker only",

@@ -121,7 +121,7 @@ export const browseServicesQuery = z
   });
 
 // POST /api/services - publish a fixed-price service
-export const createService = defineRoute({
+export const createServiceRoute = defineRoute({
   method: "POST",
   path: "/api/services",
   summary: "Create a service (an agent for itself, a person for an owned agent)",
@@ -136,7 +136,7 @@ export const createService = defineRoute({
 });
 
 // GET /api/services - browse active services
-export const browseServices = defineRoute({
+export const browseServicesRoute = defineRoute({
   method: "GET",
   path: "/api/services",
   summary: "Browse active services",

@@ -4,12 +4,12 @@ import os from "node:os";
 import readline from "node:readline";
 import { env } from "@/lib/env";
 import { artifactArgv, listArtifacts, resolveArtifact } from "../artifacts";
-import { refusalOf } from "../env-policy";
 import { LogBuffer } from "../logs";
 import { patchHostState } from "../lifecycle";
 import type { ExecutionRow, Host, Observation, Reporter, StartResult, StartSpec } from "../types";
 import { HostStartError } from "../types";
-import { freePort, ping, pidAlive, pidRuns } from "./process-info";
+import { childEnvironment } from "./local-env";
+import { freePort, ping, pidAlive, pidRuns, signalIfRuns } from "./process-info";
 import { log } from "@/lib/log";
 
 /** What survives an app restart in executions.host_state. */
@@ -34,40 +34,6 @@ interface Handle {
   timers: Set<ReturnType<typeof setTimeout>>;
 }
 
-/** A fixed search path: the agent runs with the app's own node binary, PATH only serves what it may spawn. */
-const CHILD_PATH = "/usr/local/bin:/usr/bin:/bin";
-
-/**
- * The child's whole environment, built by the platform: the owner's variables (already checked against
- * lib/runtime/env-policy.ts when written), then what the operator passes on (LOCAL_AGENT_ENV_PASSTHROUGH), a fixed
- * PATH, and the contract's variables last so nothing can shadow them. Never the app's own environment.
- */
-export function childEnvironment(
-  spec: { execution: { id: string; input: unknown }; agent: { id: string; name: string } },
-  port: number,
-  secrets: Record<string, string>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(secrets)) if (refusalOf(k) === null) out[k] = v;
-  for (const k of env()
-    .LOCAL_AGENT_ENV_PASSTHROUGH.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const v = process.env[k];
-    if (v !== undefined) out[k] = v;
-  }
-  out.PATH = CHILD_PATH;
-  Object.assign(out, {
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    AGENT_ID: spec.agent.id,
-    AGENT_NAME: spec.agent.name,
-    EXECUTION_ID: spec.execution.id,
-    INPUT_DATA: JSON.stringify(spec.execution.input ?? {}),
-  });
-  return out;
-}
-
 const NEVER_STARTED_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,7 +48,7 @@ export class LocalHost implements Host {
 
   async start({ execution, agent, runtime, secrets }: StartSpec): Promise<StartResult> {
     if (runtime.kind !== "local") throw new HostStartError("not a local runtime");
-    // Only an artifact the operator installed runs, with its manifest's entrypoint.
+    // Only an artifact the operator installed runs, with its manifest's entrypoint (lib/runtime/artifacts.ts).
     const artifact = resolveArtifact(runtime.artifact);
     if (!artifact) {
       throw new HostStartError(
@@ -263,11 +229,11 @@ export class LocalHost implements Host {
     if (h) {
       h.stopping = true;
       h.logs?.push("system", `stopping (${reason}): SIGTERM, SIGKILL after ${grace} ms`);
-      this.signal(h.pid, h.argv, "SIGTERM");
+      signalIfRuns(h.pid, h.argv, "SIGTERM");
       const t = setTimeout(() => {
         if (!h.closed) {
           h.logs?.push("system", `still running after ${grace} ms: SIGKILL`);
-          this.signal(h.pid, h.argv, "SIGKILL");
+          signalIfRuns(h.pid, h.argv, "SIGKILL");
         }
       }, grace);
       t.unref();
@@ -277,18 +243,8 @@ export class LocalHost implements Host {
     const st = row.hostState as LocalState;
     if (st.pid && st.argv && pidRuns(st.pid, st.argv)) {
       const { pid, argv } = { pid: st.pid, argv: st.argv };
-      this.signal(pid, argv, "SIGTERM");
-      setTimeout(() => this.signal(pid, argv, "SIGKILL"), grace).unref();
-    }
-  }
-
-  private signal(pid: number, argv: string[], sig: NodeJS.Signals): void {
-    // Re-check the command line: never signal a pid that now belongs to another program.
-    if (!pidRuns(pid, argv)) return;
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // already gone
+      signalIfRuns(pid, argv, "SIGTERM");
+      setTimeout(() => signalIfRuns(pid, argv, "SIGKILL"), grace).unref();
     }
   }
 
@@ -306,7 +262,7 @@ export class LocalHost implements Host {
 
   /** Tests and shutdown: kill every process this instance watches. */
   killAll(): void {
-    for (const h of this.handles.values()) this.signal(h.pid, h.argv, "SIGKILL");
+    for (const h of this.handles.values()) signalIfRuns(h.pid, h.argv, "SIGKILL");
   }
 
   get watching(): number {

@@ -55,3 +55,13 @@ export async function ping(endpoint: string, timeoutMs = 1_000): Promise<boolean
     return false;
   }
 }
+
+/** Sends a signal, re-checking the command line first: never signal a pid that now belongs to another program. */
+export function signalIfRuns(pid: number, argv: string[], sig: NodeJS.Signals): void {
+  if (!pidRuns(pid, argv)) return;
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { AgentCoreClient, type AgentCoreClientOptions } from "@/lib/runtime/agentcore/client";
+import { AgentCoreClient, type AgentCoreClientOptions } from "@/lib/invoke/transports/client";
 import { startAgentCoreServer, type AgentCoreServer, type Fault } from "../agentcore-server";
 
 /** Test credentials the local endpoint knows; the secret is distinctive so a test can look for leaks. */

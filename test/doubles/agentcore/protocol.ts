@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { SESSION_HEADER } from "@/lib/runtime/agentcore/presign";
-import { frameOfData } from "@/lib/runtime/agentcore/sse";
+import { SESSION_HEADER } from "@/lib/invoke/transports/presign";
+import { parseAgentMessage } from "@/lib/invoke/transports/agent-frames";
 import type { Refusal } from "./sigv4-verify";
 
 // Wire-level helpers of the local AgentCore endpoint (test/doubles/agentcore-server.ts).
@@ -45,10 +45,12 @@ export class BlockSplitter {
   }
 }
 
-export const isChunkBlock = (block: string) => {
-  const data = /^data: ?(.*)$/m.exec(block)?.[1];
-  return data !== undefined && frameOfData(data).type === "chunk";
-};
+export const isChunkBlock = (block: string) => parseAgentMessage(block)[0]?.type === "chunk";
+
+/** One SSE event carrying a chunk, as agents write it. */
+export function formatChunkFrame(text: string): string {
+  return `data: ${JSON.stringify({ chunk: text })}\n\n`;
+}
 
 /** The payload as the agent gets it: the session is the one AgentCore routed on, whatever the body says. */
 export function withSession(payload: string, sessionId: string): string {

@@ -3,7 +3,6 @@ import { notFound } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
 import { agentForChange, findAgentCached, retireAgent, updateAgent } from "@/lib/market/agents";
 import { agentJson } from "@/lib/market/serialize";
-import { stopAgentExecutions } from "@/lib/runtime/executions";
 
 export const dynamic = "force-dynamic";
 
@@ -23,8 +22,5 @@ export const PUT = withApi(putAgent, async ({ principal, params, body }) => {
 // DELETE /api/agents/{id} - the agent or its owner retires it
 export const DELETE = withApi(deleteAgent, async ({ principal, params }) => {
   const agent = await agentForChange(principal, params.id);
-  const retired = await retireAgent(agent);
-  // Its live executions are stopped; their records stay readable (docs/agent-contract.md, Executions).
-  await stopAgentExecutions(agent.id);
-  return agentJson(retired);
+  return agentJson(await retireAgent(agent));
 });

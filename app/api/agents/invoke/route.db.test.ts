@@ -8,7 +8,7 @@ import { setAgentCoreClient } from "@/lib/invoke/client";
 import { inFlightFor } from "@/lib/invoke/limits";
 import { createAgent, createExecution } from "@/test/fixtures/invoke";
 import { allEvents, sseReader } from "@/test/fixtures/sse";
-import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
+import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { startHostedAgent, type RunningAgent } from "@/test/doubles/agentcore/agent-host";
 import {
   FAULTY_ARN,

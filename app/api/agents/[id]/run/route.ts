@@ -1,6 +1,6 @@
 import { runAgent } from "@/lib/api/contracts/executions";
 import { withApi } from "@/lib/api/handler";
-import { startExecution } from "@/lib/runtime/executions";
+import { startExecution } from "@/lib/runtime/start";
 
 export const dynamic = "force-dynamic";
 

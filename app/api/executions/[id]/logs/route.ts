@@ -1,6 +1,6 @@
 import { getExecutionLogs } from "@/lib/api/contracts/executions";
 import { withApi } from "@/lib/api/handler";
-import { listExecutionLogs } from "@/lib/runtime/executions";
+import { listExecutionLogs } from "@/lib/runtime/execution-lists";
 
 export const dynamic = "force-dynamic";
 

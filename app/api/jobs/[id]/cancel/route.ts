@@ -1,10 +1,10 @@
-import { cancelJob } from "@/lib/api/contracts/jobs";
+import { cancelJobRoute } from "@/lib/api/contracts/jobs";
 import { withApi } from "@/lib/api/handler";
-import * as jobs from "@/lib/market/jobs";
+import { cancelJob } from "@/lib/market/jobs";
 
 export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/cancel - client cancels before work starts (pending -> cancelled)
-export const POST = withApi(cancelJob, async ({ principal, params, body }) =>
-  jobs.cancelJob(principal, params.id, body),
+export const POST = withApi(cancelJobRoute, async ({ principal, params, body }) =>
+  cancelJob(principal, params.id, body),
 );

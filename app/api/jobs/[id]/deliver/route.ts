@@ -1,10 +1,10 @@
-import { deliverJob } from "@/lib/api/contracts/jobs";
+import { deliverJobRoute } from "@/lib/api/contracts/jobs";
 import { withApi } from "@/lib/api/handler";
-import * as jobs from "@/lib/market/jobs";
+import { deliverJob } from "@/lib/market/jobs";
 
 export const dynamic = "force-dynamic";
 
 // POST /api/jobs/{id}/deliver - worker delivers (in_progress | revision_requested -> delivered)
-export const POST = withApi(deliverJob, async ({ principal, params, body }) =>
-  jobs.deliverJob(principal, params.id, body),
+export const POST = withApi(deliverJobRoute, async ({ principal, params, body }) =>
+  deliverJob(principal, params.id, body),
 );

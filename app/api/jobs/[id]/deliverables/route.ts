@@ -1,10 +1,10 @@
-import { listJobDeliverables } from "@/lib/api/contracts/jobs";
+import { listJobDeliverablesRoute } from "@/lib/api/contracts/jobs";
 import { withApi } from "@/lib/api/handler";
-import * as jobs from "@/lib/market/job-read";
+import { listJobDeliverables } from "@/lib/market/job-read";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/jobs/{id}/deliverables - the job's deliverables, paged, contents cut to a preview (parties only)
-export const GET = withApi(listJobDeliverables, async ({ principal, params, query }) =>
-  jobs.listJobDeliverables(principal, params.id, query),
+export const GET = withApi(listJobDeliverablesRoute, async ({ principal, params, query }) =>
+  listJobDeliverables(principal, params.id, query),
 );

@@ -1,16 +1,16 @@
-import { deleteAgentSecret, putAgentSecret } from "@/lib/api/contracts/agents";
+import { deleteAgentSecretRoute, putAgentSecretRoute } from "@/lib/api/contracts/agents";
 import { withApi } from "@/lib/api/handler";
-import { deleteAgentSecret as remove, putAgentSecret as put } from "@/lib/runtime/secrets/agent-secrets";
+import { deleteAgentSecret, putAgentSecret } from "@/lib/runtime/secrets/agent-secrets";
 
 export const dynamic = "force-dynamic";
 
 // PUT /api/agents/{id}/secrets/{name} - set a variable (write-only)
-export const PUT = withApi(putAgentSecret, async ({ principal, params, body }) =>
-  put(principal, params.id, params.name, body.value),
+export const PUT = withApi(putAgentSecretRoute, async ({ principal, params, body }) =>
+  putAgentSecret(principal, params.id, params.name, body.value),
 );
 
 // DELETE /api/agents/{id}/secrets/{name} - remove a variable
-export const DELETE = withApi(deleteAgentSecret, async ({ principal, params }) => {
-  await remove(principal, params.id, params.name);
+export const DELETE = withApi(deleteAgentSecretRoute, async ({ principal, params }) => {
+  await deleteAgentSecret(principal, params.id, params.name);
   return null;
 });

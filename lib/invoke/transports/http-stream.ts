@@ -1,6 +1,7 @@
 import { AnswerCollector, type ChunkListener, type StreamOutcome } from "./collector";
-import { AgentCoreError } from "./errors";
-import { SseDecoder } from "./sse";
+import { InvocationError } from "../errors";
+import { SseParser } from "@/lib/events/sse-parse";
+import { agentFrames } from "./agent-frames";
 
 export interface BodyReadOptions {
   contentType: string | undefined;
@@ -19,7 +20,7 @@ export interface BodyReadOptions {
 export async function readAnswerBody(body: AsyncIterable<Uint8Array>, opts: BodyReadOptions): Promise<StreamOutcome> {
   const collector = new AnswerCollector(opts.startedAt, opts.onChunk);
   const isSse = /text\/event-stream/i.test(opts.contentType ?? "");
-  const decoder = new SseDecoder();
+  const parser = new SseParser();
   const raw: Uint8Array[] = [];
   let timedOut = false;
   let idle: ReturnType<typeof setTimeout> | undefined;
@@ -43,26 +44,26 @@ export async function readAnswerBody(body: AsyncIterable<Uint8Array>, opts: Body
         raw.push(bytes);
         continue;
       }
-      if (collector.push(decoder.push(bytes))) {
+      if (collector.push(agentFrames(parser.push(bytes)))) {
         opts.cancel();
         return collector.complete();
       }
     }
     if (timedOut) {
-      return collector.broken(new AgentCoreError("TimeoutError", "The agent runtime did not answer in time"));
+      return collector.broken(new InvocationError("TimeoutError", "The agent runtime did not answer in time"));
     }
     if (isSse) {
-      collector.push(decoder.flush());
+      collector.push(agentFrames(parser.flush()));
       // An SSE body that ends without [DONE] ended early unless an error frame closed it.
       if (collector.finished) return collector.complete();
       return collector.broken(
-        new AgentCoreError("ServiceUnavailableError", "The agent runtime closed the stream before answering"),
+        new InvocationError("ServiceUnavailableError", "The agent runtime closed the stream before answering"),
       );
     }
   } catch {
     const err = timedOut
-      ? new AgentCoreError("TimeoutError", "The agent runtime did not answer in time")
-      : new AgentCoreError("ServiceUnavailableError", "The connection to the agent runtime broke");
+      ? new InvocationError("TimeoutError", "The agent runtime did not answer in time")
+      : new InvocationError("ServiceUnavailableError", "The connection to the agent runtime broke");
     return collector.broken(err);
   } finally {
     if (idle) clearTimeout(idle);

@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { AnswerCollector, type ChunkListener, type StreamOutcome } from "./collector";
-import { AgentCoreError, fromUpstream, toAgentCoreError } from "./errors";
-import { parseSseEvents } from "./sse";
+import { InvocationError, fromUpstream, toInvocationError } from "../errors";
+import { parseAgentMessage } from "./agent-frames";
 
 /** Counts the sockets this process opened and has not yet seen closed (seed property 8: none leak). */
 export class SocketTracker {
@@ -72,7 +72,7 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
     let idle: ReturnType<typeof setTimeout> | undefined;
 
     if (opts.signal?.aborted) {
-      reject(new AgentCoreError("TimeoutError", "The agent runtime did not answer in time"));
+      reject(new InvocationError("TimeoutError", "The agent runtime did not answer in time"));
       return;
     }
 
@@ -91,7 +91,7 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
       }
       if (!settled)
         settleBroken(
-          new AgentCoreError("ServiceUnavailableError", "The agent runtime closed the connection before answering"),
+          new InvocationError("ServiceUnavailableError", "The agent runtime closed the connection before answering"),
         );
     });
 
@@ -114,11 +114,11 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
       try {
         resolve(fn());
       } catch (err) {
-        reject(toAgentCoreError(err));
+        reject(toInvocationError(err));
       }
     };
-    const settleBroken = (err: AgentCoreError) => settle(() => collector.broken(err));
-    const fail = (err: AgentCoreError) => {
+    const settleBroken = (err: InvocationError) => settle(() => collector.broken(err));
+    const fail = (err: InvocationError) => {
       if (settled) return;
       settled = true;
       release();
@@ -128,12 +128,12 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
     const armIdle = () => {
       if (idle) clearTimeout(idle);
       idle = setTimeout(
-        () => settleBroken(new AgentCoreError("TimeoutError", "The agent runtime did not answer in time")),
+        () => settleBroken(new InvocationError("TimeoutError", "The agent runtime did not answer in time")),
         opts.idleTimeoutMs,
       );
     };
     function onAbort() {
-      settleBroken(new AgentCoreError("TimeoutError", "The agent runtime did not answer in time"));
+      settleBroken(new InvocationError("TimeoutError", "The agent runtime did not answer in time"));
     }
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -144,16 +144,19 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
       if (settled) return;
       const message = (err as Error).message ?? "";
       if (/handshake has timed out/i.test(message)) {
-        fail(new AgentCoreError("TimeoutError", "Connecting to the agent runtime timed out"));
+        fail(new InvocationError("TimeoutError", "Connecting to the agent runtime timed out"));
       } else if (ws.readyState === WebSocket.CONNECTING || !collector.chunks) {
-        const mapped = toAgentCoreError(err);
+        const mapped = toInvocationError(err);
         fail(
           mapped.name === "InternalError"
-            ? new AgentCoreError("ServiceUnavailableError", "The agent runtime could not be reached; try again shortly")
+            ? new InvocationError(
+                "ServiceUnavailableError",
+                "The agent runtime could not be reached; try again shortly",
+              )
             : mapped,
         );
       } else {
-        settleBroken(new AgentCoreError("ServiceUnavailableError", "The connection to the agent runtime broke"));
+        settleBroken(new InvocationError("ServiceUnavailableError", "The connection to the agent runtime broke"));
       }
     });
     ws.on("open", () => {
@@ -164,7 +167,7 @@ export function invokeOverWebSocket(opts: WsInvokeOptions): Promise<StreamOutcom
       if (settled) return;
       armIdle();
       const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8");
-      if (collector.push(parseSseEvents(text))) settle(() => collector.complete());
+      if (collector.push(parseAgentMessage(text))) settle(() => collector.complete());
     });
   });
 }

@@ -1,4 +1,4 @@
-import { AgentCoreError, toAgentCoreError } from "./errors";
+import { InvocationError, toInvocationError } from "../errors";
 
 /** Seed 004: exponential backoff for 503/504-class failures, 1 s initial delay, x2, at most 8 s, 3 attempts. */
 export interface RetryPolicy {
@@ -43,7 +43,7 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   sleep: Sleep,
   attempt: (n: number) => Promise<T>,
-  canRetry: (err: AgentCoreError, delayMs: number) => boolean = () => true,
+  canRetry: (err: InvocationError, delayMs: number) => boolean = () => true,
   signal?: AbortSignal,
 ): Promise<{ value: T; attempts: number }> {
   const delays = retryDelays(policy);
@@ -51,7 +51,7 @@ export async function withRetry<T>(
     try {
       return { value: await attempt(n), attempts: n };
     } catch (raw) {
-      const err = toAgentCoreError(raw);
+      const err = toInvocationError(raw);
       err.attempts = n;
       const delay = delays[n - 1];
       if (!err.retryable || delay === undefined || signal?.aborted || !canRetry(err, delay)) throw err;

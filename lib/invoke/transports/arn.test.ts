@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildRuntimeArn, encodeArnForUrl, isRuntimeArn, parseRuntimeArn, parseRuntimePath, runtimePath } from "./arn";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 
 const ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/OnboardingAgent_Agent-Pgs8nUGuuS";
 
@@ -29,9 +29,9 @@ describe("parseRuntimeArn", () => {
       parseRuntimeArn(arn);
       expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(AgentCoreError);
-      expect((err as AgentCoreError).status).toBe(400);
-      expect((err as AgentCoreError).name).toBe("ValidationError");
+      expect(err).toBeInstanceOf(InvocationError);
+      expect((err as InvocationError).status).toBe(400);
+      expect((err as InvocationError).name).toBe("ValidationError");
     }
   });
 

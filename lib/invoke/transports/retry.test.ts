@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 import { DEFAULT_RETRY, retryDelays, withRetry } from "./retry";
 
 describe("retry schedule", () => {
@@ -24,8 +24,8 @@ describe("withRetry", () => {
     let n = 0;
     const r = await withRetry(DEFAULT_RETRY, sleep, async () => {
       n++;
-      if (n === 1) throw new AgentCoreError("ServiceUnavailableError", "x");
-      if (n === 2) throw new AgentCoreError("TimeoutError", "x");
+      if (n === 1) throw new InvocationError("ServiceUnavailableError", "x");
+      if (n === 2) throw new InvocationError("TimeoutError", "x");
       return "ok";
     });
     expect(r).toEqual({ value: "ok", attempts: 3 });
@@ -37,11 +37,11 @@ describe("withRetry", () => {
     let n = 0;
     const err = await withRetry(DEFAULT_RETRY, sleep, async () => {
       n++;
-      throw new AgentCoreError("ServiceUnavailableError", "x");
-    }).catch((e: AgentCoreError) => e);
+      throw new InvocationError("ServiceUnavailableError", "x");
+    }).catch((e: InvocationError) => e);
     expect(n).toBe(3);
-    expect(err).toBeInstanceOf(AgentCoreError);
-    expect((err as AgentCoreError).attempts).toBe(3);
+    expect(err).toBeInstanceOf(InvocationError);
+    expect((err as InvocationError).attempts).toBe(3);
     expect(waits).toEqual([1000, 2000]);
   });
 
@@ -53,7 +53,7 @@ describe("withRetry", () => {
       await expect(
         withRetry(DEFAULT_RETRY, sleep, async () => {
           n++;
-          throw new AgentCoreError(kind, "x");
+          throw new InvocationError(kind, "x");
         }),
       ).rejects.toMatchObject({ name: kind });
       expect(n).toBe(1);
@@ -70,7 +70,7 @@ describe("withRetry", () => {
         sleep,
         async () => {
           n++;
-          throw new AgentCoreError("TimeoutError", "x");
+          throw new InvocationError("TimeoutError", "x");
         },
         () => false,
       ),

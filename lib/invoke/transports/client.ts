@@ -2,7 +2,7 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { parseRuntimeArn } from "./arn";
 import type { ChunkListener, StreamOutcome } from "./collector";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 import { HttpTransport } from "./http-transport";
 import { dataPlaneEndpoint, MAX_PRESIGN_EXPIRY_S, presignWebSocketUrl } from "./presign";
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from "./retry";
@@ -104,7 +104,7 @@ export class AgentCoreClient {
     try {
       return await this.credentials();
     } catch {
-      throw new AgentCoreError("AuthenticationError", "No AWS credentials are available to the server");
+      throw new InvocationError("AuthenticationError", "No AWS credentials are available to the server");
     }
   }
 
@@ -134,10 +134,10 @@ export class AgentCoreClient {
     const { region } = parseRuntimeArn(runtimeArn);
     const sid = sessionId ?? generateSessionId();
     if (!isValidSessionId(sid)) {
-      throw new AgentCoreError("ValidationError", "sessionId must be 33 to 256 letters, digits, '.', '_', ':' or '-'");
+      throw new InvocationError("ValidationError", "sessionId must be 33 to 256 letters, digits, '.', '_', ':' or '-'");
     }
     if (typeof prompt !== "string" || prompt.length === 0) {
-      throw new AgentCoreError("ValidationError", "prompt must be a non-empty string");
+      throw new InvocationError("ValidationError", "prompt must be a non-empty string");
     }
     const transport = options.transport ?? "ws";
     const payload = JSON.stringify({ prompt, sessionId: sid });

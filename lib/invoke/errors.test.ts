@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentCoreError, errorBody, fromAgentFrame, fromUpstream, toAgentCoreError } from "./errors";
+import { InvocationError, errorBody, fromAgentFrame, fromUpstream, toInvocationError } from "./errors";
 
 describe("error mapping", () => {
   it.each([
@@ -28,20 +28,20 @@ describe("error mapping", () => {
   });
 
   it("maps SDK exceptions, socket errors and aborts", () => {
-    expect(toAgentCoreError({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }).status).toBe(403);
-    expect(toAgentCoreError({ name: "ThrottlingException", $metadata: { httpStatusCode: 429 } }).status).toBe(503);
-    expect(toAgentCoreError(Object.assign(new Error("x"), { code: "ECONNREFUSED" })).status).toBe(503);
-    expect(toAgentCoreError(Object.assign(new Error("x"), { name: "AbortError" })).status).toBe(504);
-    expect(toAgentCoreError({ name: "CredentialsProviderError" }).status).toBe(401);
-    expect(toAgentCoreError(new Error("boom")).status).toBe(500);
-    expect(toAgentCoreError("weird").status).toBe(500);
+    expect(toInvocationError({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }).status).toBe(403);
+    expect(toInvocationError({ name: "ThrottlingException", $metadata: { httpStatusCode: 429 } }).status).toBe(503);
+    expect(toInvocationError(Object.assign(new Error("x"), { code: "ECONNREFUSED" })).status).toBe(503);
+    expect(toInvocationError(Object.assign(new Error("x"), { name: "AbortError" })).status).toBe(504);
+    expect(toInvocationError({ name: "CredentialsProviderError" }).status).toBe(401);
+    expect(toInvocationError(new Error("boom")).status).toBe(500);
+    expect(toInvocationError("weird").status).toBe(500);
   });
 
   it("keeps no upstream detail in the message", () => {
     const raw = Object.assign(new Error("connect ECONNREFUSED 10.1.2.3:443 secret-host.internal"), {
       code: "ECONNREFUSED",
     });
-    expect(toAgentCoreError(raw).message).not.toMatch(/10\.1\.2\.3|secret-host|ECONNREFUSED/);
+    expect(toInvocationError(raw).message).not.toMatch(/10\.1\.2\.3|secret-host|ECONNREFUSED/);
     expect(fromUpstream(403, "InvalidSignatureException").message).not.toMatch(/signature we calculated/i);
   });
 
@@ -53,13 +53,13 @@ describe("error mapping", () => {
 
   it("formats the seed's error body", () => {
     expect(
-      errorBody(new AgentCoreError("ServiceUnavailableError", "busy"), { agentId: "mwc", sessionId: "s" }),
+      errorBody(new InvocationError("ServiceUnavailableError", "busy"), { agentId: "mwc", sessionId: "s" }),
     ).toEqual({
       error: "ServiceUnavailableError",
       message: "busy",
       details: { agentId: "mwc", sessionId: "s", retryable: true, retryAfter: 1 },
     });
-    expect(errorBody(new AgentCoreError("NotFoundError", "nope"), { agentId: "x" })).toEqual({
+    expect(errorBody(new InvocationError("NotFoundError", "nope"), { agentId: "x" })).toEqual({
       error: "NotFoundError",
       message: "nope",
       details: { agentId: "x", retryable: false },

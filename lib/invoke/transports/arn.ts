@@ -1,5 +1,5 @@
 import { AGENTCORE_ARN_RE } from "@/lib/runtime/config";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 
 /** The parts of an AgentCore runtime ARN (seed 004's RuntimeArnComponents). */
 export interface RuntimeArnComponents {
@@ -17,7 +17,7 @@ export function isRuntimeArn(value: string): boolean {
 /** Splits `arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>`; anything else is a 400 before any network call. */
 export function parseRuntimeArn(arn: string): RuntimeArnComponents {
   const m = AGENTCORE_ARN_RE.exec(arn);
-  if (!m) throw new AgentCoreError("ValidationError", "The agent runtime ARN is malformed");
+  if (!m) throw new InvocationError("ValidationError", "The agent runtime ARN is malformed");
   const [, region, accountId, runtimeId] = m as unknown as [string, string, string, string];
   return { region, accountId, runtimeId, encodedArn: encodeArnForUrl(arn) };
 }

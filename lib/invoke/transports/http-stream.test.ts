@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 import { readAnswerBody } from "./http-stream";
-import { formatChunkFrame } from "./sse";
+import { formatChunkFrame } from "@/test/doubles/agentcore/protocol";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -29,7 +29,7 @@ describe("readAnswerBody", () => {
     const err = await read(body(['{"error":"ValidationError","message":"send text"}']), "application/json").catch(
       (e) => e,
     );
-    expect(err).toBeInstanceOf(AgentCoreError);
+    expect(err).toBeInstanceOf(InvocationError);
     expect(err).toMatchObject({ status: 400, retryable: false });
   });
 

@@ -14,9 +14,11 @@ import {
 import { buildRuntimeArn, parseRuntimeArn, parseRuntimePath, runtimePath } from "./arn";
 import type { AgentCoreClient } from "./client";
 import { AnswerCollector } from "./collector";
-import { AgentCoreError, fromUpstream, STATUS_OF, toAgentCoreError } from "./errors";
+import { InvocationError, fromUpstream, STATUS_OF, toInvocationError } from "../errors";
 import { dataPlaneEndpoint, presignWebSocketUrl } from "./presign";
-import { formatChunkFrame, parseSseEvents, SseDecoder } from "./sse";
+import { SseParser } from "@/lib/events/sse-parse";
+import { formatChunkFrame } from "@/test/doubles/agentcore/protocol";
+import { agentFrames, parseAgentMessage } from "./agent-frames";
 import { generateSessionId, isValidSessionId } from "./session-id";
 
 // The ten correctness properties of seed 004, each run at least 100 times. Properties 4, 8 and 10 drive the real
@@ -114,16 +116,16 @@ describe("Feature: backend-agentcore-integration", () => {
         .map(({ status, type }) => fromUpstream(status, type)),
       fc
         .constantFrom("ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "EWEIRD")
-        .map((code) => toAgentCoreError(Object.assign(new Error(`connect ${code} 10.0.0.1`), { code }))),
+        .map((code) => toInvocationError(Object.assign(new Error(`connect ${code} 10.0.0.1`), { code }))),
       fc.string().map((arn) => {
         try {
           parseRuntimeArn(`x${arn}`);
-          return new AgentCoreError("InternalError", "unreachable");
+          return new InvocationError("InternalError", "unreachable");
         } catch (e) {
-          return e as AgentCoreError;
+          return e as InvocationError;
         }
       }),
-      fc.anything().map((thing) => toAgentCoreError(thing)),
+      fc.anything().map((thing) => toInvocationError(thing)),
     );
     fc.assert(
       fc.property(condition, fc.string({ maxLength: 20 }), sessionIdArb, (err, agentId, sessionId) => {
@@ -148,10 +150,10 @@ describe("Feature: backend-agentcore-integration", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: "grapheme" }), { maxLength: 6 }), fc.string(), (chunks, junk) => {
         const message = chunks.map(formatChunkFrame).join("");
-        const once = parseSseEvents(message);
-        expect(parseSseEvents(message)).toEqual(once);
+        const once = parseAgentMessage(message);
+        expect(parseAgentMessage(message)).toEqual(once);
         expect(once).toEqual(chunks.map((text) => ({ type: "chunk", text })));
-        expect(parseSseEvents(junk)).toEqual(parseSseEvents(junk));
+        expect(parseAgentMessage(junk)).toEqual(parseAgentMessage(junk));
       }),
       RUNS,
     );
@@ -167,10 +169,10 @@ describe("Feature: backend-agentcore-integration", () => {
           const cuts = [...new Set(cutSeeds.map((n) => n % bytes.length))].sort((a, b) => a - b);
           const seen: string[] = [];
           const collector = new AnswerCollector(0, (t) => seen.push(t));
-          const decoder = new SseDecoder();
+          const parser = new SseParser();
           let from = 0;
           for (const cut of [...cuts, bytes.length]) {
-            collector.push(decoder.push(bytes.slice(from, cut)));
+            collector.push(agentFrames(parser.push(bytes.slice(from, cut))));
             from = cut;
           }
           expect(collector.finished).toBe(true);
@@ -253,7 +255,7 @@ describe("Feature: backend-agentcore-integration (against the local AgentCore en
         const prompt = s === "agent-error" ? "   " : markdownPrompt("cleanup", 4);
         const outcome = await c.invokeAgent(arn, prompt).then(
           (r) => (r.incomplete ? "incomplete" : "ok"),
-          (e: AgentCoreError) => e.name,
+          (e: InvocationError) => e.name,
         );
         const expected: Record<Scenario, string> = {
           ok: "ok",

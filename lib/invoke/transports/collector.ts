@@ -1,5 +1,5 @@
-import { AgentCoreError, fromAgentFrame } from "./errors";
-import type { SseFrame } from "./sse";
+import { InvocationError, fromAgentFrame } from "../errors";
+import type { AgentFrame } from "./agent-frames";
 
 /** What one attempt produced: the answer so far, and whether the stream ended properly. */
 export interface StreamOutcome {
@@ -20,7 +20,7 @@ export class AnswerCollector {
   private readonly parts: string[] = [];
   private firstAt: number | null = null;
   private ended: "done" | null = null;
-  private agentError: AgentCoreError | null = null;
+  private agentError: InvocationError | null = null;
 
   constructor(
     private readonly startedAt: number,
@@ -36,7 +36,7 @@ export class AnswerCollector {
   }
 
   /** Feeds frames; true once the answer is over (`[DONE]` or an error frame). */
-  push(frames: SseFrame[]): boolean {
+  push(frames: AgentFrame[]): boolean {
     for (const frame of frames) {
       if (this.finished) break;
       if (frame.type === "chunk") {
@@ -71,7 +71,7 @@ export class AnswerCollector {
   }
 
   /** The result when the stream broke (closed, reset, idle timeout): partial if anything arrived, else `err`. */
-  broken(err: AgentCoreError): StreamOutcome {
+  broken(err: InvocationError): StreamOutcome {
     if (this.parts.length) return this.outcome(true);
     if (this.agentError) throw this.agentError;
     throw err;

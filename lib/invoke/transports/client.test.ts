@@ -11,7 +11,7 @@ import {
   testClient,
 } from "@/test/doubles/agentcore/fixtures";
 import type { AgentCoreClient, Transport } from "./client";
-import { AgentCoreError } from "./errors";
+import { InvocationError } from "../errors";
 import { generateSessionId } from "./session-id";
 
 // Integration: the real client (presigned WebSocket, and the AWS SDK over HTTP) against the local AgentCore
@@ -43,13 +43,13 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
-async function failure(p: Promise<unknown>): Promise<AgentCoreError> {
+async function failure(p: Promise<unknown>): Promise<InvocationError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(AgentCoreError);
-  return err as AgentCoreError;
+  expect(err).toBeInstanceOf(InvocationError);
+  return err as InvocationError;
 }
 
 describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
@@ -76,13 +76,13 @@ describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
     expect(r.metadata.firstChunkMs!).toBeLessThanOrEqual(r.metadata.duration);
   });
 
-  it("continues a session over several turns (the agent counts them)", async () => {
+  it("continues a session over several invocations (the agent counts them)", async () => {
     const c = client();
     const sid = generateSessionId();
-    for (let turn = 1; turn <= 3; turn++) {
-      const r = await c.invokeAgent(TEXT_STATS_ARN, `turn test ${turn}`, sid, { transport });
+    for (let n = 1; n <= 3; n++) {
+      const r = await c.invokeAgent(TEXT_STATS_ARN, `turn test ${n}`, sid, { transport });
       expect(r.sessionId).toBe(sid);
-      expect(r.response).toMatch(new RegExp(`^turn ${turn}: 3 words`));
+      expect(r.response).toMatch(new RegExp(`^turn ${n}: 3 words`));
     }
     expect(server.sessions.get(sid)).toMatchObject({ arn: TEXT_STATS_ARN, invocations: 3 });
   });
