@@ -1,8 +1,16 @@
 import "server-only";
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agentSessions, invocations } from "@/db/schema";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  type KeysetSort,
+  type Page,
+} from "@/lib/api/pagination";
 import type { PartyRef } from "@/lib/auth/principal";
 import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
 import { invokeClientError } from "./errors";
@@ -123,6 +131,15 @@ function agentFilter(agentId: string): SQL {
   return or(eq(agentSessions.target, `agent:${agentId}`), eq(agentSessions.target, `execution:${agentId}`)) as SQL;
 }
 
+/** Most recently used first. */
+const sessionSort: KeysetSort = {
+  expr: agentSessions.lastUsedAt,
+  dir: "desc",
+  cast: fromEpochMicros,
+  id: agentSessions.id,
+  idDir: "desc",
+};
+
 /** The caller's sessions, most recently used first (keyset on last_used_at, id). */
 export async function listSessions(
   db: Queryable,
@@ -131,32 +148,18 @@ export async function listSessions(
 ): Promise<Page<SessionView>> {
   const where: SQL[] = [callerFilter(caller)];
   if (q.agentId) where.push(agentFilter(q.agentId));
-  if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2).map(String) as [string, string];
-    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", 2);
-    const t = sql`${at}::timestamptz`;
-    where.push(
-      or(
-        sql`${agentSessions.lastUsedAt} < ${t}`,
-        and(sql`${agentSessions.lastUsedAt} = ${t}`, lt(agentSessions.id, id)),
-      ) as SQL,
-    );
-  }
-  // The cursor keeps microseconds (a JS Date would round them off and skip or repeat rows).
+  const after = keysetWhere(sessionSort, q.cursor);
+  if (after) where.push(after);
   const rows = await db
-    .select({
-      row: agentSessions,
-      at: sql<string>`to_char(${agentSessions.lastUsedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    })
+    .select({ row: agentSessions, usedMicros: epochMicros(agentSessions.lastUsedAt) })
     .from(agentSessions)
     .where(and(...where))
-    .orderBy(desc(agentSessions.lastUsedAt), desc(agentSessions.id))
+    .orderBy(...keysetOrder(sessionSort))
     .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.usedMicros, last.row.id]);
   return {
     data: page.map((r) => view(r.row)),
-    next_cursor: rows.length > q.limit && last ? encodeCursor([last.at, last.row.id]) : null,
+    next_cursor: next,
   };
 }
 

@@ -3,21 +3,20 @@ import { and, arrayContains, count, eq, inArray, ne, not, sql, type SQL } from "
 import { getDb, type Db } from "@/db/client";
 import { agents } from "@/db/schema";
 import { unauthorized } from "@/lib/api/errors";
-import type { Page } from "@/lib/api/pagination";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  type KeysetSort,
+  type Page,
+} from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { agentColumns } from "./agents";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetAfter,
-  keysetOrder,
-  readCursor,
-  textMatch,
-  type KeysetSort,
-  keysetPage,
-} from "./search";
+import { textMatch } from "./search";
 import { agentListItemJson, INVOCABLE_KINDS, RUNNABLE_KINDS, type AgentListItemJson } from "./serialize";
 
 export interface AgentSearch {
@@ -97,10 +96,8 @@ async function search(db: Db, principal: Principal | null, q: AgentSearch): Prom
   const sort = SORTS[q.sort];
   const where = filters(principal, q);
   const pageWhere = [...where];
-  if (q.cursor) {
-    const [value, id] = readCursor(q.cursor, !!sort.nullable);
-    pageWhere.push(keysetAfter(sort, value, id));
-  }
+  const after = keysetWhere(sort, q.cursor);
+  if (after) pageWhere.push(after);
   const [rows, [total]] = await Promise.all([
     db
       .select({

@@ -1,9 +1,17 @@
 import "server-only";
-import { and, asc, count, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, isNull, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agents, apiKeys } from "@/db/schema";
-import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import { conflict, forbidden, notFound } from "@/lib/api/errors";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  type KeysetSort,
+  type Page,
+} from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { Principal } from "@/lib/auth/principal";
 import { keyScopes } from "@/lib/auth/operator";
@@ -122,19 +130,8 @@ export async function createAgentKey(
   });
 }
 
-// created_at::text as Postgres writes it ("2025-01-02 03:04:05.123456+00"), and a uuid.
-const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-4])(:[0-5]\d)?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A cursor timestamp Postgres will accept: the right shape and a real calendar date. */
-function isCursorTime(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  const m = CURSOR_TIME.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
+/** Oldest first. */
+const keySort: KeysetSort = { expr: apiKeys.createdAt, dir: "asc", cast: fromEpochMicros, id: apiKeys.id, idDir: "asc" };
 
 /**
  * One page of an agent's keys, oldest first (keyset on created_at, id). Revoked keys are left out unless asked for:
@@ -148,32 +145,24 @@ export async function listAgentKeys(
   const scope: SQL[] = [eq(apiKeys.agentId, agentId)];
   if (!q.include_revoked) scope.push(isNull(apiKeys.revokedAt));
   const conds = [...scope];
-  if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2);
-    // Checked here rather than by the database: a forged cursor is the client's mistake (400), never a 500.
-    if (!isCursorTime(at) || typeof id !== "string" || !UUID.test(id)) {
-      throw badRequest("cursor is not valid", { fields: { cursor: "not a cursor from this API" } });
-    }
-    conds.push(sql`(${apiKeys.createdAt}, ${apiKeys.id}) > (${at}::timestamptz, ${id}::uuid)`);
-  }
+  const after = keysetWhere(keySort, q.cursor);
+  if (after) conds.push(after);
   const [rows, [total]] = await Promise.all([
     db
-      .select({ ...keyColumns, createdAtKey: sql<string>`${apiKeys.createdAt}::text` })
+      .select({ ...keyColumns, createdAtMicros: epochMicros(apiKeys.createdAt) })
       .from(apiKeys)
       .where(and(...conds))
-      .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+      .orderBy(...keysetOrder(keySort))
       .limit(q.limit + 1),
     db
       .select({ n: count() })
       .from(apiKeys)
       .where(and(...scope)),
   ]);
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.createdAtMicros, last.id]);
   return {
-    data: page.map(({ createdAtKey: _key, ...row }) => row as ApiKeyRow),
-    next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null,
+    data: page.map(({ createdAtMicros: _key, ...row }) => row as ApiKeyRow),
+    next_cursor: next,
     total: Number(total?.n ?? 0),
   };
 }

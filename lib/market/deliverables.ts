@@ -2,9 +2,8 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { deliverables } from "@/db/schema";
-import type { Page } from "@/lib/api/pagination";
+import { keysetOrder, keysetPage, keysetWhere, type KeysetSort, type Page, type SortDir } from "@/lib/api/pagination";
 import { deliverableJson, DELIVERABLE_PREVIEW_CHARS, type DeliverableJson } from "./job-serialize";
-import { keysetAfter, keysetOrder, keysetPage, readCursor, type KeysetSort, type SortDir } from "./search";
 
 /**
  * Deliverables: one row per delivery. The revision number is 1 for the first delivery and n+1 after the
@@ -52,10 +51,8 @@ export async function listDeliverablePage(
 ): Promise<Page<DeliverableJson>> {
   const sort = bySort(q.order);
   const conds = [eq(deliverables.jobId, jobId)];
-  if (q.cursor) {
-    const [value, id] = readCursor(q.cursor, false);
-    conds.push(keysetAfter(sort, value, id));
-  }
+  const after = keysetWhere(sort, q.cursor);
+  if (after) conds.push(after);
   const [rows, total] = await Promise.all([
     db
       .select(previewColumns)

@@ -3,6 +3,7 @@ import { eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
 import { agents, jobs, services, users } from "@/db/schema";
+import { epochMicros } from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import type { Principal } from "@/lib/auth/principal";
 import type { NewEvent } from "@/lib/events/log";
@@ -45,7 +46,7 @@ export const jobViewColumns = {
   cancelledAt: jobs.cancelledAt,
   updatedAt: jobs.updatedAt,
   // Exact text of created_at for keyset cursors (a JS Date would drop the microseconds).
-  createdAtKey: sql<string>`${jobs.createdAt}::text`,
+  createdAtMicros: epochMicros(jobs.createdAt),
 };
 
 /** Jobs joined with their service, worker and client names; add `.where()` / `.orderBy()` / `.limit()`. */

@@ -1,18 +1,28 @@
 import "server-only";
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import {
+  fromEpochMicros,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  type KeysetSort,
+  type Page,
+  type SortDir,
+} from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { countDeliverables, findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
 import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
 import { availableActions, isOpen, type JobRole, type JobStatus } from "./job-machine";
 import { jobJson, type DeliverableJson, type JobDetailJson, type JobJson } from "./job-serialize";
 import { countJobMessages } from "./messages";
-import type { SortDir } from "./search";
 
 /** Reading jobs: the caller's list and a job's detail (see jobs.ts for the rules). */
+
+/** Newest first. */
+const jobSort: KeysetSort = { expr: jobs.createdAt, dir: "desc", cast: fromEpochMicros, id: jobs.id, idDir: "desc" };
 
 export async function listJobs(
   principal: Principal,
@@ -22,26 +32,22 @@ export async function listJobs(
   const conds: SQL[] = [jobRoleCondition(principal, q.role)];
   if (q.status) conds.push(eq(jobs.status, q.status));
   const filter = and(...conds);
-  if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2);
-    conds.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${String(at)}::timestamptz, ${String(id)}::uuid)`);
-  }
+  const after = keysetWhere(jobSort, q.cursor);
+  if (after) conds.push(after);
   const [rows, [count]] = await Promise.all([
     selectJobViews(db)
       .where(and(...conds))
-      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      .orderBy(...keysetOrder(jobSort))
       .limit(q.limit + 1),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(jobs)
       .where(filter),
   ]);
-  const more = rows.length > q.limit;
-  const data = rows.slice(0, q.limit);
-  const last = data[data.length - 1];
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.createdAtMicros, last.id]);
   return {
-    data: data.map(jobJson),
-    next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null,
+    data: page.map(jobJson),
+    next_cursor: next,
     total: Number(count?.n ?? 0),
   };
 }

@@ -4,23 +4,22 @@ import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Queryable, type Tx } from "@/db/client";
 import { agents, messages, users } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import type { Page } from "@/lib/api/pagination";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  type KeysetSort,
+  type Page,
+  type SortDir,
+} from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvent, type NewEvent } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
 import { loadJobView, ownedAgentIds, rolesOf, type JobViewRow } from "./job-access";
 import { messageJson, type MessageJson } from "./job-serialize";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetAfter,
-  keysetOrder,
-  keysetPage,
-  readCursor,
-  type KeysetSort,
-  type SortDir,
-} from "./search";
 
 /**
  * Messages: the automatic ones every job state change writes to the other party (kind "system"), direct
@@ -170,10 +169,8 @@ export async function listJobMessages(
   if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
   const sort = messageSort(page.order ?? "asc");
   const conds: SQL[] = [eq(messages.jobId, jobId)];
-  if (page.cursor) {
-    const [at, id] = readCursor(page.cursor, false);
-    conds.push(keysetAfter(sort, at, id));
-  }
+  const after = keysetWhere(sort, page.cursor);
+  if (after) conds.push(after);
   const [rows, total] = await Promise.all([
     selectMessageViews(db)
       .where(and(...conds))
@@ -204,10 +201,8 @@ export async function listInbox(
   if (q.unread) conds.push(eq(messages.read, false));
   // Newest first, by a checked keyset cursor (a forged one is a 400, never a database error).
   const sort = messageSort("desc");
-  if (q.cursor) {
-    const [at, id] = readCursor(q.cursor, false);
-    conds.push(keysetAfter(sort, at, id));
-  }
+  const after = keysetWhere(sort, q.cursor);
+  if (after) conds.push(after);
   const [rows, [count]] = await Promise.all([
     selectMessageViews(db)
       .where(and(...conds))

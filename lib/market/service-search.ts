@@ -3,17 +3,16 @@ import { and, arrayContains, count, eq, gte, lte, type SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { agents, services } from "@/db/schema";
-import type { Page } from "@/lib/api/pagination";
 import {
   epochMicros,
   fromEpochMicros,
-  keysetAfter,
   keysetOrder,
-  readCursor,
-  textMatch,
-  type KeysetSort,
   keysetPage,
-} from "./search";
+  keysetWhere,
+  type KeysetSort,
+  type Page,
+} from "@/lib/api/pagination";
+import { textMatch } from "./search";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
 import { serviceJson, type ServiceJson } from "./serialize";
@@ -76,10 +75,8 @@ async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
   const sort = SORTS[q.sort];
   const where = filters(q);
   const pageWhere = [...where];
-  if (q.cursor) {
-    const [value, id] = readCursor(q.cursor, false);
-    pageWhere.push(keysetAfter(sort, value, id));
-  }
+  const after = keysetWhere(sort, q.cursor);
+  if (after) pageWhere.push(after);
   const [rows, [total]] = await Promise.all([
     db
       .select({

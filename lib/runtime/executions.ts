@@ -1,9 +1,18 @@
 import "server-only";
-import { and, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { agents, executions } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound, tooManyRequests, unprocessable } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import {
+  epochMicros,
+  fromEpochMicros,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  readSeqCursor,
+  type KeysetSort,
+  type Page,
+} from "@/lib/api/pagination";
 import { actsForAgent, actsForParty } from "@/lib/auth/acting";
 import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
@@ -259,6 +268,14 @@ export interface ListOptions {
   cursor?: string;
 }
 
+const executionSort: KeysetSort = {
+  expr: executions.startTime,
+  dir: "desc",
+  cast: fromEpochMicros,
+  id: executions.id,
+  idDir: "desc",
+};
+
 /** An agent's executions, newest first. The owner sees all of them; anyone else only the ones they started. */
 export async function listAgentExecutions(
   principal: Principal,
@@ -289,21 +306,18 @@ export async function listAgentExecutions(
     .select({ n: count() })
     .from(executions)
     .where(and(...filters));
-  if (opts.cursor) {
-    const [ts, id] = decodeCursor(opts.cursor, 2);
-    filters.push(sql`(${executions.startTime}, ${executions.id}) < (${String(ts)}::timestamptz, ${String(id)}::uuid)`);
-  }
+  const after = keysetWhere(executionSort, opts.cursor);
+  if (after) filters.push(after);
   const rows = await db
-    .select({ row: executions, ts: sql<string>`${executions.startTime}::text` })
+    .select({ row: executions, startMicros: epochMicros(executions.startTime) })
     .from(executions)
     .where(and(...filters))
-    .orderBy(desc(executions.startTime), desc(executions.id))
+    .orderBy(...keysetOrder(executionSort))
     .limit(opts.limit + 1);
-  const page = rows.slice(0, opts.limit);
-  const last = page[page.length - 1];
+  const { page, next } = keysetPage(rows, opts.limit, (last) => [last.startMicros, last.row.id]);
   return {
     data: page.map((r) => toExecutionRecord(r.row, agent.name)),
-    next_cursor: rows.length > opts.limit && last ? encodeCursor([last.ts, last.row.id]) : null,
+    next_cursor: next,
     total: total?.n ?? 0,
   };
 }
@@ -314,12 +328,11 @@ export async function listExecutionLogs(
   opts: { limit: number; cursor?: string },
 ): Promise<Page<LogRecord>> {
   await loadVisible(principal, id);
-  const after = opts.cursor ? Number(decodeCursor(opts.cursor, 1)[0]) : 0;
+  const after = opts.cursor ? readSeqCursor(opts.cursor) : 0;
   const db = await getDb();
-  const rows = await readLogs(db, id, Number.isFinite(after) ? after : 0, opts.limit + 1);
-  const page = rows.slice(0, opts.limit);
-  const last = page[page.length - 1];
-  return { data: page, next_cursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null };
+  const rows = await readLogs(db, id, after, opts.limit + 1);
+  const { page, next } = keysetPage(rows, opts.limit, (last) => [last.id]);
+  return { data: page, next_cursor: next };
 }
 
 /** For the SSE stream: the visible row (404 otherwise). */
