@@ -1,4 +1,4 @@
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import { isUuid } from "./contract";
 import { badRequest } from "./errors";
@@ -90,9 +90,9 @@ export function keysetAfter(s: KeysetSort, value: number | null, id: string): SQ
   return sql`(${beyond} OR (${s.expr} = ${v} AND ${idAfter})${orNull})`;
 }
 
-/** The condition for the rows after `cursor` in keysetOrder(s), or null on the first page. */
-export function keysetWhere(s: KeysetSort, cursor: string | undefined): SQL | null {
-  if (!cursor) return null;
+/** The condition for the rows after `cursor` in keysetOrder(s); undefined on the first page (and() skips it). */
+export function keysetWhere(s: KeysetSort, cursor: string | undefined): SQL | undefined {
+  if (!cursor) return undefined;
   const [value, id] = readCursor(cursor, !!s.nullable);
   return keysetAfter(s, value, id);
 }
@@ -134,6 +134,36 @@ export function epochMicros(column: SQLWrapper): SQL<number> {
 /** The inverse of epochMicros, as a constant expression the planner can match against a timestamp index. */
 export function fromEpochMicros(value: number): SQL {
   return sql`('epoch'::timestamptz + ${value}::bigint * interval '1 microsecond')`;
+}
+
+/** A keyset sort on a timestamp column: its cursor value is the row's epochMicros(column), selected as `key`. */
+export function timeSort(column: SQLWrapper, id: SQLWrapper, dir: SortDir, idDir: SortDir = dir) {
+  return { expr: column, dir, cast: fromEpochMicros, id, idDir, key: epochMicros(column) } satisfies KeysetSort & {
+    key: SQL<number>;
+  };
+}
+
+/**
+ * One page of a keyset list and the count of all its rows, run side by side: `rows` fetches up to `take` rows
+ * matching its condition in `order` (the filters and the cursor's bound), `count` counts the filters alone.
+ */
+export async function keysetList<R>(
+  sort: KeysetSort,
+  q: { limit: number; cursor?: string },
+  filters: SQL[],
+  run: {
+    rows: (where: SQL | undefined, order: SQL[], take: number) => Promise<R[]>;
+    count: (where: SQL | undefined) => Promise<number>;
+  },
+  cursorOf: (last: R) => readonly (number | null | string)[],
+): Promise<Page<R> & { total: number }> {
+  const after = keysetWhere(sort, q.cursor);
+  const [rows, total] = await Promise.all([
+    run.rows(and(...filters, after), keysetOrder(sort), q.limit + 1),
+    run.count(and(...filters)),
+  ]);
+  const { page, next } = keysetPage(rows, q.limit, cursorOf);
+  return { data: page, next_cursor: next, total: Number(total) };
 }
 
 /** Splits a `limit + 1` fetch into the page and the cursor after its last row (null on the last page). */

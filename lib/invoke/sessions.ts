@@ -2,15 +2,7 @@ import "server-only";
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agentSessions, invocations } from "@/db/schema";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetOrder,
-  keysetPage,
-  keysetWhere,
-  type KeysetSort,
-  type Page,
-} from "@/lib/api/pagination";
+import { keysetOrder, keysetPage, keysetWhere, timeSort, type Page } from "@/lib/api/pagination";
 import type { PartyRef } from "@/lib/auth/principal";
 import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
 import { invokeClientError } from "./errors";
@@ -132,13 +124,7 @@ function agentFilter(agentId: string): SQL {
 }
 
 /** Most recently used first. */
-const sessionSort: KeysetSort = {
-  expr: agentSessions.lastUsedAt,
-  dir: "desc",
-  cast: fromEpochMicros,
-  id: agentSessions.id,
-  idDir: "desc",
-};
+const sessionSort = timeSort(agentSessions.lastUsedAt, agentSessions.id, "desc");
 
 /** The caller's sessions, most recently used first (keyset on last_used_at, id). */
 export async function listSessions(
@@ -151,7 +137,7 @@ export async function listSessions(
   const after = keysetWhere(sessionSort, q.cursor);
   if (after) where.push(after);
   const rows = await db
-    .select({ row: agentSessions, usedMicros: epochMicros(agentSessions.lastUsedAt) })
+    .select({ row: agentSessions, usedMicros: sessionSort.key })
     .from(agentSessions)
     .where(and(...where))
     .orderBy(...keysetOrder(sessionSort))

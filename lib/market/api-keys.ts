@@ -3,15 +3,7 @@ import { and, count, eq, isNull, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agents, apiKeys } from "@/db/schema";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetOrder,
-  keysetPage,
-  keysetWhere,
-  type KeysetSort,
-  type Page,
-} from "@/lib/api/pagination";
+import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { Principal } from "@/lib/auth/principal";
 import { keyScopes } from "@/lib/auth/operator";
@@ -131,7 +123,7 @@ export async function createAgentKey(
 }
 
 /** Oldest first. */
-const keySort: KeysetSort = { expr: apiKeys.createdAt, dir: "asc", cast: fromEpochMicros, id: apiKeys.id, idDir: "asc" };
+const keySort = timeSort(apiKeys.createdAt, apiKeys.id, "asc");
 
 /**
  * One page of an agent's keys, oldest first (keyset on created_at, id). Revoked keys are left out unless asked for:
@@ -144,27 +136,23 @@ export async function listAgentKeys(
 ): Promise<Page<ApiKeyRow> & { total: number }> {
   const scope: SQL[] = [eq(apiKeys.agentId, agentId)];
   if (!q.include_revoked) scope.push(isNull(apiKeys.revokedAt));
-  const conds = [...scope];
-  const after = keysetWhere(keySort, q.cursor);
-  if (after) conds.push(after);
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({ ...keyColumns, createdAtMicros: epochMicros(apiKeys.createdAt) })
-      .from(apiKeys)
-      .where(and(...conds))
-      .orderBy(...keysetOrder(keySort))
-      .limit(q.limit + 1),
-    db
-      .select({ n: count() })
-      .from(apiKeys)
-      .where(and(...scope)),
-  ]);
-  const { page, next } = keysetPage(rows, q.limit, (last) => [last.createdAtMicros, last.id]);
-  return {
-    data: page.map(({ createdAtMicros: _key, ...row }) => row as ApiKeyRow),
-    next_cursor: next,
-    total: Number(total?.n ?? 0),
-  };
+  const page = await keysetList(
+    keySort,
+    q,
+    scope,
+    {
+      rows: (where, order, take) =>
+        db
+          .select({ ...keyColumns, createdAtMicros: keySort.key })
+          .from(apiKeys)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: async (where) => (await db.select({ n: count() }).from(apiKeys).where(where))[0]?.n ?? 0,
+    },
+    (last) => [last.createdAtMicros, last.id],
+  );
+  return { ...page, data: page.data.map(({ createdAtMicros: _key, ...row }) => row as ApiKeyRow) };
 }
 
 /**

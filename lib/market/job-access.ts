@@ -45,7 +45,7 @@ export const jobViewColumns = {
   completedAt: jobs.completedAt,
   cancelledAt: jobs.cancelledAt,
   updatedAt: jobs.updatedAt,
-  // Exact text of created_at for keyset cursors (a JS Date would drop the microseconds).
+  // created_at in epoch microseconds for keyset cursors (a JS Date would drop the microseconds).
   createdAtMicros: epochMicros(jobs.createdAt),
 };
 

@@ -1,17 +1,9 @@
 import "server-only";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { count, eq, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import {
-  fromEpochMicros,
-  keysetOrder,
-  keysetPage,
-  keysetWhere,
-  type KeysetSort,
-  type Page,
-  type SortDir,
-} from "@/lib/api/pagination";
+import { keysetList, timeSort, type Page, type SortDir } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { countDeliverables, findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
 import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
@@ -22,7 +14,7 @@ import { countJobMessages } from "./messages";
 /** Reading jobs: the caller's list and a job's detail (see jobs.ts for the rules). */
 
 /** Newest first. */
-const jobSort: KeysetSort = { expr: jobs.createdAt, dir: "desc", cast: fromEpochMicros, id: jobs.id, idDir: "desc" };
+const jobSort = timeSort(jobs.createdAt, jobs.id, "desc");
 
 export async function listJobs(
   principal: Principal,
@@ -31,25 +23,21 @@ export async function listJobs(
   const db = await getDb();
   const conds: SQL[] = [jobRoleCondition(principal, q.role)];
   if (q.status) conds.push(eq(jobs.status, q.status));
-  const filter = and(...conds);
-  const after = keysetWhere(jobSort, q.cursor);
-  if (after) conds.push(after);
-  const [rows, [count]] = await Promise.all([
-    selectJobViews(db)
-      .where(and(...conds))
-      .orderBy(...keysetOrder(jobSort))
-      .limit(q.limit + 1),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(jobs)
-      .where(filter),
-  ]);
-  const { page, next } = keysetPage(rows, q.limit, (last) => [last.createdAtMicros, last.id]);
-  return {
-    data: page.map(jobJson),
-    next_cursor: next,
-    total: Number(count?.n ?? 0),
-  };
+  const page = await keysetList(
+    jobSort,
+    q,
+    conds,
+    {
+      rows: (where, order, take) =>
+        selectJobViews(db)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: async (where) => (await db.select({ n: count() }).from(jobs).where(where))[0]?.n ?? 0,
+    },
+    (last) => [last.createdAtMicros, last.id],
+  );
+  return { ...page, data: page.data.map(jobJson) };
 }
 
 /** A job and the caller's roles in it; 404 unless the caller is one of its parties. */

@@ -6,11 +6,11 @@ import { agents, messages, users } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
 import {
   epochMicros,
-  fromEpochMicros,
+  keysetList,
   keysetOrder,
   keysetPage,
   keysetWhere,
-  type KeysetSort,
+  timeSort,
   type Page,
   type SortDir,
 } from "@/lib/api/pagination";
@@ -147,13 +147,7 @@ export async function countJobMessages(db: Queryable, jobId: string): Promise<nu
   return Number(row?.n ?? 0);
 }
 
-const messageSort = (dir: SortDir): KeysetSort => ({
-  expr: messages.createdAt,
-  dir,
-  cast: fromEpochMicros,
-  id: messages.id,
-  idDir: dir,
-});
+const messageSort = (dir: SortDir) => timeSort(messages.createdAt, messages.id, dir);
 
 /**
  * A page of a job's messages (asc: oldest first, desc: newest first) with the total; only its parties may read
@@ -167,19 +161,21 @@ export async function listJobMessages(
   const db = await getDb();
   const job = await loadJobView(db, jobId);
   if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
-  const sort = messageSort(page.order ?? "asc");
-  const conds: SQL[] = [eq(messages.jobId, jobId)];
-  const after = keysetWhere(sort, page.cursor);
-  if (after) conds.push(after);
-  const [rows, total] = await Promise.all([
-    selectMessageViews(db)
-      .where(and(...conds))
-      .orderBy(...keysetOrder(sort))
-      .limit(page.limit + 1),
-    countJobMessages(db, jobId),
-  ]);
-  const { page: data, next } = keysetPage(rows, page.limit, (last) => [last.createdAtMicros, last.id]);
-  return { data: data.map(messageJson), next_cursor: next, total };
+  const list = await keysetList(
+    messageSort(page.order ?? "asc"),
+    page,
+    [eq(messages.jobId, jobId)],
+    {
+      rows: (where, order, take) =>
+        selectMessageViews(db)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: () => countJobMessages(db, jobId),
+    },
+    (last) => [last.createdAtMicros, last.id],
+  );
+  return { ...list, data: list.data.map(messageJson) };
 }
 
 /** Messages addressed to the caller: an agent's own; a person's own and their agents'. */

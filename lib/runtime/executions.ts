@@ -3,16 +3,7 @@ import { and, count, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { agents, executions } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound, tooManyRequests, unprocessable } from "@/lib/api/errors";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetOrder,
-  keysetPage,
-  keysetWhere,
-  readSeqCursor,
-  type KeysetSort,
-  type Page,
-} from "@/lib/api/pagination";
+import { keysetOrder, keysetPage, keysetWhere, readSeqCursor, timeSort, type Page } from "@/lib/api/pagination";
 import { actsForAgent, actsForParty } from "@/lib/auth/acting";
 import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
@@ -268,13 +259,7 @@ export interface ListOptions {
   cursor?: string;
 }
 
-const executionSort: KeysetSort = {
-  expr: executions.startTime,
-  dir: "desc",
-  cast: fromEpochMicros,
-  id: executions.id,
-  idDir: "desc",
-};
+const executionSort = timeSort(executions.startTime, executions.id, "desc");
 
 /** An agent's executions, newest first. The owner sees all of them; anyone else only the ones they started. */
 export async function listAgentExecutions(
@@ -309,7 +294,7 @@ export async function listAgentExecutions(
   const after = keysetWhere(executionSort, opts.cursor);
   if (after) filters.push(after);
   const rows = await db
-    .select({ row: executions, startMicros: epochMicros(executions.startTime) })
+    .select({ row: executions, startMicros: executionSort.key })
     .from(executions)
     .where(and(...filters))
     .orderBy(...keysetOrder(executionSort))
