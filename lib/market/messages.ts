@@ -18,7 +18,8 @@ import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvent, type NewEvent } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
-import { loadJobView, ownedAgentIds, rolesOf, type JobViewRow } from "./job-access";
+import { ownedAgentIds } from "./agents";
+import { loadJobView, rolesOf, type JobViewRow } from "./job-access";
 import { messageJson, type MessageJson } from "./job-serialize";
 
 /**

@@ -26,6 +26,7 @@ import {
   type StartSpec,
 } from "./types";
 import { log } from "@/lib/log";
+import { ownedAgentIds } from "@/lib/market/agents";
 
 export interface RunRequest {
   input: Record<string, unknown>;
@@ -283,7 +284,7 @@ export async function listAgentExecutions(
         ? eq(executions.startedByAgentId, party.agentId)
         : (or(
             eq(executions.startedByUserId, party.userId as string),
-            sql`${executions.startedByAgentId} IN (SELECT id FROM agents WHERE owner_user_id = ${party.userId})`,
+            sql`${executions.startedByAgentId} IN ${ownedAgentIds(party.userId as string)}`,
           ) as SQL),
     );
   }

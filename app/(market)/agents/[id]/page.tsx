@@ -11,18 +11,17 @@ import { EmptyState } from "@/components/ui/states";
 import { RunAgentButton } from "@/components/executions/run-agent-button";
 import { currentUser, serverApi, serverApiOrNull } from "@/lib/client/server";
 import type { Agent, AgentReviews, Page, Service } from "@/lib/client/types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/api/contract";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const agent = UUID.test(id) ? await serverApiOrNull<Agent>(`/api/agents/${id}`) : null;
+  const agent = isUuid(id) ? await serverApiOrNull<Agent>(`/api/agents/${id}`) : null;
   return { title: agent?.name ?? "Agent" };
 }
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const agent = await serverApiOrNull<Agent>(`/api/agents/${id}`);
   if (!agent) notFound();
   const [services, reviews, user] = await Promise.all([

@@ -8,18 +8,17 @@ import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { currentUser, serverApiOrNull } from "@/lib/client/server";
 import type { Service } from "@/lib/client/types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/api/contract";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const s = UUID.test(id) ? await serverApiOrNull<Service>(`/api/services/${id}`) : null;
+  const s = isUuid(id) ? await serverApiOrNull<Service>(`/api/services/${id}`) : null;
   return { title: s?.name ?? "Service" };
 }
 
 export default async function ServicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const [service, user] = await Promise.all([serverApiOrNull<Service>(`/api/services/${id}`), currentUser()]);
   if (!service) notFound();
 

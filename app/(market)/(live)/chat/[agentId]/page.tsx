@@ -1,8 +1,7 @@
 import { ChatView } from "@/components/chat/chat-view";
 import { requireUser, serverApiOrNull } from "@/lib/client/server";
 import type { Agent } from "@/lib/client/types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/api/contract";
 
 export const metadata = { title: "Chat" };
 
@@ -17,7 +16,7 @@ export default async function ChatPage({
   const { session } = await searchParams;
   await requireUser(`/chat/${agentId}`);
   // A marketplace agent has a profile; a configured AgentCore agent (onboarding, provisioning, mwc) is named by its key.
-  const agent = UUID.test(agentId) ? await serverApiOrNull<Agent>(`/api/agents/${agentId}`) : null;
+  const agent = isUuid(agentId) ? await serverApiOrNull<Agent>(`/api/agents/${agentId}`) : null;
   const name = agent?.name ?? decodeURIComponent(agentId);
   return <ChatView agentId={agentId} agentName={name} initialSession={session ?? null} />;
 }

@@ -2,15 +2,14 @@ import { notFound } from "next/navigation";
 import { ExecutionView } from "@/components/executions/execution-view";
 import type { Execution } from "@/lib/client/runtime-types";
 import { requireUser, serverApiOrNull } from "@/lib/client/server";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/api/contract";
 
 export const metadata = { title: "Execution" };
 
 export default async function ExecutionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireUser(`/executions/${id}`);
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const execution = await serverApiOrNull<Execution>(`/api/executions/${id}`);
   if (!execution) notFound();
   return <ExecutionView initial={execution} />;
