@@ -32,6 +32,8 @@ export interface RouteContract<
   status?: number;
   /** Streams text/event-stream instead of JSON. */
   stream?: boolean;
+  /** Statuses other than success that answer with a body of their own rather than the error format. */
+  otherResponses?: Record<number, { description: string; schema: z.ZodType }>;
   /** Extra error statuses worth documenting beyond the common ones. */
   errors?: number[];
   /**
