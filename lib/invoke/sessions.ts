@@ -1,8 +1,10 @@
 import "server-only";
+import type { z } from "zod";
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agentSessions, invocations } from "@/db/schema";
 import { keysetOrder, keysetPage, keysetWhere, timeSort, type Page } from "@/lib/api/pagination";
+import type { sessionDetail, sessionView } from "@/lib/api/contracts/invoke";
 import type { PartyRef } from "@/lib/auth/principal";
 import { generateSessionId } from "@/lib/runtime/agentcore/session-id";
 import { invokeClientError } from "./errors";
@@ -13,19 +15,14 @@ import { configKeyOf } from "./targets";
  * to one target. Continuing someone else's session answers 404, exactly as for an id that does not exist, so
  * that session ids cannot be probed.
  */
-export interface SessionView {
-  session_id: string;
-  target: string;
-  agent_id: string | null;
-  title: string;
-  turns: number;
-  created_at: string;
-  last_used_at: string;
-}
 
 type Row = typeof agentSessions.$inferSelect;
 
-function view(r: Row): SessionView {
+/** A session as the API shows it (sessionView), and with its invocations (sessionDetail). */
+export type SessionJson = z.infer<typeof sessionView>;
+export type SessionDetailJson = z.infer<typeof sessionDetail>;
+
+function view(r: Row): SessionJson {
   return {
     session_id: r.sessionId,
     target: r.target,
@@ -131,7 +128,7 @@ export async function listSessions(
   db: Queryable,
   caller: PartyRef,
   q: { agentId?: string; limit: number; cursor?: string },
-): Promise<Page<SessionView>> {
+): Promise<Page<SessionJson>> {
   const where: SQL[] = [callerFilter(caller)];
   if (q.agentId) where.push(agentFilter(q.agentId));
   const after = keysetWhere(sessionSort, q.cursor);
@@ -149,21 +146,12 @@ export async function listSessions(
   };
 }
 
-export interface TurnView {
-  outcome: string;
-  transport: "ws" | "http";
-  chunks: number;
-  duration_ms: number;
-  first_chunk_ms: number | null;
-  created_at: string;
-}
-
 /** One of the caller's sessions with its turns (metrics only: prompts and answers are not stored). */
 export async function getSession(
   db: Queryable,
   caller: PartyRef,
   sessionId: string,
-): Promise<(SessionView & { invocations: TurnView[] }) | null> {
+): Promise<SessionDetailJson | null> {
   const [row] = await db
     .select()
     .from(agentSessions)

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, count, eq, isNull, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import type { Queryable, Tx } from "@/db/client";
 import { agents, apiKeys } from "@/db/schema";
+import type { apiKeySchema } from "@/lib/api/contracts/agents";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";
@@ -37,12 +39,16 @@ export type ApiKeyRow = {
   revokedAt: Date | null;
 };
 
-export function apiKeyJson(row: ApiKeyRow, currentKeyId?: string) {
+/** A key as the API shows it (apiKeySchema): never the secret, only its last characters. */
+export type ApiKeyJson = z.infer<typeof apiKeySchema>;
+
+export function apiKeyJson(row: ApiKeyRow, currentKeyId?: string): ApiKeyJson {
   return {
     id: row.id,
     name: row.name,
     suffix: row.suffix,
-    scopes: row.scopes as Scope[],
+    // Keys hold only SCOPES (never the operator scope): what insertApiKey and keyScopes let through.
+    scopes: row.scopes as ApiKeyJson["scopes"],
     created_at: iso(row.createdAt),
     last_used_at: row.lastUsedAt ? iso(row.lastUsedAt) : null,
     revoked_at: row.revokedAt ? iso(row.revokedAt) : null,

@@ -12,10 +12,10 @@ import { runtimeSchema, splitRuntime } from "./config";
 import { FARGATE_MAX_INPUT_BYTES } from "./hosts/fargate";
 import { getHost } from "./hosts/index";
 import { appendExecutionEvent, applyObservation, patchHostState, transition } from "./lifecycle";
-import { readLogs, type LogRecord } from "./logs";
+import { readLogs, type LogLineJson } from "./logs";
 import { assertRuntimeAllowed } from "./policy";
 import { secretValues } from "./secrets/store";
-import { toExecutionRecord, type ExecutionRecord } from "./serialize";
+import { toExecutionRecord, type ExecutionJson } from "./serialize";
 import {
   HostStartError,
   isHostStartError,
@@ -34,7 +34,7 @@ export interface RunRequest {
 }
 
 /** Starts an execution of an agent: 202-style, the record comes back `starting` (or `failed` if the host refused). */
-export async function startExecution(principal: Principal, agentId: string, req: RunRequest): Promise<ExecutionRecord> {
+export async function startExecution(principal: Principal, agentId: string, req: RunRequest): Promise<ExecutionJson> {
   const e = env();
   const db = await getDb();
   const [agent] = await db
@@ -222,14 +222,14 @@ export async function refreshExecution(row: ExecutionRow): Promise<void> {
   }
 }
 
-export async function getExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
+export async function getExecution(principal: Principal, id: string): Promise<ExecutionJson> {
   const { row, agentName } = await loadVisible(principal, id);
   if (isTerminal(row.status)) return toExecutionRecord(row, agentName);
   await refreshExecution(row);
   return toExecutionRecord((await loadRow(await getDb(), id)) ?? row, agentName);
 }
 
-export async function stopExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
+export async function stopExecution(principal: Principal, id: string): Promise<ExecutionJson> {
   const { row, agentName } = await loadVisible(principal, id);
   if (isTerminal(row.status)) throw conflict(`This execution is already ${row.status}`, { status: row.status });
   // A person's id is internal; an agent's is public, so only an agent is named.
@@ -267,7 +267,7 @@ export async function listAgentExecutions(
   principal: Principal,
   agentId: string,
   opts: ListOptions,
-): Promise<Page<ExecutionRecord>> {
+): Promise<Page<ExecutionJson>> {
   const db = await getDb();
   const [agent] = await db
     .select({ id: agents.id, name: agents.name, ownerUserId: agents.ownerUserId })
@@ -312,7 +312,7 @@ export async function listExecutionLogs(
   principal: Principal,
   id: string,
   opts: { limit: number; cursor?: string },
-): Promise<Page<LogRecord>> {
+): Promise<Page<LogLineJson>> {
   await loadVisible(principal, id);
   const after = opts.cursor ? readSeqCursor(opts.cursor) : 0;
   const db = await getDb();
