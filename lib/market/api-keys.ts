@@ -3,7 +3,7 @@ import { and, count, eq, isNull, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { Queryable, Tx } from "@/db/client";
 import { agents, apiKeys } from "@/db/schema";
-import type { apiKeySchema } from "@/lib/api/contracts/agents";
+import type { apiKeySchema } from "@/lib/api/contracts/agent-keys";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";

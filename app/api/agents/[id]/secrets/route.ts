@@ -1,4 +1,4 @@
-import { listAgentSecrets } from "@/lib/api/contracts/agents";
+import { listAgentSecrets } from "@/lib/api/contracts/agent-secrets";
 import { withApi } from "@/lib/api/handler";
 import { listAgentSecrets as list } from "@/lib/runtime/secrets/agent-secrets";
 

@@ -1,4 +1,4 @@
-import { deleteAgentSecret, putAgentSecret } from "@/lib/api/contracts/agents";
+import { deleteAgentSecret, putAgentSecret } from "@/lib/api/contracts/agent-secrets";
 import { withApi } from "@/lib/api/handler";
 import { deleteAgentSecret as remove, putAgentSecret as put } from "@/lib/runtime/secrets/agent-secrets";
 
