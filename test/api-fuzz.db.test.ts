@@ -4,13 +4,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { hireJob } from "@/lib/market/jobs";
-import {
-  createAgent,
-  createService,
-  createUser,
-  type AgentFixture,
-  type UserFixture,
-} from "@/test/fixtures/market";
+import { createAgent, createService, createUser, type AgentFixture, type UserFixture } from "@/test/fixtures/market";
 import { setupTestDatabase } from "./db";
 import { arbitraryFor, mutateAt, type JsonSchema } from "./json-schema-arbitrary";
 

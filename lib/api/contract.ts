@@ -32,6 +32,8 @@ export interface RouteContract<
   status?: number;
   /** Streams text/event-stream instead of JSON. */
   stream?: boolean;
+  /** Statuses other than success that answer with a body of their own rather than the error format. */
+  otherResponses?: Record<number, { description: string; schema: z.ZodType }>;
   /** Extra error statuses worth documenting beyond the common ones. */
   errors?: number[];
   /**
@@ -71,4 +73,11 @@ export function registeredRoutes(): readonly RouteContract[] {
 
 /** Path parameter that must be a UUID; anything else is a 404 rather than a database error. */
 export const uuidParam = z.string().uuid();
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A string Postgres reads as a uuid (any version), checked before it reaches a query: no cast error, no 500. */
+export function isUuid(value: string): boolean {
+  return UUID_SHAPE.test(value);
+}
 export const idParams = z.object({ id: uuidParam });

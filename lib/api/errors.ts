@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * The one error type of the API. Every failure a client can cause is an ApiError with a status and a name;
  * anything else is our fault and becomes a 500 with a generic message (see lib/api/handler.ts).
@@ -33,11 +35,15 @@ export class ApiError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export const errorBodySchema = z
+  .object({
+    error: z.string().describe("Error name: ValidationError, AuthenticationError, NotFoundError, ..."),
+    message: z.string().describe("Human-readable, never internals"),
+    details: z.record(z.string(), z.unknown()).optional().describe("e.g. { fields: { price_usd: '...' } }"),
+  })
+  .describe("The one error format of the API");
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const badRequest = (message: string, details?: Record<string, unknown>) =>
   new ApiError(400, "ValidationError", message, details);

@@ -54,6 +54,11 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
+/** A route handler as Next calls it, carrying its contract (non-enumerable) so tests can check its answers. */
+export type RouteHandler = ((req: Request, nextCtx?: NextCtx) => Promise<Response>) & {
+  readonly contract: RouteContract;
+};
+
 /**
  * The one wrapper every route handler goes through: resolves the caller, checks scopes, validates params,
  * query and body with the contract's schemas, and turns every thrown error into the one error format.
@@ -64,8 +69,8 @@ export function withApi<
   Q extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
   A extends AuthMode,
->(contract: RouteContract<B, Q, P, A>, handler: (ctx: ApiContext<B, Q, P, A>) => Promise<unknown>) {
-  return async (req: Request, nextCtx?: NextCtx): Promise<Response> => {
+>(contract: RouteContract<B, Q, P, A>, handler: (ctx: ApiContext<B, Q, P, A>) => Promise<unknown>): RouteHandler {
+  const route = async (req: Request, nextCtx?: NextCtx): Promise<Response> => {
     let limit: RateLimitGrant | null = null;
     try {
       let params: unknown = undefined;
@@ -127,6 +132,7 @@ export function withApi<
       return toErrorResponse(err, contract);
     }
   };
+  return Object.defineProperty(route, "contract", { value: contract, enumerable: false }) as RouteHandler;
 }
 
 export function toErrorResponse(err: unknown, contract?: { method: string; path: string }): Response {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import "./contracts";
 import { registeredRoutes, type RouteContract } from "./contract";
+import { errorBodySchema } from "./errors";
 import { describeRateLimit } from "./rate-limit-policies";
 
 // The generator reads metadata through `.openapi()`, which this adds to zod's prototypes (once, idempotent).
@@ -17,14 +18,6 @@ extendZodWithOpenApi(z);
 export const INTERNAL_TAG = "internal";
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
-
-const errorBody = z
-  .object({
-    error: z.string().describe("Error name: ValidationError, AuthenticationError, NotFoundError, ..."),
-    message: z.string().describe("Human-readable, never internals"),
-    details: z.record(z.string(), z.unknown()).optional().describe("e.g. { fields: { price_usd: '...' } }"),
-  })
-  .describe("The one error format of the API");
 
 const ERROR_TEXT: Record<number, string> = {
   400: "Invalid input (ValidationError); `details.fields` names each bad field",
@@ -113,6 +106,9 @@ function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
       ...(s === 429 ? { headers: { ...RETRY_AFTER_HEADER, ...(r.rateLimit ? RATE_LIMIT_HEADERS : {}) } } : {}),
     };
   }
+  for (const [s, other] of Object.entries(r.otherResponses ?? {})) {
+    responses[s] = { description: other.description, content: { "application/json": { schema: other.schema } } };
+  }
   const success = responses[String(r.status ?? 200)];
   if (r.rateLimit && success && !("$ref" in success)) success.headers = RATE_LIMIT_HEADERS;
   const scopes = r.scopes?.length ? ` Scopes: ${r.scopes.join(", ")}.` : "";
@@ -157,7 +153,8 @@ function generate(routes: readonly RouteContract[]): OpenApiDocument {
     name: "next-auth.session-token",
     description: "A signed-in person's session (browser); has every scope",
   });
-  const errorRef = registry.register("Error", errorBody);
+  // A copy made here, after extendZodWithOpenApi: register() names it through `.openapi()`.
+  const errorRef = registry.register("Error", errorBodySchema.describe(errorBodySchema.description ?? ""));
   for (const r of routes) registry.registerPath(toRouteConfig(r, errorRef));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",

@@ -2,7 +2,6 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
-import { uuidParam } from "@/lib/api/contract";
 import { ApiError } from "@/lib/api/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { resolvePrincipal } from "@/lib/auth/resolve";
@@ -40,11 +39,6 @@ export async function requireViewer(path: string): Promise<Principal> {
   const principal = await viewer();
   if (principal?.kind !== "user") redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
   return principal;
-}
-
-/** Whether a path segment is an id the API would accept (its `uuidParam`); pages answer 404 to anything else. */
-export function isId(value: string): boolean {
-  return uuidParam.safeParse(value).success;
 }
 
 /** The value, or null when the domain answers 404 (what the API would send as NotFoundError). */

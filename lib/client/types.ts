@@ -1,7 +1,8 @@
 import type { z } from "zod";
-import type { agentListItemSchema, agentSchema, apiKeySchema } from "@/lib/api/contracts/agents";
+import type { apiKeySchema, createdKeySchema } from "@/lib/api/contracts/agent-keys";
+import type { agentListItemSchema, agentSchema, registeredAgentSchema } from "@/lib/api/contracts/agents";
 import type { eventResource } from "@/lib/api/contracts/events";
-import type { messageSchema } from "@/lib/api/contracts/inbox";
+import type { inboxResponse, messageSchema } from "@/lib/api/contracts/inbox";
 import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
 import type { reviewsResponse } from "@/lib/api/contracts/reviews";
 import type { serviceSchema } from "@/lib/api/contracts/services";
@@ -27,15 +28,7 @@ export type MarketEvent = z.infer<typeof eventResource>;
 export type Stats = z.infer<typeof statsResponse>;
 export type Graph = z.infer<typeof graphResponse>;
 
-export interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-  total?: number;
-}
-
-export interface InboxPage extends Page<Message> {
-  unread_count: number;
-}
-
-export type RegisteredAgent = Agent & { api_key: string; api_key_id: string };
-export type CreatedKey = ApiKey & { api_key: string };
+export type InboxPage = z.infer<typeof inboxResponse>;
+export type RegisteredAgent = z.infer<typeof registeredAgentSchema>;
+export type CreatedKey = z.infer<typeof createdKeySchema>;
+export type { Page } from "@/lib/api/pagination";

@@ -1,8 +1,10 @@
 import "server-only";
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import type { z } from "zod";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { agentSessions, invocations } from "@/db/schema";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import { keysetOrder, keysetPage, keysetWhere, timeSort, type Page } from "@/lib/api/pagination";
+import type { sessionDetail, sessionView } from "@/lib/api/contracts/invoke";
 import type { PartyRef } from "@/lib/auth/principal";
 import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { invokeClientError } from "./errors";
@@ -13,19 +15,14 @@ import { configKeyOf } from "./targets";
  * to one target. Continuing someone else's session answers 404, exactly as for an id that does not exist, so
  * that session ids cannot be probed.
  */
-export interface SessionView {
-  session_id: string;
-  target: string;
-  agent_id: string | null;
-  title: string;
-  turns: number;
-  created_at: string;
-  last_used_at: string;
-}
 
 type Row = typeof agentSessions.$inferSelect;
 
-function view(r: Row): SessionView {
+/** A session as the API shows it (sessionView), and with its invocations (sessionDetail). */
+export type SessionJson = z.infer<typeof sessionView>;
+export type SessionDetailJson = z.infer<typeof sessionDetail>;
+
+function view(r: Row): SessionJson {
   return {
     session_id: r.sessionId,
     target: r.target,
@@ -126,50 +123,30 @@ function agentFilter(agentId: string): SQL {
   return or(eq(agentSessions.target, `agent:${agentId}`), eq(agentSessions.target, `execution:${agentId}`)) as SQL;
 }
 
+/** Most recently used first. */
+const sessionSort = timeSort(agentSessions.lastUsedAt, agentSessions.id, "desc");
+
 /** The caller's sessions, most recently used first (keyset on last_used_at, id). */
 export async function listSessions(
   db: Queryable,
   caller: PartyRef,
   q: { agentId?: string; limit: number; cursor?: string },
-): Promise<Page<SessionView>> {
+): Promise<Page<SessionJson>> {
   const where: SQL[] = [callerFilter(caller)];
   if (q.agentId) where.push(agentFilter(q.agentId));
-  if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2).map(String) as [string, string];
-    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) decodeCursor("", 2);
-    const t = sql`${at}::timestamptz`;
-    where.push(
-      or(
-        sql`${agentSessions.lastUsedAt} < ${t}`,
-        and(sql`${agentSessions.lastUsedAt} = ${t}`, lt(agentSessions.id, id)),
-      ) as SQL,
-    );
-  }
-  // The cursor keeps microseconds (a JS Date would round them off and skip or repeat rows).
+  const after = keysetWhere(sessionSort, q.cursor);
+  if (after) where.push(after);
   const rows = await db
-    .select({
-      row: agentSessions,
-      at: sql<string>`to_char(${agentSessions.lastUsedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    })
+    .select({ row: agentSessions, usedMicros: sessionSort.key })
     .from(agentSessions)
     .where(and(...where))
-    .orderBy(desc(agentSessions.lastUsedAt), desc(agentSessions.id))
+    .orderBy(...keysetOrder(sessionSort))
     .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const { page, next } = keysetPage(rows, q.limit, (last) => [last.usedMicros, last.row.id]);
   return {
     data: page.map((r) => view(r.row)),
-    next_cursor: rows.length > q.limit && last ? encodeCursor([last.at, last.row.id]) : null,
+    next_cursor: next,
   };
-}
-
-export interface TurnView {
-  outcome: string;
-  transport: "ws" | "http";
-  chunks: number;
-  duration_ms: number;
-  first_chunk_ms: number | null;
-  created_at: string;
 }
 
 /** One of the caller's sessions with its turns (metrics only: prompts and answers are not stored). */
@@ -177,7 +154,7 @@ export async function getSession(
   db: Queryable,
   caller: PartyRef,
   sessionId: string,
-): Promise<(SessionView & { invocations: TurnView[] }) | null> {
+): Promise<SessionDetailJson | null> {
   const [row] = await db
     .select()
     .from(agentSessions)

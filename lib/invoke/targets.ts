@@ -11,6 +11,7 @@ import { agentcoreRuntimeSchema } from "@/lib/runtime/config";
 import { runtimeArnAllowed } from "@/lib/runtime/operator";
 import { invokeClientError } from "./errors";
 import { log } from "@/lib/log";
+import { isUuid } from "@/lib/api/contract";
 
 /** Something `POST /api/agents/invoke` can talk to. `target` is the stable name kept in sessions and metrics. */
 export type InvokeTarget =
@@ -27,8 +28,6 @@ export type InvokeTarget =
 
 export const CONFIG_KEYS = ["onboarding", "provisioning", "mwc"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `onboarding`, `Onboarding`, `onboarding-agent`, `OnboardingAgent` (the seed's spellings) -> `onboarding`. */
 export function configKeyOf(agentId: string): ConfigKey | null {
@@ -67,7 +66,7 @@ export async function resolveTarget(db: Queryable, principal: Principal, agentId
       transport: "ws",
     };
   }
-  if (!UUID_RE.test(agentId)) throw notFound();
+  if (!isUuid(agentId)) throw notFound();
 
   const [agent] = await db
     .select({ id: agents.id, runtime: agents.runtime, status: agents.status })

@@ -1,23 +1,14 @@
 import "server-only";
-import { and, arrayContains, count, eq, inArray, ne, not, sql, type SQL } from "drizzle-orm";
+import { arrayContains, count, eq, inArray, ne, not, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { agents } from "@/db/schema";
 import { unauthorized } from "@/lib/api/errors";
-import type { Page } from "@/lib/api/pagination";
+import { keysetList, timeSort, type KeysetSort, type Page } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { agentColumns } from "./agents";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetAfter,
-  keysetOrder,
-  readCursor,
-  textMatch,
-  type KeysetSort,
-  keysetPage,
-} from "./search";
+import { textMatch } from "./search";
 import { agentListItemJson, INVOCABLE_KINDS, RUNNABLE_KINDS, type AgentListItemJson } from "./serialize";
 
 export interface AgentSearch {
@@ -45,10 +36,12 @@ const priceFrom = sql<
 const servicesCount = sql<number>`(SELECT count(*) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const runtimeKind = sql`coalesce(${agents.runtime}->>'kind', '')`;
 
+const newest = timeSort(agents.createdAt, agents.id, "desc", "asc");
+
 const SORTS: Record<AgentSearch["sort"], KeysetSort> = {
   reputation: { expr: agents.reputation, dir: "desc", cast: (v) => sql`${v}::float8`, id: agents.id, idDir: "asc" },
   jobs_completed: { expr: agents.jobsCompleted, dir: "desc", cast: (v) => sql`${v}::int`, id: agents.id, idDir: "asc" },
-  newest: { expr: agents.createdAt, dir: "desc", cast: fromEpochMicros, id: agents.id, idDir: "asc" },
+  newest,
   price: { expr: priceFrom, dir: "asc", cast: (v) => sql`${v}::numeric`, nullable: true, id: agents.id, idDir: "asc" },
 };
 
@@ -94,41 +87,32 @@ export async function searchAgents(principal: Principal | null, q: AgentSearch):
 const cache = new ListCache<Page<AgentListItemJson>>();
 
 async function search(db: Db, principal: Principal | null, q: AgentSearch): Promise<Page<AgentListItemJson>> {
-  const sort = SORTS[q.sort];
-  const where = filters(principal, q);
-  const pageWhere = [...where];
-  if (q.cursor) {
-    const [value, id] = readCursor(q.cursor, !!sort.nullable);
-    pageWhere.push(keysetAfter(sort, value, id));
-  }
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({
-        ...agentColumns,
-        priceFrom,
-        servicesCount,
-        createdAtMicros: epochMicros(agents.createdAt),
-      })
-      .from(agents)
-      .where(and(...pageWhere))
-      .orderBy(...keysetOrder(sort))
-      .limit(q.limit + 1),
-    db
-      .select({ n: count() })
-      .from(agents)
-      .where(and(...where)),
-  ]);
-  const { page, next } = keysetPage(rows, q.limit, (last) => [
-    q.sort === "reputation"
-      ? last.reputation
-      : q.sort === "jobs_completed"
-        ? last.jobsCompleted
-        : q.sort === "newest"
-          ? last.createdAtMicros
-          : last.priceFrom === null
-            ? null
-            : Number(last.priceFrom),
-    last.id,
-  ]);
-  return { data: page.map(agentListItemJson), next_cursor: next, total: Number(total?.n ?? 0) };
+  const { data, next_cursor, total } = await keysetList(
+    SORTS[q.sort],
+    q,
+    filters(principal, q),
+    {
+      rows: (where, order, take) =>
+        db
+          .select({ ...agentColumns, priceFrom, servicesCount, createdAtMicros: newest.key })
+          .from(agents)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: async (where) => (await db.select({ n: count() }).from(agents).where(where))[0]?.n ?? 0,
+    },
+    (last) => [
+      q.sort === "reputation"
+        ? last.reputation
+        : q.sort === "jobs_completed"
+          ? last.jobsCompleted
+          : q.sort === "newest"
+            ? last.createdAtMicros
+            : last.priceFrom === null
+              ? null
+              : Number(last.priceFrom),
+      last.id,
+    ],
+  );
+  return { data: data.map(agentListItemJson), next_cursor, total };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { agents, apiKeys, services } from "@/db/schema";
 import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
@@ -16,6 +16,11 @@ import { insertApiKey, type ApiKeyRow } from "./api-keys";
 import type { AgentRowLike } from "./serialize";
 import { failJobsOfRetiredWorker } from "./job-transitions";
 import { ListCache } from "./list-cache";
+
+/** The ids of the agents a person owns, as a subquery: `column IN ${ownedAgentIds(userId)}`. */
+export function ownedAgentIds(userId: string): SQL {
+  return sql`(SELECT ${agents.id} FROM ${agents} WHERE ${agents.ownerUserId} = ${userId})`;
+}
 
 /** Every agent column but the search vector (which is large and never shown). */
 export const agentColumns = {

@@ -1,9 +1,11 @@
 import "server-only";
-import { and, asc, count, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, isNull, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import type { Queryable, Tx } from "@/db/client";
 import { agents, apiKeys } from "@/db/schema";
-import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import type { apiKeySchema } from "@/lib/api/contracts/agent-keys";
+import { conflict, forbidden, notFound } from "@/lib/api/errors";
+import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { Principal } from "@/lib/auth/principal";
 import { keyScopes } from "@/lib/auth/operator";
@@ -37,12 +39,16 @@ export type ApiKeyRow = {
   revokedAt: Date | null;
 };
 
-export function apiKeyJson(row: ApiKeyRow, currentKeyId?: string) {
+/** A key as the API shows it (apiKeySchema): never the secret, only its last characters. */
+export type ApiKeyJson = z.infer<typeof apiKeySchema>;
+
+export function apiKeyJson(row: ApiKeyRow, currentKeyId?: string): ApiKeyJson {
   return {
     id: row.id,
     name: row.name,
     suffix: row.suffix,
-    scopes: row.scopes as Scope[],
+    // Keys hold only SCOPES (never the operator scope): what insertApiKey and keyScopes let through.
+    scopes: row.scopes as ApiKeyJson["scopes"],
     created_at: iso(row.createdAt),
     last_used_at: row.lastUsedAt ? iso(row.lastUsedAt) : null,
     revoked_at: row.revokedAt ? iso(row.revokedAt) : null,
@@ -122,19 +128,8 @@ export async function createAgentKey(
   });
 }
 
-// created_at::text as Postgres writes it ("2025-01-02 03:04:05.123456+00"), and a uuid.
-const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-4])(:[0-5]\d)?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A cursor timestamp Postgres will accept: the right shape and a real calendar date. */
-function isCursorTime(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  const m = CURSOR_TIME.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
+/** Oldest first. */
+const keySort = timeSort(apiKeys.createdAt, apiKeys.id, "asc");
 
 /**
  * One page of an agent's keys, oldest first (keyset on created_at, id). Revoked keys are left out unless asked for:
@@ -147,35 +142,23 @@ export async function listAgentKeys(
 ): Promise<Page<ApiKeyRow> & { total: number }> {
   const scope: SQL[] = [eq(apiKeys.agentId, agentId)];
   if (!q.include_revoked) scope.push(isNull(apiKeys.revokedAt));
-  const conds = [...scope];
-  if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2);
-    // Checked here rather than by the database: a forged cursor is the client's mistake (400), never a 500.
-    if (!isCursorTime(at) || typeof id !== "string" || !UUID.test(id)) {
-      throw badRequest("cursor is not valid", { fields: { cursor: "not a cursor from this API" } });
-    }
-    conds.push(sql`(${apiKeys.createdAt}, ${apiKeys.id}) > (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({ ...keyColumns, createdAtKey: sql<string>`${apiKeys.createdAt}::text` })
-      .from(apiKeys)
-      .where(and(...conds))
-      .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
-      .limit(q.limit + 1),
-    db
-      .select({ n: count() })
-      .from(apiKeys)
-      .where(and(...scope)),
-  ]);
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(({ createdAtKey: _key, ...row }) => row as ApiKeyRow),
-    next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null,
-    total: Number(total?.n ?? 0),
-  };
+  const page = await keysetList(
+    keySort,
+    q,
+    scope,
+    {
+      rows: (where, order, take) =>
+        db
+          .select({ ...keyColumns, createdAtMicros: keySort.key })
+          .from(apiKeys)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: async (where) => (await db.select({ n: count() }).from(apiKeys).where(where))[0]?.n ?? 0,
+    },
+    (last) => [last.createdAtMicros, last.id],
+  );
+  return { ...page, data: page.data.map(({ createdAtMicros: _key, ...row }) => row as ApiKeyRow) };
 }
 
 /**

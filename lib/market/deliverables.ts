@@ -2,9 +2,8 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { deliverables } from "@/db/schema";
-import type { Page } from "@/lib/api/pagination";
+import { keysetList, type KeysetSort, type Page, type SortDir } from "@/lib/api/pagination";
 import { deliverableJson, DELIVERABLE_PREVIEW_CHARS, type DeliverableJson } from "./job-serialize";
-import { keysetAfter, keysetOrder, keysetPage, readCursor, type KeysetSort, type SortDir } from "./search";
 
 /**
  * Deliverables: one row per delivery. The revision number is 1 for the first delivery and n+1 after the
@@ -50,23 +49,23 @@ export async function listDeliverablePage(
   jobId: string,
   q: { limit: number; cursor?: string; order: SortDir },
 ): Promise<Page<DeliverableJson>> {
-  const sort = bySort(q.order);
-  const conds = [eq(deliverables.jobId, jobId)];
-  if (q.cursor) {
-    const [value, id] = readCursor(q.cursor, false);
-    conds.push(keysetAfter(sort, value, id));
-  }
-  const [rows, total] = await Promise.all([
-    db
-      .select(previewColumns)
-      .from(deliverables)
-      .where(and(...conds))
-      .orderBy(...keysetOrder(sort))
-      .limit(q.limit + 1),
-    countDeliverables(db, jobId),
-  ]);
-  const { page, next } = keysetPage(rows, q.limit, (last) => [last.revision, last.id]);
-  return { data: page.map(deliverableJson), next_cursor: next, total };
+  const list = await keysetList(
+    bySort(q.order),
+    q,
+    [eq(deliverables.jobId, jobId)],
+    {
+      rows: (where, order, take) =>
+        db
+          .select(previewColumns)
+          .from(deliverables)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: () => countDeliverables(db, jobId),
+    },
+    (last) => [last.revision, last.id],
+  );
+  return { ...list, data: list.data.map(deliverableJson) };
 }
 
 /** The newest delivery of a job (a preview), or null. */

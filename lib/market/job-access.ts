@@ -3,7 +3,9 @@ import { eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
 import { agents, jobs, services, users } from "@/db/schema";
+import { epochMicros } from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
+import { ownedAgentIds } from "./agents";
 import type { Principal } from "@/lib/auth/principal";
 import type { NewEvent } from "@/lib/events/log";
 import type { JobRole } from "./job-machine";
@@ -44,8 +46,8 @@ export const jobViewColumns = {
   completedAt: jobs.completedAt,
   cancelledAt: jobs.cancelledAt,
   updatedAt: jobs.updatedAt,
-  // Exact text of created_at for keyset cursors (a JS Date would drop the microseconds).
-  createdAtKey: sql<string>`${jobs.createdAt}::text`,
+  // created_at in epoch microseconds for keyset cursors (a JS Date would drop the microseconds).
+  createdAtMicros: epochMicros(jobs.createdAt),
 };
 
 /** Jobs joined with their service, worker and client names; add `.where()` / `.orderBy()` / `.limit()`. */
@@ -81,11 +83,6 @@ export async function rolesOf(db: Queryable, principal: Principal, job: PartyCol
   if (isClient) roles.push("client");
   if (await actsForAgent(db, principal, job.workerAgentId, job.workerOwner)) roles.push("worker");
   return roles;
-}
-
-/** The agents a person owns, as a subquery. */
-export function ownedAgentIds(userId: string) {
-  return sql`(SELECT ${agents.id} FROM ${agents} WHERE ${agents.ownerUserId} = ${userId})`;
 }
 
 /** SQL condition: the job is one where the caller holds `role` ("any": either). */

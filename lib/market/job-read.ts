@@ -1,18 +1,20 @@
 import "server-only";
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { count, eq, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import { keysetList, timeSort, type Page, type SortDir } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
 import { countDeliverables, findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
 import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
 import { availableActions, isOpen, type JobRole, type JobStatus } from "./job-machine";
 import { jobJson, type DeliverableJson, type JobDetailJson, type JobJson } from "./job-serialize";
 import { countJobMessages } from "./messages";
-import type { SortDir } from "./search";
 
 /** Reading jobs: the caller's list and a job's detail (see jobs.ts for the rules). */
+
+/** Newest first. */
+const jobSort = timeSort(jobs.createdAt, jobs.id, "desc");
 
 export async function listJobs(
   principal: Principal,
@@ -21,29 +23,21 @@ export async function listJobs(
   const db = await getDb();
   const conds: SQL[] = [jobRoleCondition(principal, q.role)];
   if (q.status) conds.push(eq(jobs.status, q.status));
-  const filter = and(...conds);
-  if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor, 2);
-    conds.push(sql`(${jobs.createdAt}, ${jobs.id}) < (${String(at)}::timestamptz, ${String(id)}::uuid)`);
-  }
-  const [rows, [count]] = await Promise.all([
-    selectJobViews(db)
-      .where(and(...conds))
-      .orderBy(desc(jobs.createdAt), desc(jobs.id))
-      .limit(q.limit + 1),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(jobs)
-      .where(filter),
-  ]);
-  const more = rows.length > q.limit;
-  const data = rows.slice(0, q.limit);
-  const last = data[data.length - 1];
-  return {
-    data: data.map(jobJson),
-    next_cursor: more && last ? encodeCursor([last.createdAtKey, last.id]) : null,
-    total: Number(count?.n ?? 0),
-  };
+  const page = await keysetList(
+    jobSort,
+    q,
+    conds,
+    {
+      rows: (where, order, take) =>
+        selectJobViews(db)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: async (where) => (await db.select({ n: count() }).from(jobs).where(where))[0]?.n ?? 0,
+    },
+    (last) => [last.createdAtMicros, last.id],
+  );
+  return { ...page, data: page.data.map(jobJson) };
 }
 
 /** A job and the caller's roles in it; 404 unless the caller is one of its parties. */

@@ -1,4 +1,7 @@
-import type { JobAction, JobRole, JobStatus } from "./job-machine";
+import type { z } from "zod";
+import type { messageSchema } from "@/lib/api/contracts/inbox";
+import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
+import type { JobStatus } from "./job-machine";
 
 /**
  * The JSON shapes of jobs, deliverables and messages (their schemas: lib/api/contracts/jobs.ts and inbox.ts).
@@ -44,29 +47,7 @@ export interface JobView {
   updatedAt: Ts;
 }
 
-export interface JobJson {
-  id: string;
-  service_id: string;
-  service_name: string;
-  title: string;
-  input_data: Record<string, unknown>;
-  price_usd: number;
-  status: JobStatus;
-  client: { kind: "agent" | "user"; id: string; name: string };
-  worker: { id: string; name: string };
-  parent_job_id: string | null;
-  revision_count: number;
-  rating: number | null;
-  review: string | null;
-  cancel_reason: string | null;
-  failure_reason: string | null;
-  created_at: string;
-  started_at: string | null;
-  delivered_at: string | null;
-  completed_at: string | null;
-  cancelled_at: string | null;
-  updated_at: string;
-}
+export type JobJson = z.infer<typeof jobSchema>;
 
 export function jobJson(v: JobView): JobJson {
   const client: JobJson["client"] = v.clientAgentId
@@ -113,16 +94,7 @@ export interface DeliverableRowLike {
   createdAt: Ts;
 }
 
-export interface DeliverableJson {
-  id: string;
-  revision: number;
-  content: string;
-  content_type: string;
-  content_length: number;
-  truncated: boolean;
-  content_url: string;
-  created_at: string;
-}
+export type DeliverableJson = z.infer<typeof deliverableSchema>;
 
 export function deliverableJson(d: DeliverableRowLike): DeliverableJson {
   return {
@@ -154,17 +126,7 @@ export interface MessageView {
   createdAt: Ts;
 }
 
-export interface MessageJson {
-  id: string;
-  job_id: string | null;
-  kind: "system" | "direct";
-  subject: string;
-  body: string;
-  read: boolean;
-  sender: { kind: "agent" | "user"; id: string; name: string } | null;
-  recipient: { kind: "agent" | "user"; id: string };
-  created_at: string;
-}
+export type MessageJson = z.infer<typeof messageSchema>;
 
 export function messageJson(m: MessageView): MessageJson {
   const sender: MessageJson["sender"] = m.senderAgentId
@@ -187,12 +149,4 @@ export function messageJson(m: MessageView): MessageJson {
   };
 }
 
-export interface JobDetailJson extends JobJson {
-  latest_deliverable: DeliverableJson | null;
-  deliverables_count: number;
-  messages_count: number;
-  children: JobJson[];
-  parent: JobJson | null;
-  viewer_role: JobRole;
-  actions: JobAction[];
-}
+export type JobDetailJson = z.infer<typeof jobDetailSchema>;

@@ -4,23 +4,23 @@ import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Queryable, type Tx } from "@/db/client";
 import { agents, messages, users } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import type { Page } from "@/lib/api/pagination";
+import {
+  epochMicros,
+  keysetList,
+  keysetOrder,
+  keysetPage,
+  keysetWhere,
+  timeSort,
+  type Page,
+  type SortDir,
+} from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvent, type NewEvent } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
-import { loadJobView, ownedAgentIds, rolesOf, type JobViewRow } from "./job-access";
+import { ownedAgentIds } from "./agents";
+import { loadJobView, rolesOf, type JobViewRow } from "./job-access";
 import { messageJson, type MessageJson } from "./job-serialize";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetAfter,
-  keysetOrder,
-  keysetPage,
-  readCursor,
-  type KeysetSort,
-  type SortDir,
-} from "./search";
 
 /**
  * Messages: the automatic ones every job state change writes to the other party (kind "system"), direct
@@ -148,13 +148,7 @@ export async function countJobMessages(db: Queryable, jobId: string): Promise<nu
   return Number(row?.n ?? 0);
 }
 
-const messageSort = (dir: SortDir): KeysetSort => ({
-  expr: messages.createdAt,
-  dir,
-  cast: fromEpochMicros,
-  id: messages.id,
-  idDir: dir,
-});
+const messageSort = (dir: SortDir) => timeSort(messages.createdAt, messages.id, dir);
 
 /**
  * A page of a job's messages (asc: oldest first, desc: newest first) with the total; only its parties may read
@@ -168,21 +162,21 @@ export async function listJobMessages(
   const db = await getDb();
   const job = await loadJobView(db, jobId);
   if (!job || (await rolesOf(db, principal, job)).length === 0) throw notFound("Job");
-  const sort = messageSort(page.order ?? "asc");
-  const conds: SQL[] = [eq(messages.jobId, jobId)];
-  if (page.cursor) {
-    const [at, id] = readCursor(page.cursor, false);
-    conds.push(keysetAfter(sort, at, id));
-  }
-  const [rows, total] = await Promise.all([
-    selectMessageViews(db)
-      .where(and(...conds))
-      .orderBy(...keysetOrder(sort))
-      .limit(page.limit + 1),
-    countJobMessages(db, jobId),
-  ]);
-  const { page: data, next } = keysetPage(rows, page.limit, (last) => [last.createdAtMicros, last.id]);
-  return { data: data.map(messageJson), next_cursor: next, total };
+  const list = await keysetList(
+    messageSort(page.order ?? "asc"),
+    page,
+    [eq(messages.jobId, jobId)],
+    {
+      rows: (where, order, take) =>
+        selectMessageViews(db)
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: () => countJobMessages(db, jobId),
+    },
+    (last) => [last.createdAtMicros, last.id],
+  );
+  return { ...list, data: list.data.map(messageJson) };
 }
 
 /** Messages addressed to the caller: an agent's own; a person's own and their agents'. */
@@ -204,10 +198,8 @@ export async function listInbox(
   if (q.unread) conds.push(eq(messages.read, false));
   // Newest first, by a checked keyset cursor (a forged one is a 400, never a database error).
   const sort = messageSort("desc");
-  if (q.cursor) {
-    const [at, id] = readCursor(q.cursor, false);
-    conds.push(keysetAfter(sort, at, id));
-  }
+  const after = keysetWhere(sort, q.cursor);
+  if (after) conds.push(after);
   const [rows, [count]] = await Promise.all([
     selectMessageViews(db)
       .where(and(...conds))

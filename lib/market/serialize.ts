@@ -1,4 +1,7 @@
+import type { z } from "zod";
 import type { RequiredInput } from "@/db/schema/services";
+import type { agentListItemSchema, agentSchema } from "@/lib/api/contracts/agents";
+import type { serviceSchema } from "@/lib/api/contracts/services";
 
 /**
  * The JSON shapes of agents and services (their schemas: lib/api/contracts/agents.ts and services.ts). Pure
@@ -50,29 +53,9 @@ export interface AgentRowLike {
   updatedAt: Date | string;
 }
 
-export interface AgentJson {
-  id: string;
-  name: string;
-  description: string;
-  capabilities: string[];
-  category: string;
-  status: AgentRowLike["status"];
-  reputation: number;
-  rating_count: number;
-  jobs_completed: number;
-  owner_user_id: string | null;
-  runtime: Record<string, unknown> | null;
-  runnable: boolean;
-  invocable: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type AgentJson = z.infer<typeof agentSchema>;
 
-export interface AgentListItemJson extends AgentJson {
-  /** Price of the agent's cheapest active service, or null when it sells nothing. */
-  price_from: number | null;
-  services_count: number;
-}
+export type AgentListItemJson = z.infer<typeof agentListItemSchema>;
 
 export function iso(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
@@ -128,20 +111,7 @@ export interface ServiceAgentRef {
   reputation: number;
 }
 
-export interface ServiceJson {
-  id: string;
-  agent_id: string;
-  agent: ServiceAgentRef;
-  name: string;
-  description: string;
-  price_usd: number;
-  output_type: string;
-  required_inputs: RequiredInput[];
-  capabilities_required: string[];
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type ServiceJson = z.infer<typeof serviceSchema>;
 
 export function serviceJson(row: ServiceRowLike, agent: ServiceAgentRef): ServiceJson {
   return {

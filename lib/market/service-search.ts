@@ -1,19 +1,10 @@
 import "server-only";
-import { and, arrayContains, count, eq, gte, lte, type SQL } from "drizzle-orm";
+import { arrayContains, count, eq, gte, lte, type SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { agents, services } from "@/db/schema";
-import type { Page } from "@/lib/api/pagination";
-import {
-  epochMicros,
-  fromEpochMicros,
-  keysetAfter,
-  keysetOrder,
-  readCursor,
-  textMatch,
-  type KeysetSort,
-  keysetPage,
-} from "./search";
+import { keysetList, timeSort, type KeysetSort, type Page } from "@/lib/api/pagination";
+import { textMatch } from "./search";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
 import { serviceJson, type ServiceJson } from "./serialize";
@@ -35,8 +26,10 @@ const price = (v: number) => sql`${v}::numeric`;
 
 // Each sort walks an index in order (services_created_idx, services_price_idx forwards or backwards) and
 // stops after the page; "reputation" sorts on the joined agent.
+const newest = timeSort(services.createdAt, services.id, "desc", "asc");
+
 const SORTS: Record<ServiceBrowse["sort"], KeysetSort> = {
-  newest: { expr: services.createdAt, dir: "desc", cast: fromEpochMicros, id: services.id, idDir: "asc" },
+  newest,
   price_asc: { expr: services.priceUsd, dir: "asc", cast: price, id: services.id, idDir: "asc" },
   price_desc: { expr: services.priceUsd, dir: "desc", cast: price, id: services.id, idDir: "desc" },
   reputation: {
@@ -73,41 +66,33 @@ export async function browseServices(q: ServiceBrowse): Promise<Page<ServiceJson
 const cache = new ListCache<Page<ServiceJson>>();
 
 async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
-  const sort = SORTS[q.sort];
-  const where = filters(q);
-  const pageWhere = [...where];
-  if (q.cursor) {
-    const [value, id] = readCursor(q.cursor, false);
-    pageWhere.push(keysetAfter(sort, value, id));
-  }
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({
-        service: serviceColumns,
-        agent: { id: agents.id, name: agents.name, reputation: agents.reputation },
-        createdAtMicros: epochMicros(services.createdAt),
-      })
-      .from(services)
-      .innerJoin(agents, eq(agents.id, services.agentId))
-      .where(and(...pageWhere))
-      .orderBy(...keysetOrder(sort))
-      .limit(q.limit + 1),
-    db
-      .select({ n: count() })
-      .from(services)
-      .where(and(...where)),
-  ]);
-  const { page, next } = keysetPage(rows, q.limit, (last) => [
-    q.sort === "newest"
-      ? last.createdAtMicros
-      : q.sort === "reputation"
-        ? last.agent.reputation
-        : Number(last.service.priceUsd),
-    last.service.id,
-  ]);
-  return {
-    data: page.map((r) => serviceJson(r.service, r.agent)),
-    next_cursor: next,
-    total: Number(total?.n ?? 0),
-  };
+  const { data, next_cursor, total } = await keysetList(
+    SORTS[q.sort],
+    q,
+    filters(q),
+    {
+      rows: (where, order, take) =>
+        db
+          .select({
+            service: serviceColumns,
+            agent: { id: agents.id, name: agents.name, reputation: agents.reputation },
+            createdAtMicros: newest.key,
+          })
+          .from(services)
+          .innerJoin(agents, eq(agents.id, services.agentId))
+          .where(where)
+          .orderBy(...order)
+          .limit(take),
+      count: async (where) => (await db.select({ n: count() }).from(services).where(where))[0]?.n ?? 0,
+    },
+    (last) => [
+      q.sort === "newest"
+        ? last.createdAtMicros
+        : q.sort === "reputation"
+          ? last.agent.reputation
+          : Number(last.service.priceUsd),
+      last.service.id,
+    ],
+  );
+  return { data: data.map((r) => serviceJson(r.service, r.agent)), next_cursor, total };
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
 import { getDb, type Queryable } from "@/db/client";
-import { agents, services, type RequiredInput } from "@/db/schema";
+import { agents, services } from "@/db/schema";
+import type { createServiceBody, updateServiceBody } from "@/lib/api/contracts/services";
 import { badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
 import { actsForAgent } from "@/lib/auth/acting";
 import type { Principal } from "@/lib/auth/principal";
@@ -34,16 +36,10 @@ export const serviceAgentColumns = {
   ownerUserId: agents.ownerUserId,
 };
 
-export interface ServiceInput {
-  name: string;
-  description: string;
-  price_usd: number;
-  output_type: string;
-  required_inputs: RequiredInput[];
-  capabilities_required: string[];
-}
-
-export type ServicePatch = Partial<ServiceInput> & { active?: boolean };
+/** What a new service is made of: the create body once validated (defaults applied), less the seller. */
+export type ServiceInput = Omit<z.output<typeof createServiceBody>, "agent_id">;
+/** A partial update, as validated from the update body. */
+export type ServicePatch = z.output<typeof updateServiceBody>;
 
 type Found = { service: ServiceRowLike; agent: AgentRef };
 type AgentRef = {

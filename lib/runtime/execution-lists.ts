@@ -1,14 +1,15 @@
 import "server-only";
-import { and, count, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { agents, executions } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
-import { decodeCursor, encodeCursor, type Page } from "@/lib/api/pagination";
+import { keysetOrder, keysetPage, keysetWhere, readSeqCursor, timeSort, type Page } from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type Principal } from "@/lib/auth/principal";
+import { ownedAgentIds } from "@/lib/market/agents";
 import { loadVisible } from "./executions";
-import { readLogs, type LogRecord } from "./logs";
-import { toExecutionRecord, type ExecutionRecord } from "./serialize";
+import { readLogs, type LogLineJson } from "./logs";
+import { toExecutionRecord, type ExecutionJson } from "./serialize";
 import type { ExecutionStatus } from "./types";
 
 // The paged reads of executions: an agent's executions, an execution's log lines.
@@ -19,12 +20,14 @@ export interface ListOptions {
   cursor?: string;
 }
 
+const executionSort = timeSort(executions.startTime, executions.id, "desc");
+
 /** An agent's executions, newest first. The owner sees all of them; anyone else only the ones they started. */
 export async function listAgentExecutions(
   principal: Principal,
   agentId: string,
   opts: ListOptions,
-): Promise<Page<ExecutionRecord>> {
+): Promise<Page<ExecutionJson>> {
   const db = await getDb();
   const [agent] = await db
     .select({ id: agents.id, name: agents.name, ownerUserId: agents.ownerUserId })
@@ -41,7 +44,7 @@ export async function listAgentExecutions(
         ? eq(executions.startedByAgentId, party.agentId)
         : (or(
             eq(executions.startedByUserId, party.userId as string),
-            sql`${executions.startedByAgentId} IN (SELECT id FROM agents WHERE owner_user_id = ${party.userId})`,
+            sql`${executions.startedByAgentId} IN ${ownedAgentIds(party.userId as string)}`,
           ) as SQL),
     );
   }
@@ -49,21 +52,18 @@ export async function listAgentExecutions(
     .select({ n: count() })
     .from(executions)
     .where(and(...filters));
-  if (opts.cursor) {
-    const [ts, id] = decodeCursor(opts.cursor, 2);
-    filters.push(sql`(${executions.startTime}, ${executions.id}) < (${String(ts)}::timestamptz, ${String(id)}::uuid)`);
-  }
+  const after = keysetWhere(executionSort, opts.cursor);
+  if (after) filters.push(after);
   const rows = await db
-    .select({ row: executions, ts: sql<string>`${executions.startTime}::text` })
+    .select({ row: executions, startMicros: executionSort.key })
     .from(executions)
     .where(and(...filters))
-    .orderBy(desc(executions.startTime), desc(executions.id))
+    .orderBy(...keysetOrder(executionSort))
     .limit(opts.limit + 1);
-  const page = rows.slice(0, opts.limit);
-  const last = page[page.length - 1];
+  const { page, next } = keysetPage(rows, opts.limit, (last) => [last.startMicros, last.row.id]);
   return {
     data: page.map((r) => toExecutionRecord(r.row, agent.name)),
-    next_cursor: rows.length > opts.limit && last ? encodeCursor([last.ts, last.row.id]) : null,
+    next_cursor: next,
     total: total?.n ?? 0,
   };
 }
@@ -72,12 +72,11 @@ export async function listExecutionLogs(
   principal: Principal,
   id: string,
   opts: { limit: number; cursor?: string },
-): Promise<Page<LogRecord>> {
+): Promise<Page<LogLineJson>> {
   await loadVisible(principal, id);
-  const after = opts.cursor ? Number(decodeCursor(opts.cursor, 1)[0]) : 0;
+  const after = opts.cursor ? readSeqCursor(opts.cursor) : 0;
   const db = await getDb();
-  const rows = await readLogs(db, id, Number.isFinite(after) ? after : 0, opts.limit + 1);
-  const page = rows.slice(0, opts.limit);
-  const last = page[page.length - 1];
-  return { data: page, next_cursor: rows.length > opts.limit && last ? encodeCursor([last.id]) : null };
+  const rows = await readLogs(db, id, after, opts.limit + 1);
+  const { page, next } = keysetPage(rows, opts.limit, (last) => [last.id]);
+  return { data: page, next_cursor: next };
 }

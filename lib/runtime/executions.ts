@@ -8,7 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { log } from "@/lib/log";
 import { getHost } from "./hosts/index";
 import { applyObservation, transition } from "./lifecycle";
-import { toExecutionRecord, type ExecutionRecord } from "./serialize";
+import { toExecutionRecord, type ExecutionJson } from "./serialize";
 import { isTerminal, LIVE_STATUSES, type ExecutionRow } from "./types";
 
 // An execution once started (lib/runtime/start.ts starts them): read it, refresh it from its host, stop it.
@@ -74,14 +74,14 @@ export async function refreshExecution(row: ExecutionRow): Promise<void> {
   }
 }
 
-export async function getExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
+export async function getExecution(principal: Principal, id: string): Promise<ExecutionJson> {
   const { row, agentName } = await loadVisible(principal, id);
   if (isTerminal(row.status)) return toExecutionRecord(row, agentName);
   await refreshExecution(row);
   return toExecutionRecord((await loadRow(await getDb(), id)) ?? row, agentName);
 }
 
-export async function stopExecution(principal: Principal, id: string): Promise<ExecutionRecord> {
+export async function stopExecution(principal: Principal, id: string): Promise<ExecutionJson> {
   const { row, agentName } = await loadVisible(principal, id);
   if (isTerminal(row.status)) throw conflict(`This execution is already ${row.status}`, { status: row.status });
   // A person's id is internal; an agent's is public, so only an agent is named.

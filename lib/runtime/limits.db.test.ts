@@ -190,6 +190,26 @@ describe("execution limits and access", () => {
     });
     expect([...first.body.data, ...second.body.data].map((e: any) => e.execution_id)).toEqual([...ids].reverse());
     expect(second.body.next_cursor).toBeNull();
+
+    // A forged cursor is the client's mistake (400 in the one error format), never a database error.
+    const forge = (v: unknown[]) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    for (const cursor of ["nonsense", forge(["2025-01-01 00:00:00+00", ids[0]]), forge([1, "not-a-uuid"])]) {
+      const res = await call(listExecutions, `/api/agents/${t.agent.id}/executions`, {
+        key: t.key,
+        params: { id: t.agent.id },
+        query: { cursor },
+      });
+      expect(res.status, cursor).toBe(400);
+      expect(res.body.error).toBe("ValidationError");
+    }
+    for (const cursor of [forge(["x"]), forge([-1]), forge([1.5])]) {
+      const res = await call(logs, `/api/executions/${ids[0]}/logs`, {
+        key: t.key,
+        params: { id: ids[0]! },
+        query: { cursor },
+      });
+      expect(res.status, cursor).toBe(400);
+    }
   });
 
   it("only one reconciler sweep runs at a time, also across processes sharing a Postgres", async () => {

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
+import type { z } from "zod";
 import { executionLogs } from "@/db/schema";
+import type { logLineSchema } from "@/lib/api/contracts/executions";
 import { log } from "@/lib/log";
 
 export const LOGS_CHANNEL = "execution_logs";
@@ -77,19 +79,15 @@ export class LogBuffer {
   }
 }
 
-export interface LogRecord {
-  id: number;
-  stream: LogStream;
-  line: string;
-  created_at: string;
-}
+/** A log line as the API shows it (logLineSchema). */
+export type LogLineJson = z.infer<typeof logLineSchema>;
 
 export async function readLogs(
   q: Queryable,
   executionId: string,
   afterId: number,
   limit: number,
-): Promise<LogRecord[]> {
+): Promise<LogLineJson[]> {
   const rows = await q
     .select()
     .from(executionLogs)

@@ -12,7 +12,7 @@ import { GET as executionLogs } from "@/app/api/executions/[id]/logs/route";
 import { POST as stopExecution } from "@/app/api/executions/[id]/stop/route";
 import { getDb } from "@/db/client";
 import { agentSecrets, events } from "@/db/schema";
-import { secretInfoSchema } from "@/lib/api/contracts/agents";
+import { secretInfoSchema } from "@/lib/api/contracts/agent-secrets";
 import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";

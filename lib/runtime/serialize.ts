@@ -1,24 +1,11 @@
+import type { z } from "zod";
+import type { executionSchema } from "@/lib/api/contracts/executions";
 import type { ExecutionRow } from "./types";
 
-/** The execution record (docs/agent-contract.md, Executions), in the API's snake_case. */
-export interface ExecutionRecord {
-  execution_id: string;
-  agent_id: string;
-  agent_name: string;
-  status: ExecutionRow["status"];
-  host: ExecutionRow["host"];
-  task_arn: string | null;
-  endpoint: string | null;
-  start_time: string;
-  end_time: string | null;
-  input: Record<string, unknown>;
-  timeout_s: number;
-  exit_code: number | null;
-  stop_code: string | null;
-  stopped_reason: string | null;
-}
+/** An execution as the API shows it (executionSchema). */
+export type ExecutionJson = z.infer<typeof executionSchema>;
 
-export function toExecutionRecord(row: ExecutionRow, agentName: string): ExecutionRecord {
+export function toExecutionRecord(row: ExecutionRow, agentName: string): ExecutionJson {
   return {
     execution_id: row.id,
     agent_id: row.agentId,

@@ -15,7 +15,7 @@ import { getHost } from "./hosts/index";
 import { appendExecutionEvent, patchHostState, transition } from "./lifecycle";
 import { assertRuntimeAllowed } from "./policy";
 import { secretValues } from "./secrets/store";
-import { toExecutionRecord, type ExecutionRecord } from "./serialize";
+import { toExecutionRecord, type ExecutionJson } from "./serialize";
 import { HostStartError, isHostStartError, LIVE_STATUSES, type ExecutionRow, type StartSpec } from "./types";
 
 export interface RunRequest {
@@ -24,7 +24,7 @@ export interface RunRequest {
 }
 
 /** Starts an execution of an agent: 202-style, the record comes back `starting` (or `failed` if the host refused). */
-export async function startExecution(principal: Principal, agentId: string, req: RunRequest): Promise<ExecutionRecord> {
+export async function startExecution(principal: Principal, agentId: string, req: RunRequest): Promise<ExecutionJson> {
   const e = env();
   const db = await getDb();
   const [agent] = await db

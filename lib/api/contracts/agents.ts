@@ -1,12 +1,10 @@
 import { z } from "zod";
-import { scopeSchema } from "@/lib/auth/scopes";
 import { runtimeSchema } from "@/lib/runtime/config";
-import { secretValueSchema } from "@/lib/runtime/env-policy";
 import { defineRoute, idParams, uuidParam } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 
 /*
- * Agents and their API keys.
+ * Agents; their API keys are in agent-keys.ts, their variables (write-only secrets) in agent-secrets.ts.
  *
  * - Capabilities and categories are trimmed and lower-cased on write, and filters match them the same way.
  * - Read-only fields (id, status on register, reputation, rating_count, jobs_completed, owner_user_id, created_at,
@@ -14,10 +12,6 @@ import { pageQuery, pageSchema } from "../pagination";
  * - The `/api/agents/me*` routes act on the calling agent (API key). A signed-in person acts on one of the agents
  *   they own by passing `?agent_id=`; without it they get 400, and for an agent they do not own 403.
  *   An agent passing `agent_id` must pass its own id.
- * - A key may revoke itself (key rotation: create a new key, then revoke the old one with the old one), but the
- *   last active key of an agent cannot be revoked (409): retire the agent instead.
- * - A key can only create or revoke keys whose scopes are a subset of its own (403 naming the others); a signed-in
- *   person holds every scope over the agents they own.
  */
 
 export const capabilitySchema = z.string().trim().toLowerCase().min(1).max(50);
@@ -65,18 +59,7 @@ export const registerAgentBody = z
   })
   .strict();
 
-export const apiKeySchema = z.object({
-  id: z.string().uuid(),
-  name: z.string(),
-  suffix: z.string().describe("Last 4 characters of the key, to tell keys apart"),
-  scopes: z.array(scopeSchema),
-  created_at: z.string(),
-  last_used_at: z.string().nullable(),
-  revoked_at: z.string().nullable(),
-  current: z.boolean().describe("This is the key making the request"),
-});
-
-const registeredSchema = agentSchema.extend({
+export const registeredAgentSchema = agentSchema.extend({
   api_key: z.string().describe("Shown once; only its SHA-256 hash is stored"),
   api_key_id: z.string().uuid(),
 });
@@ -135,18 +118,6 @@ export const meQuery = z.strictObject({
   agent_id: uuidParam.optional().describe("A person's owned agent; an agent may only name itself"),
 });
 
-export const createKeyBody = z
-  .object({
-    name: z.string().trim().min(1).max(100).optional(),
-    scopes: z
-      .array(scopeSchema)
-      .min(1)
-      .max(20)
-      .optional()
-      .describe("Subset of the caller's own scopes; default: all of them"),
-  })
-  .strict();
-
 // POST /api/agents - register an agent; the API key is shown once
 export const registerAgentRoute = defineRoute({
   method: "POST",
@@ -156,7 +127,7 @@ export const registerAgentRoute = defineRoute({
   auth: "optional",
   rateLimit: { name: "registrations", per: "address" },
   body: registerAgentBody,
-  response: registeredSchema,
+  response: registeredAgentSchema,
   status: 201,
 });
 
@@ -210,57 +181,6 @@ export const putMyStatus = defineRoute({
   errors: [409],
 });
 
-export const listKeysQuery = meQuery.extend({
-  include_revoked: z
-    .enum(["true", "false"])
-    .optional()
-    .transform((v) => v === "true")
-    .describe("true: revoked keys too (default: active keys only)"),
-  ...pageQuery,
-});
-
-// GET /api/agents/me/keys - the calling agent's API keys, paged, oldest first
-export const listMyKeys = defineRoute({
-  method: "GET",
-  path: "/api/agents/me/keys",
-  summary: "List the calling agent's API keys (never the keys themselves); active keys unless include_revoked=true",
-  tags: ["agents"],
-  auth: "required",
-  scopes: ["keys:manage"],
-  query: listKeysQuery,
-  response: pageSchema(apiKeySchema),
-});
-
-// POST /api/agents/me/keys - create an API key, shown once
-export const createMyKey = defineRoute({
-  method: "POST",
-  path: "/api/agents/me/keys",
-  summary: "Create an API key (shown once); a key may only grant scopes it holds itself (403 naming the others)",
-  tags: ["agents"],
-  auth: "required",
-  rateLimit: { name: "keys", per: "principal" },
-  scopes: ["keys:manage"],
-  query: meQuery,
-  body: createKeyBody,
-  response: apiKeySchema.extend({ api_key: z.string() }),
-  status: 201,
-  errors: [409],
-});
-
-// DELETE /api/agents/me/keys/{keyId} - revoke an API key
-export const revokeMyKey = defineRoute({
-  method: "DELETE",
-  path: "/api/agents/me/keys/{keyId}",
-  summary: "Revoke an API key (not the last active one); a key may only revoke keys whose scopes it holds (403)",
-  tags: ["agents"],
-  auth: "required",
-  scopes: ["keys:manage"],
-  query: meQuery,
-  params: z.object({ keyId: uuidParam }),
-  response: apiKeySchema,
-  errors: [409],
-});
-
 // GET /api/agents/{id} - public agent profile
 export const getAgent = defineRoute({
   method: "GET",
@@ -296,56 +216,4 @@ export const deleteAgent = defineRoute({
   scopes: ["agents:write"],
   params: idParams,
   response: agentSchema,
-});
-
-// --- Agent variables: write-only secrets (docs/agent-contract.md) ---
-
-export const secretInfoSchema = z.object({
-  name: z.string(),
-  masked: z.string().describe("Never the value: •••• and, for values of 12+ characters, their last 4"),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-export const secretParams = z.object({ id: uuidParam, name: z.string().min(1).max(256) });
-
-export const putSecretBody = z.object({ value: secretValueSchema }).strict();
-
-// GET /api/agents/{id}/secrets - names and masks of the agent's variables
-export const listAgentSecretsRoute = defineRoute({
-  method: "GET",
-  path: "/api/agents/{id}/secrets",
-  summary: "The agent's variables: names and masked suffixes, never values (the agent itself or its owner)",
-  tags: ["agents"],
-  auth: "required",
-  scopes: ["agents:write"],
-  params: idParams,
-  response: z.object({ data: z.array(secretInfoSchema) }),
-});
-
-// PUT /api/agents/{id}/secrets/{name} - set a variable (encrypted at rest, given to the agent's local process)
-export const putAgentSecretRoute = defineRoute({
-  method: "PUT",
-  path: "/api/agents/{id}/secrets/{name}",
-  summary: "Set a variable of the agent (write-only secret; refused names: see docs/agent-contract.md)",
-  tags: ["agents"],
-  auth: "required",
-  scopes: ["agents:write"],
-  params: secretParams,
-  body: putSecretBody,
-  response: secretInfoSchema,
-  errors: [409],
-});
-
-// DELETE /api/agents/{id}/secrets/{name} - remove a variable
-export const deleteAgentSecretRoute = defineRoute({
-  method: "DELETE",
-  path: "/api/agents/{id}/secrets/{name}",
-  summary: "Remove a variable of the agent",
-  tags: ["agents"],
-  auth: "required",
-  scopes: ["agents:write"],
-  params: secretParams,
-  status: 204,
-  errors: [409],
 });

@@ -16,4 +16,5 @@ export const getHealth = defineRoute({
   tags: ["system"],
   auth: "public",
   response: healthResponse,
+  otherResponses: { 503: { description: "Degraded: the database does not answer", schema: healthResponse } },
 });

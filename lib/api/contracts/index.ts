@@ -1,5 +1,7 @@
 // Every contract module, imported for its defineRoute() registrations (the OpenAPI document reads them).
 // One line per module; keep sorted.
+import "./agent-keys";
+import "./agent-secrets";
 import "./agents";
 import "./auth";
 import "./events";

@@ -10,21 +10,22 @@ import { Stars } from "@/components/ui/stars";
 import { EmptyState } from "@/components/ui/states";
 import { RunAgentButton } from "@/components/executions/run-agent-button";
 import { getDb } from "@/db/client";
-import { currentUser, isId } from "@/lib/client/server";
+import { currentUser } from "@/lib/client/server";
 import { findAgentCached } from "@/lib/market/agents";
 import { reviewsOf } from "@/lib/market/reviews";
 import { agentJson } from "@/lib/market/serialize";
 import { browseServices } from "@/lib/market/service-search";
+import { isUuid } from "@/lib/api/contract";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const agent = isId(id) ? await findAgentCached(id) : null;
+  const agent = isUuid(id) ? await findAgentCached(id) : null;
   return { title: agent?.name ?? "Agent" };
 }
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!isId(id)) notFound();
+  if (!isUuid(id)) notFound();
   // What GET /api/agents/{id}, /api/services?agent_id= and /api/agents/{id}/reviews answer: all public.
   const row = await findAgentCached(id);
   if (!row) notFound();

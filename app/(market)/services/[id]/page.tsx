@@ -6,18 +6,19 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card, SectionTitle } from "@/components/ui/card";
 import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
-import { currentUser, isId, orNull } from "@/lib/client/server";
+import { currentUser, orNull } from "@/lib/client/server";
 import { getServiceJson } from "@/lib/market/services";
+import { isUuid } from "@/lib/api/contract";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const s = isId(id) ? await orNull(getServiceJson(id)) : null;
+  const s = isUuid(id) ? await orNull(getServiceJson(id)) : null;
   return { title: s?.name ?? "Service" };
 }
 
 export default async function ServicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!isId(id)) notFound();
+  if (!isUuid(id)) notFound();
   // As GET /api/services/{id}: public, also when deactivated.
   const [service, user] = await Promise.all([orNull(getServiceJson(id)), currentUser()]);
   if (!service) notFound();

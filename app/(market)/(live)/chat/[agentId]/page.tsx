@@ -1,6 +1,7 @@
 import { ChatView } from "@/components/chat/chat-view";
-import { isId, requireUser } from "@/lib/client/server";
+import { requireUser } from "@/lib/client/server";
 import { findAgentCached } from "@/lib/market/agents";
+import { isUuid } from "@/lib/api/contract";
 
 export const metadata = { title: "Chat" };
 
@@ -15,7 +16,7 @@ export default async function ChatPage({
   const { session } = await searchParams;
   await requireUser(`/chat/${agentId}`);
   // A marketplace agent has a profile; a configured AgentCore agent (onboarding, provisioning, mwc) is named by its key.
-  const agent = isId(agentId) ? await findAgentCached(agentId) : null;
+  const agent = isUuid(agentId) ? await findAgentCached(agentId) : null;
   const name = agent?.name ?? decodeURIComponent(agentId);
   return <ChatView agentId={agentId} agentName={name} initialSession={session ?? null} />;
 }

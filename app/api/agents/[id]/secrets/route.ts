@@ -1,4 +1,4 @@
-import { listAgentSecretsRoute } from "@/lib/api/contracts/agents";
+import { listAgentSecretsRoute } from "@/lib/api/contracts/agent-secrets";
 import { withApi } from "@/lib/api/handler";
 import { listAgentSecrets } from "@/lib/runtime/secrets/agent-secrets";
 

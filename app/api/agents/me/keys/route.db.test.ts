@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiKeySchema } from "@/lib/api/contracts/agents";
+import { apiKeySchema } from "@/lib/api/contracts/agent-keys";
 import { pageSchema } from "@/lib/api/pagination";
 import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";

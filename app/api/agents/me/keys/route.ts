@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { createMyKey, listMyKeys } from "@/lib/api/contracts/agents";
+import { createMyKey, listMyKeys } from "@/lib/api/contracts/agent-keys";
 import { withApi } from "@/lib/api/handler";
 import type { Principal } from "@/lib/auth/principal";
 import { meAgent } from "@/lib/market/agents";

@@ -1,4 +1,4 @@
-import { deleteAgentSecretRoute, putAgentSecretRoute } from "@/lib/api/contracts/agents";
+import { deleteAgentSecretRoute, putAgentSecretRoute } from "@/lib/api/contracts/agent-secrets";
 import { withApi } from "@/lib/api/handler";
 import { deleteAgentSecret, putAgentSecret } from "@/lib/runtime/secrets/agent-secrets";
 

@@ -1,4 +1,4 @@
-import { revokeMyKey } from "@/lib/api/contracts/agents";
+import { revokeMyKey } from "@/lib/api/contracts/agent-keys";
 import { withApi } from "@/lib/api/handler";
 import { meAgent } from "@/lib/market/agents";
 import { apiKeyJson, revokeAgentKey } from "@/lib/market/api-keys";
