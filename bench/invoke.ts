@@ -10,8 +10,6 @@
  *   PGlite (BENCH_INVOKE_DB=pglite forces it; PGlite shares the event loop and inflates the relay's figures).
  *   It re-executes itself with `--conditions=react-server` so that the app's `server-only` modules load.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import { DEMO_AGENTS, LOCAL_AGENTCORE_REGION, localAgentCoreArn } from "@/db/seed/demo-agents";
 import { sseReader } from "@/test/fixtures/sse";
@@ -19,6 +17,7 @@ import { AgentCoreClient } from "@/lib/invoke/transports/client";
 import { startAgentCoreServer, type AgentCoreServer } from "@/test/doubles/agentcore-server";
 import { LOCAL_AGENTCORE_CREDENTIALS } from "@/test/doubles/agentcore/dev";
 import { openInProcessDatabase } from "./lib/database";
+import { isMain, printFigures, runStandalone } from "./lib/standalone";
 import { percentile, round } from "./lib/stats";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
 
@@ -259,10 +258,7 @@ export async function run(log: (l: string) => void = (l) => console.log(`[invoke
       );
     const where = `in-process handler, ${database.driver}`;
     const figures = await measure(relay, direct, log, where);
-    for (const f of figures) {
-      const verdict = f.target ? ` (target ${f.target}: ${f.met ? "MET" : "NOT MET"})` : "";
-      console.log(`${f.name}: ${f.value} ${f.unit}${verdict}${f.note ? ` - ${f.note}` : ""}`);
-    }
+    printFigures(figures);
     return figures;
   } finally {
     direct.destroy();
@@ -272,25 +268,4 @@ export async function run(log: (l: string) => void = (l) => console.log(`[invoke
   }
 }
 
-const isMain = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  if (!process.execArgv.some((a) => a.includes("react-server"))) {
-    // `server-only` throws outside a React Server build; its react-server export is the empty module.
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, "--conditions=react-server", fileURLToPath(import.meta.url)],
-      {
-        stdio: "inherit",
-      },
-    );
-    child.on("exit", (code) => process.exit(code ?? 1));
-  } else {
-    run().then(
-      (figures) => process.exit(figures.every((f) => !f.target || f.met) ? 0 : 1),
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  }
-}
+if (isMain(import.meta.url)) runStandalone(run);

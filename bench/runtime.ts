@@ -14,10 +14,12 @@
  *   itself with `--conditions=react-server` so that the app's `server-only` modules load.
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import { SseParser } from "@/lib/events/sse-parse";
 import { openInProcessDatabase } from "./lib/database";
+import { isMain, printFigures, runStandalone } from "./lib/standalone";
+import { measureReconciler } from "./lib/reconciler-sweep";
 import { percentile, round } from "./lib/stats";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
 
@@ -25,7 +27,6 @@ const RUNS = Number(process.env.BENCH_RUNTIME_RUNS ?? 20);
 const WARMUP = 3;
 const SCALE = Number(process.env.BENCH_RECONCILE_EXECUTIONS ?? 10_000);
 const TARGET_MEDIAN_MS = 300;
-const TARGET_SWEEP_MS = 5_000;
 /** An installed artifact (agents/text-stats/agent.json): the local host runs nothing else. */
 const RUNTIME = { kind: "local", artifact: "text-stats" };
 
@@ -128,91 +129,6 @@ function reconcilerInChild(databaseUrl: string): Promise<Figure[]> {
   });
 }
 
-/** Part 2, in a process that can load the app's modules: 10,000 live Fargate executions, one sweep. */
-async function measureReconciler(log: (l: string) => void): Promise<Figure[]> {
-  const { startEcsServer } = await import("@/test/doubles/ecs-server");
-  const { getDb } = await import("@/db/client");
-  const { agents, executions } = await import("@/db/schema");
-  const { reloadEnv } = await import("@/lib/env");
-  const { reconcileOnce } = await import("@/lib/runtime/reconciler");
-  const { eq } = await import("drizzle-orm");
-  const ecs = await startEcsServer({ spawn: false });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_ECS: ecs.url,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "AKIDBENCHBENCHBENCH",
-    AWS_SECRET_ACCESS_KEY: "bench-secret",
-  });
-  reloadEnv();
-  const db = await getDb();
-  const [agent] = await db.insert(agents).values({ name: "reconciler-bench" }).returning({ id: agents.id });
-  const agentId = agent!.id;
-  try {
-    const arns = ecs.addFakeTasks(SCALE, "bench");
-    for (let i = 0; i < arns.length; i += 1000) {
-      await db.insert(executions).values(
-        arns.slice(i, i + 1000).map((taskArn) => ({
-          agentId,
-          startedByAgentId: agentId,
-          host: "fargate" as const,
-          status: "running" as const,
-          taskArn,
-          endpoint: "http://127.0.0.1:8080",
-          timeoutS: 3600,
-          hostState: { cluster: "bench", container_name: "agent" },
-        })),
-      );
-    }
-    log(`runtime: ${SCALE} live executions seeded`);
-    const describeCalls = () => ecs.calls.filter((c) => c.action === "DescribeTasks").length;
-    let before = describeCalls();
-    const steady = await reconcileOnce();
-    const steadyCalls = describeCalls() - before;
-    // 1% of the tasks end: the next sweep records them (a completion each, with its event).
-    const ending = arns.slice(0, Math.ceil(SCALE / 100));
-    for (const arn of ending) {
-      Object.assign(ecs.tasks.get(arn)!, {
-        lastStatus: "STOPPED",
-        desiredStatus: "STOPPED",
-        stopCode: "EssentialContainerExited",
-        stoppedReason: "Essential container in task exited",
-        exitCode: 0,
-        stoppedAt: Date.now() / 1000,
-      });
-    }
-    before = describeCalls();
-    const changing = await reconcileOnce();
-    const changingCalls = describeCalls() - before;
-    return [
-      {
-        name: `sweep DescribeTasks calls (${SCALE} live)`,
-        value: steadyCalls,
-        unit: "calls",
-        target: `<= ${Math.ceil(SCALE / 100)}`,
-        met: steadyCalls <= Math.ceil(SCALE / 100),
-      },
-      {
-        name: `sweep duration (${SCALE} live, nothing changed)`,
-        value: round(steady.durationMs, 0),
-        unit: "ms",
-        target: `< ${TARGET_SWEEP_MS}`,
-        met: steady.durationMs < TARGET_SWEEP_MS && !steady.skipped,
-      },
-      {
-        name: `sweep duration (${SCALE} live, ${ending.length} stopped)`,
-        value: round(changing.durationMs, 0),
-        unit: "ms",
-        target: `< ${TARGET_SWEEP_MS}`,
-        met: changing.durationMs < TARGET_SWEEP_MS && changing.changed === ending.length,
-        note: `${changing.changed} executions recorded completed, ${changingCalls} DescribeTasks calls`,
-      },
-    ];
-  } finally {
-    await db.delete(executions).where(eq(executions.agentId, agentId));
-    await ecs.close();
-  }
-}
-
 /** Standalone: everything in-process on DATABASE_URL, a fresh local PostgreSQL database, or PGlite. */
 export async function run(log: (l: string) => void = (l) => console.log(`[runtime] ${l}`)): Promise<Figure[]> {
   const { agents, apiKeys, executions } = await import("@/db/schema");
@@ -259,12 +175,9 @@ export async function run(log: (l: string) => void = (l) => console.log(`[runtim
     }
     const figures = [
       ...startupFigures(times, `in-process handler, ${database.driver}`),
-      ...(await measureReconciler(log)),
+      ...(await measureReconciler(log, SCALE)),
     ];
-    for (const f of figures) {
-      const verdict = f.target ? ` (target ${f.target}: ${f.met ? "MET" : "NOT MET"})` : "";
-      console.log(`${f.name}: ${f.value} ${f.unit}${verdict}${f.note ? ` - ${f.note}` : ""}`);
-    }
+    printFigures(figures);
     return figures;
   } finally {
     const { hosts } = await import("@/lib/runtime/hosts/index");
@@ -273,36 +186,14 @@ export async function run(log: (l: string) => void = (l) => console.log(`[runtim
   }
 }
 
-const isMain = !!process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  if (!process.execArgv.some((a) => a.includes("react-server"))) {
-    // `server-only` throws outside a React Server build; its react-server export is the empty module.
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, "--conditions=react-server", ...process.argv.slice(1)],
-      {
-        stdio: "inherit",
-      },
-    );
-    child.on("exit", (code) => process.exit(code ?? 1));
-  } else if (process.argv.includes("--reconcile-only")) {
-    measureReconciler((l) => console.error(l)).then(
-      (figures) => {
-        console.log(`FIGURES ${JSON.stringify(figures)}`);
-        process.exit(0);
-      },
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  } else {
-    run().then(
-      (figures) => process.exit(figures.every((f) => !f.target || f.met) ? 0 : 1),
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  }
+if (isMain(import.meta.url)) {
+  runStandalone(
+    process.argv.includes("--reconcile-only")
+      ? async () => {
+          // The child process of `reconcilerInChild`: its figures on one line of stdout, for the parent to judge.
+          console.log(`FIGURES ${JSON.stringify(await measureReconciler((l) => console.error(l), SCALE))}`);
+          return [];
+        }
+      : run,
+  );
 }

@@ -1,12 +1,19 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
+import { createDatabase, type Database } from "@/db/client";
+import { openTestDatabase, type TestDatabase } from "./db";
 
 /**
  * A WebSocket-to-TCP proxy of the kind Neon's serverless driver talks to (`/v1?address=host:port`),
  * so that the Neon code path runs for real against the local PostgreSQL. Loopback targets only.
  */
-export async function startNeonProxy(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+export async function startNeonProxy(): Promise<{
+  url: string;
+  connections: () => number;
+  close: () => Promise<void>;
+}> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/v1" });
   const sockets = new Set<net.Socket>();
   let total = 0;
@@ -47,4 +54,29 @@ export async function startNeonProxy(): Promise<{ url: string; connections: () =
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+export interface NeonTestDatabase {
+  /** This file's own database, through node-postgres (or PGlite's). */
+  base: TestDatabase;
+  proxy: Awaited<ReturnType<typeof startNeonProxy>>;
+  /** The same database through the Neon serverless driver over `proxy`. */
+  neon: Database;
+}
+
+/** Gives this test file its own database, reached both directly and through the Neon driver over a local proxy. */
+export function setupNeonDatabase(): { current: NeonTestDatabase } {
+  const holder = {} as { current: NeonTestDatabase };
+  beforeAll(async () => {
+    const base = await openTestDatabase();
+    const proxy = await startNeonProxy();
+    const neon = await createDatabase({ url: base.url, driver: "neon", neonWsProxy: proxy.url, migrate: false });
+    holder.current = { base, proxy, neon };
+  });
+  afterAll(async () => {
+    await holder.current?.neon.close();
+    await holder.current?.proxy.close();
+    await holder.current?.base.database.close();
+  });
+  return holder;
 }

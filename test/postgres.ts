@@ -3,14 +3,15 @@ import pg from "pg";
 /** The local PostgreSQL of this machine (trust auth). `TEST_POSTGRES_URL` points elsewhere. */
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-export function databaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
+export function databaseUrl(name: string, adminUrl = ADMIN_URL): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-export async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+/** Runs `sql` on the server's admin database (CREATE/DROP DATABASE): one connection, closed after. */
+export async function adminQuery(sql: string, adminUrl = ADMIN_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query(sql);

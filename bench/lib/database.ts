@@ -2,6 +2,7 @@ import path from "node:path";
 import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { adminQuery, databaseUrl } from "@/test/postgres";
 import { REPO } from "./app";
 
 /** The local PostgreSQL (trust auth), or BENCH_POSTGRES_URL. */
@@ -14,30 +15,19 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A fresh, migrated database for this run; `drop()` removes it (also with open connections). */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   const name = `am_bench_${process.pid}_${Date.now().toString(36)}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  await adminQuery(`CREATE DATABASE ${name}`, ADMIN_URL);
+  const url = databaseUrl(name, ADMIN_URL);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on("error", () => {});
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
     dropped = true;
     await pool.end().catch(() => {});
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, ADMIN_URL);
   };
   try {
     await migrate(drizzle(pool), { migrationsFolder: path.join(REPO, "db", "migrations") });
@@ -45,7 +35,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     await drop();
     throw err;
   }
-  return { name, url: url.toString(), pool, drop };
+  return { name, url, pool, drop };
 }
 
 /**

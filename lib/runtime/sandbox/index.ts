@@ -2,13 +2,17 @@ import "server-only";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { env } from "@/lib/env";
 import { createCgroup, type SandboxCgroup } from "./cgroups";
 import { INIT_SCRIPT } from "./init-script";
+
+import type { Sandbox, SandboxExit, SandboxSpec, SandboxSupport, SandboxUsage } from "./types";
+
+export { requestSandbox, waitReady } from "./client";
+export type { Sandbox, SandboxExit, SandboxSpec, SandboxSupport, SandboxUsage } from "./types";
 
 /**
  * The OS sandbox uploaded code runs in on the local host (bubblewrap): its own mount, PID, IPC, UTS and network
@@ -19,58 +23,6 @@ import { INIT_SCRIPT } from "./init-script";
  * time, file size and open files (rlimits). Where bubblewrap cannot run (macOS, Windows, a Linux without user
  * namespaces) `sandboxSupport()` says why, and callers refuse uploaded code with a 422.
  */
-
-export interface SandboxSpec {
-  /** Names the sandbox's folders and control group: [A-Za-z0-9-]. */
-  id: string;
-  /** The version's files, mounted read-only at /app. */
-  bundleDir: string;
-  /** The program to run, relative to the bundle. */
-  entrypoint: string;
-  runtime: "node" | "python";
-  /** The agent's environment: the contract's variables and the owner's secrets (never the app's). */
-  env: Record<string, string>;
-  memoryMb: number;
-  /** Largest number of processes and threads (a fork bomb meets this). */
-  maxProcesses?: number;
-  /** CPU seconds before the kernel ends the sandbox. */
-  cpuSeconds?: number;
-  /** Largest file the agent may write, bytes. */
-  maxFileBytes?: number;
-}
-
-export interface SandboxExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Why, in words: "exited with 0", "out of memory (limit 128 MB)", ... */
-  reason: string;
-}
-
-export interface SandboxUsage {
-  memoryBytes: number | null;
-  peakMemoryBytes: number | null;
-  cpuMs: number | null;
-}
-
-export interface Sandbox {
-  id: string;
-  pid: number;
-  /** The agent's HTTP interface, through the relay. */
-  socketPath: string;
-  /** stdout and stderr lines of the agent (and the sandbox's own messages). */
-  onLine(fn: (stream: "stdout" | "stderr", line: string) => void): void;
-  exited: Promise<SandboxExit>;
-  usage(): SandboxUsage;
-  /** Ends the sandbox (all its processes) and removes its folders and control group. */
-  stop(): Promise<SandboxExit>;
-}
-
-export interface SandboxSupport {
-  available: boolean;
-  reason: string | null;
-  /** Memory and process limits come from control groups (true) or only from rlimits and the heap size (false). */
-  cgroups: boolean;
-}
 
 const AGENT_PORT = 8080;
 const SOCKET_DIR = "/run/agent";
@@ -295,52 +247,6 @@ export async function startSandbox(spec: SandboxSpec): Promise<Sandbox> {
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** One HTTP request to the agent through its socket; resolves with status and body text. */
-export function requestSandbox(
-  sandbox: Pick<Sandbox, "socketPath">,
-  opts: { method?: string; path: string; body?: string; timeoutMs?: number; headers?: Record<string, string> },
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        socketPath: sandbox.socketPath,
-        method: opts.method ?? "GET",
-        path: opts.path,
-        headers: { ...(opts.body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
-        timeout: opts.timeoutMs ?? 5_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
-  });
-}
-
-/** Polls the agent's `/ping` through the socket until it answers 200, or the sandbox ends, or `timeoutMs` passes. */
-export async function waitReady(sandbox: Sandbox, timeoutMs = 10_000): Promise<boolean> {
-  let ended = false;
-  void sandbox.exited.then(() => (ended = true));
-  const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  while (!ended && Date.now() < deadline) {
-    try {
-      if ((await requestSandbox(sandbox, { path: "/ping", timeoutMs: 1_000 })).status === 200) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 1.5, 100);
-  }
-  return false;
 }
 
 /** For the docs and /api/system/health: what the local host can run. */
