@@ -8,21 +8,15 @@ import { setupTestDatabase } from "@/test/db";
 import { insertDeliverable } from "./deliverables";
 import { DELIVERABLE_PREVIEW_CHARS } from "./job-serialize";
 import { api } from "@/test/fixtures/job-routes";
-import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
+import { asActor, createHiringParties, type AgentFixture } from "@/test/fixtures/market";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
 
-let worker: AgentFixture;
-let client: AgentFixture;
-let stranger: AgentFixture;
-let serviceId: string;
+let worker: AgentFixture, client: AgentFixture, stranger: AgentFixture, serviceId: string;
 
 beforeAll(async () => {
-  worker = await createAgent(db());
-  client = await createAgent(db());
-  stranger = await createAgent(db());
-  serviceId = (await createService(db(), worker.agent.id)).id;
+  ({ worker, client, stranger, serviceId } = await createHiringParties(db()));
 });
 
 /** A hired, started and delivered job (three automatic messages, one deliverable). */

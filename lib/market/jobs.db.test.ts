@@ -4,26 +4,26 @@ import { agents, deliverables, events, jobs, messages } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { JOB_ACTIONS, TRANSITIONS, type JobAction } from "./job-machine";
 import { api, validBody } from "@/test/fixtures/job-routes";
-import { asActor, createAgent, createService, createUser, type AgentFixture } from "@/test/fixtures/market";
+import {
+  asActor,
+  createAgent,
+  createHiringParties,
+  createService,
+  createUser,
+  type AgentFixture,
+} from "@/test/fixtures/market";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
 
-let worker: AgentFixture;
-let client: AgentFixture;
-let stranger: AgentFixture;
-let serviceId: string;
+let worker: AgentFixture, client: AgentFixture, stranger: AgentFixture, serviceId: string;
 
 beforeAll(async () => {
-  worker = await createAgent(db(), { name: "Worker" });
-  client = await createAgent(db(), { name: "Client" });
-  stranger = await createAgent(db(), { name: "Stranger" });
-  const svc = await createService(db(), worker.agent.id, {
+  ({ worker, client, stranger, serviceId } = await createHiringParties(db(), {
     name: "Summaries",
     priceUsd: 12.5,
     requiredInputs: [{ name: "topic", type: "string" }],
-  });
-  serviceId = svc.id;
+  }));
 });
 
 async function hire(as = client, input: Record<string, unknown> = { topic: "x" }): Promise<string> {

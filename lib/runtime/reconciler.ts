@@ -35,16 +35,7 @@ const globalForSweep = globalThis as unknown as { __reconcileRunning?: boolean; 
  * process, so an in-process flag is enough there).
  */
 export async function reconcileOnce(): Promise<SweepResult> {
-  const empty: SweepResult = {
-    skipped: true,
-    live: 0,
-    changed: 0,
-    timedOut: 0,
-    describeCalls: 0,
-    throttled: 0,
-    failedBatches: 0,
-    durationMs: 0,
-  };
+  const empty: SweepResult = { ...emptyCounts(), skipped: true };
   if (globalForSweep.__reconcileRunning) return empty;
   globalForSweep.__reconcileRunning = true;
   try {

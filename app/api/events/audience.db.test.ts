@@ -1,14 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as invokeRoute } from "@/app/api/agents/invoke/route";
 import { POST as createKeyRoute } from "@/app/api/agents/me/keys/route";
 import { executions } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
-import { getEventHub, stopEventHub } from "@/lib/events/hub";
+import { getEventHub } from "@/lib/events/hub";
 import { appendEvent } from "@/lib/events/log";
-import { readStream } from "@/test/fixtures/event-stream";
+import { setupEventSubscriptions } from "@/test/fixtures/event-stream";
 import { createExecution } from "@/test/fixtures/invoke";
 import { registerAgent } from "@/lib/market/agents";
 import { createAgent, createService, createUser, type UserFixture } from "@/test/fixtures/market";
@@ -21,22 +21,11 @@ import { GET } from "./route";
 const db = setupTestDatabase();
 const conn = () => db.current.database.db;
 
-const open: { cancel: () => Promise<void>; abort: () => void }[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) {
-    s.abort();
-    await s.cancel();
-  }
-});
-afterAll(() => stopEventHub());
+const openEvents = setupEventSubscriptions(GET);
 
 async function subscribe(query = "", headers: Record<string, string> = {}) {
-  const ac = new AbortController();
-  const req = new Request(`http://localhost/api/events${query}`, { headers, signal: ac.signal });
-  const res = await GET(req, { params: Promise.resolve({}) });
+  const { res, stream } = await openEvents(query, headers);
   expect(res.status).toBe(200);
-  const stream = readStream(res);
-  open.push({ cancel: stream.cancel, abort: () => ac.abort() });
   return stream;
 }
 
@@ -138,7 +127,8 @@ describe("GET /api/events: who receives what", () => {
     // What they do learn: that jobs changed (the public statistics), never which.
     const stats = seen(anonymous).filter((e) => e.type === "stats_changed");
     expect(stats.length).toBeGreaterThan(0);
-    for (const e of stats) expect(e).toMatchObject({ subject_type: "stats", agent_ids: [], data: { subjects: ["job"] } });
+    for (const e of stats)
+      expect(e).toMatchObject({ subject_type: "stats", agent_ids: [], data: { subjects: ["job"] } });
     // ?agent= of someone else's agent narrows to the public events about it; it does not widen.
     expect(seen(widening).map((e) => e.id)).toEqual([end]);
 
@@ -159,11 +149,11 @@ describe("GET /api/events: who receives what", () => {
     for (const s of [asWorker, asOwner]) {
       expect(subjects(s)).toEqual(new Set([...PRIVATE_SUBJECTS, "agent", "stats"]));
       expect(seen(s).find((e) => e.type === "api_key_created")?.data.key_id).toBe(key.body.id);
-      expect(seen(s).filter((e) => e.subject_id === jobId).map((e) => e.type)).toEqual([
-        "job_created",
-        "job_started",
-        "job_delivered",
-      ]);
+      expect(
+        seen(s)
+          .filter((e) => e.subject_id === jobId)
+          .map((e) => e.type),
+      ).toEqual(["job_created", "job_started", "job_delivered"]);
     }
   });
 

@@ -1,40 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { reloadEnv } from "@/lib/env";
 import { inTransaction } from "@/lib/db";
-import { getEventHub, stopEventHub } from "@/lib/events/hub";
+import { getEventHub } from "@/lib/events/hub";
 import { appendEvent } from "@/lib/events/log";
-import { readStream } from "@/test/fixtures/event-stream";
+import { setupEventSubscriptions } from "@/test/fixtures/event-stream";
 import { setupTestDatabase } from "@/test/db";
 import { GET } from "./route";
 
 setupTestDatabase();
 
-const open: { cancel: () => Promise<void>; abort: () => void }[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) {
-    s.abort();
-    await s.cancel();
-  }
-});
-afterAll(() => stopEventHub());
-
-function subscribe(query = "", headers: Record<string, string> = {}) {
-  const ac = new AbortController();
-  const req = new Request(`http://localhost/api/events${query}`, { headers, signal: ac.signal });
-  return GET(req, { params: Promise.resolve({}) }).then((res) => {
-    const stream = readStream(res);
-    open.push({ cancel: stream.cancel, abort: () => ac.abort() });
-    return { res, stream, abort: () => ac.abort() };
-  });
-}
+const subscribe = setupEventSubscriptions(GET);
 
 // These tests are about the stream's mechanics, seen by an anonymous subscriber: catalogue (public) events.
 // Who receives the private ones is audience.db.test.ts.
 function emit(type: string, agentIds: string[] = [], data: Record<string, unknown> = {}) {
-  return inTransaction((tx) => appendEvent(tx, { type, agentIds, subjectType: "agent", subjectId: randomUUID(), data }));
+  return inTransaction((tx) =>
+    appendEvent(tx, { type, agentIds, subjectType: "agent", subjectId: randomUUID(), data }),
+  );
 }
 
 async function head(): Promise<number> {
