@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as stop } from "@/app/api/executions/[id]/stop/route";
 import { GET as logs } from "@/app/api/executions/[id]/logs/route";
-import { POST as run } from "@/app/api/agents/[id]/run/route";
 import { setupTestDatabase } from "@/test/db";
 import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { call } from "@/test/http";
 import type { RuntimeConfig } from "./config";
 import { resetHostsForTests } from "./hosts/index";
 import { reconcileOnce } from "./reconciler";
-import { runnableAgent, setTestEnv, waitFor } from "@/test/fixtures/runtime";
+import { runAgent, runnableAgent, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 setupTestDatabase();
 
@@ -62,11 +61,7 @@ const until = (id: string, key: string, status: string) =>
   }, `execution ${id} to be ${status}`);
 
 const start = async (t: Awaited<ReturnType<typeof runnableAgent>>, input: Record<string, unknown> = {}) => {
-  const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-    key: t.key,
-    params: { id: t.agent.id },
-    body: { input },
-  });
+  const res = await runAgent(t, { input });
   expect(res.status).toBe(202);
   return res.body;
 };
@@ -198,11 +193,7 @@ describe("Fargate host (real ECS client against the ECS double)", () => {
 
   it("timeout: stopped with the reason, and the task is stopped in ECS", async () => {
     const t = await runnableAgent(fargate("sentiment"));
-    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {}, timeout_s: 1 },
-    });
+    const res = await runAgent(t, { input: {}, timeout_s: 1 });
     const stopped = await until(res.body.execution_id, t.key, "stopped");
     expect(stopped.stopped_reason).toBe("Timed out after 1 s");
     await waitFor(() => (ecs.tasks.get(res.body.task_arn)!.desiredStatus === "STOPPED" ? true : undefined), "StopTask");

@@ -16,7 +16,7 @@ import { call } from "@/test/http";
 import { resetHostsForTests } from "./hosts/index";
 import { stopAgentExecutions } from "./executions";
 import { reconcileOnce } from "./reconciler";
-import { runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
+import { runAgent, runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
 
 const db = setupTestDatabase();
 
@@ -39,11 +39,7 @@ afterAll(() => {
 describe("execution limits and access", () => {
   it("50 concurrent runs of one agent never exceed its concurrency limit; the rest get 429 with Retry-After", async () => {
     const t = await runnableAgent(textStats());
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        call(run, `/api/agents/${t.agent.id}/run`, { key: t.key, params: { id: t.agent.id }, body: { input: {} } }),
-      ),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => runAgent(t, { input: {} })));
     const accepted = results.filter((r) => r.status === 202);
     const refused = results.filter((r) => r.status === 429);
     expect(accepted).toHaveLength(3);
@@ -166,11 +162,7 @@ describe("execution limits and access", () => {
     const t = await runnableAgent(textStats({ EXIT_AFTER_INPUT: "1" }));
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await call(run, `/api/agents/${t.agent.id}/run`, {
-        key: t.key,
-        params: { id: t.agent.id },
-        body: { input: { text: `run ${i}` } },
-      });
+      const r = await runAgent(t, { input: { text: `run ${i}` } });
       ids.push(r.body.execution_id);
     }
     await waitFor(async () => {

@@ -14,7 +14,7 @@ import { call } from "@/test/http";
 import { hosts, resetHostsForTests } from "./hosts/index";
 import { pidAlive } from "./hosts/process-info";
 import { reconcileOnce } from "./reconciler";
-import { executionRow, runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
+import { executionRow, runAgent, runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
 
 setupTestDatabase();
 
@@ -32,11 +32,7 @@ const until = (id: string, key: string, status: string) =>
 
 /** Starts a run with an empty input as the agent itself; 202 and the execution id. */
 async function startRun(t: { agent: { id: string }; key: string }): Promise<string> {
-  const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-    key: t.key,
-    params: { id: t.agent.id },
-    body: { input: {} },
-  });
+  const res = await runAgent(t, { input: {} });
   expect(res.status).toBe(202);
   return res.body.execution_id as string;
 }
@@ -47,11 +43,7 @@ const logLines = async (id: string, key: string): Promise<{ stream: string; line
 describe("local host", () => {
   it("runs an agent: starting, running with an endpoint that answers, completed; events in order", async () => {
     const t = await runnableAgent(textStats({ EXIT_AFTER_INVOCATIONS: "1" }));
-    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: { text: "Agents run here. Good agents run fast." }, timeout_s: 60 },
-    });
+    const res = await runAgent(t, { input: { text: "Agents run here. Good agents run fast." }, timeout_s: 60 });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: "starting", agent_id: t.agent.id, host: "local", timeout_s: 60 });
     const id = res.body.execution_id as string;
@@ -186,11 +178,7 @@ describe("local host", () => {
 
   it("timeout: stopped with the reason", async () => {
     const t = await runnableAgent(textStats());
-    const res = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {}, timeout_s: 1 },
-    });
+    const res = await runAgent(t, { input: {}, timeout_s: 1 });
     const stopped = await until(res.body.execution_id, t.key, "stopped");
     expect(stopped.stopped_reason).toBe("Timed out after 1 s");
     expect(stopped.stop_code).toBe("TimedOut");
@@ -198,16 +186,8 @@ describe("local host", () => {
 
   it("an app restart mid-run: a live process is re-attached, a dead one becomes failed", async () => {
     const t = await runnableAgent(textStats());
-    const a = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {} },
-    });
-    const b = await call(run, `/api/agents/${t.agent.id}/run`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { input: {} },
-    });
+    const a = await runAgent(t, { input: {} });
+    const b = await runAgent(t, { input: {} });
     await until(a.body.execution_id, t.key, "running");
     await until(b.body.execution_id, t.key, "running");
     const pidB = (await executionRow(b.body.execution_id))!.hostState.pid as number;

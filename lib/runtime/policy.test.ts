@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listArtifacts, readArtifact, resolveArtifact } from "./artifacts";
 import { localRuntimeSchema } from "./config";
-import { refusalOf } from "./env-policy";
+import { CONTRACT_ENV_NAMES, refusalOf } from "./env-policy";
 import { runtimeArnAllowed } from "./operator";
 import { setTestEnv } from "@/test/fixtures/runtime";
 
@@ -99,12 +99,7 @@ describe("owner variables", () => {
       "GLIBC_TUNABLES",
       "OPENSSL_CONF",
       "SSL_CERT_DIR",
-      "PORT",
-      "HOST",
-      "AGENT_ID",
-      "AGENT_NAME",
-      "EXECUTION_ID",
-      "INPUT_DATA",
+      ...CONTRACT_ENV_NAMES,
       "AWS_CONTAINER_CREDENTIALS_FULL_URI",
       "lower_case",
       "1ABC",

@@ -20,6 +20,7 @@ import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { hosts, resetHostsForTests } from "./hosts/index";
+import { CONTRACT_ENV_NAMES } from "./env-policy";
 import { installEchoArtifact, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 /**
@@ -386,18 +387,7 @@ describe("the trust boundary (issue 8): nothing a request names runs or acts wit
       return r.status === "running" ? r : undefined;
     }, "env-echo running");
     const report = await fetch(`${running.endpoint}/invocations`, { method: "POST", body: "{}" }).then((r) => r.json());
-    const allowedNames = new Set([
-      "PATH",
-      "LANG",
-      "TZ",
-      "PORT",
-      "HOST",
-      "AGENT_ID",
-      "AGENT_NAME",
-      "EXECUTION_ID",
-      "INPUT_DATA",
-      "GREETING",
-    ]);
+    const allowedNames = new Set(["PATH", "LANG", "TZ", ...CONTRACT_ENV_NAMES, "GREETING"]);
     expect(Object.keys(report.env).filter((k) => !allowedNames.has(k))).toEqual([]);
     expect(report.env).toMatchObject({ GREETING: "hello", AGENT_ID: victim.id, PATH: "/usr/local/bin:/usr/bin:/bin" });
     expect(report.execArgv).toEqual([]);

@@ -33,6 +33,18 @@ function parseAmzDate(value: string): Date | null {
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
 }
 
+/** The caller's key when the signature it sent is the one we calculated, else AWS's 403. */
+function signatureVerdict(want: string, got: string, accessKeyId: string): Verdict {
+  if (!sameSignature(want, got)) {
+    return refuse(
+      403,
+      "InvalidSignatureException",
+      "The request signature we calculated does not match the signature you provided.",
+    );
+  }
+  return { ok: true, accessKeyId };
+}
+
 function sameSignature(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -85,6 +97,24 @@ function signedHeaderValues(req: IncomingMessage, names: string[]): Record<strin
   return headers;
 }
 
+/** The request as the client signed it, rebuilt from what arrived (`method` when the request has none). */
+function signable(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  query: Record<string, string | string[]>,
+  signedHeaders: string[],
+) {
+  return {
+    method: req.method ?? method,
+    protocol: "http:",
+    hostname: url.hostname,
+    path: url.pathname,
+    query,
+    headers: signedHeaderValues(req, signedHeaders),
+  };
+}
+
 /** Verifies a presigned URL (query authentication), as used for the WebSocket upgrade. */
 export async function verifyPresigned(
   req: IncomingMessage,
@@ -118,26 +148,12 @@ export async function verifyPresigned(
   const query: Record<string, string> = {};
   for (const [k, v] of q) if (k !== "X-Amz-Signature") query[k] = v;
   const signer = new SignatureV4({ credentials: scoped.cred, region, service: SERVICE, sha256: Sha256 });
-  const expected = await signer.presign(
-    {
-      method: req.method ?? "GET",
-      protocol: "http:",
-      hostname: url.hostname,
-      path: url.pathname,
-      query,
-      headers: signedHeaderValues(req, signedHeaders),
-    },
-    { signingDate: date, expiresIn: expires },
-  );
+  const expected = await signer.presign(signable(req, url, "GET", query, signedHeaders), {
+    signingDate: date,
+    expiresIn: expires,
+  });
   const want = String(expected.query?.["X-Amz-Signature"] ?? "");
-  if (!sameSignature(want, signature)) {
-    return refuse(
-      403,
-      "InvalidSignatureException",
-      "The request signature we calculated does not match the signature you provided.",
-    );
-  }
-  return { ok: true, accessKeyId: scoped.cred.accessKeyId };
+  return signatureVerdict(want, signature, scoped.cred.accessKeyId);
 }
 
 /** Verifies an `Authorization: AWS4-HMAC-SHA256 ...` header signature (the SDK's HTTP requests). */
@@ -189,25 +205,7 @@ export async function verifyHeaders(
     sha256: Sha256,
     applyChecksum: false,
   });
-  const signed = await signer.sign(
-    {
-      method: req.method ?? "POST",
-      protocol: "http:",
-      hostname: url.hostname,
-      path: url.pathname,
-      query,
-      headers: signedHeaderValues(req, names),
-      body,
-    },
-    { signingDate: date },
-  );
+  const signed = await signer.sign({ ...signable(req, url, "POST", query, names), body }, { signingDate: date });
   const want = /Signature=([0-9a-f]+)$/.exec(String(signed.headers.authorization ?? ""))?.[1] ?? "";
-  if (!sameSignature(want, signature)) {
-    return refuse(
-      403,
-      "InvalidSignatureException",
-      "The request signature we calculated does not match the signature you provided.",
-    );
-  }
-  return { ok: true, accessKeyId: scoped.cred.accessKeyId };
+  return signatureVerdict(want, signature, scoped.cred.accessKeyId);
 }
