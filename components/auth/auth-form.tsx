@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, Input } from "@/components/ui/field";
+import { Field, FormError, Input } from "@/components/ui/field";
 import { api, ApiClientError } from "@/lib/client/api";
 import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { signInWithPassword } from "@/lib/client/auth";
@@ -101,11 +101,7 @@ export function AuthForm({
             minLength={mode === "signup" ? 10 : undefined}
           />
         </Field>
-        {error ? (
-          <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <Button type="submit" disabled={busy} className="w-full">
           {busy ? "Please wait…" : mode === "signin" ? "Sign in" : "Sign up"}
         </Button>

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { Field, Input } from "@/components/ui/field";
+import { Field, FormError, Input } from "@/components/ui/field";
 import { api, ApiClientError } from "@/lib/client/api";
 
 /**
@@ -59,11 +59,7 @@ export function ChangePassword() {
         >
           <Input id="new_password" name="new_password" type="password" autoComplete="new-password" minLength={10} />
         </Field>
-        {error ? (
-          <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         {done ? (
           <p role="status" className="text-sm text-muted">
             Password changed. Every other session has been signed out.

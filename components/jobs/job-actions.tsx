@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Textarea } from "@/components/ui/field";
+import { Field, FormError, Input, Textarea } from "@/components/ui/field";
 import { useJobAction } from "@/lib/client/hooks";
 import type { JobAction, JobDetail } from "@/lib/client/types";
 
@@ -124,11 +124,7 @@ export function JobActions({ job }: { job: JobDetail }) {
           </Button>
         </form>
       ) : null}
-      {mutation.isError ? (
-        <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
-          {mutation.error.message}
-        </p>
-      ) : null}
+      <FormError message={mutation.error?.message} />
     </div>
   );
 }

@@ -55,8 +55,8 @@ function DeliverableItem({ jobId, deliverable }: { jobId: string; deliverable: D
       {cut ? (
         <div className="mt-2 flex items-center gap-3 text-sm text-muted">
           <span>
-            The first {deliverable.content.length.toLocaleString()} of{" "}
-            {deliverable.content_length.toLocaleString()} characters.
+            The first {deliverable.content.length.toLocaleString()} of {deliverable.content_length.toLocaleString()}{" "}
+            characters.
           </span>
           {whole.isFetching ? (
             <Spinner />

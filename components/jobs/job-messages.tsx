@@ -35,7 +35,9 @@ export function JobMessages({ job }: { job: JobDetail }) {
         </Button>
       ) : null}
       {messages.length === 0 ? (
-        <p className="text-sm text-muted">{list.isPending && job.messages_count > 0 ? "Loading…" : "No messages yet."}</p>
+        <p className="text-sm text-muted">
+          {list.isPending && job.messages_count > 0 ? "Loading…" : "No messages yet."}
+        </p>
       ) : (
         <ul className="space-y-2">
           {messages.map((m) => (

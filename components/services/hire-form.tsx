@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Textarea } from "@/components/ui/field";
+import { Field, FormError, Input, Textarea } from "@/components/ui/field";
 import { formatUsd } from "@/components/ui/format";
 import { api, ApiClientError } from "@/lib/client/api";
 import { readInputs } from "@/lib/client/inputs";
@@ -78,11 +78,7 @@ export function HireForm({ service }: { service: Service }) {
           );
         })}
       </fieldset>
-      {error ? (
-        <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {pending ? (
         <div
           role="alertdialog"

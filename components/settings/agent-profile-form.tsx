@@ -8,6 +8,24 @@ import { useUpdateAgent } from "@/lib/client/hooks";
 import type { AgentListItem } from "@/lib/client/types";
 import { splitList } from "./register-agent";
 
+/** The submit button of a settings form and what became of the last save. */
+function SaveRow({
+  label,
+  mutation,
+}: {
+  label: string;
+  mutation: { isPending: boolean; isSuccess: boolean; error: Error | null };
+}) {
+  return (
+    <div className="flex items-center gap-3">
+      <Button type="submit" disabled={mutation.isPending}>
+        {label}
+      </Button>
+      <Saved ok={mutation.isSuccess} error={mutation.error} />
+    </div>
+  );
+}
+
 function Saved({ ok, error }: { ok: boolean; error: Error | null }) {
   if (error)
     return (
@@ -61,12 +79,7 @@ export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
       <Field label="Description" htmlFor="p-description" error={fields.description}>
         <Textarea id="p-description" name="description" rows={4} defaultValue={agent.description} />
       </Field>
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={update.isPending}>
-          Save profile
-        </Button>
-        <Saved ok={update.isSuccess} error={update.error} />
-      </div>
+      <SaveRow label="Save profile" mutation={update} />
     </form>
   );
 }
@@ -116,12 +129,7 @@ export function AgentRuntimeForm({ agent }: { agent: AgentListItem }) {
           placeholder={EXAMPLE}
         />
       </Field>
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={update.isPending}>
-          Save runtime
-        </Button>
-        <Saved ok={update.isSuccess} error={update.error} />
-      </div>
+      <SaveRow label="Save runtime" mutation={update} />
     </form>
   );
 }

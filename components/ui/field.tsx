@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 export const inputClass =
   "w-full rounded-md border border-line bg-card px-3 py-2 text-sm text-fg placeholder:text-muted/70 focus-visible:border-accent";
@@ -43,4 +43,21 @@ export function Textarea({ className = "", ...props }: TextareaHTMLAttributes<HT
 
 export function Select({ className = "", ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
   return <select className={`${inputClass} ${className}`} {...props} />;
+}
+
+/** A form's error above its submit button (nothing when there is none). */
+export function FormError({ message }: { message?: string | null }) {
+  return message ? (
+    <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** An onSubmit that keeps the browser from posting and hands the form's fields to `submit`. */
+export function onFormData(submit: (data: FormData) => void) {
+  return (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    submit(new FormData(e.currentTarget));
+  };
 }
