@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Select, Textarea } from "@/components/ui/field";
+import { Field, Input, onFormData, Select, Textarea } from "@/components/ui/field";
 import { ApiClientError } from "@/lib/client/api";
 import { useUpdateAgent } from "@/lib/client/hooks";
 import type { AgentListItem } from "@/lib/client/types";
@@ -46,9 +46,7 @@ export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
   return (
     <form
       className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
+      onSubmit={onFormData((f) => {
         update.mutate({
           name: String(f.get("name")),
           category: String(f.get("category")) || "general",
@@ -56,7 +54,7 @@ export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
           capabilities: splitList(String(f.get("capabilities"))),
           status: String(f.get("status")),
         });
-      }}
+      })}
     >
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Name" htmlFor="p-name" error={fields.name}>

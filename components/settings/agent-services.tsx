@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Select, Textarea } from "@/components/ui/field";
+import { Field, Input, onFormData, Select, Textarea } from "@/components/ui/field";
 import { formatUsd } from "@/components/ui/format";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { api, ApiClientError } from "@/lib/client/api";
@@ -86,9 +86,7 @@ function ServiceForm({ agentId, service, onDone }: { agentId: string; service: S
   return (
     <form
       className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
+      onSubmit={onFormData((f) => {
         save.mutate(
           {
             id: service?.id,
@@ -109,7 +107,7 @@ function ServiceForm({ agentId, service, onDone }: { agentId: string; service: S
           },
           { onSuccess: onDone },
         );
-      }}
+      })}
     >
       <h3 className="font-semibold">{service ? `Edit ${service.name}` : "New service"}</h3>
       <div className="grid gap-3 sm:grid-cols-2">
