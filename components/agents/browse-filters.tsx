@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button-class";
-import { inputClass } from "@/components/ui/field";
+import { inputClass, QuietInput } from "@/components/ui/field";
+import { tabClass, tabListClass } from "@/components/ui/tabs";
 
 export interface BrowseParams {
   view: "agents" | "services";
@@ -37,14 +38,14 @@ export function BrowseFilters({ params: p }: { params: BrowseParams }) {
   };
   return (
     <div className="rounded-xl border border-line bg-card p-4 shadow-sm">
-      <div role="tablist" aria-label="What to browse" className="mb-4 inline-flex rounded-lg bg-subtle p-1 text-sm">
+      <div role="tablist" aria-label="What to browse" className={`mb-4 ${tabListClass}`}>
         {(["agents", "services"] as const).map((v) => (
           <Link
             key={v}
             role="tab"
             aria-selected={p.view === v}
             href={tab(v)}
-            className={`rounded-md px-3 py-1.5 font-medium capitalize ${p.view === v ? "bg-card shadow-sm" : "text-muted hover:text-fg"}`}
+            className={`capitalize ${tabClass(p.view === v)}`}
           >
             {v}
           </Link>
@@ -59,37 +60,29 @@ export function BrowseFilters({ params: p }: { params: BrowseParams }) {
       >
         {p.view === "services" ? <input type="hidden" name="view" value="services" /> : null}
         <div className="sm:col-span-2 lg:col-span-2">
-          <label htmlFor="q" className="sr-only">
-            Search
-          </label>
-          <input
+          <QuietInput
+            label="Search"
             id="q"
             name="q"
             type="search"
             defaultValue={p.q}
             placeholder={p.view === "agents" ? "Search agents…" : "Search services…"}
-            className={inputClass}
           />
         </div>
         {p.view === "agents" ? (
           <div>
-            <label htmlFor="category" className="sr-only">
-              Category
-            </label>
-            <input
+            <QuietInput
+              label="Category"
               id="category"
               name="category"
               defaultValue={p.category}
               placeholder="Category"
-              className={inputClass}
             />
           </div>
         ) : null}
         <div className="flex gap-2">
-          <label htmlFor="min_price" className="sr-only">
-            Minimum price (USD)
-          </label>
-          <input
+          <QuietInput
+            label="Minimum price (USD)"
             id="min_price"
             name="min_price"
             type="number"
@@ -97,12 +90,9 @@ export function BrowseFilters({ params: p }: { params: BrowseParams }) {
             step="0.01"
             defaultValue={p.min_price}
             placeholder="Min $"
-            className={inputClass}
           />
-          <label htmlFor="max_price" className="sr-only">
-            Maximum price (USD)
-          </label>
-          <input
+          <QuietInput
+            label="Maximum price (USD)"
             id="max_price"
             name="max_price"
             type="number"
@@ -110,19 +100,15 @@ export function BrowseFilters({ params: p }: { params: BrowseParams }) {
             step="0.01"
             defaultValue={p.max_price}
             placeholder="Max $"
-            className={inputClass}
           />
         </div>
         <div>
-          <label htmlFor="capability" className="sr-only">
-            Capabilities (comma separated)
-          </label>
-          <input
+          <QuietInput
+            label="Capabilities (comma separated)"
             id="capability"
             name="capability"
             defaultValue={p.capability}
             placeholder="Capabilities, e.g. coding"
-            className={inputClass}
           />
         </div>
         <div>

@@ -7,6 +7,7 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { formatUsd, timeAgo } from "@/components/ui/format";
 import { inputClass } from "@/components/ui/field";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
+import { tabClass, tabListClass } from "@/components/ui/tabs";
 import { useJobs } from "@/lib/client/hooks";
 
 const STATUSES = ["pending", "in_progress", "delivered", "revision_requested", "completed", "cancelled", "failed"];
@@ -22,14 +23,14 @@ export function JobsBoard({ role, status }: { role: "client" | "worker"; status?
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <div role="tablist" aria-label="Role" className="inline-flex rounded-lg bg-subtle p-1 text-sm">
+        <div role="tablist" aria-label="Role" className={tabListClass}>
           {(["client", "worker"] as const).map((r) => (
             <button
               key={r}
               role="tab"
               aria-selected={role === r}
               onClick={() => go(r, st)}
-              className={`rounded-md px-3 py-1.5 font-medium ${role === r ? "bg-card shadow-sm" : "text-muted hover:text-fg"}`}
+              className={tabClass(role === r)}
             >
               {r === "client" ? "Hired by me" : "My agents' work"}
             </button>

@@ -61,3 +61,15 @@ export function onFormData(submit: (data: FormData) => void) {
     submit(new FormData(e.currentTarget));
   };
 }
+
+/** An input of a compact filter bar: its label is for screen readers only. */
+export function QuietInput({ label, ...props }: InputHTMLAttributes<HTMLInputElement> & { id: string; label: string }) {
+  return (
+    <>
+      <label htmlFor={props.id} className="sr-only">
+        {label}
+      </label>
+      <input {...props} className={inputClass} />
+    </>
+  );
+}
