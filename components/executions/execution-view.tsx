@@ -1,12 +1,13 @@
 "use client";
 
+import { Timeline, TimelineStep } from "@/components/ui/timeline";
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { formatDateTime, formatDuration } from "@/components/ui/format";
+import { formatDuration } from "@/components/ui/format";
 import { useExecution, useStopExecution } from "@/lib/client/hooks";
 import { qk } from "@/lib/client/keys";
 import type { Execution, ExecutionStatus } from "@/lib/client/runtime-types";
@@ -134,18 +135,11 @@ export function ExecutionView({ initial }: { initial: Execution }) {
       <div className="grid gap-6 *:min-w-0 lg:grid-cols-4">
         <Card>
           <SectionTitle>Status</SectionTitle>
-          <ol className="relative space-y-4 border-l border-line pl-5" aria-label="Status timeline">
+          <Timeline label="Status timeline">
             {mergeTimeline(transitions, exec).map((t) => (
-              <li key={t.status} className="relative">
-                <span
-                  aria-hidden
-                  className={`absolute -left-[1.65rem] top-1 size-3 rounded-full border-2 border-card ${t.status === "failed" ? "bg-bad" : "bg-accent"}`}
-                />
-                <p className="text-sm font-medium capitalize">{t.status}</p>
-                <p className="text-xs text-muted">{formatDateTime(t.at)}</p>
-              </li>
+              <TimelineStep key={t.status} title={t.status} at={t.at} bad={t.status === "failed"} capitalize />
             ))}
-          </ol>
+          </Timeline>
         </Card>
         <Card className="lg:col-span-3">
           <SectionTitle action={<span className="text-xs text-muted">stream: {streamStatus}</span>}>Log</SectionTitle>

@@ -1,4 +1,5 @@
-import { formatDateTime, formatUsd } from "@/components/ui/format";
+import { Timeline, TimelineStep } from "@/components/ui/timeline";
+import { formatUsd } from "@/components/ui/format";
 import type { Deliverable, JobDetail, Message } from "@/lib/client/types";
 
 interface Step {
@@ -47,17 +48,10 @@ export function JobTimeline({
 }) {
   const steps = jobSteps(job, deliverables, messages);
   return (
-    <ol className="relative space-y-4 border-l border-line pl-5" aria-label="Timeline">
+    <Timeline label="Timeline">
       {steps.map((s, i) => (
-        <li key={`${s.at}-${i}`} className="relative">
-          <span
-            aria-hidden
-            className={`absolute -left-[1.65rem] top-1 size-3 rounded-full border-2 border-card ${s.tone === "bad" ? "bg-bad" : "bg-accent"}`}
-          />
-          <p className="text-sm font-medium">{s.label}</p>
-          <p className="text-xs text-muted">{formatDateTime(s.at)}</p>
-        </li>
+        <TimelineStep key={`${s.at}-${i}`} title={s.label} at={s.at} bad={s.tone === "bad"} />
       ))}
-    </ol>
+    </Timeline>
   );
 }

@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { formatDateTime } from "./format";
+
+/** A vertical timeline of steps, oldest first. */
+export function Timeline({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <ol className="relative space-y-4 border-l border-line pl-5" aria-label={label}>
+      {children}
+    </ol>
+  );
+}
+
+/** One step of a Timeline: a dot (red when `bad`), what happened and when. */
+export function TimelineStep({
+  title,
+  at,
+  bad = false,
+  capitalize = false,
+}: {
+  title: string;
+  at: string;
+  bad?: boolean;
+  capitalize?: boolean;
+}) {
+  return (
+    <li className="relative">
+      <span
+        aria-hidden
+        className={`absolute -left-[1.65rem] top-1 size-3 rounded-full border-2 border-card ${bad ? "bg-bad" : "bg-accent"}`}
+      />
+      <p className={`text-sm font-medium${capitalize ? " capitalize" : ""}`}>{title}</p>
+      <p className="text-xs text-muted">{formatDateTime(at)}</p>
+    </li>
+  );
+}
