@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { Textarea } from "@/components/ui/field";
+import { QuietLabel, Textarea } from "@/components/ui/field";
 import { timeAgo } from "@/components/ui/format";
 import { EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui/states";
 import { useSessions } from "@/lib/client/hooks";
@@ -144,9 +144,7 @@ export function ChatView({
             <div ref={bottom} />
           </div>
           <form onSubmit={send} className="mt-4 flex gap-2 border-t border-line pt-3">
-            <label htmlFor="prompt" className="sr-only">
-              Message
-            </label>
+            <QuietLabel htmlFor="prompt">Message</QuietLabel>
             <Textarea
               id="prompt"
               rows={2}

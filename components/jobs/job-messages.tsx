@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { Textarea } from "@/components/ui/field";
+import { QuietLabel, Textarea } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { ErrorState } from "@/components/ui/states";
 import { useJobMessages, useSendJobMessage } from "@/lib/client/hooks";
@@ -61,9 +61,7 @@ export function JobMessages({ job }: { job: JobDetail }) {
           if (text.trim()) send.mutate({ body: text }, { onSuccess: () => setText("") });
         }}
       >
-        <label htmlFor="message" className="sr-only">
-          Message
-        </label>
+        <QuietLabel htmlFor="message">Message</QuietLabel>
         <Textarea
           id="message"
           rows={2}

@@ -66,10 +66,17 @@ export function onFormData(submit: (data: FormData) => void) {
 export function QuietInput({ label, ...props }: InputHTMLAttributes<HTMLInputElement> & { id: string; label: string }) {
   return (
     <>
-      <label htmlFor={props.id} className="sr-only">
-        {label}
-      </label>
+      <QuietLabel htmlFor={props.id}>{label}</QuietLabel>
       <input {...props} className={inputClass} />
     </>
+  );
+}
+
+/** A label for screen readers only, where the field's look says what it is for. */
+export function QuietLabel({ htmlFor, children }: { htmlFor: string; children: ReactNode }) {
+  return (
+    <label htmlFor={htmlFor} className="sr-only">
+      {children}
+    </label>
   );
 }
