@@ -143,6 +143,9 @@ export function toErrorResponse(err: unknown, contract?: { method: string; path:
   const code =
     (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
   if (typeof code === "string" && code.startsWith("22")) {
+    // Inputs are checked before they reach a query (lib/api/input-guards.ts, the contracts, lib/api/pagination.ts),
+    // so reaching this net means a check is missing somewhere: the client still gets its 400, and we get a line.
+    log().warn({ err, route: `${contract?.method ?? ""} ${contract?.path ?? ""}` }, "data exception answered as 400");
     return errorResponse(badRequest("A value in the request is out of range or malformed"));
   }
   log().error({ err, route: `${contract?.method ?? ""} ${contract?.path ?? ""}` }, "request failed");

@@ -1,8 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import { encode, getToken, type JWT } from "next-auth/jwt";
-import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
 import { authSecret } from "./secret";
 
 export { authSecret } from "./secret";
@@ -36,7 +33,7 @@ function cookieMap(header: string | null): Map<string, string> {
 
 /**
  * The claims of the request's session cookie when it is a JWT this app signed, still in date, carrying a user
- * id and a session version; null otherwise. Does not look at the database: see `getSessionUserId`.
+ * id and a session version; null otherwise. Does not look at the database: lib/auth/resolve.ts checks the version.
  */
 export async function readSessionClaims(req: Request): Promise<SessionClaims | null> {
   const cookieHeader = req.headers.get("cookie");
@@ -53,22 +50,6 @@ export async function readSessionClaims(req: Request): Promise<SessionClaims | n
   // A token without a version predates server-side sign-out (or was not issued by our callbacks): not a session.
   if (!token || typeof sub !== "string" || typeof sv !== "number" || !Number.isInteger(sv)) return null;
   return { userId: sub, sessionVersion: sv, token, secure };
-}
-
-/**
- * The signed-in person's user id, or null: the cookie must be valid and its session version still the user's
- * (signing out or changing the password bumps the version, which ends every earlier session).
- */
-export async function getSessionUserId(req: Request): Promise<string | null> {
-  const claims = await readSessionClaims(req);
-  if (!claims) return null;
-  const db = await getDb();
-  const [row] = await db
-    .select({ id: users.id, sessionVersion: users.sessionVersion })
-    .from(users)
-    .where(eq(users.id, claims.userId))
-    .limit(1);
-  return row && row.sessionVersion === claims.sessionVersion ? row.id : null;
 }
 
 /**
