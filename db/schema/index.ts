@@ -8,3 +8,4 @@ export * from "./executions";
 export * from "./invocations";
 export * from "./secrets";
 export * from "./rate-limits";
+export * from "./deployments";

@@ -12,6 +12,13 @@ export const SCOPES = [
   "executions:read",
   "executions:write",
   "invoke",
+  // Seed 003's permissions for deployed agents.
+  "agent:deploy",
+  "agent:update",
+  "agent:delete",
+  "agent:execute",
+  "agent:monitor",
+  "system:health",
 ] as const;
 
 /** Every caller's invocation metrics. Not in SCOPES: no key holds it; a person only via OPERATOR_EMAILS. */

@@ -1,0 +1,282 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { agents } from "./agents";
+import { users } from "./users";
+
+// Versions, deployments, instances and scaling of deployed agents (seed 003; lib/deploy).
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType() {
+    return "bytea";
+  },
+  fromDriver(value) {
+    return Buffer.isBuffer(value) ? value : Buffer.from(value);
+  },
+});
+
+export const deployEnvironment = pgEnum("deploy_environment", ["dev", "staging", "prod"]);
+export const deployHost = pgEnum("deploy_host", ["local", "fargate", "agentcore"]);
+
+/** Uploaded code, stored once per content digest (sha256 of the bytes); versions point at it. */
+export const agentBundles = pgTable("agent_bundles", {
+  digest: text().primaryKey(),
+  /** zip | tar.gz | file (a single file named by the entrypoint) */
+  format: text({ enum: ["zip", "tar.gz", "file"] }).notNull(),
+  bytes: bytea().notNull(),
+  sizeBytes: integer().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * An immutable version of an agent's code: a stored bundle, an installed artifact (the demo agents) or a container
+ * image (AWS hosts). `code_digest` covers everything that makes the code (bytes, entrypoint, runtime, dependencies,
+ * configuration), so the same version with different code is a conflict.
+ */
+export const agentVersions = pgTable(
+  "agent_versions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    version: text().notNull(),
+    description: text().notNull().default(""),
+    tags: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    source: text({ enum: ["bundle", "artifact", "image"] }).notNull(),
+    bundleDigest: text().references(() => agentBundles.digest),
+    artifact: text(),
+    containerImage: text(),
+    entrypoint: text().notNull(),
+    runtime: text({ enum: ["node", "python"] }).notNull().default("node"),
+    dependencies: jsonb().$type<{ python?: string[]; system?: string[]; node?: string[] }>().notNull().default({}),
+    /** { memory_limit (MB), timeout (s), concurrent_executions } */
+    configuration: jsonb()
+      .$type<{ memory_limit: number; timeout: number; concurrent_executions: number }>()
+      .notNull(),
+    codeDigest: text().notNull(),
+    createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("agent_versions_agent_version_key").on(t.agentId, t.version),
+    index("agent_versions_agent_idx").on(t.agentId, t.createdAt.desc()),
+  ],
+);
+
+export const deploymentStatus = pgEnum("deployment_status", [
+  "deploying",
+  "deployed",
+  "failed",
+  "rolled_back",
+  "aborted",
+  "superseded",
+]);
+export const deploymentStrategy = pgEnum("deployment_strategy", ["initial", "blue_green", "rolling", "canary"]);
+
+export interface DeploymentPhase {
+  name: string;
+  status: "pending" | "running" | "completed" | "failed";
+  started_at: string | null;
+  completed_at: string | null;
+  logs: string[];
+}
+
+/** A route's share of traffic: which version gets what weight (0-100; the weights of a route add up to 100). */
+export interface TrafficWeight {
+  version_id: string;
+  weight: number;
+}
+
+/**
+ * One rollout of a version to an agent's environment. The controller (lib/deploy/controller) drives it through its
+ * phases; `lease_owner`/`lease_until` make sure one process at a time does, and `next_step_at` is when it is due.
+ */
+export const deployments = pgTable(
+  "deployments",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    environment: deployEnvironment().notNull(),
+    host: deployHost().notNull(),
+    versionId: uuid()
+      .notNull()
+      .references(() => agentVersions.id),
+    /** The version that served before (null for an agent's first deployment in the environment). */
+    previousVersionId: uuid().references(() => agentVersions.id),
+    strategy: deploymentStrategy().notNull(),
+    status: deploymentStatus().notNull().default("deploying"),
+    phases: jsonb().$type<DeploymentPhase[]>().notNull(),
+    currentPhase: text().notNull(),
+    progress: integer().notNull().default(0),
+    /** Normalized strategy, canary, rollback, scaling, health-check and security settings (lib/deploy/config.ts). */
+    config: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The strategy's own progress (rolling step, canary start, last evaluation, ...). */
+    state: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    reason: text(),
+    nextStepAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    leaseOwner: text(),
+    leaseUntil: timestamp({ withTimezone: true }),
+    createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("deployments_agent_idx").on(t.agentId, t.createdAt.desc(), t.id),
+    // At most one rollout in progress per agent and environment: a second deploy is a 409.
+    uniqueIndex("deployments_one_active_key")
+      .on(t.agentId, t.environment)
+      .where(sql`${t.status} = 'deploying'`),
+    index("deployments_due_idx")
+      .on(t.nextStepAt)
+      .where(sql`${t.status} = 'deploying'`),
+  ],
+);
+
+/**
+ * Where an agent's calls in one environment go: the router reads `weights`; `live_version_id` is the last version
+ * that completed a deployment (what a rollback returns to). `config` holds the environment's current settings.
+ */
+export const agentRoutes = pgTable(
+  "agent_routes",
+  {
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    environment: deployEnvironment().notNull(),
+    host: deployHost().notNull(),
+    weights: jsonb().$type<TrafficWeight[]>().notNull().default([]),
+    liveVersionId: uuid().references(() => agentVersions.id),
+    activeDeploymentId: uuid(),
+    config: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** Encrypted (lib/runtime/secrets) signing secret for this environment's callbacks, `whsec_...` once decrypted. */
+    webhookSecret: text(),
+    /** Bumped on every change of `weights`, so routers can cache by it. */
+    generation: integer().notNull().default(0),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.environment] })],
+);
+
+export const instanceStatus = pgEnum("instance_status", [
+  "starting",
+  "healthy",
+  "unhealthy",
+  "draining",
+  "stopped",
+  "failed",
+]);
+
+/** A running copy of a version (a sandboxed process on the local host, a task on Fargate, ...). */
+export const deploymentInstances = pgTable(
+  "deployment_instances",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    environment: deployEnvironment().notNull(),
+    versionId: uuid()
+      .notNull()
+      .references(() => agentVersions.id),
+    host: deployHost().notNull(),
+    status: instanceStatus().notNull().default("starting"),
+    /** Which app process holds it (local sandboxes live in one process), and how to reach it. */
+    node: text().notNull(),
+    address: text(),
+    consecutiveFailures: integer().notNull().default(0),
+    lastCheckAt: timestamp({ withTimezone: true }),
+    lastCheckMessage: text(),
+    reason: text(),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    stoppedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("deployment_instances_route_idx")
+      .on(t.agentId, t.environment, t.versionId)
+      .where(sql`${t.status} IN ('starting', 'healthy', 'unhealthy', 'draining')`),
+  ],
+);
+
+export const scalingEvents = pgTable(
+  "scaling_events",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    environment: deployEnvironment().notNull(),
+    versionId: uuid()
+      .notNull()
+      .references(() => agentVersions.id),
+    action: text({ enum: ["scale_up", "scale_down"] }).notNull(),
+    reason: text().notNull(),
+    fromInstances: integer().notNull(),
+    toInstances: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("scaling_events_agent_idx").on(t.agentId, t.environment, t.createdAt.desc())],
+);
+
+/**
+ * Calls through the router, rolled up per agent, environment, version and minute (and again per hour, so long
+ * windows read few rows). `hist` is a fixed log-bucket latency histogram (lib/metrics/histogram.ts): buckets add up,
+ * so a percentile over any window is exact to the bucket. p50/p95/p99 are kept per row for fine-grained series.
+ */
+function rollupColumns() {
+  return {
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    environment: deployEnvironment().notNull(),
+    versionId: uuid()
+      .notNull()
+      .references(() => agentVersions.id, { onDelete: "cascade" }),
+    bucketStart: timestamp({ withTimezone: true }).notNull(),
+    calls: integer().notNull().default(0),
+    errors: integer().notNull().default(0),
+    timeouts: integer().notNull().default(0),
+    latencySumMs: bigint({ mode: "number" }).notNull().default(0),
+    bytesIn: bigint({ mode: "number" }).notNull().default(0),
+    bytesOut: bigint({ mode: "number" }).notNull().default(0),
+    hist: integer().array().notNull(),
+    p50Ms: doublePrecision().notNull().default(0),
+    p95Ms: doublePrecision().notNull().default(0),
+    p99Ms: doublePrecision().notNull().default(0),
+    /** Host resource samples: sums of utilizations (0-1) and how many samples, peak bytes. */
+    resourceSamples: integer().notNull().default(0),
+    cpuUtilizationSum: doublePrecision().notNull().default(0),
+    memoryUtilizationSum: doublePrecision().notNull().default(0),
+    memoryBytesMax: bigint({ mode: "number" }).notNull().default(0),
+    diskBytesMax: bigint({ mode: "number" }).notNull().default(0),
+  };
+}
+
+export const callRollups = pgTable("call_rollups", rollupColumns(), (t) => [
+  primaryKey({ columns: [t.agentId, t.environment, t.versionId, t.bucketStart] }),
+  index("call_rollups_agent_time_idx").on(t.agentId, t.bucketStart),
+]);
+
+export const callRollupsHourly = pgTable("call_rollups_hourly", rollupColumns(), (t) => [
+  primaryKey({ columns: [t.agentId, t.environment, t.versionId, t.bucketStart] }),
+  index("call_rollups_hourly_agent_time_idx").on(t.agentId, t.bucketStart),
+]);
