@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import type { Queryable, Tx } from "@/db/client";
 import { agentRoutes } from "@/db/schema";
+import type { TrafficWeight } from "@/db/schema/deployments";
 import type { Environment } from "./types";
 
 /**
@@ -23,4 +24,19 @@ export async function loadRoute(q: Queryable, agentId: string, environment: Envi
     .where(and(eq(agentRoutes.agentId, agentId), eq(agentRoutes.environment, environment)))
     .limit(1);
   return row ?? null;
+}
+
+/** Points a route's traffic at `weights` (and, when given, its live version); routers everywhere reload it. */
+export async function setRouteWeights(
+  tx: Tx,
+  agentId: string,
+  environment: Environment,
+  weights: TrafficWeight[],
+  set: { liveVersionId?: string | null; activeDeploymentId?: string | null } = {},
+): Promise<void> {
+  await tx
+    .update(agentRoutes)
+    .set({ weights, ...set, generation: sql`${agentRoutes.generation} + 1`, updatedAt: new Date() })
+    .where(and(eq(agentRoutes.agentId, agentId), eq(agentRoutes.environment, environment)));
+  await notifyRouteChanged(tx, agentId, environment);
 }

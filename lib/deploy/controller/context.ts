@@ -16,7 +16,11 @@ export interface DeployState {
   /** Start of the phase that waits (observe: grace period, canary duration). */
   phase_started_at?: string;
   rolling_step?: number;
+  /** Rolling: how many instances the new version has after the last step. */
+  rolling_target?: number;
   promote_requested?: boolean;
+  /** Steps that threw in a row (a transient fault is retried; a persistent one fails the deployment). */
+  step_errors?: number;
   /** The last evaluation, for the deployment view. */
   last_evaluation?: Evaluation;
 }
@@ -58,14 +62,18 @@ export type StepResult =
 export type Step = (ctx: StepContext) => Promise<StepResult>;
 export type StepTable = Record<Exclude<PhaseName, "rollback">, Step>;
 
-/** deployments.config with the defaults under it, so an older row still reads as a whole config. */
-export function configOf(d: DeploymentRow): DeploymentConfig {
-  const c = d.config as Partial<DeploymentConfig>;
+/** A stored config (deployments.config, agent_routes.config) with the defaults under it, so older rows read whole. */
+export function withDefaults(raw: Record<string, unknown>): DeploymentConfig {
+  const c = raw as Partial<DeploymentConfig>;
   const base = DEFAULT_DEPLOYMENT_CONFIG;
   return {
     ...base,
     ...c,
-    canary: { ...base.canary, ...c.canary, success_criteria: { ...base.canary.success_criteria, ...c.canary?.success_criteria } },
+    canary: {
+      ...base.canary,
+      ...c.canary,
+      success_criteria: { ...base.canary.success_criteria, ...c.canary?.success_criteria },
+    },
     rollback: {
       ...base.rollback,
       ...c.rollback,
@@ -74,8 +82,11 @@ export function configOf(d: DeploymentRow): DeploymentConfig {
     auto_scaling: { ...base.auto_scaling, ...c.auto_scaling },
     health_check: { ...base.health_check, ...c.health_check },
     security: { ...base.security, ...c.security },
-    strategy: d.strategy,
   };
+}
+
+export function configOf(d: DeploymentRow): DeploymentConfig {
+  return { ...withDefaults(d.config), strategy: d.strategy };
 }
 
 export function tickOf(d: DeploymentRow): number {
