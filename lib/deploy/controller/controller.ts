@@ -12,7 +12,7 @@ import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { sandboxHost, type InstanceHost } from "../instances/host";
 import { ACTIVE_STATUSES, InstanceManager } from "../instances/manager";
 import type { Environment } from "../types";
-import { tickOf } from "./context";
+import { tickOf, type StepTable } from "./context";
 import { checkRoute } from "./route-check";
 import { runTick, type RunnerDeps } from "./runner";
 import {
@@ -40,6 +40,8 @@ export interface ControllerOptions {
   /** Let pg-boss expire the jobs of a controller that died mid-step (off in tests: they stop controllers cleanly). */
   supervise?: boolean;
   readyTimeoutMs?: number;
+  /** Wraps the phase steps (tests watch which controller runs which step). */
+  decorateSteps?: (steps: StepTable) => StepTable;
 }
 
 /**
@@ -72,7 +74,7 @@ export class Controller {
       owner: this.id,
       leaseMs: this.leaseSeconds * 1000,
       instances: this.instances,
-      steps: stepTable({ unavailable }),
+      steps: (opts.decorateSteps ?? ((t) => t))(stepTable({ unavailable })),
       schedule: async (tx, deploymentId, tick, seconds) => {
         await sendStep(tx, deploymentId, tick, seconds);
         // Due in this process: wake a worker then rather than at its next poll.

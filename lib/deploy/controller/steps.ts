@@ -42,8 +42,15 @@ async function ensureAll(ctx: StepContext): Promise<string[]> {
   return errors;
 }
 
-/** Evaluates the window that began at `state.window_started_at`; a breach rolls back, otherwise a new window starts. */
+/**
+ * Evaluates the window that began at `state.window_started_at`: a breach rolls back. Starts what is missing first
+ * (after a controller restart the instances of the one before are gone).
+ */
 async function judge(ctx: StepContext): Promise<StepResult | null> {
+  const errors = await ensureAll(ctx);
+  if (errors.length && ctx.config.rollback.auto_rollback) {
+    return { kind: "rollback", reason: `Rolled back automatically: new instances failed to start (${errors[0]})` };
+  }
   const since = new Date(ctx.state.window_started_at ?? ctx.deployment.createdAt.toISOString());
   const { evaluation, breach } = await evaluate(ctx, since);
   ctx.state.last_evaluation = evaluation;

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as invocationsRoute } from "@/app/api/agents/[id]/invocations/route";
 import { getDb } from "@/db/client";
-import { deploymentInstances } from "@/db/schema";
+import { deploymentInstances, events, messages } from "@/db/schema";
 import { Controller } from "@/lib/deploy/controller";
 import { setupTestDatabase } from "@/test/db";
 import {
@@ -13,7 +13,7 @@ import {
   startDeployment,
   useDeployAgents,
 } from "@/test/fixtures/deployments";
-import { setTestEnv } from "@/test/fixtures/runtime";
+import { setTestEnv, waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
 
 /*
@@ -40,6 +40,36 @@ function invoke(t: { agent: { id: string }; key: string }, prompt: string) {
     params: { id: t.agent.id },
     body: { prompt },
   });
+}
+
+/**
+ * A steady stream of calls (two at a time) until stopped: what callers would see during a rollout. Each result
+ * is the status and the version that answered.
+ */
+function callStream(t: { agent: { id: string }; key: string }) {
+  // `at`: when the call was sent (a call's version is picked after that, never before).
+  const seen: { status: number; version: string | null; at: number }[] = [];
+  let stopped = false;
+  const loops = Array.from({ length: 2 }, async () => {
+    while (!stopped) {
+      const at = Date.now();
+      const r = await invoke(t, "tick");
+      seen.push({ status: r.status, version: r.headers.get("x-agent-version"), at });
+    }
+  });
+  return {
+    seen,
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      return seen;
+    },
+  };
+}
+
+async function live(t: { agent: { id: string } }, version: { id: string }) {
+  const id = await startDeployment({ agentId: t.agent.id, versionId: version.id, strategy: "initial" });
+  expect((await settled(id)).status).toBe("deployed");
 }
 
 async function instancesOf(agentId: string) {
@@ -76,5 +106,107 @@ describe("initial deployment", () => {
     expect(r.status).toBe(200);
     expect(r.body.response).toBe(`steady ${v1.version}: hello`);
     expect(r.headers.get("x-agent-version")).toBe(v1.version);
+  });
+});
+
+describe("blue/green", () => {
+  it("starts the new version beside the old, switches all traffic at once with no failed call, then stops the old", async () => {
+    const t = await ownedAgent();
+    const v1 = await createVersion(t.agent.id, "steady");
+    const v2 = await createVersion(t.agent.id, "steady");
+    await live(t, v1);
+    const stream = callStream(t);
+    await waitFor(() => (stream.seen.length >= 10 ? true : undefined), "calls before the switch");
+    const id = await startDeployment({ agentId: t.agent.id, versionId: v2.id, strategy: "blue_green" });
+    const d = await settled(id);
+    expect(d.status).toBe("deployed");
+    await waitFor(
+      () => (stream.seen.filter((c) => c.at > d.completedAt!.getTime()).length >= 10 ? true : undefined),
+      "calls after the switch",
+    );
+    const seen = await stream.stop();
+    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
+    expect(seen.some((c) => c.version === v1.version)).toBe(true);
+    expect(seen.some((c) => c.version === v2.version)).toBe(true);
+    // After the switch nothing goes to the old version.
+    const switched = Date.parse(d.phases.find((p) => p.name === "shift_traffic")!.completed_at!);
+    expect(seen.filter((c) => c.at > switched + 1000 && c.version !== v2.version)).toEqual([]);
+    expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/grace period over/);
+    expect((await routeOf(t.agent.id))?.liveVersionId).toBe(v2.id);
+    await waitFor(
+      async () => ((await instancesOf(t.agent.id)).some((i) => i.versionId === v1.id && i.status !== "stopped") ? undefined : true),
+      "the old version's instances to stop",
+    );
+  });
+});
+
+describe("canary", () => {
+  it("rolls back a failing canary within one evaluation interval; every later call goes to the old version", async () => {
+    const t = await ownedAgent();
+    const v1 = await createVersion(t.agent.id, "steady");
+    const v2 = await createVersion(t.agent.id, "failing");
+    await live(t, v1);
+    const stream = callStream(t);
+    const interval = 2;
+    const id = await startDeployment({
+      agentId: t.agent.id,
+      versionId: v2.id,
+      strategy: "canary",
+      config: {
+        evaluation_interval: interval,
+        canary: { traffic_percentage: 50, duration: 5, success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 } },
+      },
+    });
+    const d = await settled(id);
+    const during = [...stream.seen];
+    expect(d.status).toBe("rolled_back");
+    expect(d.reason).toMatch(/^Rolled back automatically: error rate \d+\.\d% over \d+ calls exceeded 10\.0%/);
+    // The first failed call is answered within one evaluation interval (plus the step's own time).
+    const firstFailure = during.find((c) => c.status !== 200)!.at;
+    expect(d.completedAt!.getTime() - firstFailure).toBeLessThan(interval * 1000 + 1500);
+    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v1.id, weight: 100 }]);
+    // Later: sent once the rollback committed (seen here) and its notification reached the router (a moment).
+    const after = Date.now() + 200;
+    await waitFor(() => (stream.seen.filter((c) => c.at > after).length >= 20 ? true : undefined), "calls after");
+    const seen = await stream.stop();
+    expect(seen.filter((c) => c.at > after && (c.status !== 200 || c.version !== v1.version))).toEqual([]);
+    expect(d.phases.at(-1)).toMatchObject({ name: "rollback", status: "completed" });
+
+    // The owner is told: an inbox message and an event, with the reason.
+    const db = await getDb();
+    const [message] = await db.select().from(messages).where(eq(messages.recipientAgentId, t.agent.id));
+    expect(message?.subject).toBe(`Deployment of ${v2.version} to prod was rolled back`);
+    expect(message?.body).toContain(d.reason);
+    const [event] = await db.select().from(events).where(and(eq(events.type, "deployment_rolled_back"), eq(events.subjectId, id)));
+    expect(event?.data).toMatchObject({ deployment_id: id, status: "rolled_back", reason: d.reason });
+    expect(event?.isPublic).toBe(false);
+  });
+
+  it("promotes a healthy canary once its duration passed with its success criteria held", async () => {
+    const t = await ownedAgent();
+    const v1 = await createVersion(t.agent.id, "steady");
+    const v2 = await createVersion(t.agent.id, "steady");
+    await live(t, v1);
+    const stream = callStream(t);
+    const id = await startDeployment({
+      agentId: t.agent.id,
+      versionId: v2.id,
+      strategy: "canary",
+      config: {
+        canary: { traffic_percentage: 30, duration: 0.05, success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 } },
+      },
+    });
+    const d = await settled(id);
+    expect(d.status).toBe("deployed");
+    const canaryStart = Date.parse(d.phases.find((p) => p.name === "shift_traffic")!.completed_at!);
+    const promoted = Date.parse(d.phases.find((p) => p.name === "observe")!.completed_at!);
+    expect(promoted - canaryStart).toBeGreaterThanOrEqual(3000);
+    const seen = await stream.stop();
+    const duringCanary = seen.filter((c) => c.at > canaryStart && c.at < promoted);
+    expect(duringCanary.some((c) => c.version === v2.version)).toBe(true);
+    expect(duringCanary.some((c) => c.version === v1.version)).toBe(true);
+    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
+    expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/held its success criteria/);
+    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v2.id, weight: 100 }]);
   });
 });
