@@ -65,7 +65,11 @@ async function readRoute(database: Database, agentId: string, environment: Envir
       .from(agentVersions)
       .where(inArray(agentVersions.id, ids)),
     database.db
-      .select({ id: deploymentInstances.id, versionId: deploymentInstances.versionId, address: deploymentInstances.address })
+      .select({
+        id: deploymentInstances.id,
+        versionId: deploymentInstances.versionId,
+        address: deploymentInstances.address,
+      })
       .from(deploymentInstances)
       .where(
         and(
@@ -185,9 +189,15 @@ export async function routeCall(call: RoutedCall): Promise<RoutedAnswer> {
       await forgetRoute(call.agentId, call.environment);
     }
   }
-  throw new ApiError(503, "ServiceUnavailableError", "No healthy instance can take the call; try again shortly", undefined, {
-    "Retry-After": "1",
-  });
+  throw new ApiError(
+    503,
+    "ServiceUnavailableError",
+    "No healthy instance can take the call; try again shortly",
+    undefined,
+    {
+      "Retry-After": "1",
+    },
+  );
 }
 
 class Unreached extends Error {}

@@ -125,7 +125,9 @@ export async function abortDeployment(
 ): Promise<ActionJson> {
   const d = await deploymentOf(principal, agentId, deploymentId);
   if (d.status !== "deploying") throw refused(d, "only a deployment in progress can be aborted");
-  if (!(await inTransaction((tx) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner")))) {
+  if (
+    !(await inTransaction((tx) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner")))
+  ) {
     throw conflict("The deployment ended meanwhile; it can no longer be aborted");
   }
   return json(d.id);

@@ -91,7 +91,10 @@ export class Controller {
     await boss.start();
     await ensureQueues(boss, this.leaseSeconds);
     this.boss = boss;
-    const work = { batchSize: this.opts.batchSize ?? 8, pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? env().DEPLOY_POLL_INTERVAL_S };
+    const work = {
+      batchSize: this.opts.batchSize ?? 8,
+      pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? env().DEPLOY_POLL_INTERVAL_S,
+    };
     for (let i = 0; i < (this.opts.workers ?? env().DEPLOY_CONTROLLER_WORKERS); i++) {
       this.stepWorkers.push(await boss.work<StepJob>(STEP_QUEUE, work, (jobs) => this.runSteps(jobs)));
     }
@@ -159,10 +162,7 @@ export class Controller {
   /** After a start: every deployment in progress gets its step again, every route with traffic its checks. */
   private async resume(): Promise<void> {
     const db = await getDb();
-    const live = await db
-      .select()
-      .from(deployments)
-      .where(eq(deployments.status, "deploying"));
+    const live = await db.select().from(deployments).where(eq(deployments.status, "deploying"));
     if (live.length) {
       const now = Date.now();
       await this.boss?.insert(

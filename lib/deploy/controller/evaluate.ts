@@ -8,7 +8,10 @@ import type { Evaluation, StepContext } from "./context";
  * and one health check of every instance of the route (consecutive failures). `breach` names the first rollback
  * trigger exceeded, in words for the owner.
  */
-export async function evaluate(ctx: StepContext, since: Date): Promise<{ evaluation: Evaluation; breach: string | null }> {
+export async function evaluate(
+  ctx: StepContext,
+  since: Date,
+): Promise<{ evaluation: Evaluation; breach: string | null }> {
   const { config } = ctx;
   const health = healthSettings(config);
   const [stats, rows] = await Promise.all([

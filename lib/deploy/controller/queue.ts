@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import type { Database, Tx } from "@/db/client";
 
@@ -26,21 +26,17 @@ export interface RouteJob {
 
 type QueueDb = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 
-/** pg-boss speaks `$1`-style SQL; a drizzle transaction takes SQL objects: each placeholder becomes a parameter. */
+/**
+ * pg-boss's statements on the connection of a drizzle transaction. They reuse a parameter in places that need
+ * different types (`right($5, 1)`, `CAST($5 AS timestamptz)`), so they cannot become drizzle SQL (one parameter
+ * per occurrence, each typed on its own): they go to the transaction's client as they are. Every driver's
+ * transaction session holds its client (node-postgres and Neon a pooled client, PGlite its transaction).
+ */
 export function txDb(tx: Tx): QueueDb {
-  return {
-    async executeSql(text, values = []) {
-      const parts: SQL[] = [];
-      let last = 0;
-      for (const m of text.matchAll(/\$(\d+)/g)) {
-        parts.push(sql.raw(text.slice(last, m.index)));
-        parts.push(sql`${values[Number(m[1]) - 1] ?? null}`);
-        last = m.index + m[0].length;
-      }
-      parts.push(sql.raw(text.slice(last)));
-      return (await tx.execute(sql.join(parts))) as unknown as { rows: unknown[] };
-    },
-  };
+  const client = (
+    tx as unknown as { session: { client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } } }
+  ).session.client;
+  return { executeSql: (text, values) => client.query(text, values) };
 }
 
 export interface BossOptions {

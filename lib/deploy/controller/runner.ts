@@ -7,7 +7,15 @@ import { log } from "@/lib/log";
 import type { InstanceManager } from "../instances/manager";
 import { loadRoute, setRouteWeights } from "../routes";
 import type { PhaseName } from "../types";
-import { configOf, tickOf, type DeploymentRow, type DeployState, type StepContext, type StepResult, type StepTable } from "./context";
+import {
+  configOf,
+  tickOf,
+  type DeploymentRow,
+  type DeployState,
+  type StepContext,
+  type StepResult,
+  type StepTable,
+} from "./context";
 import { endDeployment } from "./finish";
 import { appendLogs, endPhase, nextPhase, progressOf, startPhase } from "./phases";
 
@@ -43,7 +51,11 @@ function leaseGuard(owner: string, tick: number): SQL {
  * Takes the deployment's lease for this tick: "stale" when the tick is not the row's any more (or it ended),
  * "busy" while another controller holds the lease for this very tick (it is finishing a step; try again shortly).
  */
-async function acquire(deploymentId: string, tick: number, deps: RunnerDeps): Promise<DeploymentRow | "stale" | "busy"> {
+async function acquire(
+  deploymentId: string,
+  tick: number,
+  deps: RunnerDeps,
+): Promise<DeploymentRow | "stale" | "busy"> {
   const db = await getDb();
   const current = and(
     eq(deployments.id, deploymentId),
@@ -78,7 +90,13 @@ async function contextOf(d: DeploymentRow, deps: RunnerDeps, lines: string[]): P
   const db = await getDb();
   const ids = [d.versionId, d.previousVersionId].filter((v): v is string => !!v);
   const versions = await Promise.all(
-    ids.map((id) => db.select().from(agentVersions).where(eq(agentVersions.id, id)).then((r) => r[0])),
+    ids.map((id) =>
+      db
+        .select()
+        .from(agentVersions)
+        .where(eq(agentVersions.id, id))
+        .then((r) => r[0]),
+    ),
   );
   const version = versions[0];
   if (!version) throw new Error(`deployment ${d.id}: its version is gone`);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as invocationsRoute } from "@/app/api/agents/[id]/invocations/route";
@@ -26,7 +27,12 @@ let controller: Controller;
 
 beforeAll(async () => {
   useDeployAgents();
-  controller = await new Controller({ workers: 2, pollingIntervalSeconds: 0.5, supervise: false, leaseSeconds: 10 }).start();
+  controller = await new Controller({
+    workers: 2,
+    pollingIntervalSeconds: 0.5,
+    supervise: false,
+    leaseSeconds: 10,
+  }).start();
 });
 
 afterAll(async () => {
@@ -74,7 +80,10 @@ async function live(t: { agent: { id: string } }, version: { id: string }) {
 
 async function instancesOf(agentId: string) {
   const db = await getDb();
-  return db.select().from(deploymentInstances).where(and(eq(deploymentInstances.agentId, agentId)));
+  return db
+    .select()
+    .from(deploymentInstances)
+    .where(and(eq(deploymentInstances.agentId, agentId)));
 }
 
 describe("initial deployment", () => {
@@ -94,7 +103,9 @@ describe("initial deployment", () => {
       ["observe", "completed"],
       ["complete", "completed"],
     ]);
-    expect(d.phases.find((p) => p.name === "health_check")?.logs.join("\n")).toMatch(/1 instance\(s\) healthy on \/health/);
+    expect(d.phases.find((p) => p.name === "health_check")?.logs.join("\n")).toMatch(
+      /1 instance\(s\) healthy on \/health/,
+    );
     const route = await routeOf(t.agent.id);
     expect(route?.weights).toEqual([{ version_id: v1.id, weight: 100 }]);
     expect(route?.liveVersionId).toBe(v1.id);
@@ -134,7 +145,8 @@ describe("blue/green", () => {
     expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/grace period over/);
     expect((await routeOf(t.agent.id))?.liveVersionId).toBe(v2.id);
     await waitFor(
-      async () => ((await instancesOf(t.agent.id)).some((i) => i.versionId === v1.id && i.status !== "stopped") ? undefined : true),
+      async () =>
+        (await instancesOf(t.agent.id)).some((i) => i.versionId === v1.id && i.status !== "stopped") ? undefined : true,
       "the old version's instances to stop",
     );
   });
@@ -154,7 +166,11 @@ describe("canary", () => {
       strategy: "canary",
       config: {
         evaluation_interval: interval,
-        canary: { traffic_percentage: 50, duration: 5, success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 } },
+        canary: {
+          traffic_percentage: 50,
+          duration: 5,
+          success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
+        },
       },
     });
     const d = await settled(id);
@@ -177,7 +193,10 @@ describe("canary", () => {
     const [message] = await db.select().from(messages).where(eq(messages.recipientAgentId, t.agent.id));
     expect(message?.subject).toBe(`Deployment of ${v2.version} to prod was rolled back`);
     expect(message?.body).toContain(d.reason);
-    const [event] = await db.select().from(events).where(and(eq(events.type, "deployment_rolled_back"), eq(events.subjectId, id)));
+    const [event] = await db
+      .select()
+      .from(events)
+      .where(and(eq(events.type, "deployment_rolled_back"), eq(events.subjectId, id)));
     expect(event?.data).toMatchObject({ deployment_id: id, status: "rolled_back", reason: d.reason });
     expect(event?.isPublic).toBe(false);
   });
@@ -193,7 +212,11 @@ describe("canary", () => {
       versionId: v2.id,
       strategy: "canary",
       config: {
-        canary: { traffic_percentage: 30, duration: 0.05, success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 } },
+        canary: {
+          traffic_percentage: 30,
+          duration: 0.05,
+          success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
+        },
       },
     });
     const d = await settled(id);
@@ -208,5 +231,54 @@ describe("canary", () => {
     expect(seen.filter((c) => c.status !== 200)).toEqual([]);
     expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/held its success criteria/);
     expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v2.id, weight: 100 }]);
+  });
+});
+
+describe("rolling", () => {
+  it("moves traffic and instances over in steps, judging each step, with no failed call", async () => {
+    const t = await ownedAgent();
+    const v1 = await createVersion(t.agent.id, "steady");
+    const v2 = await createVersion(t.agent.id, "steady");
+    const scaling = { enabled: true, min_instances: 2, max_instances: 3, target_utilization: 0.7 };
+    const first = await startDeployment({
+      agentId: t.agent.id,
+      versionId: v1.id,
+      strategy: "initial",
+      config: { auto_scaling: scaling },
+    });
+    expect((await settled(first)).status).toBe("deployed");
+    expect((await instancesOf(t.agent.id)).filter((i) => i.status === "healthy")).toHaveLength(2);
+    const stream = callStream(t);
+    const id = await startDeployment({
+      agentId: t.agent.id,
+      versionId: v2.id,
+      strategy: "rolling",
+      config: { auto_scaling: scaling, rolling_steps: 2 },
+    });
+    // Halfway: half the traffic and one instance each.
+    const half = [
+      { version_id: v2.id, weight: 50 },
+      { version_id: v1.id, weight: 50 },
+    ];
+    await waitFor(
+      async () => (isDeepStrictEqual((await routeOf(t.agent.id))?.weights, half) ? true : undefined),
+      "the halfway split",
+    );
+    const d = await settled(id);
+    expect(d.status).toBe("deployed");
+    const logs = d.phases.find((p) => p.name === "shift_traffic")!.logs.join("\n");
+    expect(logs).toMatch(/step 1\/2: 50% of traffic and 1 instance\(s\) on /);
+    expect(logs).toMatch(/step 2\/2: 100% of traffic and 2 instance\(s\) on /);
+    expect(d.phases.find((p) => p.name === "shift_traffic")!.logs.filter((l) => l.includes("evaluated"))).toHaveLength(
+      2,
+    );
+    const seen = await stream.stop();
+    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
+    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v2.id, weight: 100 }]);
+    await waitFor(async () => {
+      const rows = await instancesOf(t.agent.id);
+      const running = (v: string) => rows.filter((i) => i.versionId === v && i.status === "healthy").length;
+      return running(v2.id) === 2 && running(v1.id) === 0 ? true : undefined;
+    }, "two new instances and no old one");
   });
 });

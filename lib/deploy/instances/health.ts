@@ -17,7 +17,12 @@ export async function checkHealth(address: string, configured: string, timeoutMs
     try {
       const res = await requestSandbox({ socketPath: address }, { path, timeoutMs });
       const ok = res.status >= 200 && res.status < 300;
-      return { ok, status: res.status, path, message: ok ? `${path} answered ${res.status}` : `${path} answered ${res.status}` };
+      return {
+        ok,
+        status: res.status,
+        path,
+        message: ok ? `${path} answered ${res.status}` : `${path} answered ${res.status}`,
+      };
     } catch (err) {
       return { ok: false, status: 0, path, message: `${path}: ${(err as Error).message}` };
     }

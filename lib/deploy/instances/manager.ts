@@ -280,9 +280,7 @@ export class InstanceManager {
       const rows = await tx
         .update(deploymentInstances)
         .set({ status: "stopped", reason, stoppedAt: new Date() })
-        .where(
-          and(inArray(deploymentInstances.id, ids), inArray(deploymentInstances.status, [...ACTIVE_STATUSES])),
-        )
+        .where(and(inArray(deploymentInstances.id, ids), inArray(deploymentInstances.status, [...ACTIVE_STATUSES])))
         .returning({ agentId: deploymentInstances.agentId, environment: deploymentInstances.environment });
       const routes = new Set(rows.map((r) => `${r.agentId}|${r.environment}`));
       for (const key of routes) {
