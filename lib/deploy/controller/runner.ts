@@ -68,7 +68,8 @@ async function acquire(
     .where(
       and(
         current,
-        sql`(${deployments.leaseOwner} IS NULL OR ${deployments.leaseUntil} < now() OR ${deployments.leaseOwner} = ${deps.owner})`,
+        // Not even this controller again: a second job for the same tick must not run beside the first.
+        sql`(${deployments.leaseOwner} IS NULL OR ${deployments.leaseUntil} < now())`,
       ),
     )
     .returning();
