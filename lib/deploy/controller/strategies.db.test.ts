@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as invocationsRoute } from "@/app/api/agents/[id]/invocations/route";
+import { POST as invokeRoute } from "@/app/api/agents/invoke/route";
 import { getDb } from "@/db/client";
 import { deploymentInstances, events, messages } from "@/db/schema";
 import { Controller } from "@/lib/deploy/controller";
@@ -117,6 +118,21 @@ describe("initial deployment", () => {
     expect(r.status).toBe(200);
     expect(r.body.response).toBe(`steady ${v1.version}: hello`);
     expect(r.headers.get("x-agent-version")).toBe(v1.version);
+
+    // The invoke API goes through the same router for a deployed agent.
+    const invoked = await call(invokeRoute, "/api/agents/invoke", { key: t.strangerKey, body: { agentId: t.agent.id, prompt: "hi" } });
+    expect(invoked.status).toBe(200);
+    expect(invoked.body.response).toBe(`steady ${v1.version}: hi`);
+    // An environment without a deployment is a 404; an agent without any deployment too.
+    const staging = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
+      key: t.key,
+      params: { id: t.agent.id },
+      query: { environment: "staging" },
+      body: { prompt: "x" },
+    });
+    expect(staging.status).toBe(404);
+    const bare = await ownedAgent();
+    expect((await invoke(bare, "x")).status).toBe(404);
   });
 });
 
