@@ -52,9 +52,9 @@ describe("a restart in the middle of a deployment", () => {
     const t = await ownedAgent();
     const v1 = await createVersion(t.agent.id, "steady");
     const v2 = await createVersion(t.agent.id, "steady");
-    expect((await settled(await startDeployment({ agentId: t.agent.id, versionId: v1.id, strategy: "initial" }))).status).toBe(
-      "deployed",
-    );
+    expect(
+      (await settled(await startDeployment({ agentId: t.agent.id, versionId: v1.id, strategy: "initial" }))).status,
+    ).toBe("deployed");
     const id = await startDeployment({
       agentId: t.agent.id,
       versionId: v2.id,

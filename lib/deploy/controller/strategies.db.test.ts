@@ -120,7 +120,10 @@ describe("initial deployment", () => {
     expect(r.headers.get("x-agent-version")).toBe(v1.version);
 
     // The invoke API goes through the same router for a deployed agent.
-    const invoked = await call(invokeRoute, "/api/agents/invoke", { key: t.strangerKey, body: { agentId: t.agent.id, prompt: "hi" } });
+    const invoked = await call(invokeRoute, "/api/agents/invoke", {
+      key: t.strangerKey,
+      body: { agentId: t.agent.id, prompt: "hi" },
+    });
     expect(invoked.status).toBe(200);
     expect(invoked.body.response).toBe(`steady ${v1.version}: hi`);
     // An environment without a deployment is a 404; an agent without any deployment too.

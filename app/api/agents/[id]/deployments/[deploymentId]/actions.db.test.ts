@@ -26,7 +26,12 @@ let controller: Controller;
 
 beforeAll(async () => {
   useDeployAgents();
-  controller = await new Controller({ workers: 2, pollingIntervalSeconds: 0.5, supervise: false, leaseSeconds: 10 }).start();
+  controller = await new Controller({
+    workers: 2,
+    pollingIntervalSeconds: 0.5,
+    supervise: false,
+    leaseSeconds: 10,
+  }).start();
 });
 afterAll(async () => {
   await controller?.stop();
@@ -48,16 +53,20 @@ async function rollingOut(strategy: "canary" | "blue_green") {
   const t = await ownedAgent();
   const v1 = await createVersion(t.agent.id, "steady");
   const v2 = await createVersion(t.agent.id, "steady");
-  expect((await settled(await startDeployment({ agentId: t.agent.id, versionId: v1.id, strategy: "initial" }))).status).toBe(
-    "deployed",
-  );
+  expect(
+    (await settled(await startDeployment({ agentId: t.agent.id, versionId: v1.id, strategy: "initial" }))).status,
+  ).toBe("deployed");
   const id = await startDeployment({
     agentId: t.agent.id,
     versionId: v2.id,
     strategy,
     config: {
       grace_period: 300,
-      canary: { traffic_percentage: 20, duration: 5, success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 } },
+      canary: {
+        traffic_percentage: 20,
+        duration: 5,
+        success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
+      },
     },
   });
   await waitFor(async () => {
@@ -131,14 +140,18 @@ describe("rollback", () => {
     expect(r.body).toMatchObject({ status: "rolled_back", traffic: [{ version_id: v1.id, weight: 100 }] });
     expect((await routeOf(t.agent.id))?.liveVersionId).toBe(v1.id);
     // v1's instances were stopped after the grace period: the route check starts one again.
-    const answer = await waitFor(async () => {
-      const res = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
-        key: t.key,
-        params: { id: t.agent.id },
-        body: { prompt: "back" },
-      });
-      return res.status === 200 ? res : undefined;
-    }, "v1 to answer again", 20_000);
+    const answer = await waitFor(
+      async () => {
+        const res = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
+          key: t.key,
+          params: { id: t.agent.id },
+          body: { prompt: "back" },
+        });
+        return res.status === 200 ? res : undefined;
+      },
+      "v1 to answer again",
+      20_000,
+    );
     expect(answer.headers.get("x-agent-version")).toBe(v1.version);
   });
 
