@@ -1,23 +1,24 @@
 import { and, eq } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as invocationsRoute } from "@/app/api/agents/[id]/invocations/route";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { deploymentInstances } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
-import { Controller, type ControllerOptions } from "@/lib/deploy/controller";
+import type { Controller, ControllerOptions } from "@/lib/deploy/controller";
 import type { StepTable } from "@/lib/deploy/controller/context";
 import { sendStep } from "@/lib/deploy/controller/queue";
 import { setupTestDatabase } from "@/test/db";
 import {
   createVersion,
+  DEPLOY_AGENTS_DIR,
   deploymentRow,
   ownedAgent,
   settled,
   startDeployment,
-  useDeployAgents,
+  invokeDeployed,
+  testController,
+  waitInObserve,
 } from "@/test/fixtures/deployments";
-import { waitFor } from "@/test/fixtures/runtime";
-import { call } from "@/test/http";
+import { setTestEnv } from "@/test/fixtures/runtime";
 
 /*
  * Several controllers on one database: a restart in the middle of a deployment goes on where it stopped, and a
@@ -27,13 +28,14 @@ import { call } from "@/test/http";
 setupTestDatabase();
 const running: Controller[] = [];
 
-beforeAll(() => useDeployAgents());
+beforeAll(() => setTestEnv({ LOCAL_AGENTS_DIR: DEPLOY_AGENTS_DIR }));
+afterAll(() => setTestEnv({ LOCAL_AGENTS_DIR: undefined }));
 afterEach(async () => {
   await Promise.all(running.splice(0).map((c) => c.stop()));
 });
 
 async function controller(opts: ControllerOptions = {}) {
-  const c = new Controller({ workers: 2, pollingIntervalSeconds: 0.5, supervise: false, leaseSeconds: 10, ...opts });
+  const c = testController(opts);
   running.push(c);
   return c.start();
 }
@@ -62,10 +64,7 @@ describe("a restart in the middle of a deployment", () => {
       config: { grace_period: 4 },
     });
     // In the grace period, between two evaluations: A stops (its sandboxes with it) and B starts.
-    await waitFor(async () => {
-      const d = await deploymentRow(id);
-      return d.currentPhase === "observe" && (d.state as { tick?: number }).tick ? d : undefined;
-    }, "the grace period");
+    await waitInObserve(id);
     await a.stop();
     running.splice(running.indexOf(a), 1);
     const stopped = await deploymentRow(id);
@@ -78,11 +77,7 @@ describe("a restart in the middle of a deployment", () => {
     expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/started 1 instance\(s\) of /);
     const serving = (await instancesOf(t.agent.id, v2.id)).filter((i) => i.status === "healthy");
     expect(serving.map((i) => i.node)).toEqual([b.instances.node]);
-    const r = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { prompt: "after the restart" },
-    });
+    const r = await invokeDeployed(t, "after the restart");
     expect(r.status).toBe(200);
     expect(r.headers.get("x-agent-version")).toBe(v2.version);
   });

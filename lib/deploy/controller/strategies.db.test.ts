@@ -1,11 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as invocationsRoute } from "@/app/api/agents/[id]/invocations/route";
+import { describe, expect, it } from "vitest";
 import { POST as invokeRoute } from "@/app/api/agents/invoke/route";
 import { getDb } from "@/db/client";
 import { deploymentInstances, events, messages } from "@/db/schema";
-import { Controller } from "@/lib/deploy/controller";
 import { setupTestDatabase } from "@/test/db";
 import {
   createVersion,
@@ -13,9 +11,10 @@ import {
   routeOf,
   settled,
   startDeployment,
-  useDeployAgents,
+  setupTestController,
+  invokeDeployed,
 } from "@/test/fixtures/deployments";
-import { setTestEnv, waitFor } from "@/test/fixtures/runtime";
+import { waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
 
 /*
@@ -24,30 +23,7 @@ import { call } from "@/test/http";
  */
 
 setupTestDatabase();
-let controller: Controller;
-
-beforeAll(async () => {
-  useDeployAgents();
-  controller = await new Controller({
-    workers: 2,
-    pollingIntervalSeconds: 0.5,
-    supervise: false,
-    leaseSeconds: 10,
-  }).start();
-});
-
-afterAll(async () => {
-  await controller?.stop();
-  setTestEnv({ LOCAL_AGENTS_DIR: undefined });
-});
-
-function invoke(t: { agent: { id: string }; key: string }, prompt: string) {
-  return call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
-    key: t.key,
-    params: { id: t.agent.id },
-    body: { prompt },
-  });
-}
+const controller = setupTestController();
 
 /**
  * A steady stream of calls (two at a time) until stopped: what callers would see during a rollout. Each result
@@ -60,7 +36,7 @@ function callStream(t: { agent: { id: string }; key: string }) {
   const loops = Array.from({ length: 2 }, async () => {
     while (!stopped) {
       const at = Date.now();
-      const r = await invoke(t, "tick");
+      const r = await invokeDeployed(t, "tick");
       seen.push({ status: r.status, version: r.headers.get("x-agent-version"), at });
     }
   });
@@ -112,9 +88,9 @@ describe("initial deployment", () => {
     expect(route?.liveVersionId).toBe(v1.id);
     const live = (await instancesOf(t.agent.id)).filter((i) => i.status === "healthy");
     expect(live).toHaveLength(1);
-    expect(live[0]?.node).toBe(controller.instances.node);
+    expect(live[0]?.node).toBe(controller.current.instances.node);
 
-    const r = await invoke(t, "hello");
+    const r = await invokeDeployed(t, "hello");
     expect(r.status).toBe(200);
     expect(r.body.response).toBe(`steady ${v1.version}: hello`);
     expect(r.headers.get("x-agent-version")).toBe(v1.version);
@@ -127,15 +103,10 @@ describe("initial deployment", () => {
     expect(invoked.status).toBe(200);
     expect(invoked.body.response).toBe(`steady ${v1.version}: hi`);
     // An environment without a deployment is a 404; an agent without any deployment too.
-    const staging = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      query: { environment: "staging" },
-      body: { prompt: "x" },
-    });
+    const staging = await invokeDeployed(t, "x", { query: { environment: "staging" } });
     expect(staging.status).toBe(404);
     const bare = await ownedAgent();
-    expect((await invoke(bare, "x")).status).toBe(404);
+    expect((await invokeDeployed(bare, "x")).status).toBe(404);
   });
 });
 

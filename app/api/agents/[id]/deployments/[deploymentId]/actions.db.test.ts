@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as abortRoute } from "@/app/api/agents/[id]/deployments/[deploymentId]/abort/route";
 import { POST as promoteRoute } from "@/app/api/agents/[id]/deployments/[deploymentId]/promote/route";
 import { POST as rollbackRoute } from "@/app/api/agents/[id]/deployments/[deploymentId]/rollback/route";
-import { POST as invocationsRoute } from "@/app/api/agents/[id]/invocations/route";
 import { getDb } from "@/db/client";
-import { Controller } from "@/lib/deploy/controller";
 import { setupTestDatabase } from "@/test/db";
 import {
   createVersion,
@@ -13,30 +11,18 @@ import {
   routeOf,
   settled,
   startDeployment,
-  useDeployAgents,
+  setupTestController,
+  invokeDeployed,
+  waitInObserve,
 } from "@/test/fixtures/deployments";
 import { createAgent } from "@/test/fixtures/market";
-import { setTestEnv, waitFor } from "@/test/fixtures/runtime";
+import { waitFor } from "@/test/fixtures/runtime";
 import { call, type CallOptions } from "@/test/http";
 
 /* The owner's actions on a deployment: rollback, promote, abort; who may; when they are refused; racing ones. */
 
 setupTestDatabase();
-let controller: Controller;
-
-beforeAll(async () => {
-  useDeployAgents();
-  controller = await new Controller({
-    workers: 2,
-    pollingIntervalSeconds: 0.5,
-    supervise: false,
-    leaseSeconds: 10,
-  }).start();
-});
-afterAll(async () => {
-  await controller?.stop();
-  setTestEnv({ LOCAL_AGENTS_DIR: undefined });
-});
+setupTestController();
 
 const ROUTES = { rollback: rollbackRoute, promote: promoteRoute, abort: abortRoute };
 
@@ -69,10 +55,7 @@ async function rollingOut(strategy: "canary" | "blue_green") {
       },
     },
   });
-  await waitFor(async () => {
-    const d = await deploymentRow(id);
-    return d.currentPhase === "observe" && (d.state as { tick?: number }).tick ? true : undefined;
-  }, "the rollout to wait in observe");
+  await waitInObserve(id);
   return { t, v1, v2, id };
 }
 
@@ -113,11 +96,7 @@ describe("abort", () => {
       const rows = await db.query.deploymentInstances.findMany({ where: (i, { eq }) => eq(i.versionId, v2.id) });
       return rows.every((i) => i.status === "stopped") ? true : undefined;
     }, "the aborted version's instances to stop");
-    const answer = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
-      key: t.key,
-      params: { id: t.agent.id },
-      body: { prompt: "x" },
-    });
+    const answer = await invokeDeployed(t, "x");
     expect(answer.headers.get("x-agent-version")).toBe(v1.version);
   });
 });
@@ -142,11 +121,7 @@ describe("rollback", () => {
     // v1's instances were stopped after the grace period: the route check starts one again.
     const answer = await waitFor(
       async () => {
-        const res = await call(invocationsRoute, `/api/agents/${t.agent.id}/invocations`, {
-          key: t.key,
-          params: { id: t.agent.id },
-          body: { prompt: "back" },
-        });
+        const res = await invokeDeployed(t, "back");
         return res.status === 200 ? res : undefined;
       },
       "v1 to answer again",
