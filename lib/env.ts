@@ -81,6 +81,8 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  // How often each process writes its buffered call metrics (lib/metrics/recorder.ts).
+  METRICS_FLUSH_MS: z.coerce.number().int().positive().default(2_000),
   // Runtime (docs/agent-contract.md).
   EXECUTION_MAX_CONCURRENT_PER_AGENT: z.coerce.number().int().positive().default(5),
   EXECUTION_DEFAULT_TIMEOUT_S: z.coerce.number().int().positive().default(300),

@@ -1,0 +1,300 @@
+import "server-only";
+import { and, eq, getTableName, gte, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { callRollups, callRollupsHourly } from "@/db/schema";
+import type { Environment } from "@/lib/deploy/types";
+import { env } from "@/lib/env";
+import { log, safeError } from "@/lib/log";
+import { emptyHistogram, merge, quantile, record, type Histogram } from "./histogram";
+
+/**
+ * Every call through the router and every host resource sample lands here: buffered per agent, environment,
+ * version and minute in this process, and written every METRICS_FLUSH_MS as one upsert into call_rollups (minutes)
+ * and call_rollups_hourly (hours). The upsert adds counts and histograms inside the database (hist_add), so several
+ * processes may flush the same minute; a failed flush puts its buckets back, nothing is lost.
+ */
+
+export interface CallSample {
+  agentId: string;
+  environment: Environment;
+  versionId: string;
+  latencyMs: number;
+  outcome: "ok" | "error" | "timeout";
+  bytesIn: number;
+  bytesOut: number;
+  at?: Date;
+}
+
+export interface UsageSample {
+  agentId: string;
+  environment: Environment;
+  versionId: string;
+  /** 0-1 of the instance's CPU allowance */
+  cpuUtilization: number;
+  /** 0-1 of the version's memory_limit */
+  memoryUtilization: number;
+  memoryBytes: number;
+  diskBytes: number;
+  at?: Date;
+}
+
+interface Bucket {
+  agentId: string;
+  environment: Environment;
+  versionId: string;
+  start: Date;
+  calls: number;
+  errors: number;
+  timeouts: number;
+  latencySumMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  hist: Histogram;
+  resourceSamples: number;
+  cpuUtilizationSum: number;
+  memoryUtilizationSum: number;
+  memoryBytesMax: number;
+  diskBytesMax: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+let pending = new Map<string, Bucket>();
+let timer: NodeJS.Timeout | undefined;
+let flushing: Promise<void> | undefined;
+const health = { lastFlushAt: null as Date | null, lastError: null as string | null };
+
+function bucketFor(
+  s: { agentId: string; environment: Environment; versionId: string; at?: Date },
+  into = pending,
+  span = MINUTE,
+): Bucket {
+  const start = new Date(Math.floor((s.at ?? new Date()).getTime() / span) * span);
+  const key = `${s.agentId}|${s.environment}|${s.versionId}|${start.getTime()}`;
+  let b = into.get(key);
+  if (!b) {
+    b = {
+      agentId: s.agentId,
+      environment: s.environment,
+      versionId: s.versionId,
+      start,
+      calls: 0,
+      errors: 0,
+      timeouts: 0,
+      latencySumMs: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      hist: emptyHistogram(),
+      resourceSamples: 0,
+      cpuUtilizationSum: 0,
+      memoryUtilizationSum: 0,
+      memoryBytesMax: 0,
+      diskBytesMax: 0,
+    };
+    into.set(key, b);
+  }
+  return b;
+}
+
+function schedule(): void {
+  if (timer) return;
+  timer = setTimeout(() => {
+    timer = undefined;
+    void flushMetrics();
+  }, env().METRICS_FLUSH_MS);
+  timer.unref();
+}
+
+export function recordCall(s: CallSample): void {
+  const b = bucketFor(s);
+  b.calls += 1;
+  if (s.outcome === "error") b.errors += 1;
+  if (s.outcome === "timeout") b.timeouts += 1;
+  const ms = Math.max(0, s.latencyMs);
+  b.latencySumMs += ms;
+  b.bytesIn += s.bytesIn;
+  b.bytesOut += s.bytesOut;
+  record(b.hist, ms);
+  schedule();
+}
+
+export function recordUsage(s: UsageSample): void {
+  const b = bucketFor(s);
+  b.resourceSamples += 1;
+  b.cpuUtilizationSum += s.cpuUtilization;
+  b.memoryUtilizationSum += s.memoryUtilization;
+  b.memoryBytesMax = Math.max(b.memoryBytesMax, s.memoryBytes);
+  b.diskBytesMax = Math.max(b.diskBytesMax, s.diskBytes);
+  schedule();
+}
+
+function addInto(into: Map<string, Bucket>, b: Bucket, span: number): void {
+  const t = bucketFor({ ...b, at: b.start }, into, span);
+  t.calls += b.calls;
+  t.errors += b.errors;
+  t.timeouts += b.timeouts;
+  t.latencySumMs += b.latencySumMs;
+  t.bytesIn += b.bytesIn;
+  t.bytesOut += b.bytesOut;
+  merge(t.hist, b.hist);
+  t.resourceSamples += b.resourceSamples;
+  t.cpuUtilizationSum += b.cpuUtilizationSum;
+  t.memoryUtilizationSum += b.memoryUtilizationSum;
+  t.memoryBytesMax = Math.max(t.memoryBytesMax, b.memoryBytesMax);
+  t.diskBytesMax = Math.max(t.diskBytesMax, b.diskBytesMax);
+}
+
+function row(b: Bucket) {
+  return {
+    agentId: b.agentId,
+    environment: b.environment,
+    versionId: b.versionId,
+    bucketStart: b.start,
+    calls: b.calls,
+    errors: b.errors,
+    timeouts: b.timeouts,
+    latencySumMs: Math.round(b.latencySumMs),
+    bytesIn: b.bytesIn,
+    bytesOut: b.bytesOut,
+    hist: b.hist,
+    p50Ms: quantile(b.hist, 0.5) ?? 0,
+    p95Ms: quantile(b.hist, 0.95) ?? 0,
+    p99Ms: quantile(b.hist, 0.99) ?? 0,
+    resourceSamples: b.resourceSamples,
+    cpuUtilizationSum: b.cpuUtilizationSum,
+    memoryUtilizationSum: b.memoryUtilizationSum,
+    memoryBytesMax: b.memoryBytesMax,
+    diskBytesMax: b.diskBytesMax,
+  };
+}
+
+/** What an upsert of a bucket into an existing row does: add, merge the histogram, recompute its percentiles. */
+function mergeSet(t: typeof callRollups | typeof callRollupsHourly) {
+  // Qualified by the table: unqualified names in ON CONFLICT ... SET would be ambiguous with `excluded`.
+  const name = getTableName(t);
+  const add = (column: string) => sql.raw(`"${name}"."${column}" + excluded."${column}"`);
+  const max = (column: string) => sql.raw(`greatest("${name}"."${column}", excluded."${column}")`);
+  const merged = sql.raw(`hist_add("${name}"."hist", excluded."hist")`);
+  return {
+    calls: add("calls"),
+    errors: add("errors"),
+    timeouts: add("timeouts"),
+    latencySumMs: add("latency_sum_ms"),
+    bytesIn: add("bytes_in"),
+    bytesOut: add("bytes_out"),
+    hist: merged,
+    p50Ms: sql`hist_quantile(${merged}, 0.5)`,
+    p95Ms: sql`hist_quantile(${merged}, 0.95)`,
+    p99Ms: sql`hist_quantile(${merged}, 0.99)`,
+    resourceSamples: add("resource_samples"),
+    cpuUtilizationSum: add("cpu_utilization_sum"),
+    memoryUtilizationSum: add("memory_utilization_sum"),
+    memoryBytesMax: max("memory_bytes_max"),
+    diskBytesMax: max("disk_bytes_max"),
+  };
+}
+
+async function write(buckets: Bucket[]): Promise<void> {
+  const hours = new Map<string, Bucket>();
+  for (const b of buckets) addInto(hours, b, HOUR);
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    for (const [table, rows] of [
+      [callRollups, buckets],
+      [callRollupsHourly, [...hours.values()]],
+    ] as const) {
+      await tx
+        .insert(table)
+        .values(rows.map(row))
+        .onConflictDoUpdate({
+          target: [table.agentId, table.environment, table.versionId, table.bucketStart],
+          set: mergeSet(table),
+        });
+    }
+  });
+}
+
+/** Writes what this process has buffered; concurrent callers share one flush. Resolves once it is in the database. */
+export async function flushMetrics(): Promise<void> {
+  while (flushing) await flushing;
+  if (pending.size === 0) return;
+  const batch = pending;
+  pending = new Map();
+  flushing = write([...batch.values()])
+    .then(() => {
+      health.lastFlushAt = new Date();
+      health.lastError = null;
+    })
+    .catch((err: unknown) => {
+      // Put the buckets back (merging with anything recorded meanwhile) and try again on the next tick.
+      for (const b of batch.values()) addInto(pending, b, MINUTE);
+      health.lastError = err instanceof Error ? err.message : String(err);
+      log().warn({ err: safeError(err), buckets: batch.size }, "metrics flush failed; will retry");
+      schedule();
+    })
+    .finally(() => {
+      flushing = undefined;
+    });
+  await flushing;
+}
+
+/** For /api/system/health: when this process last wrote its metrics, the last failure, what waits. */
+export function recorderHealth(): { last_flush_at: string | null; last_error: string | null; pending_buckets: number } {
+  return {
+    last_flush_at: health.lastFlushAt?.toISOString() ?? null,
+    last_error: health.lastError,
+    pending_buckets: pending.size,
+  };
+}
+
+export interface WindowStats {
+  calls: number;
+  errors: number;
+  timeouts: number;
+  p95_ms: number | null;
+}
+
+/**
+ * A version's calls since `since` (to the minute: rows are per minute), for the controller's rollout decisions.
+ * Flushes this process's buffer first so its own calls count; other processes' arrive within METRICS_FLUSH_MS.
+ */
+export async function versionWindowStats(q: {
+  agentId: string;
+  environment: Environment;
+  versionId: string;
+  since: Date;
+}): Promise<WindowStats> {
+  await flushMetrics();
+  const db = await getDb();
+  const rows = await db
+    .select({ calls: callRollups.calls, errors: callRollups.errors, timeouts: callRollups.timeouts, hist: callRollups.hist })
+    .from(callRollups)
+    .where(
+      and(
+        eq(callRollups.agentId, q.agentId),
+        eq(callRollups.environment, q.environment),
+        eq(callRollups.versionId, q.versionId),
+        gte(callRollups.bucketStart, new Date(Math.floor(q.since.getTime() / MINUTE) * MINUTE)),
+      ),
+    );
+  const hist = emptyHistogram();
+  const stats: WindowStats = { calls: 0, errors: 0, timeouts: 0, p95_ms: null };
+  for (const r of rows) {
+    stats.calls += r.calls;
+    stats.errors += r.errors;
+    stats.timeouts += r.timeouts;
+    merge(hist, r.hist);
+  }
+  stats.p95_ms = quantile(hist, 0.95);
+  return stats;
+}
+
+/** Tests: forget buffered samples and stop the timer. */
+export function resetRecorderForTests(): void {
+  pending = new Map();
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  health.lastFlushAt = null;
+  health.lastError = null;
+}
