@@ -71,8 +71,8 @@ const schema = z.object({
   // unpacked, files).
   DEPLOY_DEFAULT_HOST: z.enum(["local", "fargate", "agentcore"]).default("local"),
   DEPLOY_BUNDLE_DIR: z.string().min(1).default(`${tmpdir()}/agent-market-bundles`),
-  DEPLOY_MAX_BUNDLE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  DEPLOY_MAX_UNPACKED_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  DEPLOY_MAX_BUNDLE_BYTES: z.coerce.number().int().positive().default(10_485_760),
+  DEPLOY_MAX_UNPACKED_BYTES: z.coerce.number().int().positive().default(104_857_600),
   DEPLOY_MAX_BUNDLE_FILES: z.coerce.number().int().positive().default(2_000),
   // Rollouts: how long blue/green keeps the old version warm after the switch (s), and a rolling update's steps.
   DEPLOY_BLUE_GREEN_GRACE_S: z.coerce.number().int().nonnegative().default(60),

@@ -44,7 +44,8 @@ export function decodeSourceCode(text: string, limits = bundleLimits()): Buffer 
   }
   const bytes = Buffer.from(compact, "base64");
   if (bytes.length === 0) throw refused("the bundle is empty");
-  if (bytes.length > limits.maxBytes) throw tooBig(`the bundle is larger than ${limits.maxBytes} bytes`, limits.maxBytes);
+  if (bytes.length > limits.maxBytes)
+    throw tooBig(`the bundle is larger than ${limits.maxBytes} bytes`, limits.maxBytes);
   return bytes;
 }
 
@@ -66,7 +67,8 @@ export function detectFormat(bytes: Buffer): BundleFormat {
  * Returns "" for the archive's root folder itself.
  */
 export function entryPath(name: string): string {
-  if (name.includes("\0") || name.includes("\\")) throw refused(`entry ${JSON.stringify(name)} has a NUL or a backslash`, name);
+  if (name.includes("\0") || name.includes("\\"))
+    throw refused(`entry ${JSON.stringify(name)} has a NUL or a backslash`, name);
   if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) throw refused(`entry ${name} is an absolute path`, name);
   const parts = name.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) throw refused(`entry ${name} leaves the bundle (..)`, name);
@@ -98,7 +100,10 @@ class Tally {
   grow(n: number): void {
     this.bytes += n;
     if (this.bytes > this.limits.maxUnpackedBytes) {
-      throw tooBig(`the bundle unpacks to more than ${this.limits.maxUnpackedBytes} bytes`, this.limits.maxUnpackedBytes);
+      throw tooBig(
+        `the bundle unpacks to more than ${this.limits.maxUnpackedBytes} bytes`,
+        this.limits.maxUnpackedBytes,
+      );
     }
   }
 
@@ -176,10 +181,15 @@ async function readTarGz(bytes: Buffer, tally: Tally, onFile: (f: BundleFile) =>
   let tarBytes: Buffer;
   try {
     // Headers and padding take 512-byte blocks beside the data: allow them, and nothing more, out of the inflater.
-    tarBytes = await gunzip(bytes, { maxOutputLength: tally.limits.maxUnpackedBytes + (tally.limits.maxFiles + 4) * 1536 });
+    tarBytes = await gunzip(bytes, {
+      maxOutputLength: tally.limits.maxUnpackedBytes + (tally.limits.maxFiles + 4) * 1536,
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-      throw tooBig(`the bundle unpacks to more than ${tally.limits.maxUnpackedBytes} bytes`, tally.limits.maxUnpackedBytes);
+      throw tooBig(
+        `the bundle unpacks to more than ${tally.limits.maxUnpackedBytes} bytes`,
+        tally.limits.maxUnpackedBytes,
+      );
     }
     throw refused("not a readable gzip stream");
   }
@@ -324,7 +334,9 @@ async function unpack(digest: string): Promise<string> {
 
 /** The name a single-file bundle was uploaded as: its versions' entrypoint (the digest covers the name). */
 async function singleFileName(digest: string): Promise<string> {
-  const [v] = await (await getDb())
+  const [v] = await (
+    await getDb()
+  )
     .select({ entrypoint: agentVersions.entrypoint })
     .from(agentVersions)
     .where(eq(agentVersions.bundleDigest, digest))

@@ -3,7 +3,12 @@ import { and, count, desc, eq, isNull, notInArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb, type Queryable, type Tx } from "@/db/client";
 import { agentRoutes, agents, apiKeys, deployments, type DeploymentPhase } from "@/db/schema";
-import type { deployBody, deployResponseSchema, deploymentSchema, updateVersionBody } from "@/lib/api/contracts/deployments";
+import type {
+  deployBody,
+  deployResponseSchema,
+  deploymentSchema,
+  updateVersionBody,
+} from "@/lib/api/contracts/deployments";
 import { badRequest, conflict, forbidden, notFound, unprocessable } from "@/lib/api/errors";
 import { actsForAgent } from "@/lib/auth/acting";
 import type { Principal } from "@/lib/auth/principal";
@@ -111,10 +116,18 @@ function isActiveConflict(err: unknown): boolean {
 }
 
 async function activeConflict(agentId: string, environment: Environment) {
-  const [active] = await (await getDb())
+  const [active] = await (
+    await getDb()
+  )
     .select({ id: deployments.id })
     .from(deployments)
-    .where(and(eq(deployments.agentId, agentId), eq(deployments.environment, environment), eq(deployments.status, "deploying")));
+    .where(
+      and(
+        eq(deployments.agentId, agentId),
+        eq(deployments.environment, environment),
+        eq(deployments.status, "deploying"),
+      ),
+    );
   return conflict(`A deployment of this agent to ${environment} is in progress; wait for it, or abort it`, {
     environment,
     ...(active ? { deployment_id: active.id } : {}),
@@ -133,9 +146,19 @@ interface Rollout {
 }
 
 /** The rollout's rows and its deployment_started event (the caller appends the events last). */
-async function startRollout(tx: Tx, r: Rollout, route: RouteRow | null): Promise<{ id: string; createdAt: Date; webhookSecret: string | null; events: NewEvent[] }> {
+async function startRollout(
+  tx: Tx,
+  r: Rollout,
+  route: RouteRow | null,
+): Promise<{ id: string; createdAt: Date; webhookSecret: string | null; events: NewEvent[] }> {
   if (r.secrets) await setSecrets(tx, r.agentId, r.secrets);
-  const phases: DeploymentPhase[] = PHASES.map((name) => ({ name, status: "pending", started_at: null, completed_at: null, logs: [] }));
+  const phases: DeploymentPhase[] = PHASES.map((name) => ({
+    name,
+    status: "pending",
+    started_at: null,
+    completed_at: null,
+    logs: [],
+  }));
   const [dep] = await tx
     .insert(deployments)
     .values({
@@ -197,7 +220,11 @@ async function startRollout(tx: Tx, r: Rollout, route: RouteRow | null): Promise
  * A new key for calling the deployed agent, named after the environment; deploy keys of the environment older than
  * the previous one are revoked, so that deploying often does not pile keys up.
  */
-async function deployKey(tx: Tx, agentId: string, environment: Environment): Promise<{ key: string; events: NewEvent[] }> {
+async function deployKey(
+  tx: Tx,
+  agentId: string,
+  environment: Environment,
+): Promise<{ key: string; events: NewEvent[] }> {
   const name = `deploy:${environment}`;
   const created = await insertApiKey(tx, agentId, { name, scopes: DEPLOY_KEY_SCOPES });
   const ofEnv = and(eq(apiKeys.agentId, agentId), eq(apiKeys.name, name), isNull(apiKeys.revokedAt));
@@ -264,9 +291,12 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
   const version = parseVersion(meta.version, "agent_metadata.version");
   const agent = await ownedAgent(principal, meta.agent_id);
   if (meta.name !== agent.name) {
-    throw unprocessable(`agent_metadata.name must be the agent's name (${agent.name}); rename it with PATCH /api/agents/{id}`, {
-      fields: { "agent_metadata.name": "not the agent's name" },
-    });
+    throw unprocessable(
+      `agent_metadata.name must be the agent's name (${agent.name}); rename it with PATCH /api/agents/{id}`,
+      {
+        fields: { "agent_metadata.name": "not the agent's name" },
+      },
+    );
   }
   const cfg = body.deployment_config;
   const host = cfg.host ?? env().DEPLOY_DEFAULT_HOST;
@@ -281,7 +311,11 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
     if (route?.liveVersionId && route.host !== host) {
       throw conflict(`${environment} runs on the ${route.host} host; deploy to it there`, { host: route.host });
     }
-    const { row: v } = await putVersion(tx, agent.id, version, code, { description: meta.description, tags: meta.tags, userId });
+    const { row: v } = await putVersion(tx, agent.id, version, code, {
+      description: meta.description,
+      tags: meta.tags,
+      userId,
+    });
     const config = normalizeConfig({
       strategy: route?.liveVersionId ? "blue_green" : "initial",
       auto_scaling: cfg.auto_scaling,
@@ -290,7 +324,16 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
     });
     const rollout = await startRollout(
       tx,
-      { agentId: agent.id, environment, host, version: v, previousVersionId: route?.liveVersionId ?? null, config, userId, secrets: cfg.security?.environment_variables },
+      {
+        agentId: agent.id,
+        environment,
+        host,
+        version: v,
+        previousVersionId: route?.liveVersionId ?? null,
+        config,
+        userId,
+        secrets: cfg.security?.environment_variables,
+      },
       route,
     );
     const key = await deployKey(tx, agent.id, environment);
@@ -362,7 +405,9 @@ export async function updateVersion(
   const security = cfg?.security ? checkHost(host, cfg.security) : undefined;
   const code = body.agent_code ? await prepareCode(body.agent_code, host) : null;
   if (!code && !(await findVersion(db, agent.id, version))) {
-    throw unprocessable(`Version ${version} does not exist yet: send its agent_code`, { fields: { agent_code: "required for a new version" } });
+    throw unprocessable(`Version ${version} does not exist yet: send its agent_code`, {
+      fields: { agent_code: "required for a new version" },
+    });
   }
   const userId = principal.kind === "user" ? principal.userId : null;
 
@@ -372,7 +417,8 @@ export async function updateVersion(
     const v = code
       ? (await putVersion(tx, agent.id, version, code, { description: "", tags: [], userId })).row
       : ((await findVersion(tx, agent.id, version)) as VersionRow);
-    if (v.id === route.liveVersionId) throw conflict(`Version ${version} is already live in ${environment}`, { version });
+    if (v.id === route.liveVersionId)
+      throw conflict(`Version ${version} is already live in ${environment}`, { version });
     const config = normalizeConfig(
       {
         strategy: body.deployment_strategy,
@@ -386,7 +432,16 @@ export async function updateVersion(
     );
     const rollout = await startRollout(
       tx,
-      { agentId: agent.id, environment, host, version: v, previousVersionId: route.liveVersionId, config, userId, secrets: cfg?.security?.environment_variables },
+      {
+        agentId: agent.id,
+        environment,
+        host,
+        version: v,
+        previousVersionId: route.liveVersionId,
+        config,
+        userId,
+        secrets: cfg?.security?.environment_variables,
+      },
       route,
     );
     await appendEvents(tx, rollout.events);

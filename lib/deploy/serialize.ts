@@ -7,6 +7,7 @@ import { agentRoutes, agentVersions, callRollups, deploymentInstances, deploymen
 import type { deploymentSchema, deploymentSummarySchema, versionSchema } from "@/lib/api/contracts/deployments";
 import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { iso } from "@/lib/market/serialize";
+import { versionWindowStats } from "@/lib/metrics/recorder";
 import type { VersionWithBundle } from "./versions";
 
 /** The JSON of versions and deployments (lib/api/contracts/deployments.ts), with the small reads they need. */
@@ -100,12 +101,16 @@ const ACTIVE_INSTANCE = ["starting", "healthy", "unhealthy", "draining"] as cons
 const WINDOW_S = 300;
 
 /** A deployment as seed 003 1.3 shows it, or null when the agent has no such deployment. */
-export async function deploymentView(db: Queryable, agentId: string, deploymentId: string): Promise<DeploymentJson | null> {
+export async function deploymentView(
+  db: Queryable,
+  agentId: string,
+  deploymentId: string,
+): Promise<DeploymentJson | null> {
   const [r] = await summaries(db).where(and(eq(deployments.id, deploymentId), eq(deployments.agentId, agentId)));
   if (!r) return null;
   const d = r.d;
   const versionIds = [d.versionId, ...(d.previousVersionId ? [d.previousVersionId] : [])];
-  const [instances, [perf], [route]] = await Promise.all([
+  const [instances, calls, [usage], [route]] = await Promise.all([
     db
       .select({ i: deploymentInstances, version: agentVersions.version })
       .from(deploymentInstances)
@@ -119,13 +124,15 @@ export async function deploymentView(db: Queryable, agentId: string, deploymentI
         ),
       )
       .orderBy(deploymentInstances.startedAt, deploymentInstances.id),
-    // The last 5 minutes of the deployment's version. p95 is the worst minute's: an upper bound, never an average
-    // of percentiles (exact windows come from the metrics module's merged histograms).
+    versionWindowStats({
+      agentId,
+      environment: d.environment,
+      versionId: d.versionId,
+      since: new Date(Date.now() - WINDOW_S * 1000),
+    }),
+    // Host samples of the same window (the recorder keeps sums and counts per minute).
     db
       .select({
-        calls: sql<number>`coalesce(sum(${callRollups.calls}), 0)`.mapWith(Number),
-        failures: sql<number>`coalesce(sum(${callRollups.errors} + ${callRollups.timeouts}), 0)`.mapWith(Number),
-        p95: sql<number>`coalesce(max(${callRollups.p95Ms}), 0)`.mapWith(Number),
         samples: sql<number>`coalesce(sum(${callRollups.resourceSamples}), 0)`.mapWith(Number),
         cpu: sql<number>`coalesce(sum(${callRollups.cpuUtilizationSum}), 0)`.mapWith(Number),
         memory: sql<number>`coalesce(sum(${callRollups.memoryUtilizationSum}), 0)`.mapWith(Number),
@@ -164,8 +171,7 @@ export async function deploymentView(db: Queryable, agentId: string, deploymentI
       : healthy > 0 || (instances.length === 0 && d.status === "deploying")
         ? "degraded"
         : "unhealthy";
-  const calls = perf?.calls ?? 0;
-  const samples = perf?.samples ?? 0;
+  const samples = usage?.samples ?? 0;
   return {
     ...summaryJson(r),
     phases: d.phases,
@@ -179,11 +185,11 @@ export async function deploymentView(db: Queryable, agentId: string, deploymentI
       })),
     },
     performance: {
-      response_time_p95: perf?.p95 ?? 0,
-      error_rate: calls ? (perf?.failures ?? 0) / calls : 0,
-      throughput: calls / WINDOW_S,
-      cpu_utilization: samples ? Math.min(1, (perf?.cpu ?? 0) / samples) : 0,
-      memory_utilization: samples ? Math.min(1, (perf?.memory ?? 0) / samples) : 0,
+      response_time_p95: calls.p95_ms ?? 0,
+      error_rate: calls.calls ? (calls.errors + calls.timeouts) / calls.calls : 0,
+      throughput: calls.calls / WINDOW_S,
+      cpu_utilization: samples ? Math.min(1, (usage?.cpu ?? 0) / samples) : 0,
+      memory_utilization: samples ? Math.min(1, (usage?.memory ?? 0) / samples) : 0,
     },
     traffic: weights.map((w) => ({ version: names.get(w.version_id) ?? w.version_id, weight: w.weight })),
   };

@@ -23,7 +23,10 @@ export type VersionRow = typeof agentVersions.$inferSelect;
 /** A valid semver, normalized (`v1.2.0` -> `1.2.0`), or a 400 naming the field. */
 export function parseVersion(value: string, field: string): string {
   const v = semver.valid(value);
-  if (!v) throw badRequest(`${field}: ${value} is not a semantic version (e.g. 1.2.0)`, { fields: { [field]: "not semver" } });
+  if (!v)
+    throw badRequest(`${field}: ${value} is not a semantic version (e.g. 1.2.0)`, {
+      fields: { [field]: "not semver" },
+    });
   return v;
 }
 
@@ -55,7 +58,9 @@ const refuse = (field: string, message: string) =>
   unprocessable(`${field}: ${message}`, { fields: { [field]: message } });
 
 /** sha256 over a canonical JSON of what makes the code: the same digest is the same code. */
-export function codeDigest(parts: Omit<PreparedCode, "bundle" | "codeDigest"> & { bundleDigest: string | null }): string {
+export function codeDigest(
+  parts: Omit<PreparedCode, "bundle" | "codeDigest"> & { bundleDigest: string | null },
+): string {
   const canonical = JSON.stringify([
     parts.source,
     parts.bundleDigest,
@@ -85,7 +90,16 @@ export async function prepareCode(code: AgentCode, host: DeployHostName): Promis
     if (code.entrypoint !== undefined && code.entrypoint !== entrypoint) {
       throw refuse("agent_code.entrypoint", `the artifact's entrypoint is ${entrypoint}`);
     }
-    prepared = { source: "artifact", bundle: null, artifact: artifact.name, containerImage: null, entrypoint, runtime: "node", dependencies, configuration };
+    prepared = {
+      source: "artifact",
+      bundle: null,
+      artifact: artifact.name,
+      containerImage: null,
+      entrypoint,
+      runtime: "node",
+      dependencies,
+      configuration,
+    };
   } else if (code.container_image !== undefined) {
     if (host === "local") throw refuse("agent_code.container_image", "the local host runs bundles, not images");
     prepared = {
@@ -101,16 +115,28 @@ export async function prepareCode(code: AgentCode, host: DeployHostName): Promis
   } else {
     const entrypoint = code.entrypoint as string; // the contract requires it with source_code
     const runtime = runtimeOf(entrypoint);
-    if (host !== "local") throw refuse("agent_code.source_code", `the ${host} host runs container images; send container_image`);
+    if (host !== "local")
+      throw refuse("agent_code.source_code", `the ${host} host runs container images; send container_image`);
     const sandbox = sandboxSupport();
-    if (!sandbox.available) throw refuse("agent_code.source_code", `uploaded code cannot run on this host: ${sandbox.reason}`);
-    if (runtime === "python" && !fs.existsSync(PYTHON)) throw refuse("agent_code.entrypoint", "python3 is not installed on this host");
+    if (!sandbox.available)
+      throw refuse("agent_code.source_code", `uploaded code cannot run on this host: ${sandbox.reason}`);
+    if (runtime === "python" && !fs.existsSync(PYTHON))
+      throw refuse("agent_code.entrypoint", "python3 is not installed on this host");
     const deps = [...dependencies.python, ...dependencies.system, ...dependencies.node];
     if (deps.length) {
       throw refuse("agent_code.dependencies", "the local host installs nothing: vendor dependencies into the bundle");
     }
     const bundle = await inspectBundle(code.source_code as string, entrypoint);
-    prepared = { source: "bundle", bundle, artifact: null, containerImage: null, entrypoint, runtime, dependencies, configuration };
+    prepared = {
+      source: "bundle",
+      bundle,
+      artifact: null,
+      containerImage: null,
+      entrypoint,
+      runtime,
+      dependencies,
+      configuration,
+    };
   }
   return { ...prepared, codeDigest: codeDigest({ ...prepared, bundleDigest: prepared.bundle?.digest ?? null }) };
 }
@@ -159,7 +185,10 @@ export async function putVersion(
   return { row: existing, created: false };
 }
 
-export type VersionWithBundle = VersionRow & { bundleFormat: "zip" | "tar.gz" | "file" | null; bundleSize: number | null };
+export type VersionWithBundle = VersionRow & {
+  bundleFormat: "zip" | "tar.gz" | "file" | null;
+  bundleSize: number | null;
+};
 
 const versionSort = timeSort(agentVersions.createdAt, agentVersions.id, "desc");
 
@@ -176,7 +205,12 @@ export async function listVersions(
     {
       rows: (where, order, take) =>
         db
-          .select({ v: agentVersions, bundleFormat: agentBundles.format, bundleSize: agentBundles.sizeBytes, key: versionSort.key })
+          .select({
+            v: agentVersions,
+            bundleFormat: agentBundles.format,
+            bundleSize: agentBundles.sizeBytes,
+            key: versionSort.key,
+          })
           .from(agentVersions)
           .leftJoin(agentBundles, eq(agentBundles.digest, agentVersions.bundleDigest))
           .where(where)

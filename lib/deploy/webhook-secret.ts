@@ -22,5 +22,8 @@ export function sealWebhookSecret(agentId: string, environment: Environment, sec
 
 export function openWebhookSecret(agentId: string, environment: Environment, sealed: string): string {
   const dot = sealed.indexOf(".");
-  return decryptSecret(agentId, nameOf(environment), { keyId: sealed.slice(0, dot), ciphertext: sealed.slice(dot + 1) });
+  return decryptSecret(agentId, nameOf(environment), {
+    keyId: sealed.slice(0, dot),
+    ciphertext: sealed.slice(dot + 1),
+  });
 }

@@ -23,7 +23,14 @@ import { pageQuery, pageSchema } from "../pagination";
 const environmentSchema = z.enum(["dev", "staging", "prod"]);
 const hostSchema = z.enum(["local", "fargate", "agentcore"]);
 const strategySchema = z.enum(["initial", "blue_green", "rolling", "canary"]);
-export const deploymentStatusSchema = z.enum(["deploying", "deployed", "failed", "rolled_back", "aborted", "superseded"]);
+export const deploymentStatusSchema = z.enum([
+  "deploying",
+  "deployed",
+  "failed",
+  "rolled_back",
+  "aborted",
+  "superseded",
+]);
 
 const MAX_VERSION_CHARS = 128;
 export const versionStringSchema = z.string().min(1).max(MAX_VERSION_CHARS);
@@ -45,7 +52,8 @@ const packagesSchema = z.array(packageSchema).max(200).default([]);
 const C = DEFAULT_CODE_CONFIGURATION;
 const D = DEFAULT_DEPLOYMENT_CONFIG;
 
-const IMAGE_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+const IMAGE_RE =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
 export const agentCodeSchema = z
   .strictObject({

@@ -3,15 +3,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { and, count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  agentBundles,
-  agentRoutes,
-  agentSecrets,
-  agentVersions,
-  apiKeys,
-  deployments,
-  events,
-} from "@/db/schema";
+import { agentBundles, agentRoutes, agentSecrets, agentVersions, apiKeys, deployments, events } from "@/db/schema";
 import { materializeBundle } from "@/lib/deploy/bundles";
 import { openWebhookSecret } from "@/lib/deploy/webhook-secret";
 import { hashApiKey } from "@/lib/auth/api-keys";
@@ -45,8 +37,9 @@ async function ownedAgent() {
 }
 
 async function countRows(agentId: string) {
-  const n = async (table: typeof agentVersions | typeof deployments | typeof agentRoutes | typeof agentSecrets | typeof apiKeys) =>
-    (await db().select({ n: count() }).from(table).where(eq(table.agentId, agentId)))[0]!.n;
+  const n = async (
+    table: typeof agentVersions | typeof deployments | typeof agentRoutes | typeof agentSecrets | typeof apiKeys,
+  ) => (await db().select({ n: count() }).from(table).where(eq(table.agentId, agentId)))[0]!.n;
   return {
     versions: await n(agentVersions),
     deployments: await n(deployments),
@@ -58,13 +51,20 @@ async function countRows(agentId: string) {
 
 afterEach(() => {
   controller.fail = false;
-  setTestEnv({ DEPLOY_MAX_UNPACKED_BYTES: undefined, DEPLOY_MAX_BUNDLE_FILES: undefined, DEPLOY_MAX_BUNDLE_BYTES: undefined });
+  setTestEnv({
+    DEPLOY_MAX_UNPACKED_BYTES: undefined,
+    DEPLOY_MAX_BUNDLE_FILES: undefined,
+    DEPLOY_MAX_BUNDLE_BYTES: undefined,
+  });
 });
 
 describe("POST /api/agents/deploy", () => {
   it("deploys a zip bundle: the seed's response, rows in one piece, secrets shown once", async () => {
     const a = await ownedAgent();
-    const bundle = zip({ "src/index.mjs": new TextEncoder().encode(AGENT_SOURCE), "README.md": new TextEncoder().encode("hi") });
+    const bundle = zip({
+      "src/index.mjs": new TextEncoder().encode(AGENT_SOURCE),
+      "README.md": new TextEncoder().encode("hi"),
+    });
     const res = await deploy(
       deployRequest(a.agent, {
         code: { source_code: b64(bundle), entrypoint: "src/index.mjs", configuration: { memory_limit: 256 } },
@@ -75,19 +75,36 @@ describe("POST /api/agents/deploy", () => {
     );
     expect(res.status).toBe(202);
     const b = res.body;
-    expect(b).toMatchObject({ agent_id: a.agent.id, status: "deploying", environment: "staging", host: "local", strategy: "initial", version: "1.0.0" });
+    expect(b).toMatchObject({
+      agent_id: a.agent.id,
+      status: "deploying",
+      environment: "staging",
+      host: "local",
+      strategy: "initial",
+      version: "1.0.0",
+    });
     expect(b.api_endpoint).toBe(`http://localhost/api/agents/${a.agent.id}/invocations?environment=staging`);
     expect(b.monitoring.dashboard_url).toBe(`http://localhost/agents/${a.agent.id}/deployments`);
     expect(b.deployment_info.region).toBe("local");
     expect(b.deployment_info.runtime_environment).toMatch(/^(sandbox|process)\/node\d+$/);
-    expect(Date.parse(b.deployment_info.estimated_completion)).toBeGreaterThan(Date.parse(b.deployment_info.created_at));
+    expect(Date.parse(b.deployment_info.estimated_completion)).toBeGreaterThan(
+      Date.parse(b.deployment_info.created_at),
+    );
     expect(b.security.webhook_secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(controller.enqueued).toContain(b.deployment_id);
 
     const [dep] = await db().select().from(deployments).where(eq(deployments.id, b.deployment_id));
-    expect(dep).toMatchObject({ status: "deploying", currentPhase: "validate", strategy: "initial", previousVersionId: null });
+    expect(dep).toMatchObject({
+      status: "deploying",
+      currentPhase: "validate",
+      strategy: "initial",
+      previousVersionId: null,
+    });
     expect(dep!.phases.map((p) => [p.name, p.status])).toEqual(
-      ["validate", "package", "provision", "health_check", "shift_traffic", "observe", "complete"].map((n) => [n, "pending"]),
+      ["validate", "package", "provision", "health_check", "shift_traffic", "observe", "complete"].map((n) => [
+        n,
+        "pending",
+      ]),
     );
     expect(dep!.config).toMatchObject({
       evaluation_interval: 15,
@@ -105,14 +122,27 @@ describe("POST /api/agents/deploy", () => {
 
     // The webhook secret is stored encrypted, bound to the agent and environment.
     const [route] = await db().select().from(agentRoutes).where(eq(agentRoutes.agentId, a.agent.id));
-    expect(route).toMatchObject({ environment: "staging", host: "local", activeDeploymentId: b.deployment_id, liveVersionId: null });
+    expect(route).toMatchObject({
+      environment: "staging",
+      host: "local",
+      activeDeploymentId: b.deployment_id,
+      liveVersionId: null,
+    });
     expect(route!.webhookSecret).not.toContain(b.security.webhook_secret.slice(6, 20));
     expect(openWebhookSecret(a.agent.id, "staging", route!.webhookSecret!)).toBe(b.security.webhook_secret);
     expect(() => openWebhookSecret(a.agent.id, "prod", route!.webhookSecret!)).toThrow();
 
     // The deploy key: the agent's, only for calling it, stored as a hash.
-    const [key] = await db().select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(b.security.api_key)));
-    expect(key).toMatchObject({ agentId: a.agent.id, name: "deploy:staging", scopes: ["agent:execute", "invoke"], revokedAt: null });
+    const [key] = await db()
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.keyHash, hashApiKey(b.security.api_key)));
+    expect(key).toMatchObject({
+      agentId: a.agent.id,
+      name: "deploy:staging",
+      scopes: ["agent:execute", "invoke"],
+      revokedAt: null,
+    });
 
     const evs = await db().select().from(events).where(eq(events.subjectId, b.deployment_id));
     expect(evs.map((e) => e.type)).toEqual(["deployment_started"]);
@@ -136,7 +166,11 @@ describe("POST /api/agents/deploy", () => {
     });
     expect(t.status).toBe(202);
     const single = await deploy(
-      deployRequest(a.agent, { version: "2.0.0", code: { source_code: b64(AGENT_SOURCE), entrypoint: "server.mjs" }, config: { environment: "prod" } }),
+      deployRequest(a.agent, {
+        version: "2.0.0",
+        code: { source_code: b64(AGENT_SOURCE), entrypoint: "server.mjs" },
+        config: { environment: "prod" },
+      }),
       { key: a.key },
     );
     expect(single.status).toBe(202);
@@ -160,11 +194,22 @@ describe("POST /api/agents/deploy", () => {
     const [v] = await db().select().from(agentVersions).where(eq(agentVersions.id, art.body.version_id));
     expect(v).toMatchObject({ source: "artifact", artifact: "text-stats", bundleDigest: null, runtime: "node" });
     expect(v!.entrypoint).toMatch(/\.m?js$/);
-    const unknown = await deploy(deployRequest(a.agent, { version: "1.0.1", code: { artifact: "no-such-thing" }, config: { environment: "prod" } }), { key: a.key });
+    const unknown = await deploy(
+      deployRequest(a.agent, {
+        version: "1.0.1",
+        code: { artifact: "no-such-thing" },
+        config: { environment: "prod" },
+      }),
+      { key: a.key },
+    );
     expect(unknown.status).toBe(422);
     if (fs.existsSync("/usr/bin/python3")) {
       const py = await deploy(
-        deployRequest(a.agent, { code: { source_code: b64("print('hi')\n"), entrypoint: "main.py" }, config: { environment: "staging" } }),
+        deployRequest(a.agent, {
+          version: "3.0.0",
+          code: { source_code: b64("print('hi')\n"), entrypoint: "main.py" },
+          config: { environment: "staging" },
+        }),
         { key: a.key },
       );
       expect(py.status).toBe(202);
@@ -182,14 +227,20 @@ describe("POST /api/agents/deploy", () => {
 
     const before = await countRows(a.agent.id);
     const other = await deploy(
-      deployRequest(a.agent, { code: { source_code: b64(`${AGENT_SOURCE}// changed\n`), entrypoint: "index.mjs" }, config: { environment: "prod" } }),
+      deployRequest(a.agent, {
+        code: { source_code: b64(`${AGENT_SOURCE}// changed\n`), entrypoint: "index.mjs" },
+        config: { environment: "prod" },
+      }),
       { key: a.key },
     );
     expect(other.status).toBe(409);
     expect(other.body.details.version).toBe("1.0.0");
     // Configuration is part of the code, too.
     const config = await deploy(
-      deployRequest(a.agent, { code: { source_code: b64(AGENT_SOURCE), entrypoint: "index.mjs", configuration: { timeout: 60 } }, config: { environment: "prod" } }),
+      deployRequest(a.agent, {
+        code: { source_code: b64(AGENT_SOURCE), entrypoint: "index.mjs", configuration: { timeout: 60 } },
+        config: { environment: "prod" },
+      }),
       { key: a.key },
     );
     expect(config.status).toBe(409);
@@ -218,7 +269,10 @@ describe("POST /api/agents/deploy", () => {
     controller.fail = true;
     const res = await deploy(
       deployRequest(a.agent, {
-        code: { source_code: b64(zip({ "x.mjs": new TextEncoder().encode("// unique to this test\n") })), entrypoint: "x.mjs" },
+        code: {
+          source_code: b64(zip({ "x.mjs": new TextEncoder().encode("// unique to this test\n") })),
+          entrypoint: "x.mjs",
+        },
         config: { security: { environment_variables: { API_TOKEN: "secret-value-123456" } } },
       }),
       { key: a.key },
@@ -240,7 +294,10 @@ describe("POST /api/agents/deploy", () => {
     );
     expect(res.status).toBe(202);
     expect(JSON.stringify(res.body)).not.toContain(value);
-    const [row] = await db().select().from(agentSecrets).where(and(eq(agentSecrets.agentId, a.agent.id), eq(agentSecrets.name, "API_TOKEN")));
+    const [row] = await db()
+      .select()
+      .from(agentSecrets)
+      .where(and(eq(agentSecrets.agentId, a.agent.id), eq(agentSecrets.name, "API_TOKEN")));
     expect(row!.ciphertext).not.toContain(value);
     expect(await secretValues(db(), a.agent.id)).toEqual({ API_TOKEN: value });
     const [dep] = await db().select().from(deployments).where(eq(deployments.id, res.body.deployment_id));
@@ -249,7 +306,10 @@ describe("POST /api/agents/deploy", () => {
     expect(JSON.stringify([dep, evs])).not.toContain("API_TOKEN");
 
     const refused = await deploy(
-      deployRequest(a.agent, { version: "1.0.1", config: { environment: "prod", security: { environment_variables: { NODE_OPTIONS: "--require /x" } } } }),
+      deployRequest(a.agent, {
+        version: "1.0.1",
+        config: { environment: "prod", security: { environment_variables: { NODE_OPTIONS: "--require /x" } } },
+      }),
       { key: a.key },
     );
     expect(refused.status).toBe(400);
@@ -269,7 +329,9 @@ describe("POST /api/agents/deploy", () => {
     expect((await deploy(body, { key: other.key })).status).toBe(403);
     const stranger = await createUser(db());
     expect((await deploy(body, { headers: stranger.headers })).status).toBe(403);
-    const missing = await deploy(deployRequest({ id: "00000000-0000-4000-8000-000000000000", name: "x" }), { key: a.key });
+    const missing = await deploy(deployRequest({ id: "00000000-0000-4000-8000-000000000000", name: "x" }), {
+      key: a.key,
+    });
     expect(missing.status).toBe(404);
     expect((await deploy(body, {})).status).toBe(401);
     expect((await countRows(a.agent.id)).deployments).toBe(0);
@@ -284,24 +346,58 @@ describe("POST /api/agents/deploy", () => {
       if (text) expect(res.body.message).toContain(text);
     };
     const code = { source_code: b64(AGENT_SOURCE), entrypoint: "index.mjs" };
-    await expectStatus(422, deployRequest(a.agent, { config: { security: { iam_role_arn: "arn:aws:iam::123456789012:role/admin" } } }), "iam_role_arn");
-    await expectStatus(422, deployRequest(a.agent, { config: { security: { vpc_config: { subnet_ids: ["subnet-1"] } } } }), "vpc_config");
+    await expectStatus(
+      422,
+      deployRequest(a.agent, { config: { security: { iam_role_arn: "arn:aws:iam::123456789012:role/admin" } } }),
+      "iam_role_arn",
+    );
+    await expectStatus(
+      422,
+      deployRequest(a.agent, { config: { security: { vpc_config: { subnet_ids: ["subnet-1"] } } } }),
+      "vpc_config",
+    );
     await expectStatus(422, deployRequest(a.agent, { config: { host: "fargate" } }), "not available yet");
     await expectStatus(422, deployRequest(a.agent, { config: { host: "agentcore" } }), "not available yet");
     await expectStatus(422, deployRequest(a.agent, { code: { container_image: "repo/agent:1" } }), "images");
-    await expectStatus(422, deployRequest(a.agent, { code: { ...code, dependencies: { python: ["requests"] } } }), "vendor");
-    await expectStatus(422, deployRequest(a.agent, { code: { source_code: b64("echo hi"), entrypoint: "run.sh" } }), ".py");
-    await expectStatus(422, deployRequest(a.agent, { code: { source_code: b64(zip({ "a.mjs": new Uint8Array([1]) })), entrypoint: "b.mjs" } }), "not a file of the bundle");
-    await expectStatus(422, { ...deployRequest(a.agent), agent_metadata: { ...deployRequest(a.agent).agent_metadata, name: "someone else" } }, "agent's name");
+    await expectStatus(
+      422,
+      deployRequest(a.agent, { code: { ...code, dependencies: { python: ["requests"] } } }),
+      "vendor",
+    );
+    await expectStatus(
+      422,
+      deployRequest(a.agent, { code: { source_code: b64("echo hi"), entrypoint: "run.sh" } }),
+      ".py",
+    );
+    await expectStatus(
+      422,
+      deployRequest(a.agent, {
+        code: { source_code: b64(zip({ "a.mjs": new Uint8Array([1]) })), entrypoint: "b.mjs" },
+      }),
+      "not a file of the bundle",
+    );
+    await expectStatus(
+      422,
+      { ...deployRequest(a.agent), agent_metadata: { ...deployRequest(a.agent).agent_metadata, name: "someone else" } },
+      "agent's name",
+    );
     await expectStatus(400, deployRequest(a.agent, { version: "one" }), "semantic version");
     await expectStatus(400, { ...deployRequest(a.agent), extra: 1 });
     await expectStatus(400, deployRequest(a.agent, { code: { ...code, unknown_field: true } }));
     await expectStatus(400, deployRequest(a.agent, { code: { ...code, artifact: "text-stats" } }), "exactly one");
     await expectStatus(400, deployRequest(a.agent, { code: { source_code: b64(AGENT_SOURCE) } }), "entrypoint");
-    await expectStatus(400, deployRequest(a.agent, { code: { source_code: "not base64!", entrypoint: "a.mjs" } }), "base64");
+    await expectStatus(
+      400,
+      deployRequest(a.agent, { code: { source_code: "not base64!", entrypoint: "a.mjs" } }),
+      "base64",
+    );
     await expectStatus(400, deployRequest(a.agent, { code: { ...code, entrypoint: "../a.mjs" } }), "relative");
     await expectStatus(400, deployRequest(a.agent, { config: { environment: "qa" } }));
-    await expectStatus(400, deployRequest(a.agent, { config: { auto_scaling: { min_instances: 5, max_instances: 2 } } }), "min_instances");
+    await expectStatus(
+      400,
+      deployRequest(a.agent, { config: { auto_scaling: { min_instances: 5, max_instances: 2 } } }),
+      "min_instances",
+    );
     expect((await countRows(a.agent.id)).deployments).toBe(0);
   });
 });
@@ -311,7 +407,9 @@ describe("bundles that break out, lie or explode", () => {
 
   async function refusal(bundle: Buffer, entrypoint = "index.mjs") {
     const a = await ownedAgent();
-    const res = await deploy(deployRequest(a.agent, { code: { source_code: b64(bundle), entrypoint } }), { key: a.key });
+    const res = await deploy(deployRequest(a.agent, { code: { source_code: b64(bundle), entrypoint } }), {
+      key: a.key,
+    });
     expect((await countRows(a.agent.id)).versions).toBe(0);
     return res;
   }
@@ -320,14 +418,50 @@ describe("bundles that break out, lie or explode", () => {
     const cases: [Buffer, string][] = [
       [zip({ "index.mjs": text("1"), "../evil.mjs": text("2") }), "../evil.mjs"],
       [zip({ "index.mjs": text("1"), "/etc/cron.d/x": text("2") }), "/etc/cron.d/x"],
-      [zip({ "index.mjs": text("1"), "link": [text("/etc/passwd"), { os: 3, attrs: (0o120777 << 16) >>> 0 }] }), "link"],
-      [zip({ "index.mjs": text("1"), "fifo": [text(""), { os: 3, attrs: (0o010644 << 16) >>> 0 }] }), "fifo"],
-      [await tarGz([{ name: "index.mjs", data: "1" }, { name: "../../x.mjs", data: "2" }]), "../../x.mjs"],
-      [await tarGz([{ name: "index.mjs", data: "1" }, { name: "/abs.mjs", data: "2" }]), "/abs.mjs"],
-      [await tarGz([{ name: "index.mjs", data: "1" }, { name: "passwd", type: "symlink", linkname: "/etc/passwd" }]), "passwd"],
-      [await tarGz([{ name: "index.mjs", data: "1" }, { name: "hard", type: "link", linkname: "index.mjs" }]), "hard"],
-      [await tarGz([{ name: "index.mjs", data: "1" }, { name: "null", type: "character-device", devmajor: 1, devminor: 3 }]), "null"],
-      [await tarGz([{ name: "index.mjs", data: "1" }, { name: "index.mjs", data: "2" }]), "twice"],
+      [zip({ "index.mjs": text("1"), link: [text("/etc/passwd"), { os: 3, attrs: (0o120777 << 16) >>> 0 }] }), "link"],
+      [zip({ "index.mjs": text("1"), fifo: [text(""), { os: 3, attrs: (0o010644 << 16) >>> 0 }] }), "fifo"],
+      [
+        await tarGz([
+          { name: "index.mjs", data: "1" },
+          { name: "../../x.mjs", data: "2" },
+        ]),
+        "../../x.mjs",
+      ],
+      [
+        await tarGz([
+          { name: "index.mjs", data: "1" },
+          { name: "/abs.mjs", data: "2" },
+        ]),
+        "/abs.mjs",
+      ],
+      [
+        await tarGz([
+          { name: "index.mjs", data: "1" },
+          { name: "passwd", type: "symlink", linkname: "/etc/passwd" },
+        ]),
+        "passwd",
+      ],
+      [
+        await tarGz([
+          { name: "index.mjs", data: "1" },
+          { name: "hard", type: "link", linkname: "index.mjs" },
+        ]),
+        "hard",
+      ],
+      [
+        await tarGz([
+          { name: "index.mjs", data: "1" },
+          { name: "null", type: "character-device", devmajor: 1, devminor: 3 },
+        ]),
+        "null",
+      ],
+      [
+        await tarGz([
+          { name: "index.mjs", data: "1" },
+          { name: "index.mjs", data: "2" },
+        ]),
+        "twice",
+      ],
     ];
     for (const [bundle, what] of cases) {
       const res = await refusal(bundle);
@@ -338,7 +472,11 @@ describe("bundles that break out, lie or explode", () => {
   });
 
   it("refuses zip and gzip bombs, headers that lie, too many files and too many bytes (413)", async () => {
-    setTestEnv({ DEPLOY_MAX_UNPACKED_BYTES: String(1 << 20), DEPLOY_MAX_BUNDLE_FILES: "20", DEPLOY_MAX_BUNDLE_BYTES: String(64 << 10) });
+    setTestEnv({
+      DEPLOY_MAX_UNPACKED_BYTES: String(1 << 20),
+      DEPLOY_MAX_BUNDLE_FILES: "20",
+      DEPLOY_MAX_BUNDLE_BYTES: String(64 << 10),
+    });
     const zeros = new Uint8Array(4 << 20); // 4 MB of zeros compresses to a few KB
     const bomb = zip({ "index.mjs": text("1"), "pad.bin": zeros });
     expect(bomb.length).toBeLessThan(64 << 10);
@@ -346,7 +484,12 @@ describe("bundles that break out, lie or explode", () => {
     expect(zipBomb.status).toBe(413);
     expect(zipBomb.body.error).toBe("PayloadTooLargeError");
     expect(zipBomb.body.message).toContain("unpacks to more than");
-    const tarBomb = await refusal(await tarGz([{ name: "index.mjs", data: "1" }, { name: "pad.bin", data: Buffer.from(zeros) }]));
+    const tarBomb = await refusal(
+      await tarGz([
+        { name: "index.mjs", data: "1" },
+        { name: "pad.bin", data: Buffer.from(zeros) },
+      ]),
+    );
     expect(tarBomb.status).toBe(413);
 
     // A zip whose headers claim 1 KB for 2 MB of data: the inflated bytes are counted, not the claims.
@@ -377,7 +520,9 @@ describe("bundles that break out, lie or explode", () => {
 function patchUncompressedSize(z: Buffer, name: string, size: number): void {
   for (let i = 0; i < z.length - 4; i++) {
     const sig = z.readUInt32LE(i);
-    if (sig === 0x04034b50 && z.toString("utf8", i + 30, i + 30 + z.readUInt16LE(i + 26)) === name) z.writeUInt32LE(size, i + 22);
-    if (sig === 0x02014b50 && z.toString("utf8", i + 46, i + 46 + z.readUInt16LE(i + 28)) === name) z.writeUInt32LE(size, i + 24);
+    if (sig === 0x04034b50 && z.toString("utf8", i + 30, i + 30 + z.readUInt16LE(i + 26)) === name)
+      z.writeUInt32LE(size, i + 22);
+    if (sig === 0x02014b50 && z.toString("utf8", i + 46, i + 46 + z.readUInt16LE(i + 28)) === name)
+      z.writeUInt32LE(size, i + 24);
   }
 }
