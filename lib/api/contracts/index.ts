@@ -4,6 +4,7 @@ import "./agent-keys";
 import "./agent-secrets";
 import "./agents";
 import "./auth";
+import "./deployments";
 import "./events";
 import "./executions";
 import "./health";
