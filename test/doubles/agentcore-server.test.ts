@@ -5,16 +5,10 @@ import WebSocket from "ws";
 import { runtimePath } from "@/lib/invoke/transports/arn";
 import { presignWebSocketUrl, SESSION_HEADER } from "@/lib/invoke/transports/presign";
 import { generateSessionId } from "@/lib/invoke/transports/session-id";
-import {
-  MARKDOWN_ARN,
-  setupTestAgentCore,
-  TEST_CREDENTIALS,
-  TEST_REGION,
-  TEXT_STATS_ARN,
-} from "@/test/fixtures/agentcore";
+import { MARKDOWN_ARN, setupAgentCore, TEST_CREDENTIALS, TEST_REGION, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 
 // The local AgentCore endpoint refuses what AWS refuses, with AWS's statuses and error types.
-const agentcore = setupTestAgentCore();
+const agentcore = setupAgentCore();
 
 type Upgrade = { status: number; type?: string; body?: string } | { status: 101 };
 

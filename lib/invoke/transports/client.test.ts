@@ -1,19 +1,13 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  FAULTY_ARN,
-  MARKDOWN_ARN,
-  markdownPrompt,
-  setupTestAgentCore,
-  TEXT_STATS_ARN,
-} from "@/test/fixtures/agentcore";
+import { FAULTY_ARN, MARKDOWN_ARN, markdownPrompt, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import type { Transport } from "./client";
 import { InvocationError } from "../errors";
 import { generateSessionId } from "./session-id";
 
 // Integration: the real client (presigned WebSocket, and the AWS SDK over HTTP) against the local AgentCore
 // endpoint, which verifies SigV4 and relays to the real demo agents (agents/markdown, agents/text-stats).
-const agentcore = setupTestAgentCore();
+const agentcore = setupAgentCore();
 const client = agentcore.client;
 afterEach(async () => {
   agentcore.server.clearFaults();

@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { invokeApiError } from "@/lib/invoke/errors";
-import {
-  FAULTY_ARN,
-  MARKDOWN_ARN,
-  markdownPrompt,
-  setupTestAgentCore,
-  TEXT_STATS_ARN,
-} from "@/test/fixtures/agentcore";
+import { FAULTY_ARN, MARKDOWN_ARN, markdownPrompt, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import { buildRuntimeArn, parseRuntimeArn, parseRuntimePath, runtimePath } from "./arn";
 import type { AgentCoreClient } from "./client";
 import { AnswerCollector } from "./collector";
@@ -185,7 +179,7 @@ describe("Feature: backend-agentcore-integration", () => {
 });
 
 describe("Feature: backend-agentcore-integration (against the local AgentCore endpoint)", () => {
-  const agentcore = setupTestAgentCore();
+  const agentcore = setupAgentCore();
   let client: AgentCoreClient;
   let impatient: AgentCoreClient;
 

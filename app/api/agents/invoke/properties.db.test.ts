@@ -4,13 +4,13 @@ import { reloadEnv } from "@/lib/env";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { createAgent } from "@/test/fixtures/invoke";
 import { allEvents } from "@/test/fixtures/sse";
-import { MARKDOWN_ARN, setupTestAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
+import { MARKDOWN_ARN, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { POST } from "./route";
 
 const db = setupTestDatabase();
-const agentcore = setupTestAgentCore();
+const agentcore = setupAgentCore();
 let caller: { key: string };
 let marketplace: { id: string };
 

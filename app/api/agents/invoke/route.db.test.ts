@@ -10,13 +10,7 @@ import { createAgent, createExecution } from "@/test/fixtures/invoke";
 import { allEvents, sseReader } from "@/test/fixtures/sse";
 import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { startHostedAgent, type RunningAgent } from "@/test/doubles/agentcore/agent-host";
-import {
-  FAULTY_ARN,
-  MARKDOWN_ARN,
-  markdownPrompt,
-  setupTestAgentCore,
-  TEXT_STATS_ARN,
-} from "@/test/fixtures/agentcore";
+import { FAULTY_ARN, MARKDOWN_ARN, markdownPrompt, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { GET as getMetrics } from "../../invocations/metrics/route";
@@ -25,7 +19,7 @@ import { GET as listSessions } from "../../sessions/route";
 import { POST } from "./route";
 
 const db = setupTestDatabase();
-const agentcore = setupTestAgentCore();
+const agentcore = setupAgentCore();
 let caller: { id: string; key: string };
 let other: { id: string; key: string };
 let faulty: { id: string };
