@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { useDeploymentAction } from "@/lib/client/deploy-hooks";
 import type { Deployment, DeploymentAction } from "@/lib/client/deploy-types";
+import { allowedActions } from "./allowed-actions";
 
 interface ActionInfo {
   label: string;
@@ -37,17 +38,6 @@ const ACTIONS: Record<DeploymentAction, ActionInfo> = {
       `Stop rolling out ${d.version}${d.previous_version ? ` and keep ${d.previous_version} serving every call` : ""}.`,
   },
 };
-
-/** Which actions the API would accept now (it answers 409 otherwise). */
-export function allowedActions(d: Deployment): Record<DeploymentAction, boolean> {
-  const deploying = d.status === "deploying";
-  const live = d.status === "deployed" && d.traffic.some((t) => t.version === d.version && t.weight > 0);
-  return {
-    promote: deploying && d.strategy === "canary",
-    rollback: deploying || (live && d.previous_version !== null),
-    abort: deploying,
-  };
-}
 
 /** Rollback, promote and abort, each behind a confirmation that says what will happen. */
 export function DeploymentActions({ deployment }: { deployment: Deployment }) {

@@ -7,7 +7,7 @@ export interface ChartSeries {
   dashed?: boolean;
 }
 
-const W = 640;
+const W = 560;
 const H = 180;
 const P = { l: 48, r: 10, t: 10, b: 22 };
 
@@ -51,13 +51,20 @@ export function LineChart({
           {[0, 0.5, 1].map((f) => (
             <g key={f}>
               <line x1={P.l} x2={W - P.r} y1={y(max * f)} y2={y(max * f)} stroke="var(--line)" strokeDasharray="3 3" />
-              <text x={P.l - 6} y={y(max * f) + 4} textAnchor="end" fontSize="10" fill="var(--muted)">
+              <text x={P.l - 6} y={y(max * f) + 4} textAnchor="end" fontSize="11" fill="var(--muted)">
                 {format(max * f)}
               </text>
             </g>
           ))}
           {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-            <text key={f} x={x(start + span * f)} y={H - 6} textAnchor="middle" fontSize="10" fill="var(--muted)">
+            <text
+              key={f}
+              x={x(start + span * f)}
+              y={H - 6}
+              textAnchor={f === 0 ? "start" : f === 1 ? "end" : "middle"}
+              fontSize="11"
+              fill="var(--muted)"
+            >
               {clock(start + span * f, span)}
             </text>
           ))}

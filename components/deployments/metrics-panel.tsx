@@ -55,9 +55,9 @@ export function MetricsPanel({ agentId, environments }: { agentId: string; envir
   const versions = data?.by_version ?? [];
   return (
     <section aria-label="Metrics" className="space-y-4" data-testid="metrics">
-      <div className="flex flex-wrap gap-2">
+      <div className="flex flex-col gap-2 sm:flex-row">
         <QuietLabel htmlFor="metrics_window">Window</QuietLabel>
-        <Select id="metrics_window" value={w} onChange={(e) => setW(Number(e.target.value))} className="w-auto">
+        <Select id="metrics_window" value={w} onChange={(e) => setW(Number(e.target.value))} className="sm:w-52">
           {WINDOWS.map((x, i) => (
             <option key={x.label} value={i}>
               {x.label}
@@ -69,7 +69,7 @@ export function MetricsPanel({ agentId, environments }: { agentId: string; envir
           id="metrics_environment"
           value={environment}
           onChange={(e) => setEnvironment(e.target.value)}
-          className="w-auto"
+          className="sm:w-52"
         >
           <option value="">All environments</option>
           {environments.map((e) => (
@@ -91,7 +91,7 @@ export function MetricsPanel({ agentId, environments }: { agentId: string; envir
             <Tile label="p99" value={s.response_time_p99 === null ? "—" : ms(s.response_time_p99)} />
             <Tile label="Peak throughput" value={rps(s.peak_throughput)} />
           </dl>
-          <div className="grid gap-6 lg:grid-cols-3 *:min-w-0">
+          <div className="grid gap-6 *:min-w-0 md:grid-cols-2">
             {chart("Response time", latency(data.metrics), ms)}
             {chart(
               "Error rate",
@@ -107,7 +107,7 @@ export function MetricsPanel({ agentId, environments }: { agentId: string; envir
           {versions.length > 1 ? (
             <div>
               <h3 className="mb-2 text-sm font-semibold">By version</h3>
-              <div className="grid gap-6 lg:grid-cols-3 *:min-w-0">
+              <div className="grid gap-6 *:min-w-0 md:grid-cols-2">
                 {chart(
                   "p95 response time by version",
                   versions.map((v, i) => ({

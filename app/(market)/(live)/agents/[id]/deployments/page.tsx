@@ -59,6 +59,12 @@ export default async function DeploymentsPage({ params }: { params: Promise<{ id
         <SectionTitle>Environments</SectionTitle>
         <Environments agentId={id} environments={environments} />
       </section>
+      {environments.length ? (
+        <section>
+          <SectionTitle>Metrics</SectionTitle>
+          <MetricsPanel agentId={id} environments={environments.map((e) => e.environment)} />
+        </section>
+      ) : null}
       <section>
         <SectionTitle>Ship a version</SectionTitle>
         <DeployPanel
@@ -69,12 +75,6 @@ export default async function DeploymentsPage({ params }: { params: Promise<{ id
           versions={versionList.map((v) => v.version)}
         />
       </section>
-      {environments.length ? (
-        <section>
-          <SectionTitle>Metrics</SectionTitle>
-          <MetricsPanel agentId={id} environments={environments.map((e) => e.environment)} />
-        </section>
-      ) : null}
       <section>
         <SectionTitle>Deployments</SectionTitle>
         <DeploymentList agentId={id} deployments={deployments.data} />
