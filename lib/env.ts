@@ -83,6 +83,8 @@ const schema = z.object({
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
   // How often each process writes its buffered call metrics (lib/metrics/recorder.ts).
   METRICS_FLUSH_MS: z.coerce.number().int().positive().default(2_000),
+  // Sandboxed instances the local host runs at once, all agents together (capacity in /api/system/health).
+  DEPLOY_LOCAL_MAX_INSTANCES: z.coerce.number().int().positive().default(50),
   // Runtime (docs/agent-contract.md).
   EXECUTION_MAX_CONCURRENT_PER_AGENT: z.coerce.number().int().positive().default(5),
   EXECUTION_DEFAULT_TIMEOUT_S: z.coerce.number().int().positive().default(300),
