@@ -13,12 +13,10 @@
  *   DATABASE_URL, else a fresh database of the local PostgreSQL (dropped after), else PGlite. It re-executes
  *   itself with `--conditions=react-server` so that the app's `server-only` modules load.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import { SseParser } from "@/lib/events/sse-parse";
 import { openInProcessDatabase } from "./lib/database";
-import { isMain, printFigures, runStandalone } from "./lib/standalone";
+import { figuresFromChild, isMain, printFigures, printFiguresForParent, runStandalone } from "./lib/standalone";
 import { measureReconciler } from "./lib/reconciler-sweep";
 import { percentile, round } from "./lib/stats";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
@@ -112,21 +110,7 @@ export const bench: BenchModule = {
 };
 
 function reconcilerInChild(databaseUrl: string): Promise<Figure[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=react-server", fileURLToPath(import.meta.url), "--reconcile-only"],
-      { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("FIGURES "));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(8)) as Figure[]);
-      else reject(new Error(`reconciler bench exited with ${code}`));
-    });
-  });
+  return figuresFromChild(import.meta.url, ["--reconcile-only"], { DATABASE_URL: databaseUrl });
 }
 
 /** Standalone: everything in-process on DATABASE_URL, a fresh local PostgreSQL database, or PGlite. */
@@ -190,8 +174,8 @@ if (isMain(import.meta.url)) {
   runStandalone(
     process.argv.includes("--reconcile-only")
       ? async () => {
-          // The child process of `reconcilerInChild`: its figures on one line of stdout, for the parent to judge.
-          console.log(`FIGURES ${JSON.stringify(await measureReconciler((l) => console.error(l), SCALE))}`);
+          // The child process of `reconcilerInChild`.
+          printFiguresForParent(await measureReconciler((l) => console.error(l), SCALE));
           return [];
         }
       : run,

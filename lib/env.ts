@@ -66,6 +66,17 @@ const schema = z.object({
   SANDBOX_BWRAP_PATH: z.string().min(1).default("/usr/bin/bwrap"),
   // (a temporary folder by default: the sandbox's own uid must be able to reach it, which a home folder may forbid)
   SANDBOX_DIR: z.string().min(1).default(`${tmpdir()}/agent-market-sandboxes`),
+  // Deployments (lib/deploy): where a version runs unless the request names a host (local = the sandbox above),
+  // where stored bundles are unpacked once, and the limits on an uploaded bundle (decoded bytes, bytes once
+  // unpacked, files).
+  DEPLOY_DEFAULT_HOST: z.enum(["local", "fargate", "agentcore"]).default("local"),
+  DEPLOY_BUNDLE_DIR: z.string().min(1).default(`${tmpdir()}/agent-market-bundles`),
+  DEPLOY_MAX_BUNDLE_BYTES: z.coerce.number().int().positive().default(10_485_760),
+  DEPLOY_MAX_UNPACKED_BYTES: z.coerce.number().int().positive().default(104_857_600),
+  DEPLOY_MAX_BUNDLE_FILES: z.coerce.number().int().positive().default(2_000),
+  // Rollouts: how long blue/green keeps the old version warm after the switch (s), and a rolling update's steps.
+  DEPLOY_BLUE_GREEN_GRACE_S: z.coerce.number().int().nonnegative().default(60),
+  DEPLOY_ROLLING_STEPS: z.coerce.number().int().min(1).max(100).default(4),
   // Request limits.
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
@@ -82,6 +93,8 @@ const schema = z.object({
   DEPLOY_LEASE_S: z.coerce.number().int().min(5).default(60),
   DEPLOY_CONTROLLER_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
   DEPLOY_POLL_INTERVAL_S: z.coerce.number().min(0.5).default(2),
+  // Sandboxed instances the local host runs at once, all agents together (capacity in /api/system/health).
+  DEPLOY_LOCAL_MAX_INSTANCES: z.coerce.number().int().positive().default(50),
   // Runtime (docs/agent-contract.md).
   EXECUTION_MAX_CONCURRENT_PER_AGENT: z.coerce.number().int().positive().default(5),
   EXECUTION_DEFAULT_TIMEOUT_S: z.coerce.number().int().positive().default(300),

@@ -7,17 +7,23 @@ import type { healthResponse } from "@/lib/api/contracts/health";
 
 const startedAt = Date.now();
 
-/** Reports the app and database status; a database that does not answer within 2 s counts as down. */
-export async function checkHealth(): Promise<z.infer<typeof healthResponse>> {
-  let database: z.infer<typeof healthResponse>["database"] = { status: "down", driver: "unknown", latency_ms: null };
+type DatabaseProbe = z.infer<typeof healthResponse>["database"];
+
+/** `SELECT 1` and its latency; a database that does not answer within 2 s counts as down. */
+export async function probeDatabase(): Promise<DatabaseProbe> {
   try {
     const t0 = performance.now();
     const db = await withTimeout(getDatabase(), 10_000);
     await withTimeout(db.db.execute(sql`SELECT 1`), 2_000);
-    database = { status: "ok", driver: db.driver, latency_ms: Math.round((performance.now() - t0) * 100) / 100 };
+    return { status: "ok", driver: db.driver, latency_ms: Math.round((performance.now() - t0) * 100) / 100 };
   } catch {
-    // reported as down below
+    return { status: "down", driver: "unknown", latency_ms: null };
   }
+}
+
+/** Reports the app and database status (GET /api/health; the fuller GET /api/system/health: lib/metrics). */
+export async function checkHealth(): Promise<z.infer<typeof healthResponse>> {
+  const database = await probeDatabase();
   return {
     status: database.status === "ok" ? "ok" : "degraded",
     version: env().npm_package_version,
@@ -26,7 +32,7 @@ export async function checkHealth(): Promise<z.infer<typeof healthResponse>> {
   };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error("timeout")), ms);
     p.then(

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { RouteContract } from "@/lib/api/contract";
 import { errorBodySchema } from "@/lib/api/errors";
 
-type Handler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & {
+export type Handler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & {
   /** Set by withApi (lib/api/handler.ts): what the route documents. */
   readonly contract?: RouteContract;
 };
@@ -38,9 +38,10 @@ function undocumented(parsed: unknown, raw: unknown, at: string): string[] {
 
 /**
  * Checks a JSON answer against the route's contract: a success against its response schema, an error against
- * the one error format. Throws, naming the route and the differences, when the document does not tell the truth.
+ * the one error format (an event stream: each event's data against the response schema). Throws, naming the
+ * route and the differences, when the document does not tell the truth.
  */
-function checkAgainstContract(contract: RouteContract, status: number, body: unknown): void {
+export function checkAgainstContract(contract: RouteContract, status: number, body: unknown): void {
   const route = `${contract.method} ${contract.path}`;
   const schema = contract.otherResponses?.[status]?.schema ?? (status >= 400 ? errorBodySchema : contract.response);
   if (!schema) throw new Error(`${route} answered ${status} with JSON, but its contract documents no response`);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Figure } from "./types";
 
 /** Whether the module at `moduleUrl` is the program node was started with (`tsx bench/<module>.ts`). */
@@ -39,4 +39,38 @@ export function runStandalone(main: () => Promise<Figure[]>): void {
       process.exit(1);
     },
   );
+}
+
+/** A child's figures, on one line of stdout for the parent (see figuresFromChild). */
+export function printFiguresForParent(figures: Figure[]): void {
+  console.log(`FIGURES ${JSON.stringify(figures)}`);
+}
+
+/**
+ * Runs a bench module in a child process (`--conditions=react-server`, the app's modules load) with `args` and
+ * `env` on top of this process's environment (an `undefined` value removes a variable), and returns the figures
+ * it printed with printFiguresForParent.
+ */
+export function figuresFromChild(
+  moduleUrl: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<Figure[]> {
+  const childEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", fileURLToPath(moduleUrl), ...args],
+      { env: childEnv, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("FIGURES "));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(8)) as Figure[]);
+      else reject(new Error(`${fileURLToPath(moduleUrl)} ${args.join(" ")} exited with ${code}`));
+    });
+  });
 }

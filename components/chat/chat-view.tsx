@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { QuietLabel, Textarea } from "@/components/ui/field";
+import { MessageBox } from "@/components/ui/field";
 import { timeAgo } from "@/components/ui/format";
 import { EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui/states";
 import { useSessions } from "@/lib/client/hooks";
@@ -144,18 +144,11 @@ export function ChatView({
             <div ref={bottom} />
           </div>
           <form onSubmit={send} className="mt-4 flex gap-2 border-t border-line pt-3">
-            <QuietLabel htmlFor="prompt">Message</QuietLabel>
-            <Textarea
+            <MessageBox
               id="prompt"
-              rows={2}
               value={prompt}
-              onChange={(e) => setPrompt(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter" && !e.shiftKey) {
-                  e.preventDefault();
-                  e.currentTarget.form?.requestSubmit();
-                }
-              }}
+              onValueChange={setPrompt}
+              submitOnEnter
               placeholder="Ask something… (Enter to send, Shift+Enter for a new line)"
               className="flex-1"
             />

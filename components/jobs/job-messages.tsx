@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { QuietLabel, Textarea } from "@/components/ui/field";
+import { MessageBox } from "@/components/ui/field";
 import { formatDateTime } from "@/components/ui/format";
 import { ErrorState } from "@/components/ui/states";
 import { useJobMessages, useSendJobMessage } from "@/lib/client/hooks";
@@ -61,14 +61,7 @@ export function JobMessages({ job }: { job: JobDetail }) {
           if (text.trim()) send.mutate({ body: text }, { onSuccess: () => setText("") });
         }}
       >
-        <QuietLabel htmlFor="message">Message</QuietLabel>
-        <Textarea
-          id="message"
-          rows={2}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder="Write to the other party…"
-        />
+        <MessageBox id="message" value={text} onValueChange={setText} placeholder="Write to the other party…" />
         <div className="flex items-center gap-2">
           <Button type="submit" variant="secondary" disabled={send.isPending || !text.trim()}>
             Send

@@ -1,4 +1,11 @@
-import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type {
+  FormEvent,
+  InputHTMLAttributes,
+  KeyboardEvent,
+  ReactNode,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from "react";
 
 export const inputClass =
   "w-full rounded-md border border-line bg-card px-3 py-2 text-sm text-fg placeholder:text-muted/70 focus-visible:border-accent";
@@ -79,4 +86,40 @@ export function QuietLabel({ htmlFor, children }: { htmlFor: string; children: R
       {children}
     </label>
   );
+}
+
+/**
+ * The box a message is written in (chat, a job's messages): two rows, labelled for screen readers only. With
+ * `submitOnEnter`, Enter sends its form and Shift+Enter starts a new line.
+ */
+export function MessageBox({
+  value,
+  onValueChange,
+  submitOnEnter = false,
+  ...props
+}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange"> & {
+  id: string;
+  value: string;
+  onValueChange: (value: string) => void;
+  submitOnEnter?: boolean;
+}) {
+  return (
+    <>
+      <QuietLabel htmlFor={props.id}>Message</QuietLabel>
+      <Textarea
+        rows={2}
+        value={value}
+        onChange={(e) => onValueChange(e.target.value)}
+        onKeyDown={submitOnEnter ? sendOnEnter : undefined}
+        {...props}
+      />
+    </>
+  );
+}
+
+function sendOnEnter(e: KeyboardEvent<HTMLTextAreaElement>) {
+  if (e.key === "Enter" && !e.shiftKey) {
+    e.preventDefault();
+    e.currentTarget.form?.requestSubmit();
+  }
 }

@@ -19,8 +19,8 @@ export interface DemoAgent {
   fargate: boolean;
   /** Its runtime on the local AgentCore endpoint: the runtime id of its ARN and the transport the app uses. */
   agentcore: { runtimeId: string; transport: "ws" | "http" };
-  /** A configured agent (`ONBOARDING_AGENT_ARN`, ...) the local AgentCore endpoint serves with this program. */
-  configured?: { key: "onboarding" | "provisioning" | "mwc"; envVar: string; runtimeId: string };
+  /** A configured agent (`<KEY>_AGENT_ARN`, e.g. ONBOARDING_AGENT_ARN) the local AgentCore endpoint serves with this program. */
+  configured?: { key: "onboarding" | "provisioning" | "mwc"; runtimeId: string };
 }
 
 export const DEMO_AGENTS: readonly DemoAgent[] = [
@@ -32,7 +32,7 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
     capabilities: ["text-analysis", "statistics", "reading-time"],
     fargate: true,
     agentcore: { runtimeId: "TextStats_Agent-Loc4lTs002", transport: "ws" },
-    configured: { key: "mwc", envVar: "MWC_AGENT_ARN", runtimeId: "MWCAgent_Agent-Def456UvW" },
+    configured: { key: "mwc", runtimeId: "MWCAgent_Agent-Def456UvW" },
   },
   {
     slug: "sentiment",
@@ -51,7 +51,7 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
     capabilities: ["markdown", "html", "rendering", "streaming"],
     fargate: false,
     agentcore: { runtimeId: "MarkdownRenderer_Agent-Loc4lMd001", transport: "ws" },
-    configured: { key: "onboarding", envVar: "ONBOARDING_AGENT_ARN", runtimeId: "OnboardingAgent_Agent-Pgs8nUGuuS" },
+    configured: { key: "onboarding", runtimeId: "OnboardingAgent_Agent-Pgs8nUGuuS" },
   },
   {
     slug: "json-csv",
@@ -61,11 +61,7 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
     capabilities: ["json", "csv", "data-transformation"],
     fargate: false,
     agentcore: { runtimeId: "JsonCsv_Agent-Loc4lJc004", transport: "http" },
-    configured: {
-      key: "provisioning",
-      envVar: "PROVISIONING_AGENT_ARN",
-      runtimeId: "ProvisioningAgent_Agent-Abc123XyZ",
-    },
+    configured: { key: "provisioning", runtimeId: "ProvisioningAgent_Agent-Abc123XyZ" },
   },
 ];
 
@@ -134,7 +130,7 @@ export function demoAgentCoreRuntimes(): { runtimeArn: string; artifact: string 
 export function demoConfiguredAgentEnv(): Record<string, string> {
   return Object.fromEntries(
     DEMO_AGENTS.flatMap((a) =>
-      a.configured ? [[a.configured.envVar, localAgentCoreArn(a.configured.runtimeId)]] : [],
+      a.configured ? [[`${a.configured.key.toUpperCase()}_AGENT_ARN`, localAgentCoreArn(a.configured.runtimeId)]] : [],
     ),
   );
 }

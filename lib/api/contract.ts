@@ -41,6 +41,8 @@ export interface RouteContract<
    * streams at once; past it, 429 with Retry-After, RateLimit and RateLimit-Policy. Documented in the OpenAPI.
    */
   rateLimit?: RateLimitRule;
+  /** Largest body this route reads, when it takes more than MAX_BODY_BYTES (e.g. an uploaded bundle); read per request. */
+  maxBodyBytes?: () => number;
 }
 
 const registry: RouteContract[] = [];

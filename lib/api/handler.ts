@@ -108,7 +108,7 @@ export function withApi<
 
       let body: unknown = undefined;
       if (contract.body) {
-        const raw = await readJsonBody(req, env().MAX_BODY_BYTES);
+        const raw = await readJsonBody(req, contract.maxBodyBytes?.() ?? env().MAX_BODY_BYTES);
         assertNoNul(raw, "body");
         const parsed = contract.body.safeParse(raw ?? {});
         if (!parsed.success) throw badRequest(firstIssue(parsed.error), issuesToDetails(parsed.error));

@@ -20,6 +20,13 @@ describe("readCursor", () => {
       expect(() => readCursor(bad, false)).toThrow(expect.objectContaining({ status: 400 }));
     }
   });
+
+  it("takes a string, and only a string of at most 300 characters, for a text sort", () => {
+    expect(readCursor(encodeCursor(["bravo", id]), false, true)).toEqual(["bravo", id]);
+    for (const bad of [encodeCursor([12, id]), encodeCursor(["x".repeat(301), id]), encodeCursor([null, id])]) {
+      expect(() => readCursor(bad, false, true)).toThrow(expect.objectContaining({ status: 400 }));
+    }
+  });
 });
 
 describe("readSeqCursor", () => {

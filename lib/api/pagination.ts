@@ -60,6 +60,8 @@ export interface KeysetSort {
   dir: SortDir;
   /** Typed placeholder for the cursor's value, e.g. fromEpochMicros for a timestamp. */
   cast: (value: number) => SQL;
+  /** The value is text (a name): the cursor carries a string, compared as text. */
+  text?: boolean;
   /** The value may be null; nulls sort last in either direction. */
   nullable?: boolean;
   /** The tie-breaker (a uuid column). */
@@ -81,10 +83,10 @@ export function keysetOrder(s: KeysetSort): SQL[] {
  * rather than a row comparison because the two directions may differ; the planner still walks the
  * (value, id) index and stops after the page.
  */
-export function keysetAfter(s: KeysetSort, value: number | null, id: string): SQL {
+export function keysetAfter(s: KeysetSort, value: number | string | null, id: string): SQL {
   const idAfter = s.idDir === "asc" ? sql`${s.id} > ${id}` : sql`${s.id} < ${id}`;
   if (value === null) return sql`(${s.expr} IS NULL AND ${idAfter})`;
-  const v = s.cast(value);
+  const v = typeof value === "string" ? sql`${value}::text` : s.cast(value);
   const beyond = s.dir === "asc" ? sql`${s.expr} > ${v}` : sql`${s.expr} < ${v}`;
   const orNull = s.nullable ? sql` OR ${s.expr} IS NULL` : sql``;
   return sql`(${beyond} OR (${s.expr} = ${v} AND ${idAfter})${orNull})`;
@@ -93,7 +95,7 @@ export function keysetAfter(s: KeysetSort, value: number | null, id: string): SQ
 /** The condition for the rows after `cursor` in keysetOrder(s); undefined on the first page (and() skips it). */
 export function keysetWhere(s: KeysetSort, cursor: string | undefined): SQL | undefined {
   if (!cursor) return undefined;
-  const [value, id] = readCursor(cursor, !!s.nullable);
+  const [value, id] = readCursor(cursor, !!s.nullable, !!s.text);
   return keysetAfter(s, value, id);
 }
 
@@ -101,19 +103,21 @@ export function keysetWhere(s: KeysetSort, cursor: string | undefined): SQL | un
 const MAX_CURSOR_VALUE = 1e16;
 
 /**
- * Decodes a `[value, id]` cursor and checks it. Every sort value is a number (timestamps travel as epoch
- * microseconds, see epochMicros) and every tie-breaker a uuid.
+ * Decodes a `[value, id]` cursor and checks it. A sort value is a number (timestamps travel as epoch
+ * microseconds, see epochMicros), or a string of at most 300 characters for a `text` sort; every tie-breaker a uuid.
  */
-export function readCursor(cursor: string, nullable: boolean): [number | null, string] {
+export function readCursor(cursor: string, nullable: boolean, text = false): [number | string | null, string] {
   const [value, id] = decodeCursor(cursor, 2);
   const valueOk =
     value === null
       ? nullable
-      : typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= MAX_CURSOR_VALUE;
+      : text
+        ? typeof value === "string" && value.length <= 300
+        : typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= MAX_CURSOR_VALUE;
   if (!valueOk || typeof id !== "string" || !isUuid(id)) {
     throw badRequest("cursor is not valid for this sort", { fields: { cursor: "not a cursor of this list and sort" } });
   }
-  return [value as number | null, id];
+  return [value as number | string | null, id];
 }
 
 /** Decodes a `[seq]` cursor over a serial id (e.g. log lines): a non-negative safe integer, or a 400. */

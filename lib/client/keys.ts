@@ -20,6 +20,12 @@ export const qk = {
   executionsAll: ["execution"] as const,
   sessions: (agentId?: string) => ["sessions", agentId ?? "all"] as const,
   sessionsAll: ["sessions"] as const,
+  // All of an agent's deployment reads under one key: a deployment event refreshes every one of them.
+  deploymentsOf: (agentId: string) => ["deployments", agentId] as const,
+  deployment: (agentId: string, id: string) => ["deployments", agentId, "one", id] as const,
+  versions: (agentId: string) => ["deployments", agentId, "versions"] as const,
+  metrics: (agentId: string, query: Record<string, string | undefined>) =>
+    ["deployments", agentId, "metrics", query] as const,
   stats: ["stats"] as const,
   graph: ["graph"] as const,
 };

@@ -41,12 +41,15 @@ export async function requireViewer(path: string): Promise<Principal> {
   return principal;
 }
 
-/** The value, or null when the domain answers 404 (what the API would send as NotFoundError). */
-export async function orNull<T>(p: Promise<T>): Promise<T | null> {
+/**
+ * The value, or null when the domain answers 404 (what the API would send as NotFoundError), or one of `statuses`
+ * (an owner-only page passes 403 too: to anyone else it does not exist).
+ */
+export async function orNull<T>(p: Promise<T>, statuses: readonly number[] = [404]): Promise<T | null> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null;
+    if (err instanceof ApiError && statuses.includes(err.status)) return null;
     throw err;
   }
 }

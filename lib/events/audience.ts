@@ -50,7 +50,7 @@ export const PRIVATE_SUBJECT_SCOPES: Record<string, readonly Scope[]> = {
   execution: ["executions:read"],
   session: ["invoke"],
   api_key: ["keys:manage"],
-  deployment: ["agent:deploy", "agent:update", "agent:monitor"],
+  deployment: ["agent:monitor", "agent:deploy", "agent:update"],
 };
 
 /** What one subscriber may receive. */

@@ -1,17 +1,11 @@
+import type { z } from "zod";
 import type { events } from "@/db/schema";
+import type { eventResource } from "@/lib/api/contracts/events";
 
 const encoder = new TextEncoder();
 
 /** The `data:` of an SSE event (the Event resource). */
-export interface EventPayload {
-  id: number;
-  type: string;
-  subject_type: string;
-  subject_id: string;
-  agent_ids: string[];
-  data: Record<string, unknown>;
-  created_at: string;
-}
+export type EventPayload = z.infer<typeof eventResource>;
 
 /** An event-log row as the Event resource, the payload of every event stream (public feed, execution stream). */
 export function toPayload(row: typeof events.$inferSelect): EventPayload {

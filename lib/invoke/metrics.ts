@@ -1,31 +1,13 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import type { Queryable } from "@/db/client";
+import type { metricsGroup, metricsSummarySchema } from "@/lib/api/contracts/invoke";
 import type { PartyRef } from "@/lib/auth/principal";
+import { ownedAgentIds } from "@/lib/market/agents";
 
-export interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-export interface MetricsGroup {
-  invocations: number;
-  ok: number;
-  incomplete: number;
-  errors: number;
-  errors_by_type: Record<string, number>;
-  duration_ms: Percentiles & { mean: number | null };
-  first_chunk_ms: Percentiles;
-  chunks: { total: number; mean: number | null };
-}
-
-export interface MetricsSummary extends MetricsGroup {
-  since: string;
-  /** "own": the caller's invocations only; "all": every caller's (the operator scope). */
-  scope: "own" | "all";
-  targets: (MetricsGroup & { target: string })[];
-}
+type MetricsGroup = z.infer<typeof metricsGroup>;
+export type MetricsSummary = z.infer<typeof metricsSummarySchema>;
 
 interface Row extends Record<string, unknown> {
   target: string | null;
@@ -52,10 +34,9 @@ export type MetricsScope = "all" | PartyRef;
 
 function callerCondition(scope: MetricsScope): SQL {
   if (scope === "all") return sql`TRUE`;
-  const mine = scope.agentId
-    ? sql`s.caller_agent_id = ${scope.agentId}`
-    : sql`(s.caller_user_id = ${scope.userId}
-        OR s.caller_agent_id IN (SELECT a.id FROM agents a WHERE a.owner_user_id = ${scope.userId}))`;
+  const mine = scope.userId
+    ? sql`(s.caller_user_id = ${scope.userId} OR s.caller_agent_id IN ${ownedAgentIds(scope.userId)})`
+    : sql`s.caller_agent_id = ${scope.agentId}`;
   return sql`session_id IN (SELECT s.session_id FROM agent_sessions s WHERE ${mine})`;
 }
 

@@ -1,5 +1,7 @@
 import "server-only";
+import type { z } from "zod";
 import { getDb } from "@/db/client";
+import type { invokeBody, invokeResponse } from "@/lib/api/contracts/invoke";
 import type { Principal } from "@/lib/auth/principal";
 import { partyOf, principalLabel } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
@@ -19,19 +21,10 @@ import { claimSession, recordInvocation, titleOf } from "./sessions";
 import { resolveTarget, type InvokeTarget } from "./targets";
 import { log } from "@/lib/log";
 
-export interface InvokeRequest {
-  agentId: string;
-  prompt: string;
-  sessionId?: string;
-}
+export type InvokeRequest = z.infer<typeof invokeBody>;
 
 /** The answer: `{ response, sessionId, metadata: { chunks, duration } }`, `incomplete` on a broken stream. */
-export interface InvokeResult {
-  response: string;
-  sessionId: string;
-  incomplete?: true;
-  metadata: { chunks: number; duration: number };
-}
+export type InvokeResult = z.infer<typeof invokeResponse>;
 
 /** An invocation that passed every check (caller, size, target, concurrency, session) and may now run. */
 export interface PreparedInvocation {

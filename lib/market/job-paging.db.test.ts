@@ -1,27 +1,19 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deliverableSchema, jobDetailSchema } from "@/lib/api/contracts/jobs";
 import { pageSchema } from "@/lib/api/pagination";
 import { messageSchema } from "@/lib/api/contracts/inbox";
 import { inTransaction } from "@/lib/db";
 import { messages } from "@/db/schema";
-import { setupTestDatabase } from "@/test/db";
 import { insertDeliverable } from "./deliverables";
 import { DELIVERABLE_PREVIEW_CHARS } from "./job-serialize";
 import { api } from "@/test/fixtures/job-routes";
-import { asActor, createHiringParties, type AgentFixture } from "@/test/fixtures/market";
+import { asActor, setupHiringTest } from "@/test/fixtures/market";
 
-const holder = setupTestDatabase();
-const db = () => holder.current.database.db;
-
-let worker: AgentFixture, client: AgentFixture, stranger: AgentFixture, serviceId: string;
-
-beforeAll(async () => {
-  ({ worker, client, stranger, serviceId } = await createHiringParties(db()));
-});
+const { worker, client, stranger, service } = setupHiringTest();
 
 /** A hired, started and delivered job (three automatic messages, one deliverable). */
 async function deliveredJob(content = "first delivery"): Promise<string> {
-  const id = (await api.hire(asActor(client), { service_id: serviceId, title: "Paged" })).body.id as string;
+  const id = (await api.hire(asActor(client), { service_id: service.id, title: "Paged" })).body.id as string;
   expect((await api.act(asActor(worker), "start", id)).status).toBe(200);
   expect((await api.act(asActor(worker), "deliver", id, { content })).status).toBe(200);
   return id;

@@ -1,33 +1,18 @@
 import { and, count, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agents, deliverables, events, jobs, messages } from "@/db/schema";
-import { setupTestDatabase } from "@/test/db";
 import { JOB_ACTIONS, TRANSITIONS, type JobAction } from "./job-machine";
 import { api, validBody } from "@/test/fixtures/job-routes";
-import {
-  asActor,
-  createAgent,
-  createHiringParties,
-  createService,
-  createUser,
-  type AgentFixture,
-} from "@/test/fixtures/market";
+import { asActor, createAgent, setupHiringTest, createService, createUser } from "@/test/fixtures/market";
 
-const holder = setupTestDatabase();
-const db = () => holder.current.database.db;
-
-let worker: AgentFixture, client: AgentFixture, stranger: AgentFixture, serviceId: string;
-
-beforeAll(async () => {
-  ({ worker, client, stranger, serviceId } = await createHiringParties(db(), {
-    name: "Summaries",
-    priceUsd: 12.5,
-    requiredInputs: [{ name: "topic", type: "string" }],
-  }));
+const { db, worker, client, stranger, service } = setupHiringTest({
+  name: "Summaries",
+  priceUsd: 12.5,
+  requiredInputs: [{ name: "topic", type: "string" }],
 });
 
 async function hire(as = client, input: Record<string, unknown> = { topic: "x" }): Promise<string> {
-  const res = await api.hire(asActor(as), { service_id: serviceId, title: "A job", input_data: input });
+  const res = await api.hire(asActor(as), { service_id: service.id, title: "A job", input_data: input });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -65,7 +50,7 @@ async function snapshot(jobId: string) {
 describe("hire", () => {
   it("creates a pending job at the service's price, with a message to the worker and events", async () => {
     const res = await api.hire(asActor(client), {
-      service_id: serviceId,
+      service_id: service.id,
       title: "Summarise Postgres",
       input_data: { topic: "postgres", extra: [1] },
     });
@@ -90,16 +75,16 @@ describe("hire", () => {
   });
 
   it("checks input_data against required_inputs (422 naming the fields)", async () => {
-    const missing = await api.hire(asActor(client), { service_id: serviceId, title: "t", input_data: {} });
+    const missing = await api.hire(asActor(client), { service_id: service.id, title: "t", input_data: {} });
     expect(missing.status).toBe(422);
     expect(missing.body.details.fields).toEqual({ "input_data.topic": "required string input is missing" });
-    const wrong = await api.hire(asActor(client), { service_id: serviceId, title: "t", input_data: { topic: 3 } });
+    const wrong = await api.hire(asActor(client), { service_id: service.id, title: "t", input_data: { topic: 3 } });
     expect(wrong.status).toBe(422);
     expect(wrong.body.details.fields).toEqual({ "input_data.topic": "expected string, got number" });
   });
 
   it("rejects malformed bodies (400) and unknown services (404)", async () => {
-    expect((await api.hire(asActor(client), { service_id: serviceId, input_data: { topic: "x" } })).status).toBe(400);
+    expect((await api.hire(asActor(client), { service_id: service.id, input_data: { topic: "x" } })).status).toBe(400);
     expect((await api.hire(asActor(client), { service_id: "nope", title: "t" })).status).toBe(400);
     const unknown = await api.hire(asActor(client), {
       service_id: "00000000-0000-4000-8000-000000000000",
@@ -109,7 +94,7 @@ describe("hire", () => {
   });
 
   it("refuses hiring your own service, as the agent or as its owner (422)", async () => {
-    const own = await api.hire(asActor(worker), { service_id: serviceId, title: "t", input_data: { topic: "x" } });
+    const own = await api.hire(asActor(worker), { service_id: service.id, title: "t", input_data: { topic: "x" } });
     expect(own.status).toBe(422);
     expect(own.body.details.reason).toBe("own_service");
     const person = await createUser(db());
@@ -132,9 +117,9 @@ describe("hire", () => {
 
   it("requires the jobs:write scope (403) and credentials (401)", async () => {
     const readOnly = await createAgent(db(), { scopes: ["jobs:read"] });
-    const res = await api.hire(asActor(readOnly), { service_id: serviceId, title: "t", input_data: { topic: "x" } });
+    const res = await api.hire(asActor(readOnly), { service_id: service.id, title: "t", input_data: { topic: "x" } });
     expect(res.status).toBe(403);
-    expect((await api.hire({ headers: {} }, { service_id: serviceId, title: "t" })).status).toBe(401);
+    expect((await api.hire({ headers: {} }, { service_id: service.id, title: "t" })).status).toBe(401);
   });
 });
 
@@ -273,7 +258,7 @@ describe("people as clients and as workers", () => {
   it("lets the owner of a client agent act as the client", async () => {
     const owner = await createUser(db());
     const bot = await createAgent(db(), { ownerUserId: owner.user.id });
-    const res = await api.hire(asActor(bot), { service_id: serviceId, title: "t", input_data: { topic: "x" } });
+    const res = await api.hire(asActor(bot), { service_id: service.id, title: "t", input_data: { topic: "x" } });
     expect((await api.act(asActor(owner), "cancel", res.body.id)).status).toBe(200);
   });
 });

@@ -1,26 +1,18 @@
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { events, messages } from "@/db/schema";
-import { setupTestDatabase } from "@/test/db";
 import { TRANSITIONS, type JobAction } from "./job-machine";
 import { api, validBody } from "@/test/fixtures/job-routes";
 import {
   asActor,
   createAgent,
-  createHiringParties,
+  setupHiringTest,
   createService,
   createUser,
   type AgentFixture,
 } from "@/test/fixtures/market";
 
-const holder = setupTestDatabase();
-const db = () => holder.current.database.db;
-
-let worker: AgentFixture, client: AgentFixture, stranger: AgentFixture, serviceId: string;
-
-beforeAll(async () => {
-  ({ worker, client, stranger, serviceId } = await createHiringParties(db()));
-});
+const { db, worker, client, stranger, service } = setupHiringTest();
 
 async function inboxCount(a: AgentFixture) {
   return (await api.inbox(asActor(a), { limit: 100 })).body.data.length as number;
@@ -28,7 +20,7 @@ async function inboxCount(a: AgentFixture) {
 
 describe("automatic messages", () => {
   it("writes one system message to the other party's inbox for every state change", async () => {
-    const id = (await api.hire(asActor(client), { service_id: serviceId, title: "Inbox job" })).body.id;
+    const id = (await api.hire(asActor(client), { service_id: service.id, title: "Inbox job" })).body.id;
     const expectTo = async (action: JobAction | "hire", subject: string) => {
       const [m] = await db()
         .select()
@@ -72,7 +64,7 @@ describe("automatic messages", () => {
   });
 
   it("writes a cancellation message to the worker", async () => {
-    const id = (await api.hire(asActor(client), { service_id: serviceId, title: "To cancel" })).body.id;
+    const id = (await api.hire(asActor(client), { service_id: service.id, title: "To cancel" })).body.id;
     await api.act(asActor(client), "cancel", id, { reason: "budget" });
     const rows = await db().select().from(messages).where(eq(messages.jobId, id));
     expect(rows.map((m) => [m.recipientAgentId, m.subject])).toContainEqual([
@@ -128,7 +120,7 @@ describe("inbox", () => {
     const svc = await createService(db(), bot.agent.id);
     await api.hire(asActor(client), { service_id: svc.id, title: "for the bot" });
     // The person hires as themself: the worker's start will message the person.
-    const mine = (await api.hire(asActor(person), { service_id: serviceId, title: "for me" })).body.id;
+    const mine = (await api.hire(asActor(person), { service_id: service.id, title: "for me" })).body.id;
     await api.act(asActor(worker), "start", mine);
     const inbox = await api.inbox(asActor(person));
     expect(inbox.body.data.map((m: any) => [m.subject, m.recipient.kind])).toEqual([
@@ -151,7 +143,7 @@ describe("inbox", () => {
 
 describe("direct messages", () => {
   it("lets either party message the other, and nobody else", async () => {
-    const id = (await api.hire(asActor(client), { service_id: serviceId, title: "Chat" })).body.id;
+    const id = (await api.hire(asActor(client), { service_id: service.id, title: "Chat" })).body.id;
     const before = await inboxCount(worker);
     const sent = await api.sendMessage(asActor(client), id, { body: "any update?" });
     expect(sent.status).toBe(201);
@@ -188,7 +180,7 @@ describe("direct messages", () => {
   it("records a person as the sender when they write for their agent", async () => {
     const person = await createUser(db(), { name: "Pat" });
     const bot = await createAgent(db(), { ownerUserId: person.user.id });
-    const id = (await api.hire(asActor(bot), { service_id: serviceId, title: "P" })).body.id;
+    const id = (await api.hire(asActor(bot), { service_id: service.id, title: "P" })).body.id;
     const sent = await api.sendMessage(asActor(person), id, { body: "from Pat" });
     expect(sent.body.sender).toEqual({ kind: "user", id: person.user.id, name: "Pat" });
     expect(sent.body.recipient).toEqual({ kind: "agent", id: worker.agent.id });

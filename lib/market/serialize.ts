@@ -56,6 +56,11 @@ export interface AgentRowLike {
 export type AgentJson = z.infer<typeof agentSchema>;
 
 export type AgentListItemJson = z.infer<typeof agentListItemSchema>;
+/** The catalogue's part of a list item; the deployed-agent fields are added per request (lib/market/deployed-agents.ts). */
+export type AgentListBase = Omit<
+  AgentListItemJson,
+  "agent_id" | "last_updated" | "version" | "environment" | "api_endpoint" | "health_status" | "performance_metrics"
+>;
 
 export function iso(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
@@ -83,7 +88,7 @@ export function agentJson(row: AgentRowLike): AgentJson {
 
 export function agentListItemJson(
   row: AgentRowLike & { priceFrom: number | string | null; servicesCount: number | string },
-): AgentListItemJson {
+): AgentListBase {
   return {
     ...agentJson(row),
     price_from: row.priceFrom === null ? null : Number(row.priceFrom),

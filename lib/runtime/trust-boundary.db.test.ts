@@ -15,7 +15,7 @@ import { agentSessions, executions } from "@/db/schema";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { createAgent } from "@/test/fixtures/market";
 import type { AgentCoreServer } from "@/test/doubles/agentcore-server";
-import { FAULTY_ARN, MARKDOWN_ARN, startTestAgentCore, testClient } from "@/test/doubles/agentcore/fixtures";
+import { FAULTY_ARN, MARKDOWN_ARN, startTestAgentCore, testClient } from "@/test/fixtures/agentcore";
 import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";

@@ -1,19 +1,14 @@
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { runtimePath } from "@/lib/invoke/transports/arn";
 import { presignWebSocketUrl, SESSION_HEADER } from "@/lib/invoke/transports/presign";
 import { generateSessionId } from "@/lib/invoke/transports/session-id";
-import type { AgentCoreServer } from "./agentcore-server";
-import { MARKDOWN_ARN, startTestAgentCore, TEST_CREDENTIALS, TEST_REGION, TEXT_STATS_ARN } from "./agentcore/fixtures";
+import { MARKDOWN_ARN, setupAgentCore, TEST_CREDENTIALS, TEST_REGION, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 
 // The local AgentCore endpoint refuses what AWS refuses, with AWS's statuses and error types.
-let server: AgentCoreServer;
-beforeAll(async () => {
-  server = await startTestAgentCore();
-});
-afterAll(async () => server?.close());
+const agentcore = setupAgentCore();
 
 type Upgrade = { status: number; type?: string; body?: string } | { status: 101 };
 
@@ -39,7 +34,7 @@ function upgrade(url: string): Promise<Upgrade> {
 
 const presign = (over: Partial<Parameters<typeof presignWebSocketUrl>[0]> = {}) =>
   presignWebSocketUrl({
-    endpoint: server.url,
+    endpoint: agentcore.server.url,
     runtimeArn: MARKDOWN_ARN,
     sessionId: generateSessionId(),
     region: TEST_REGION,
@@ -91,7 +86,7 @@ describe("WebSocket upgrade (presigned URL)", () => {
   });
 
   it("refuses a request without any signature", async () => {
-    const url = `${server.url.replace("http", "ws")}${runtimePath(MARKDOWN_ARN, "ws")}?${SESSION_HEADER}=${generateSessionId()}`;
+    const url = `${agentcore.server.url.replace("http", "ws")}${runtimePath(MARKDOWN_ARN, "ws")}?${SESSION_HEADER}=${generateSessionId()}`;
     expect(await upgrade(url)).toMatchObject({ status: 403, type: "MissingAuthenticationTokenException" });
   });
 
@@ -114,7 +109,7 @@ describe("WebSocket upgrade (presigned URL)", () => {
 
 describe("POST /invocations (signed headers)", () => {
   async function signedPost(over: { region?: string; body?: string; tamperBody?: boolean; sessionId?: string } = {}) {
-    const url = new URL(`${server.url}${runtimePath(TEXT_STATS_ARN, "invocations")}?qualifier=DEFAULT`);
+    const url = new URL(`${agentcore.server.url}${runtimePath(TEXT_STATS_ARN, "invocations")}?qualifier=DEFAULT`);
     const body = over.body ?? JSON.stringify({ prompt: "hello there" });
     const signer = new SignatureV4({
       credentials: TEST_CREDENTIALS,

@@ -1,5 +1,6 @@
 import { registerAgentRoute, searchAgentsRoute } from "@/lib/api/contracts/agents";
 import { withApi } from "@/lib/api/handler";
+import { appOrigins } from "@/lib/auth/csrf";
 import { registerAgent } from "@/lib/market/agents";
 import { searchAgents } from "@/lib/market/agent-search";
 import { agentJson } from "@/lib/market/serialize";
@@ -13,5 +14,7 @@ export const POST = withApi(registerAgentRoute, async ({ principal, body }) => {
   return { ...agentJson(agent), api_key: key, api_key_id: keyRow.id };
 });
 
-// GET /api/agents - search agents by text, capability, category, status, owner and runtime
-export const GET = withApi(searchAgentsRoute, async ({ principal, query }) => searchAgents(principal, query));
+// GET /api/agents - search agents by text, capability, tag, category, status, owner, runtime and environment
+export const GET = withApi(searchAgentsRoute, async ({ req, principal, query }) =>
+  searchAgents(principal, query, appOrigins(req)[0]),
+);

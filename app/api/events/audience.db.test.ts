@@ -216,10 +216,7 @@ describe("GET /api/events: who receives what", () => {
   });
 
   it("rejects a bad key even on this public stream (never silently anonymous)", async () => {
-    const res = await GET(
-      new Request("http://localhost/api/events", { headers: { "x-agent-key": "agmkt_sk_not_a_real_key_000000" } }),
-      { params: Promise.resolve({}) },
-    );
+    const res = await call(GET, "/api/events", { key: "agmkt_sk_not_a_real_key_000000" });
     expect(res.status).toBe(401);
   });
 });

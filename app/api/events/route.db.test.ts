@@ -8,6 +8,7 @@ import { getEventHub } from "@/lib/events/hub";
 import { appendEvent } from "@/lib/events/log";
 import { setupEventSubscriptions } from "@/test/fixtures/event-stream";
 import { setupTestDatabase } from "@/test/db";
+import { call } from "@/test/http";
 import { GET } from "./route";
 
 setupTestDatabase();
@@ -80,12 +81,10 @@ describe("GET /api/events", () => {
   });
 
   it("rejects a malformed filter or Last-Event-ID with the one error format", async () => {
-    const bad = await GET(new Request("http://localhost/api/events?agent=nope"), { params: Promise.resolve({}) });
+    const bad = await call(GET, "/api/events", { query: { agent: "nope" } });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: "ValidationError" });
-    const badId = await GET(new Request("http://localhost/api/events", { headers: { "last-event-id": "x1" } }), {
-      params: Promise.resolve({}),
-    });
+    expect(bad.body).toMatchObject({ error: "ValidationError" });
+    const badId = await call(GET, "/api/events", { headers: { "last-event-id": "x1" } });
     expect(badId.status).toBe(400);
   });
 

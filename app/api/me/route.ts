@@ -1,4 +1,5 @@
-import { getMe } from "@/lib/api/contracts/auth";
+import type { z } from "zod";
+import { getMe, type meResponse } from "@/lib/api/contracts/auth";
 import { forbidden, unauthorized } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
 import { getUser } from "@/lib/auth/users";
@@ -11,5 +12,5 @@ export const GET = withApi(getMe, async ({ principal }) => {
   if (principal.kind !== "user") throw forbidden("Only a signed-in person has a profile; agents use /api/agents/me");
   const user = await getUser(principal.userId);
   if (!user) throw unauthorized();
-  return { user };
+  return { user } satisfies z.infer<typeof meResponse>;
 });

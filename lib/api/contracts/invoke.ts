@@ -100,7 +100,7 @@ export const getSessionRoute = defineRoute({
 });
 
 const percentiles = z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() });
-const metricsGroup = z.object({
+export const metricsGroup = z.object({
   invocations: z.number().int(),
   ok: z.number().int(),
   incomplete: z.number().int(),
@@ -109,6 +109,12 @@ const metricsGroup = z.object({
   duration_ms: percentiles.extend({ mean: z.number().nullable() }),
   first_chunk_ms: percentiles,
   chunks: z.object({ total: z.number().int(), mean: z.number().nullable() }),
+});
+
+export const metricsSummarySchema = metricsGroup.extend({
+  since: z.string(),
+  scope: z.enum(["own", "all"]).describe("own: the caller's invocations only; all: every caller's (operator)"),
+  targets: z.array(metricsGroup.extend({ target: z.string() })),
 });
 
 export const metricsQuery = z.strictObject({
@@ -127,9 +133,5 @@ export const invocationMetricsRoute = defineRoute({
   tags: ["invoke"],
   auth: "required",
   query: metricsQuery,
-  response: metricsGroup.extend({
-    since: z.string(),
-    scope: z.enum(["own", "all"]).describe("own: the caller's invocations only; all: every caller's (operator)"),
-    targets: z.array(metricsGroup.extend({ target: z.string() })),
-  }),
+  response: metricsSummarySchema,
 });

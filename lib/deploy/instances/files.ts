@@ -19,10 +19,7 @@ export interface VersionFiles {
  */
 export async function versionFiles(version: VersionRow): Promise<VersionFiles> {
   if (version.source === "bundle" && version.bundleDigest) {
-    // @ts-expect-error lib/deploy/bundles.ts comes with the deployapi branch (materializeBundle(digest) -> folder)
-    const { materializeBundle } = (await import("@/lib/deploy/bundles")) as {
-      materializeBundle(digest: string): Promise<string>;
-    };
+    const { materializeBundle } = await import("@/lib/deploy/bundles");
     return {
       bundleDir: await materializeBundle(version.bundleDigest),
       entrypoint: version.entrypoint,

@@ -1,42 +1,19 @@
 import net from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AgentCoreServer } from "@/test/doubles/agentcore-server";
-import {
-  FAULTY_ARN,
-  MARKDOWN_ARN,
-  markdownPrompt,
-  startTestAgentCore,
-  TEST_CREDENTIALS,
-  TEXT_STATS_ARN,
-  testClient,
-} from "@/test/doubles/agentcore/fixtures";
-import type { AgentCoreClient, Transport } from "./client";
+import { afterEach, describe, expect, it } from "vitest";
+import { FAULTY_ARN, MARKDOWN_ARN, markdownPrompt, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
+import type { Transport } from "./client";
 import { InvocationError } from "../errors";
 import { generateSessionId } from "./session-id";
 
 // Integration: the real client (presigned WebSocket, and the AWS SDK over HTTP) against the local AgentCore
 // endpoint, which verifies SigV4 and relays to the real demo agents (agents/markdown, agents/text-stats).
-let server: AgentCoreServer;
-const clients: AgentCoreClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestAgentCore();
-});
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.close();
-});
+const agentcore = setupAgentCore();
+const client = agentcore.client;
 afterEach(async () => {
-  server.clearFaults();
+  agentcore.server.clearFaults();
   // Property 8 in the small: whatever happened, no socket stays open on either side.
-  await Promise.all([...clients.map((c) => c.whenIdle()), server.waitIdle()]);
+  await agentcore.idle();
 });
-
-function client(...args: Parameters<typeof testClient> extends [unknown, ...infer R] ? R : never): AgentCoreClient {
-  const c = testClient(server, ...args);
-  clients.push(c);
-  return c;
-}
 
 function recordingSleep() {
   const waits: number[] = [];
@@ -84,13 +61,13 @@ describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
       expect(r.sessionId).toBe(sid);
       expect(r.response).toMatch(new RegExp(`^turn ${n}: 3 words`));
     }
-    expect(server.sessions.get(sid)).toMatchObject({ arn: TEXT_STATS_ARN, invocations: 3 });
+    expect(agentcore.server.sessions.get(sid)).toMatchObject({ arn: TEXT_STATS_ARN, invocations: 3 });
   });
 
   it("retries a 503 and then succeeds, waiting the schedule's first delay", async () => {
     const { waits, sleep } = recordingSleep();
     const c = client({ sleep });
-    server.setFault({ kind: "unavailable", count: 1, arn: FAULTY_ARN });
+    agentcore.server.setFault({ kind: "unavailable", count: 1, arn: FAULTY_ARN });
     const r = await c.invokeAgent(FAULTY_ARN, markdownPrompt("retry"), undefined, { transport });
     expect(r.response).toContain("retry");
     expect(r.metadata.attempts).toBe(2);
@@ -100,41 +77,41 @@ describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
   it("gives up on a persistent 503 after 3 attempts with a retryable 503", async () => {
     const { waits, sleep } = recordingSleep();
     const c = client({ sleep });
-    const refusedBefore = server.stats.refused;
-    server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
+    const refusedBefore = agentcore.server.stats.refused;
+    agentcore.server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
     const err = await failure(c.invokeAgent(FAULTY_ARN, "hello", undefined, { transport }));
     expect(err).toMatchObject({ name: "ServiceUnavailableError", status: 503, retryable: true, attempts: 3 });
     expect(waits).toEqual([1000, 2000]);
-    expect(server.stats.refused - refusedBefore).toBe(3);
+    expect(agentcore.server.stats.refused - refusedBefore).toBe(3);
   });
 
   it("answers 504 when the runtime accepts but never answers (each attempt timing out)", async () => {
     const c = client({ idleTimeoutMs: 150 });
-    server.setFault({ kind: "timeout", count: Infinity, arn: FAULTY_ARN });
+    agentcore.server.setFault({ kind: "timeout", count: Infinity, arn: FAULTY_ARN });
     const err = await failure(c.invokeAgent(FAULTY_ARN, "hello", undefined, { transport }));
     expect(err).toMatchObject({ name: "TimeoutError", status: 504, retryable: true, attempts: 3 });
   });
 
   it("returns the partial answer marked incomplete when the stream drops mid-answer, without retrying", async () => {
     const c = client();
-    const before = server.stats.connections;
-    server.setFault({ kind: "drop", afterChunks: 2, count: 1, arn: FAULTY_ARN });
+    const before = agentcore.server.stats.connections;
+    agentcore.server.setFault({ kind: "drop", afterChunks: 2, count: 1, arn: FAULTY_ARN });
     const r = await c.invokeAgent(FAULTY_ARN, markdownPrompt("drop", 5), undefined, { transport });
     expect(r.incomplete).toBe(true);
     expect(r.metadata.chunks).toBe(2);
     expect(r.response).toBe("<p>paragraph 0 of drop</p>\n<p>paragraph 1 of drop</p>\n");
     expect(r.metadata.attempts).toBe(1);
-    expect(server.stats.connections - before).toBe(1);
+    expect(agentcore.server.stats.connections - before).toBe(1);
   });
 
   it("is refused, not retried, with a wrong secret key; the secret is in no error", async () => {
     const secret = "wrong-secret-key-ZZZ-must-not-leak";
-    const c = client({}, { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: secret });
+    const c = client({}, { accessKeyId: agentcore.credentials.accessKeyId, secretAccessKey: secret });
     const err = await failure(c.invokeAgent(MARKDOWN_ARN, "hello", undefined, { transport }));
     expect(err).toMatchObject({ name: "AuthenticationError", status: 401, retryable: false, attempts: 1 });
     const visible = JSON.stringify({ ...err, message: err.message, stack: err.stack });
     expect(visible).not.toContain(secret);
-    expect(visible).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+    expect(visible).not.toContain(agentcore.credentials.secretAccessKey);
   });
 
   it("is refused when the signature has expired (signed ten minutes ago)", async () => {
@@ -162,24 +139,19 @@ describe.each<Transport>(["ws", "http"])("over %s", (transport) => {
 describe("before any network call", () => {
   it("refuses a session id shorter than 33 characters, a malformed ARN and an empty prompt", async () => {
     const c = client();
-    const before = server.stats.connections + server.stats.refused;
+    const before = agentcore.server.stats.connections + agentcore.server.stats.refused;
     expect(await failure(c.invokeAgent(MARKDOWN_ARN, "hi", "session-too-short"))).toMatchObject({ status: 400 });
     expect(await failure(c.invokeAgent("arn:aws:bedrock:us-east-1:1:agent/x", "hi"))).toMatchObject({ status: 400 });
     expect(await failure(c.invokeAgent(MARKDOWN_ARN, ""))).toMatchObject({ status: 400 });
-    expect(server.stats.connections + server.stats.refused).toBe(before);
+    expect(agentcore.server.stats.connections + agentcore.server.stats.refused).toBe(before);
   });
 
   it("says so when no credentials can be found, without naming any", async () => {
-    const c = new (await import("./client")).AgentCoreClient(
-      "us-east-1",
-      async () => {
-        throw Object.assign(new Error("Could not load credentials from any providers"), {
-          name: "CredentialsProviderError",
-        });
-      },
-      { endpoint: server.url },
-    );
-    clients.push(c);
+    const c = client({}, async () => {
+      throw Object.assign(new Error("Could not load credentials from any providers"), {
+        name: "CredentialsProviderError",
+      });
+    });
     expect(await failure(c.invokeAgent(MARKDOWN_ARN, "hi"))).toMatchObject({
       name: "AuthenticationError",
       status: 401,
@@ -209,7 +181,7 @@ describe("concurrency", () => {
       expect(r.response).toContain(own);
       for (const other of tokens) if (other !== own) expect(r.response).not.toContain(other);
       if (i % 2 === 0) expect(r.response).toMatch(/^turn 1: /);
-      expect(server.sessions.get(r.sessionId)?.invocations).toBe(1);
+      expect(agentcore.server.sessions.get(r.sessionId)?.invocations).toBe(1);
     });
   });
 });

@@ -1,16 +1,7 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { invokeApiError } from "@/lib/invoke/errors";
-import type { AgentCoreServer } from "@/test/doubles/agentcore-server";
-import {
-  FAULTY_ARN,
-  MARKDOWN_ARN,
-  markdownPrompt,
-  startTestAgentCore,
-  TEST_CREDENTIALS,
-  TEXT_STATS_ARN,
-  testClient,
-} from "@/test/doubles/agentcore/fixtures";
+import { FAULTY_ARN, MARKDOWN_ARN, markdownPrompt, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import { buildRuntimeArn, parseRuntimeArn, parseRuntimePath, runtimePath } from "./arn";
 import type { AgentCoreClient } from "./client";
 import { AnswerCollector } from "./collector";
@@ -188,29 +179,20 @@ describe("Feature: backend-agentcore-integration", () => {
 });
 
 describe("Feature: backend-agentcore-integration (against the local AgentCore endpoint)", () => {
-  let server: AgentCoreServer;
+  const agentcore = setupAgentCore();
   let client: AgentCoreClient;
   let impatient: AgentCoreClient;
 
   beforeAll(async () => {
-    server = await startTestAgentCore();
-    client = testClient(server);
+    client = agentcore.client();
     // Only for the timeout scenario: a short idle timeout keeps each timed-out attempt cheap.
-    impatient = testClient(server, { idleTimeoutMs: 100, timeoutMs: 5_000 });
+    impatient = agentcore.client({ idleTimeoutMs: 100, timeoutMs: 5_000 });
     // Warm both agent processes so that the first runs are not dominated by start-up.
-    await Promise.all([
-      testClient(server).invokeAgent(MARKDOWN_ARN, "# warm"),
-      testClient(server).invokeAgent(TEXT_STATS_ARN, "warm"),
-    ]);
-  });
-  afterAll(async () => {
-    client?.destroy();
-    impatient?.destroy();
-    await server?.close();
+    await agentcore.warm(MARKDOWN_ARN, TEXT_STATS_ARN);
   });
 
   it("Feature: backend-agentcore-integration, Property 4: Session ID Preservation - an invocation with a session ID answers with that same session ID", async () => {
-    const slow = testClient(server);
+    const slow = agentcore.client();
     await fc.assert(
       fc.asyncProperty(
         sessionIdArb,
@@ -218,7 +200,7 @@ describe("Feature: backend-agentcore-integration (against the local AgentCore en
         async (sid, transport) => {
           const r = await slow.invokeAgent(TEXT_STATS_ARN, "keep my session", sid, { transport });
           expect(r.sessionId).toBe(sid);
-          expect(server.sessions.get(sid)?.arn).toBe(TEXT_STATS_ARN);
+          expect(agentcore.server.sessions.get(sid)?.arn).toBe(TEXT_STATS_ARN);
         },
       ),
       RUNS,
@@ -237,7 +219,7 @@ describe("Feature: backend-agentcore-integration (against the local AgentCore en
       "bad-signature",
       "agent-error",
     );
-    const bad = testClient(server, {}, { ...TEST_CREDENTIALS, secretAccessKey: "not-the-secret" });
+    const bad = agentcore.client({}, { ...agentcore.credentials, secretAccessKey: "not-the-secret" });
     const withinTwoSeconds = (p: Promise<void>, what: string) =>
       Promise.race([
         p,
@@ -245,11 +227,11 @@ describe("Feature: backend-agentcore-integration (against the local AgentCore en
       ]);
     await fc.assert(
       fc.asyncProperty(scenario, fc.integer({ min: 1, max: 3 }), async (s, k) => {
-        server.clearFaults();
-        if (s === "unavailable") server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
-        if (s === "unavailable-once") server.setFault({ kind: "unavailable", count: 1, arn: FAULTY_ARN });
-        if (s === "drop") server.setFault({ kind: "drop", afterChunks: k, count: 1, arn: FAULTY_ARN });
-        if (s === "timeout") server.setFault({ kind: "timeout", count: 1, arn: FAULTY_ARN });
+        agentcore.server.clearFaults();
+        if (s === "unavailable") agentcore.server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
+        if (s === "unavailable-once") agentcore.server.setFault({ kind: "unavailable", count: 1, arn: FAULTY_ARN });
+        if (s === "drop") agentcore.server.setFault({ kind: "drop", afterChunks: k, count: 1, arn: FAULTY_ARN });
+        if (s === "timeout") agentcore.server.setFault({ kind: "timeout", count: 1, arn: FAULTY_ARN });
         const c = s === "bad-signature" ? bad : s === "timeout" ? impatient : client;
         const arn = s === "agent-error" ? TEXT_STATS_ARN : FAULTY_ARN;
         const prompt = s === "agent-error" ? "   " : markdownPrompt("cleanup", 4);
@@ -271,16 +253,16 @@ describe("Feature: backend-agentcore-integration (against the local AgentCore en
         else expect(outcome).toBe(expected[s]);
         await withinTwoSeconds(c.whenIdle(), "a client socket");
         expect(c.sockets.openSockets).toBe(0);
-        await withinTwoSeconds(server.waitIdle(), "a server connection");
+        await withinTwoSeconds(agentcore.server.waitIdle(), "a server connection");
       }),
       RUNS,
     );
-    server.clearFaults();
+    agentcore.server.clearFaults();
     bad.destroy();
   });
 
   it("Feature: backend-agentcore-integration, Property 10: Concurrent Invocation Independence - concurrent invocations on different sessions do not interfere and stay with their sessions", async () => {
-    const steady = testClient(server);
+    const steady = agentcore.client();
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.stringMatching(/^[a-z]{6,10}$/), { minLength: 2, maxLength: 4 }),

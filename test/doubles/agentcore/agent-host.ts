@@ -96,3 +96,44 @@ export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 2
       }),
   };
 }
+
+/**
+ * The programs behind an endpoint's runtimes, one process per distinct spec (several ARNs may share one), started
+ * on first use. A crashed agent (`__crash__`) is started again on next use, as AgentCore replaces a failed microVM.
+ */
+export class AgentPool {
+  private readonly running = new Map<string, Promise<RunningAgent>>();
+
+  constructor(private readonly specs: Record<string, HostedAgentSpec>) {}
+
+  agentFor(arn: string): Promise<RunningAgent> {
+    const key = JSON.stringify(this.specs[arn]!);
+    let p = this.running.get(key);
+    if (!p) {
+      const started = startHostedAgent(this.specs[arn]!);
+      started.then(
+        (a) => a.child.once("exit", () => this.running.get(key) === started && this.running.delete(key)),
+        () => this.running.delete(key),
+      );
+      this.running.set(key, started);
+      p = started;
+    }
+    return p;
+  }
+
+  /** Starts every program now; stops those that started when one cannot. */
+  async startAll(): Promise<void> {
+    try {
+      await Promise.all(Object.keys(this.specs).map((arn) => this.agentFor(arn)));
+    } catch (err) {
+      await Promise.allSettled([...this.running.values()].map(async (p) => (await p).stop()));
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const agents = await Promise.allSettled([...this.running.values()]);
+    this.running.clear();
+    await Promise.all(agents.map((a) => (a.status === "fulfilled" ? a.value.stop() : undefined)));
+  }
+}

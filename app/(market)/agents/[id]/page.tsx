@@ -9,8 +9,10 @@ import { formatUsd, timeAgo } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { EmptyState } from "@/components/ui/states";
 import { RunAgentButton } from "@/components/executions/run-agent-button";
+import { DeployBadge } from "@/components/deployments/status";
 import { getDb } from "@/db/client";
 import { currentUser } from "@/lib/client/server";
+import { liveDeployment } from "@/lib/deploy/public";
 import { findAgentCached } from "@/lib/market/agents";
 import { reviewsOf } from "@/lib/market/reviews";
 import { agentJson } from "@/lib/market/serialize";
@@ -30,10 +32,12 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const row = await findAgentCached(id);
   if (!row) notFound();
   const agent = agentJson(row);
-  const [services, reviews, user] = await Promise.all([
+  const [services, reviews, user, live] = await Promise.all([
     browseServices({ agent_id: id, limit: 50, sort: "price_asc" }),
     getDb().then((db) => reviewsOf(db, id)),
     currentUser(),
+    // The version the agent's calls reach, and whether its instances are well.
+    getDb().then((db) => liveDeployment(db, id)),
   ]);
   // Only the owner may start executions of an agent (the run API answers 404 to anyone else).
   const owns = !!user && agent.owner_user_id === user.id;
@@ -41,7 +45,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
 
   return (
     <div className="space-y-6">
-      <LiveRefresh subjects={["agent", "job", "service"]} ids={[id]} />
+      <LiveRefresh subjects={["agent", "job", "service", "deployment"]} ids={[id]} />
       <Card className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
@@ -49,6 +53,15 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             <StatusBadge status={agent.status} />
           </div>
           <p className="mt-1 text-xs uppercase tracking-wide text-muted">{agent.category}</p>
+          {live ? (
+            <p className="mt-2 flex flex-wrap items-center gap-2 text-sm" data-testid="live-version">
+              <span>
+                Live version <span className="font-mono font-medium">{live.live_version}</span>
+                <span className="text-muted"> ({live.environment})</span>
+              </span>
+              <DeployBadge status={live.health_status} />
+            </p>
+          ) : null}
           <p className="mt-3 max-w-prose whitespace-pre-line text-sm">{agent.description || "No description yet."}</p>
           <div className="mt-3 flex flex-wrap gap-1">
             {agent.runnable ? <Badge tone="accent">Runnable</Badge> : null}
@@ -67,6 +80,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           {agent.invocable ? (
             <ButtonLink href={`/chat/${agent.id}`} variant="secondary">
               Chat
+            </ButtonLink>
+          ) : null}
+          {owns ? (
+            <ButtonLink href={`/agents/${agent.id}/deployments`} variant="secondary">
+              Deployments
             </ButtonLink>
           ) : null}
         </div>

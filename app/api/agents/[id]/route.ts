@@ -1,16 +1,23 @@
 import { deleteAgent, getAgent, putAgent } from "@/lib/api/contracts/agents";
 import { notFound } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
+import { getDb } from "@/db/client";
+import { actsForAgent } from "@/lib/auth/acting";
+import { appOrigins } from "@/lib/auth/csrf";
+import { deployedDetail } from "@/lib/market/deployed-agents";
 import { agentForChange, findAgentCached, retireAgent, updateAgent } from "@/lib/market/agents";
 import { agentJson } from "@/lib/market/serialize";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/agents/{id} - public agent profile (retired agents too: their history stays readable)
-export const GET = withApi(getAgent, async ({ params }) => {
+// GET /api/agents/{id} - public agent profile and deployment (retired agents too: their history stays readable);
+// the deployment's security settings only to the agent itself and its owner
+export const GET = withApi(getAgent, async ({ req, principal, params }) => {
   const agent = await findAgentCached(params.id);
   if (!agent) throw notFound("Agent");
-  return agentJson(agent);
+  const db = await getDb();
+  const own = !!principal && (await actsForAgent(db, principal, agent.id, agent.ownerUserId));
+  return { ...agentJson(agent), ...(await deployedDetail(db, agent, appOrigins(req)[0]!, own)) };
 });
 
 // PUT /api/agents/{id} - the agent or its owner updates profile, runtime or status (omitted fields are kept)

@@ -4,14 +4,13 @@ import { reloadEnv } from "@/lib/env";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { createAgent } from "@/test/fixtures/invoke";
 import { allEvents } from "@/test/fixtures/sse";
-import { MARKDOWN_ARN, startTestAgentCore, TEXT_STATS_ARN, testClient } from "@/test/doubles/agentcore/fixtures";
-import type { AgentCoreServer } from "@/test/doubles/agentcore-server";
+import { MARKDOWN_ARN, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { POST } from "./route";
 
 const db = setupTestDatabase();
-let server: AgentCoreServer;
+const agentcore = setupAgentCore();
 let caller: { key: string };
 let marketplace: { id: string };
 
@@ -20,17 +19,13 @@ beforeAll(async () => {
   process.env.MWC_AGENT_ARN = TEXT_STATS_ARN;
   process.env.INVOKE_MAX_CONCURRENT_PER_CALLER = "100";
   reloadEnv();
-  server = await startTestAgentCore();
-  setAgentCoreClient(testClient(server));
+  setAgentCoreClient(agentcore.client());
   caller = await createAgent(db.current.database.db);
   marketplace = await createAgent(db.current.database.db, {
     runtime: { kind: "agentcore", runtime_arn: MARKDOWN_ARN, transport: "http" },
   });
 });
-afterAll(async () => {
-  setAgentCoreClient(undefined);
-  await server?.close();
-});
+afterAll(() => setAgentCoreClient(undefined));
 
 describe("Feature: backend-agentcore-integration", () => {
   it("Feature: backend-agentcore-integration, Property 9: Backward Compatibility - any valid request to /api/agents/invoke is answered with the existing contract (response and sessionId)", async () => {

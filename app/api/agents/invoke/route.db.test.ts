@@ -10,16 +10,7 @@ import { createAgent, createExecution } from "@/test/fixtures/invoke";
 import { allEvents, sseReader } from "@/test/fixtures/sse";
 import { generateSessionId } from "@/lib/invoke/transports/session-id";
 import { startHostedAgent, type RunningAgent } from "@/test/doubles/agentcore/agent-host";
-import {
-  FAULTY_ARN,
-  MARKDOWN_ARN,
-  markdownPrompt,
-  startTestAgentCore,
-  TEST_CREDENTIALS,
-  TEXT_STATS_ARN,
-  testClient,
-} from "@/test/doubles/agentcore/fixtures";
-import type { AgentCoreServer } from "@/test/doubles/agentcore-server";
+import { FAULTY_ARN, MARKDOWN_ARN, markdownPrompt, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { GET as getMetrics } from "../../invocations/metrics/route";
@@ -28,7 +19,7 @@ import { GET as listSessions } from "../../sessions/route";
 import { POST } from "./route";
 
 const db = setupTestDatabase();
-let server: AgentCoreServer;
+const agentcore = setupAgentCore();
 let caller: { id: string; key: string };
 let other: { id: string; key: string };
 let faulty: { id: string };
@@ -44,12 +35,9 @@ beforeAll(async () => {
   process.env.INVOKE_MAX_PROMPT_CHARS = "2000";
   process.env.INVOKE_MAX_CONCURRENT_PER_CALLER = "3";
   reloadEnv();
-  server = await startTestAgentCore();
   // Start the agent programs first: a cold start is slower than the short idle timeout used here.
-  const warm = testClient(server);
-  await Promise.all([MARKDOWN_ARN, TEXT_STATS_ARN, FAULTY_ARN].map((arn) => warm.invokeAgent(arn, "# warm")));
-  warm.destroy();
-  setAgentCoreClient(testClient(server));
+  await agentcore.warm(MARKDOWN_ARN, TEXT_STATS_ARN, FAULTY_ARN);
+  setAgentCoreClient(agentcore.client());
   caller = await createAgent(conn());
   other = await createAgent(conn());
   faulty = await createAgent(conn(), { runtime: { kind: "agentcore", runtime_arn: FAULTY_ARN, transport: "ws" } });
@@ -57,17 +45,14 @@ beforeAll(async () => {
     runtime: { kind: "agentcore", runtime_arn: TEXT_STATS_ARN, transport: "http", qualifier: "DEFAULT" },
   });
 });
-afterAll(async () => {
-  setAgentCoreClient(undefined);
-  await server?.close();
-});
+afterAll(() => setAgentCoreClient(undefined));
 afterEach(() => {
-  server.clearFaults();
-  setAgentCoreClient(testClient(server));
+  agentcore.server.clearFaults();
+  setAgentCoreClient(agentcore.client());
 });
 
 /** For the timeout cases: a short idle timeout, so that each timed-out attempt costs 300 ms, not seconds. */
-const impatient = () => setAgentCoreClient(testClient(server, { idleTimeoutMs: 300 }));
+const impatient = () => setAgentCoreClient(agentcore.client({ idleTimeoutMs: 300 }));
 
 const invoke = (body: Record<string, unknown>, key = caller.key, headers: Record<string, string> = {}) =>
   call(POST, "/api/agents/invoke", { body, key, headers });
@@ -189,7 +174,7 @@ describe("POST /api/agents/invoke (JSON)", () => {
       vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
     );
     try {
-      server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
+      agentcore.server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
       const res = await invoke({ agentId: faulty.id, prompt: "hello" });
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("1");
@@ -198,8 +183,8 @@ describe("POST /api/agents/invoke (JSON)", () => {
         details: { agentId: faulty.id, sessionId: expect.any(String), retryable: true, retryAfter: 1 },
       });
       const text = JSON.stringify(res.body) + logged.join("\n");
-      expect(text).not.toContain(TEST_CREDENTIALS.secretAccessKey);
-      expect(text).not.toContain(TEST_CREDENTIALS.accessKeyId);
+      expect(text).not.toContain(agentcore.credentials.secretAccessKey);
+      expect(text).not.toContain(agentcore.credentials.accessKeyId);
       const [row] = await conn()
         .select()
         .from(invocations)
@@ -212,12 +197,12 @@ describe("POST /api/agents/invoke (JSON)", () => {
 
   it("answers 504 on a timeout and 200 incomplete on a dropped stream", async () => {
     impatient();
-    server.setFault({ kind: "timeout", count: Infinity, arn: FAULTY_ARN });
+    agentcore.server.setFault({ kind: "timeout", count: Infinity, arn: FAULTY_ARN });
     const timeout = await invoke({ agentId: faulty.id, prompt: "hello" });
     expect(timeout.status).toBe(504);
     expect(timeout.body).toMatchObject({ error: "TimeoutError", details: { retryable: true } });
-    server.clearFaults();
-    server.setFault({ kind: "drop", afterChunks: 1, arn: FAULTY_ARN });
+    agentcore.server.clearFaults();
+    agentcore.server.setFault({ kind: "drop", afterChunks: 1, arn: FAULTY_ARN });
     const dropped = await invoke({ agentId: faulty.id, prompt: markdownPrompt("gull", 3) });
     expect(dropped.status).toBe(200);
     expect(dropped.body).toMatchObject({
@@ -247,7 +232,7 @@ describe("POST /api/agents/invoke (streaming)", () => {
   it("delivers chunks while the agent is still answering (not buffered to the end)", async () => {
     impatient();
     // The endpoint relays 2 chunks and then stalls: the caller must already hold both before the answer ends.
-    server.setFault({ kind: "timeout", afterChunks: 2, arn: FAULTY_ARN });
+    agentcore.server.setFault({ kind: "timeout", afterChunks: 2, arn: FAULTY_ARN });
     const res = await POST(streamRequest({ agentId: faulty.id, prompt: markdownPrompt("wren", 4) }), ctx);
     const reader = sseReader(res);
     const first = await reader.next();
@@ -278,7 +263,7 @@ describe("POST /api/agents/invoke (streaming)", () => {
   });
 
   it("streams an error event when the runtime stays unavailable", async () => {
-    server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
+    agentcore.server.setFault({ kind: "unavailable", count: Infinity, arn: FAULTY_ARN });
     const evs = await allEvents(await POST(streamRequest({ agentId: faulty.id, prompt: "hi" }), ctx));
     expect(evs).toEqual([
       expect.objectContaining({
@@ -293,7 +278,7 @@ describe("POST /api/agents/invoke (streaming)", () => {
 
   it("limits concurrent invocations per caller (429 with Retry-After), and frees the slot when a caller leaves", async () => {
     const busy = await createAgent(conn());
-    server.setFault({ kind: "timeout", count: Infinity, arn: FAULTY_ARN });
+    agentcore.server.setFault({ kind: "timeout", count: Infinity, arn: FAULTY_ARN });
     const open = await Promise.all(
       [1, 2, 3].map(() => POST(streamRequest({ agentId: faulty.id, prompt: "wait" }, busy.key), ctx)),
     );
@@ -315,7 +300,7 @@ describe("POST /api/agents/invoke (streaming)", () => {
       ),
     );
     expect(outcomes).toEqual(["cancelled", "cancelled", "cancelled"]);
-    server.clearFaults();
+    agentcore.server.clearFaults();
     expect((await invoke({ agentId: "mwc", prompt: "now it fits" }, busy.key)).status).toBe(200);
   });
 });

@@ -1,4 +1,5 @@
-import { changeMyPassword } from "@/lib/api/contracts/auth";
+import type { z } from "zod";
+import { changeMyPassword, type changePasswordResponse } from "@/lib/api/contracts/auth";
 import { forbidden, unauthorized } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
 import { readSessionClaims, sessionCookieHeader } from "@/lib/auth/session";
@@ -12,8 +13,7 @@ export const POST = withApi(changeMyPassword, async ({ req, principal, body }) =
   const claims = await readSessionClaims(req);
   if (!claims || claims.userId !== principal.userId) throw unauthorized();
   const { user, sessionVersion } = await changePassword(principal.userId, body);
-  return Response.json(
-    { user, other_sessions_ended: true },
-    { headers: { "set-cookie": await sessionCookieHeader(claims, sessionVersion), "cache-control": "no-store" } },
-  );
+  return Response.json({ user, other_sessions_ended: true } satisfies z.infer<typeof changePasswordResponse>, {
+    headers: { "set-cookie": await sessionCookieHeader(claims, sessionVersion), "cache-control": "no-store" },
+  });
 });

@@ -1,0 +1,205 @@
+/**
+ * Metrics query benchmark: GET /api/agents/{id}/metrics over 30 days at 1m granularity (43,200 minute rows and
+ * 720 hour rows of one agent, every minute with calls): p50 and p95 of BENCH_METRICS_RUNS (10) runs of the query
+ * (lib/metrics/agent-metrics.ts) after 2 warm-ups; target: p95 < 200 ms (seed 003's API p95). Context figures: the
+ * route handler in-process (auth, the query and a JSON body of about 9 MB), and 30 days at 5m (every minute's
+ * histogram merged).
+ *
+ * It runs on PostgreSQL (the bench database under `npm run bench`; standalone DATABASE_URL or a fresh local
+ * database) and on PGlite, each in a child process of its own (a process has one app database).
+ */
+import { generateApiKey } from "@/lib/auth/api-keys";
+import { openInProcessDatabase } from "./lib/database";
+import { figuresFromChild, isMain, printFigures, printFiguresForParent, runStandalone } from "./lib/standalone";
+import { percentile, round } from "./lib/stats";
+import type { BenchContext, BenchModule, Figure } from "./lib/types";
+
+const RUNS = Number(process.env.BENCH_METRICS_RUNS ?? 10);
+const WARMUP = 2;
+const DAYS = 30;
+const TARGET_P95_MS = 200;
+
+/** Fills 30 days of minute rows ending at the last whole hour, and the hour rows that sum them. */
+async function seedRollups(
+  exec: (q: string, params?: unknown[]) => Promise<unknown>,
+  agentId: string,
+  versionId: string,
+) {
+  const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const start = end - DAYS * 86_400_000;
+  // A histogram per row that varies with the minute: ~40 calls between 2 and 300 ms.
+  await exec(
+    `INSERT INTO call_rollups (agent_id, environment, version_id, bucket_start, calls, errors, timeouts,
+       latency_sum_ms, hist, p50_ms, p95_ms, p99_ms, resource_samples, cpu_utilization_sum, memory_utilization_sum,
+       memory_bytes_max, disk_bytes_max)
+     SELECT $1, 'prod', $2, t, 40, (m % 3), (m % 7 = 0)::int, 40 * (20 + m % 30),
+       ARRAY(SELECT CASE WHEN i BETWEEN 7 + m % 5 AND 30 + m % 20 THEN 1 + (i + m) % 3 ELSE 0 END
+             FROM generate_series(0, 119) i),
+       20 + m % 30, 120 + m % 50, 250 + m % 40, 4, 4 * 0.3, 4 * 0.5, 50000000, 4096
+     FROM generate_series($3::timestamptz, $4::timestamptz - interval '1 minute', interval '1 minute') t,
+       LATERAL (SELECT (extract(epoch from t) / 60)::int AS m) x`,
+    [agentId, versionId, new Date(start).toISOString(), new Date(end).toISOString()],
+  );
+  // The hour rows: counts summed, histograms added bucket by bucket, percentiles read from the sum.
+  await exec(
+    `WITH b AS (
+       SELECT date_trunc('hour', bucket_start) AS h, i, sum(x)::int AS s
+       FROM call_rollups, unnest(hist) WITH ORDINALITY u(x, i) WHERE agent_id = $1 GROUP BY 1, 2),
+     hists AS (SELECT h, array_agg(s ORDER BY i) AS hist FROM b GROUP BY h)
+     INSERT INTO call_rollups_hourly (agent_id, environment, version_id, bucket_start, calls, errors, timeouts,
+       latency_sum_ms, hist, p50_ms, p95_ms, p99_ms, resource_samples, cpu_utilization_sum, memory_utilization_sum,
+       memory_bytes_max, disk_bytes_max)
+     SELECT r.agent_id, r.environment, r.version_id, hists.h, sum(calls), sum(errors), sum(timeouts),
+       sum(latency_sum_ms), hists.hist, hist_quantile(hists.hist, 0.5), hist_quantile(hists.hist, 0.95),
+       hist_quantile(hists.hist, 0.99), sum(resource_samples), sum(cpu_utilization_sum),
+       sum(memory_utilization_sum), max(memory_bytes_max), max(disk_bytes_max)
+     FROM call_rollups r JOIN hists ON hists.h = date_trunc('hour', r.bucket_start)
+     WHERE r.agent_id = $1
+     GROUP BY r.agent_id, r.environment, r.version_id, hists.h, hists.hist`,
+    [agentId],
+  );
+  return { start, end };
+}
+
+/** In this process: seeds one agent, then times the route handler. */
+async function measure(log: (l: string) => void, driver: "pg" | "pglite"): Promise<Figure[]> {
+  const opened =
+    driver === "pglite"
+      ? await (async () => {
+          const { createDatabase, setDatabase } = await import("@/db/client");
+          const database = await createDatabase({ pgliteDir: "memory://" });
+          setDatabase(database);
+          return { database, close: async () => (setDatabase(undefined), await database.close()) };
+        })()
+      : await openInProcessDatabase(log, false);
+  const { GET } = await import("@/app/api/agents/[id]/metrics/route");
+  const { agentMetrics } = await import("@/lib/metrics/agent-metrics");
+  const { METRIC_NAMES } = await import("@/lib/metrics/series");
+  const { sql } = await import("drizzle-orm");
+  const db = opened.database.db;
+  const exec = async (q: string, params: unknown[] = []) => {
+    // Positional parameters through drizzle's sql: split the text at $n and interleave the values.
+    const parts = q.split(/\$(\d+)/);
+    const chunks = [];
+    for (let i = 0; i < parts.length; i++)
+      chunks.push(i % 2 ? sql`${params[Number(parts[i]) - 1]}` : sql.raw(parts[i]!));
+    return db.execute(sql.join(chunks));
+  };
+  try {
+    const k = generateApiKey();
+    const agent = (await exec(
+      `INSERT INTO agents (name, description) VALUES ('metrics-bench', 'bench') RETURNING id`,
+    )) as {
+      rows: { id: string }[];
+    };
+    const agentId = agent.rows[0]!.id;
+    await exec(`INSERT INTO api_keys (agent_id, key_hash, suffix, scopes) VALUES ($1, $2, $3, '{agent:monitor}')`, [
+      agentId,
+      k.hash,
+      k.suffix,
+    ]);
+    const version = (await exec(
+      `INSERT INTO agent_versions (agent_id, version, source, artifact, entrypoint, configuration, code_digest)
+       VALUES ($1, '1.0.0', 'artifact', 'text-stats', 'server.mjs', '{"memory_limit":128,"timeout":30,"concurrent_executions":10}', 'bench')
+       RETURNING id`,
+      [agentId],
+    )) as { rows: { id: string }[] };
+    const t0 = performance.now();
+    const { start, end } = await seedRollups(exec, agentId, version.rows[0]!.id);
+    log(`${driver}: seeded ${DAYS} days of minute and hour rows in ${Math.round(performance.now() - t0)} ms`);
+
+    const window = { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+    /** p50/p95 of RUNS calls after WARMUP; `call` returns the number of buckets it got. */
+    const time = async (call: () => Promise<number>) => {
+      const times: number[] = [];
+      let points = 0;
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        const t = performance.now();
+        points = await call();
+        if (i >= WARMUP) times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      return { p50: round(percentile(times, 50), 1), p95: round(percentile(times, 95), 1), points };
+    };
+    const query = (granularity: "1m" | "5m") => async () => {
+      const m = await agentMetrics(db, {
+        agentId,
+        start: new Date(start),
+        end: new Date(end),
+        granularity,
+        select: new Set(METRIC_NAMES),
+      });
+      return m.metrics.execution_count!.length;
+    };
+    const route = async () => {
+      const url = new URL(`http://localhost/api/agents/${agentId}/metrics`);
+      url.search = new URLSearchParams({
+        start_time: window.start,
+        end_time: window.end,
+        granularity: "1m",
+      }).toString();
+      const res = await GET(new Request(url, { headers: { "x-agent-key": k.key } }), {
+        params: Promise.resolve({ id: agentId }),
+      });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`metrics: HTTP ${res.status} ${text.slice(0, 500)}`);
+      return text.length;
+    };
+    const minute = await time(query("1m"));
+    const fiveMinutes = await time(query("5m"));
+    const http = await time(route);
+    return [
+      {
+        name: `metrics query 30 d at 1m, p95 (${driver})`,
+        value: minute.p95,
+        unit: "ms",
+        target: `< ${TARGET_P95_MS}`,
+        met: minute.p95 < TARGET_P95_MS,
+        note: `${minute.points} buckets, ${RUNS} runs`,
+      },
+      { name: `metrics query 30 d at 1m, p50 (${driver})`, value: minute.p50, unit: "ms" },
+      {
+        name: `metrics route 30 d at 1m, p95 (${driver})`,
+        value: http.p95,
+        unit: "ms",
+        note: `handler in-process with auth and a ${round(http.points / 1e6, 1)} MB JSON body`,
+      },
+      {
+        name: `metrics query 30 d at 5m, p95 (${driver})`,
+        value: fiveMinutes.p95,
+        unit: "ms",
+        note: `${fiveMinutes.points} buckets, every minute's histogram merged`,
+      },
+    ];
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Both drivers, each in a child process; PostgreSQL on `databaseUrl` (else a fresh local database). */
+async function bothDrivers(databaseUrl: string | undefined): Promise<Figure[]> {
+  const me = import.meta.url;
+  return [
+    ...(await figuresFromChild(me, ["--driver=pg"], { DATABASE_URL: databaseUrl })),
+    ...(await figuresFromChild(me, ["--driver=pglite"], { DATABASE_URL: undefined })),
+  ];
+}
+
+export const bench: BenchModule = {
+  name: "metrics",
+  description: "GET /api/agents/{id}/metrics over 30 days at 1m (p50/p95) on PostgreSQL and PGlite",
+  run: (ctx: BenchContext) => bothDrivers(ctx.db.url),
+};
+
+if (isMain(import.meta.url)) {
+  const driver = process.argv.find((a) => a.startsWith("--driver="))?.slice(9);
+  runStandalone(async () => {
+    if (driver === "pg" || driver === "pglite") {
+      printFiguresForParent(await measure((l) => console.error(`[metrics] ${l}`), driver));
+      return [];
+    }
+    const figures = await bothDrivers(process.env.DATABASE_URL);
+    printFigures(figures);
+    return figures;
+  });
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "call_rollups_time_brin" ON "call_rollups" USING brin ("bucket_start");

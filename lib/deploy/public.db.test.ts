@@ -1,0 +1,103 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { agentRoutes, deploymentInstances } from "@/db/schema";
+import { POST as deployRoute } from "@/app/api/agents/deploy/route";
+import { setupTestDatabase } from "@/test/db";
+import { AGENT_SOURCE, b64, deployRequest, markLive } from "@/test/fixtures/deploy";
+import { createAgent } from "@/test/fixtures/market";
+import { call } from "@/test/http";
+import { environmentsOf, liveDeployment } from "./public";
+
+const holder = setupTestDatabase();
+const db = () => holder.current.database.db;
+
+async function deployed() {
+  const a = await createAgent(db());
+  const deploy = async (version: string, environment: string) => {
+    const res = await call(deployRoute, "/api/agents/deploy", {
+      key: a.key,
+      body: deployRequest(a.agent, {
+        version,
+        code: { source_code: b64(`${AGENT_SOURCE}// ${version}\n`), entrypoint: "index.mjs" },
+        config: { environment },
+      }),
+    });
+    expect(res.status).toBe(202);
+    return res.body as { deployment_id: string; version_id: string };
+  };
+  return { ...a, deploy };
+}
+
+describe("environmentsOf / liveDeployment", () => {
+  it("is empty for an agent never deployed", async () => {
+    const a = await deployed();
+    expect(await environmentsOf(db(), a.agent.id)).toEqual([]);
+    expect(await liveDeployment(db(), a.agent.id)).toBeNull();
+  });
+
+  it("names the live version, the split and the health of the instances that take traffic, prod first", async () => {
+    const a = await deployed();
+    const dev = await a.deploy("0.9.0", "dev");
+    const v1 = await a.deploy("1.0.0", "prod");
+    // Deploying, nothing live yet: the public sees no version.
+    expect(await liveDeployment(db(), a.agent.id)).toBeNull();
+    await markLive(db(), dev.deployment_id);
+    expect(await liveDeployment(db(), a.agent.id)).toMatchObject({ environment: "dev", live_version: "0.9.0" });
+
+    await markLive(db(), v1.deployment_id);
+    const v2 = await a.deploy("1.1.0", "prod");
+    // A canary: 10% on 1.1.0, which has one unhealthy instance of two.
+    await db()
+      .update(agentRoutes)
+      .set({
+        weights: [
+          { version_id: v1.version_id, weight: 90 },
+          { version_id: v2.version_id, weight: 10 },
+        ],
+      })
+      .where(and(eq(agentRoutes.agentId, a.agent.id), eq(agentRoutes.environment, "prod")));
+    const base = { agentId: a.agent.id, environment: "prod" as const, host: "local" as const, node: "test" };
+    await db()
+      .insert(deploymentInstances)
+      .values([
+        { ...base, versionId: v1.version_id, status: "healthy" },
+        { ...base, versionId: v2.version_id, status: "healthy" },
+        { ...base, versionId: v2.version_id, status: "unhealthy" },
+        // Stopped instances and other environments do not count.
+        { ...base, versionId: v2.version_id, status: "stopped" },
+        { ...base, environment: "dev", versionId: dev.version_id, status: "healthy" },
+      ]);
+
+    const envs = await environmentsOf(db(), a.agent.id);
+    expect(envs.map((e) => e.environment)).toEqual(["prod", "dev"]);
+    expect(envs[0]).toEqual({
+      environment: "prod",
+      host: "local",
+      live_version: "1.0.0",
+      traffic: [
+        { version: "1.0.0", weight: 90 },
+        { version: "1.1.0", weight: 10 },
+      ],
+      latest_deployment_id: v2.deployment_id,
+      instances: { healthy: 2, total: 3 },
+      health_status: "degraded",
+    });
+    expect(envs[1]).toMatchObject({
+      live_version: "0.9.0",
+      instances: { healthy: 1, total: 1 },
+      health_status: "healthy",
+    });
+    expect(await liveDeployment(db(), a.agent.id)).toMatchObject({ environment: "prod", live_version: "1.0.0" });
+  });
+
+  it("is unhealthy when no instance serves the live version", async () => {
+    const a = await deployed();
+    const v1 = await a.deploy("1.0.0", "staging");
+    await markLive(db(), v1.deployment_id);
+    expect(await liveDeployment(db(), a.agent.id)).toMatchObject({
+      live_version: "1.0.0",
+      instances: { healthy: 0, total: 0 },
+      health_status: "unhealthy",
+    });
+  });
+});
