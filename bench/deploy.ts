@@ -332,6 +332,9 @@ async function controllerFigures(log: Log): Promise<Figure[]> {
 }
 
 export async function run(log: Log = (l) => console.log(`[deploy] ${l}`)): Promise<Figure[]> {
+  // Every deployment of part 2 runs an instance on this host at once.
+  process.env.DEPLOY_LOCAL_MAX_INSTANCES ??= String(DEPLOYMENTS + 10);
+  (await import("@/lib/env")).reloadEnv();
   const opened = await openInProcessDatabase(log, process.env.BENCH_DEPLOY_DB === "pglite");
   try {
     const figures = [...(await routerFigures(log)), ...(await controllerFigures(log))];

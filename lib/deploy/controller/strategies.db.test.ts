@@ -1,12 +1,16 @@
+import fs from "node:fs";
+import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { POST as deployRoute } from "@/app/api/agents/deploy/route";
 import { POST as invokeRoute } from "@/app/api/agents/invoke/route";
 import { getDb } from "@/db/client";
 import { deploymentInstances, events, messages } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import {
   createVersion,
+  DEPLOY_AGENTS_DIR,
   ownedAgent,
   routeOf,
   settled,
@@ -14,6 +18,7 @@ import {
   setupTestController,
   invokeDeployed,
 } from "@/test/fixtures/deployments";
+import { b64, deployRequest } from "@/test/fixtures/deploy";
 import { waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
 
@@ -107,6 +112,29 @@ describe("initial deployment", () => {
     expect(staging.status).toBe(404);
     const bare = await ownedAgent();
     expect((await invokeDeployed(bare, "x")).status).toBe(404);
+  });
+});
+
+describe("an uploaded bundle", () => {
+  it("deployed through POST /api/agents/deploy runs in the sandbox and answers through the router", async () => {
+    const t = await ownedAgent();
+    // A single-file bundle: the test agent's program, as the owner would upload it.
+    const source = `${fs.readFileSync(path.join(DEPLOY_AGENTS_DIR, "lib/agent.mjs"), "utf8").replace("export function serve", "function serve")}\nserve("steady");\n`;
+    const res = await call(deployRoute, "/api/agents/deploy", {
+      headers: t.owner.headers,
+      body: deployRequest(t.agent, {
+        version: "2.0.0",
+        code: { source_code: b64(source), entrypoint: "server.mjs" },
+        config: { environment: "prod" },
+      }),
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "deploying" });
+    const d = await settled(res.body.deployment_id);
+    expect(d.status).toBe("deployed");
+    const r = await invokeDeployed(t, "from a bundle");
+    expect(r.status).toBe(200);
+    expect(r.body.response).toBe("steady 2.0.0: from a bundle");
   });
 });
 

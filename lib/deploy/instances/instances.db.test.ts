@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { deploymentInstances, events, messages, scalingEvents } from "@/db/schema";
@@ -13,7 +13,7 @@ import {
   setupTestController,
   startDeployment,
 } from "@/test/fixtures/deployments";
-import { waitFor } from "@/test/fixtures/runtime";
+import { setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
 /* A deployed version's instances: scaled on utilization, checked on their health path, replaced when they die. */
 
@@ -103,5 +103,32 @@ describe("health", () => {
     expect(replaced.node).toBe(first!.node);
     const r = await invokeDeployed(t, "still here");
     expect(r.status).toBe(200);
+  });
+});
+
+describe("the local host's limit", () => {
+  it("refuses an instance past DEPLOY_LOCAL_MAX_INSTANCES: the deployment fails with the reason", async () => {
+    const first = await ownedAgent();
+    const v1 = await createVersion(first.agent.id, "steady");
+    expect(
+      (await settled(await startDeployment({ agentId: first.agent.id, versionId: v1.id, strategy: "initial" }))).status,
+    ).toBe("deployed");
+    const db = await getDb();
+    const [running] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(deploymentInstances)
+      .where(inArray(deploymentInstances.status, ["starting", "healthy", "unhealthy", "draining"]));
+    setTestEnv({ DEPLOY_LOCAL_MAX_INSTANCES: String(running?.n ?? 0) });
+    try {
+      const t = await ownedAgent();
+      const v = await createVersion(t.agent.id, "steady");
+      const d = await settled(await startDeployment({ agentId: t.agent.id, versionId: v.id, strategy: "initial" }));
+      expect(d.status).toBe("failed");
+      expect(d.reason).toBe(
+        `Instances of the new version failed to start: the local host already runs its maximum of ${running?.n ?? 0} instances`,
+      );
+    } finally {
+      setTestEnv({ DEPLOY_LOCAL_MAX_INSTANCES: undefined });
+    }
   });
 });

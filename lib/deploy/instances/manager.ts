@@ -1,9 +1,10 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { agents, agentVersions, deploymentInstances } from "@/db/schema";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { refusalOf } from "@/lib/runtime/env-policy";
 import { secretValues } from "@/lib/runtime/secrets/store";
@@ -122,6 +123,17 @@ export class InstanceManager {
       .values({ ...route, versionId: version.id, node: this.node, status: "starting" })
       .returning();
     if (!row) throw new Error("instance insert returned nothing");
+    // Counted after the insert, so that two starts racing for the last place cannot both take it.
+    const limit = env().DEPLOY_LOCAL_MAX_INSTANCES;
+    const [count] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(deploymentInstances)
+      .where(and(eq(deploymentInstances.host, "local"), inArray(deploymentInstances.status, [...ACTIVE_STATUSES])));
+    if (Number(count?.n) > limit) {
+      const reason = `the local host already runs its maximum of ${limit} instances`;
+      await this.mark(row, { status: "failed", reason, stoppedAt: new Date() });
+      throw new Error(reason);
+    }
     let running: RunningInstance;
     try {
       const [agent] = await db.select({ name: agents.name }).from(agents).where(eq(agents.id, route.agentId));
