@@ -113,8 +113,9 @@ export async function forgetRoute(agentId: string, environment: Environment): Pr
   (await cacheFor(await getDatabase())).routes.delete(`${agentId}:${environment}`);
 }
 
-/** A version by weight; one without a healthy instance is skipped while another has one. */
-function pickVersion(view: RouteView, roll = Math.random() * 100): string | null {
+/** A version by weight; one without a usable instance (healthy, not `skip`ped) is passed over while another has one. */
+function pickVersion(view: RouteView, skip: Set<string>, roll = Math.random() * 100): string | null {
+  const usable = (v: string) => view.instances.get(v)?.some((i) => !skip.has(i.id)) ?? false;
   const total = view.weights.reduce((n, w) => n + w.weight, 0);
   let at = (roll / 100) * total;
   let chosen = view.weights[view.weights.length - 1]?.version_id ?? null;
@@ -125,8 +126,8 @@ function pickVersion(view: RouteView, roll = Math.random() * 100): string | null
     }
     at -= w.weight;
   }
-  if (chosen && view.instances.get(chosen)?.length) return chosen;
-  return view.weights.find((w) => view.instances.get(w.version_id)?.length)?.version_id ?? null;
+  if (chosen && usable(chosen)) return chosen;
+  return view.weights.find((w) => usable(w.version_id))?.version_id ?? null;
 }
 
 function pickInstance(list: { id: string; address: string }[], skip: Set<string>) {
@@ -172,12 +173,13 @@ export async function hasRoute(agentId: string, environment: Environment): Promi
  * timeout, 503 when the agent failed to answer; the agent's own 4xx (bad input) is passed on as its answer.
  */
 export async function routeCall(call: RoutedCall): Promise<RoutedAnswer> {
-  const view = await routeView(call.agentId, call.environment);
+  let view = await routeView(call.agentId, call.environment);
   if (!view) throw new ApiError(404, "NotFoundError", `The agent has no deployment in ${call.environment}`);
   const skip = new Set<string>();
-  // An instance that refuses the connection never saw the call: try another one (a refreshed route may know).
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const versionId = pickVersion(view);
+  // An instance that refuses the connection never saw the call (it was stopped after this process read the
+  // route): read the route again and try another one.
+  for (let attempt = 0; attempt < 3 && view; attempt++) {
+    const versionId = pickVersion(view, skip);
     const instance = versionId ? pickInstance(view.instances.get(versionId) ?? [], skip) : null;
     if (!versionId || !instance) break;
     const v = view.versions.get(versionId) ?? { version: "", timeoutMs: 30_000 };
@@ -187,6 +189,7 @@ export async function routeCall(call: RoutedCall): Promise<RoutedAnswer> {
       if (!(err instanceof Unreached)) throw err;
       skip.add(instance.id);
       await forgetRoute(call.agentId, call.environment);
+      view = await routeView(call.agentId, call.environment);
     }
   }
   throw new ApiError(
