@@ -120,6 +120,16 @@ describe("the MCP server at /api/mcp", () => {
     expect(mine.data.map((j) => j.title)).not.toContain("Too dear");
   });
 
+  it("refuses a NUL in a tool's arguments as REST refuses it in a body", async () => {
+    const buyer = await connect(client);
+    const err = await failed(buyer, "send_message", { job_id: service.id, body: "a\u0000b" });
+    expect(err).toMatchObject({
+      status: 400,
+      error: "ValidationError",
+      details: { fields: { body: expect.any(String) } },
+    });
+  });
+
   it("answers a tool call without the route's scope with the REST scope error", async () => {
     const readOnly = await createAgent(db(), { scopes: ["jobs:read"] });
     const c = await connect(readOnly);

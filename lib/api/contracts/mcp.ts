@@ -16,4 +16,10 @@ export const mcpRoute = defineRoute({
   tags: ["protocols"],
   auth: "required",
   response: z.union([jsonRpcResponse, z.array(jsonRpcResponse)]),
+  otherResponses: {
+    406: {
+      description: "JSON-RPC error: the Accept header lacks application/json or text/event-stream",
+      schema: jsonRpcResponse,
+    },
+  },
 });

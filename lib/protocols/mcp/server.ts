@@ -3,7 +3,9 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { readJsonBody } from "@/lib/api/body";
 import { assertScopes, toErrorResponse } from "@/lib/api/handler";
+import { assertNoNul } from "@/lib/api/input-guards";
 import { enforceRateLimit } from "@/lib/api/rate-limit";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
@@ -22,12 +24,13 @@ async function errorResult(err: unknown, route: McpTool["route"]): Promise<CallT
   return { isError: true, content: [{ type: "text", text: JSON.stringify({ status: res.status, ...body }) }] };
 }
 
-/** One tool call with the rules of its REST route: the key's scopes, then the route's rate limit, then the verb. */
+/** One tool call with the rules of its REST route, in its order: the key's scopes, the rate limit, the input. */
 async function callTool(t: McpTool, principal: Principal, req: Request, args: unknown): Promise<CallToolResult> {
   try {
     assertScopes(t.route, principal);
     // The rate-limit headers of a success have no place in a tool result; a refusal is the 429 error body.
     if (t.route.rateLimit) await enforceRateLimit(t.route.rateLimit, req, principal);
+    assertNoNul(args, "body");
     const result = (await t.run(principal, args as never)) as Record<string, unknown>;
     return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
   } catch (err) {
@@ -61,15 +64,17 @@ function marketServer(principal: Principal, req: Request): McpServer {
  * responses rather than SSE (no tool streams), and the caller already resolved by withApi like any REST route.
  */
 export async function handleMcpRequest(req: Request, principal: Principal): Promise<Response> {
+  // Read as REST reads a body (size, JSON content type, depth), so that those mistakes get the REST error format;
+  // what is JSON but no JSON-RPC message is the transport's to answer, in JSON-RPC.
+  const parsedBody = await readJsonBody(req, env().MAX_BODY_BYTES);
   const server = marketServer(principal, req);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
-    maxRequestBodySize: env().MAX_BODY_BYTES,
   });
   await server.connect(transport);
   try {
-    return await transport.handleRequest(req);
+    return await transport.handleRequest(req, { parsedBody });
   } finally {
     await server.close();
   }
