@@ -11,6 +11,7 @@ import "./health";
 import "./inbox";
 import "./invoke";
 import "./jobs";
+import "./mcp";
 import "./metrics";
 import "./not-found";
 import "./openapi";
