@@ -50,6 +50,7 @@ export const PRIVATE_SUBJECT_SCOPES: Record<string, readonly Scope[]> = {
   execution: ["executions:read"],
   session: ["invoke"],
   api_key: ["keys:manage"],
+  wallet: ["wallet:read"],
 };
 
 /** What one subscriber may receive. */

@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { agentColumns } from "./agents";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
+import { toCents } from "@/lib/ledger/money";
 import { textMatch } from "./search";
 import { agentListItemJson, INVOCABLE_KINDS, RUNNABLE_KINDS, type AgentListItemJson } from "./serialize";
 
@@ -32,7 +33,7 @@ export interface AgentSearch {
 // subquery an unqualified "id" would mean services.id.
 const priceFrom = sql<
   string | null
->`(SELECT min(s.price_usd) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
+>`(SELECT min(s.price_cents) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const servicesCount = sql<number>`(SELECT count(*) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const runtimeKind = sql`coalesce(${agents.runtime}->>'kind', '')`;
 
@@ -42,7 +43,7 @@ const SORTS: Record<AgentSearch["sort"], KeysetSort> = {
   reputation: { expr: agents.reputation, dir: "desc", cast: (v) => sql`${v}::float8`, id: agents.id, idDir: "asc" },
   jobs_completed: { expr: agents.jobsCompleted, dir: "desc", cast: (v) => sql`${v}::int`, id: agents.id, idDir: "asc" },
   newest,
-  price: { expr: priceFrom, dir: "asc", cast: (v) => sql`${v}::numeric`, nullable: true, id: agents.id, idDir: "asc" },
+  price: { expr: priceFrom, dir: "asc", cast: (v) => sql`${v}::bigint`, nullable: true, id: agents.id, idDir: "asc" },
 };
 
 function asList(v: string | string[] | undefined): string[] {
@@ -67,7 +68,7 @@ function filters(principal: Principal | null, q: AgentSearch): SQL[] {
   }
   if (q.min_price !== undefined || q.max_price !== undefined) {
     where.push(sql`EXISTS (SELECT 1 FROM services s WHERE s.agent_id = ${agents.id} AND s.active
-      AND s.price_usd >= ${q.min_price ?? 0} AND s.price_usd <= ${q.max_price ?? 1_000_000})`);
+      AND s.price_cents >= ${toCents(q.min_price ?? 0)} AND s.price_cents <= ${toCents(q.max_price ?? 1_000_000)})`);
   }
   if (q.invocable) {
     const invocable = inArray(runtimeKind, [...INVOCABLE_KINDS]);

@@ -9,6 +9,7 @@ import { insertDeliverable } from "./deliverables";
 import { DELIVERABLE_PREVIEW_CHARS } from "./job-serialize";
 import { api } from "@/test/fixtures/job-routes";
 import { asActor, createHiringParties, type AgentFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
@@ -17,6 +18,7 @@ let worker: AgentFixture, client: AgentFixture, stranger: AgentFixture, serviceI
 
 beforeAll(async () => {
   ({ worker, client, stranger, serviceId } = await createHiringParties(db()));
+  await fund(client, 1_000_000);
 });
 
 /** A hired, started and delivered job (three automatic messages, one deliverable). */

@@ -15,3 +15,4 @@ import "./openapi";
 import "./reviews";
 import "./services";
 import "./stats";
+import "./wallet";
