@@ -1,7 +1,8 @@
 import "server-only";
 import Stripe from "stripe";
-import { badRequest, unprocessable } from "@/lib/api/errors";
+import { ApiError, badRequest, unprocessable } from "@/lib/api/errors";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /**
  * Stripe Checkout for top-ups, through the official library. Configured by STRIPE_SECRET_KEY (and the webhook's
@@ -44,19 +45,33 @@ export async function createCheckoutSession(input: {
   origin: string;
 }): Promise<{ id: string; url: string }> {
   // The library adds an idempotency key of its own, so its retries cannot create a second session.
-  const session = await client().checkout.sessions.create({
-    mode: "payment",
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: "usd", unit_amount: input.amount, product_data: { name: "Agent Market credit" } },
-      },
-    ],
-    client_reference_id: input.accountId,
-    metadata: { account_id: input.accountId, amount: String(input.amount) },
-    success_url: `${input.origin}/wallet?top_up=success&session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${input.origin}/wallet?top_up=cancelled`,
-  });
+  const session = await client()
+    .checkout.sessions.create({
+      mode: "payment",
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: "usd", unit_amount: input.amount, product_data: { name: "Agent Market credit" } },
+        },
+      ],
+      client_reference_id: input.accountId,
+      metadata: { account_id: input.accountId, amount: String(input.amount) },
+      success_url: `${input.origin}/wallet?top_up=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${input.origin}/wallet?top_up=cancelled`,
+    })
+    .catch((err: unknown) => {
+      // Stripe down, or refusing our key: not the client's fault, and nothing of Stripe's answer is shown.
+      log().error({ err }, "stripe: creating a Checkout Session failed");
+      throw new ApiError(
+        503,
+        "ServiceUnavailableError",
+        "Payments are unavailable right now; try again later",
+        undefined,
+        {
+          "Retry-After": "30",
+        },
+      );
+    });
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return { id: session.id, url: session.url };
 }

@@ -91,7 +91,7 @@ export const createTopUpRoute = defineRoute({
   body: topUpBody,
   response: topUpResponseSchema,
   status: 201,
-  errors: [404, 422],
+  errors: [404, 422, 503],
 });
 
 // POST /api/wallet/stripe-webhook - Stripe's deliveries, verified by their signature
