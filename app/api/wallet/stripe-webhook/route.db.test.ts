@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as webhookRoute from "@/app/api/wallet/stripe-webhook/route";
 import * as topUpsRoute from "@/app/api/wallet/top-ups/route";
 import * as walletRoute from "@/app/api/wallet/route";
-import { reloadEnv } from "@/lib/env";
 import { setupTestDatabase } from "@/test/db";
 import { signedDelivery, startStripeServer, type StripeEvent, type StripeServer } from "@/test/doubles/stripe-server";
 import { call } from "@/test/http";
 import { createUser, type UserFixture } from "@/test/fixtures/market";
+import { setTestEnv } from "@/test/fixtures/runtime";
 
 /**
  * Top-ups through Stripe Checkout: the real `stripe` library against the loopback double, and webhook deliveries
@@ -20,20 +20,12 @@ const holder = setupTestDatabase();
 let stripe: StripeServer;
 let person: UserFixture;
 
-function setEnv(vars: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  reloadEnv();
-}
-
 beforeAll(async () => {
   stripe = await startStripeServer({ secretKey: KEY });
-  setEnv({ STRIPE_SECRET_KEY: KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url });
+  setTestEnv({ STRIPE_SECRET_KEY: KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url });
 });
 afterAll(async () => {
-  setEnv({ STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_URL: undefined });
+  setTestEnv({ STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_URL: undefined });
   await stripe.close();
 });
 beforeEach(async () => {
@@ -130,7 +122,7 @@ describe("Stripe Checkout top-ups", () => {
   });
 
   it("answers 503 and credits nothing when Stripe refuses the platform's key", async () => {
-    setEnv({ STRIPE_SECRET_KEY: "sk_test_wrong" });
+    setTestEnv({ STRIPE_SECRET_KEY: "sk_test_wrong" });
     try {
       const before = stripe.calls.length;
       const res = await call(topUpsRoute.POST, "/api/wallet/top-ups", {
@@ -140,7 +132,7 @@ describe("Stripe Checkout top-ups", () => {
       expect([res.status, res.body.error]).toEqual([503, "ServiceUnavailableError"]);
       expect(stripe.calls.slice(before).map((c) => c.status)).toContain(401);
     } finally {
-      setEnv({ STRIPE_SECRET_KEY: KEY });
+      setTestEnv({ STRIPE_SECRET_KEY: KEY });
     }
   });
 });
