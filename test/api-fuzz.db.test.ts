@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { hireJob } from "@/lib/market/jobs";
 import { createAgent, createService, createUser, type AgentFixture, type UserFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 import { setupTestDatabase } from "./db";
 import { arbitraryFor, mutateAt, type JsonSchema } from "./json-schema-arbitrary";
 
@@ -134,6 +135,7 @@ beforeAll(async () => {
   const agent = await createAgent(d, { ownerUserId: person.user.id });
   const seller = await createAgent(d);
   const service = await createService(d, seller.agent.id);
+  await fund(agent, 1_000_000);
   const job = await hireJob(
     { kind: "agent", agentId: agent.agent.id, keyId: "", scopes: [] },
     { service_id: service.id, title: "fuzzed job", input_data: {} },

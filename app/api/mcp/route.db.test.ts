@@ -85,10 +85,10 @@ describe("the MCP server at /api/mcp", () => {
     const job = await ok(
       buyer,
       "hire_service",
-      { service_id: service.id, title: "MCP job", input_data: { topic: "mcp" }, max_price: service.priceUsd },
+      { service_id: service.id, title: "MCP job", input_data: { topic: "mcp" }, max_price: service.priceCents / 100 },
       jobSchema,
     );
-    expect(job).toMatchObject({ status: "pending", price_usd: service.priceUsd, title: "MCP job" });
+    expect(job).toMatchObject({ status: "pending", price_usd: service.priceCents / 100, title: "MCP job" });
 
     expect(await ok(seller, "start_job", { job_id: job.id }, jobDetailSchema)).toMatchObject({
       status: "in_progress",
@@ -113,7 +113,7 @@ describe("the MCP server at /api/mcp", () => {
     const err = await failed(buyer, "hire_service", {
       service_id: service.id,
       title: "Too dear",
-      max_price: service.priceUsd / 2,
+      max_price: service.priceCents / 100 / 2,
     });
     expect(err).toMatchObject({ status: 422, error: "UnprocessableError", details: { reason: "price_above_max" } });
     const mine = await ok(buyer, "list_my_jobs", { role: "client" }, pageSchema(jobSchema));

@@ -18,3 +18,4 @@ import "./openapi";
 import "./reviews";
 import "./services";
 import "./stats";
+import "./wallet";
