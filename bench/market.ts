@@ -134,11 +134,11 @@ export async function seedMarket(pool: pg.Pool): Promise<string[]> {
       sDescs.push(
         `${pick(r, NOUNS)} of ${domain} ${Array.from({ length: 10 + Math.floor(r() * 10) }, () => pick(r, r() < 0.2 ? DOMAINS : FILLER)).join(" ")}`,
       );
-      prices.push(Math.round((1 + r() * 499) * 100) / 100);
+      prices.push(Math.round((1 + r() * 499) * 100));
     }
     await pool.query(
-      `INSERT INTO services (agent_id, name, description, price_usd, capabilities_required)
-       SELECT a, n, d, p, '{}'::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[]) AS t(a, n, d, p)`,
+      `INSERT INTO services (agent_id, name, description, price_cents, capabilities_required)
+       SELECT a, n, d, p, '{}'::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS t(a, n, d, p)`,
       [agentIds, sNames, sDescs, prices],
     );
   }

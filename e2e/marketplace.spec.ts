@@ -104,6 +104,12 @@ test.describe.serial("two people trade a service", () => {
     const { page, person } = bob;
     await signUp(page, person);
     await page.goto("/");
+    // A new account's wallet is empty: the development faucet (no Stripe here) funds the hire.
+    const funded = await page.request.post("/api/wallet/top-ups", {
+      headers: { origin: new URL(page.url()).origin },
+      data: { amount: 5_000 },
+    });
+    expect(funded.status()).toBe(201);
     await page.getByRole("tab", { name: "Services" }).click();
     await expect(page).toHaveURL(/view=services/);
     await expect(page.getByRole("searchbox")).toHaveAttribute("placeholder", "Search services…");

@@ -115,6 +115,16 @@ const schema = z.object({
   // Per attempt: longest wait for the first or next chunk, and for the connection to open.
   INVOKE_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   INVOKE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  // Money (lib/ledger, docs/ledger.md). The platform's fee on a completed job, in basis points (500 = 5%).
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+  // Stripe Checkout for top-ups. Without a secret key, POST /api/wallet/top-ups is a development faucet instead.
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  // Verifies the signature of POST /api/wallet/stripe-webhook; required once STRIPE_SECRET_KEY is set.
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  // Another Stripe API origin (tests point the library at the loopback double); unset = api.stripe.com.
+  STRIPE_API_URL: z.string().url().optional(),
+  // The faucet's lifetime credit per account, in cents (only without Stripe).
+  FAUCET_MAX_PER_ACCOUNT: z.coerce.number().int().min(0).default(100_000),
   // Benchmarks only: serves /api/bench/constant (the baseline route of `npm run bench`); 404 otherwise.
   BENCH_ROUTES: bool,
   // Dev: start the local ECS / AgentCore test doubles with `npm run dev` when no AWS config is present.

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { hireJob } from "@/lib/market/jobs";
 import { createAgent, createService, createUser, type AgentFixture, type UserFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 import { setupTestDatabase } from "./db";
 import { arbitraryFor, mutateAt, type JsonSchema } from "./json-schema-arbitrary";
 
@@ -25,6 +26,8 @@ interface Operation {
   pathParams: string[];
   queryParams: { name: string; schema?: JsonSchema }[];
   bodySchema?: JsonSchema;
+  /** A protocol endpoint (MCP, A2A): errors of its transport are JSON-RPC, as its clients expect. */
+  jsonRpc: boolean;
 }
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -66,6 +69,7 @@ async function operations(): Promise<Operation[]> {
         pathParams: params.filter((x) => x.in === "path").map((x) => x.name),
         queryParams: params.filter((x) => x.in === "query").map((x) => ({ name: x.name, schema: x.schema })),
         bodySchema: schema,
+        jsonRpc: op.tags?.includes("protocols") ?? false,
       });
     }
   }
@@ -74,6 +78,7 @@ async function operations(): Promise<Operation[]> {
 }
 
 interface OpenApiOperation {
+  tags?: string[];
   parameters?: { in: string; name: string; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
 }
@@ -130,6 +135,7 @@ beforeAll(async () => {
   const agent = await createAgent(d, { ownerUserId: person.user.id });
   const seller = await createAgent(d);
   const service = await createService(d, seller.agent.id);
+  await fund(agent, 1_000_000);
   const job = await hireJob(
     { kind: "agent", agentId: agent.agent.id, keyId: "", scopes: [] },
     { service_id: service.id, title: "fuzzed job", input_data: {} },
@@ -261,9 +267,13 @@ describe("bad input for every operation of the OpenAPI document", () => {
           expect(res.status, where).toBeLessThan(500);
           if (res.status >= 400) {
             expect(res.type, where).toContain("application/json");
-            const body = JSON.parse(res.text) as { error?: unknown; message?: unknown };
-            expect(typeof body.error, where).toBe("string");
-            expect(typeof body.message, where).toBe("string");
+            const body = JSON.parse(res.text) as { jsonrpc?: unknown; error?: unknown; message?: unknown };
+            if (op.jsonRpc && body.jsonrpc === "2.0") {
+              expect(body.error, where).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
+            } else {
+              expect(typeof body.error, where).toBe("string");
+              expect(typeof body.message, where).toBe("string");
+            }
           }
         }),
         { numRuns: Number(process.env.FUZZ_RUNS ?? 40), endOnFailure: true },

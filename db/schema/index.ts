@@ -9,3 +9,4 @@ export * from "./invocations";
 export * from "./secrets";
 export * from "./rate-limits";
 export * from "./deployments";
+export * from "./ledger";

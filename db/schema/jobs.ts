@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   check,
   index,
   integer,
   jsonb,
-  numeric,
   pgEnum,
   pgTable,
   text,
@@ -45,7 +45,17 @@ export const jobs = pgTable(
     parentJobId: uuid().references((): AnyPgColumn => jobs.id),
     title: text().notNull(),
     inputData: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    priceUsd: numeric({ precision: 12, scale: 2, mode: "number" }).notNull(),
+    // Cents, copied from the service at hire time; that much is held in the job's escrow account until it settles.
+    priceCents: bigint({ mode: "number" }).notNull(),
+    // Set by the worker: what its sub-hires for this job may cost in total (cents); null = no limit.
+    budgetCents: bigint({ mode: "number" }),
+    // The ledger transactions of the job (lib/ledger): the hire into escrow, and the one release or refund.
+    // Plain ids (no foreign key) so that this file does not import the ledger's, which refers to jobs.
+    hireTransactionId: uuid(),
+    settleTransactionId: uuid(),
+    // The platform's fee taken at completion (cents), and the SHA-256 of the accepted deliverable, for the receipt.
+    feeCents: bigint({ mode: "number" }),
+    deliverableSha256: text(),
     status: jobStatus().notNull().default("pending"),
     revisionCount: integer().notNull().default(0),
     rating: integer(),

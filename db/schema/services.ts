@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
 import { tsvector } from "./types";
 
@@ -19,7 +19,8 @@ export const services = pgTable(
       .references(() => agents.id, { onDelete: "cascade" }),
     name: text().notNull(),
     description: text().notNull().default(""),
-    priceUsd: numeric({ precision: 12, scale: 2, mode: "number" }).notNull(),
+    // Price in cents (the API also shows it as price_usd, a decimal). Integer, as every amount in the ledger.
+    priceCents: bigint({ mode: "number" }).notNull(),
     outputType: text().notNull().default("text"),
     requiredInputs: jsonb().$type<RequiredInput[]>().notNull().default([]),
     capabilitiesRequired: text()
@@ -37,7 +38,7 @@ export const services = pgTable(
     index("services_search_idx").using("gin", t.searchVector),
     index("services_capabilities_idx").using("gin", t.capabilitiesRequired),
     index("services_agent_idx").on(t.agentId),
-    index("services_price_idx").on(t.priceUsd, t.id),
+    index("services_price_idx").on(t.priceCents, t.id),
     index("services_created_idx").on(t.createdAt.desc(), t.id),
   ],
 );

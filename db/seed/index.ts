@@ -17,6 +17,7 @@ import { DEMO_AGENTS, demoVariant, localAgentCoreArn, type DemoHost } from "./de
 import { demoJobs, type DemoJob } from "./jobs";
 import { DEMO_PERSON, demoParticipants } from "./participants";
 import { demoServices } from "./services";
+import { fundDemoWallets } from "./wallets";
 
 export interface SeedSummary {
   agents: number;
@@ -72,6 +73,8 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   for (const a of DEMO_AGENTS.filter((x) => runtimeArnAllowed(localAgentCoreArn(x.agentcore.runtimeId)))) {
     await hosted(a, "agentcore");
   }
+
+  await fundDemoWallets(person.id, principals.values());
 
   const serviceIds = new Map<string, string>();
   for (const s of demoServices) {

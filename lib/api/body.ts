@@ -14,6 +14,21 @@ export function isJsonContentType(value: string | null): boolean {
  * body is what a cross-site page can send without a CORS preflight, so it is never taken as a request.
  */
 export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  const text = await readBodyText(req, limit);
+  if (text === undefined) return undefined;
+  if (!isJsonContentType(req.headers.get("content-type"))) throw unsupportedMediaType();
+  if (jsonDepthExceeds(text)) {
+    throw badRequest(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { max_depth: MAX_JSON_DEPTH });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest("Request body is not valid JSON");
+  }
+}
+
+/** The body as text within a byte limit (413 past it); undefined when empty. For bodies a signature covers as sent. */
+export async function readBodyText(req: Request, limit: number): Promise<string | undefined> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!req.body) return undefined;
@@ -31,14 +46,5 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
     chunks.push(value);
   }
   if (size === 0) return undefined;
-  if (!isJsonContentType(req.headers.get("content-type"))) throw unsupportedMediaType();
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (jsonDepthExceeds(text)) {
-    throw badRequest(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { max_depth: MAX_JSON_DEPTH });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw badRequest("Request body is not valid JSON");
-  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -8,6 +8,7 @@ export type ErrorName =
   | "ValidationError"
   | "AuthenticationError"
   | "AuthorizationError"
+  | "PaymentRequiredError"
   | "NotFoundError"
   | "ConflictError"
   | "PayloadTooLargeError"
@@ -51,6 +52,8 @@ export const unauthorized = (message = "A valid API key or session is required")
   new ApiError(401, "AuthenticationError", message, undefined, { "WWW-Authenticate": 'Bearer realm="agent-market"' });
 export const forbidden = (message: string, details?: Record<string, unknown>) =>
   new ApiError(403, "AuthorizationError", message, details);
+export const paymentRequired = (message: string, details: Record<string, unknown>) =>
+  new ApiError(402, "PaymentRequiredError", message, details);
 export const notFound = (what: string) => new ApiError(404, "NotFoundError", `${what} not found`);
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new ApiError(409, "ConflictError", message, details);

@@ -54,6 +54,13 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
+/** 403 naming the scopes the contract needs and the caller's key lacks (also the MCP tools' rule). */
+export function assertScopes(contract: Pick<RouteContract, "scopes">, principal: Principal): void {
+  const missing = (contract.scopes ?? []).filter((s) => !principal.scopes.includes(s));
+  if (missing.length)
+    throw forbidden(`This API key lacks the scope ${missing.join(", ")}`, { missing_scopes: missing });
+}
+
 /** A route handler as Next calls it, carrying its contract (non-enumerable) so tests can check its answers. */
 export type RouteHandler = ((req: Request, nextCtx?: NextCtx) => Promise<Response>) & {
   readonly contract: RouteContract;
@@ -88,11 +95,7 @@ export function withApi<
         principal = await resolvePrincipal(req);
         if (!principal && contract.auth === "required") throw unauthorized();
       }
-      if (principal && contract.scopes?.length) {
-        const missing = contract.scopes.filter((s) => !principal.scopes.includes(s));
-        if (missing.length)
-          throw forbidden(`This API key lacks the scope ${missing.join(", ")}`, { missing_scopes: missing });
-      }
+      if (principal) assertScopes(contract, principal);
 
       // Rate limit (lib/api/rate-limit.ts): counted before the input is read, so malformed requests count too.
       if (contract.rateLimit) limit = await enforceRateLimit(contract.rateLimit, req, principal);

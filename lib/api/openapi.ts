@@ -24,6 +24,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: "No or bad credentials (AuthenticationError)",
   403: "The credentials lack a scope or the caller may not do this (AuthorizationError)",
   404: "Not found, or not visible to the caller (NotFoundError)",
+  402: "Not enough available balance; details carry the shortfall in cents (PaymentRequiredError)",
   409: "Illegal state transition or conflict (ConflictError)",
   413: "Request body too large (PayloadTooLargeError)",
   422: "Well-formed but unprocessable (UnprocessableError)",

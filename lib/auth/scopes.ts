@@ -12,6 +12,9 @@ export const SCOPES = [
   "executions:read",
   "executions:write",
   "invoke",
+  // Money (lib/ledger): read the wallet and its history; top it up.
+  "wallet:read",
+  "wallet:write",
   // Seed 003's permissions for deployed agents.
   "agent:deploy",
   "agent:update",

@@ -51,6 +51,7 @@ export const PRIVATE_SUBJECT_SCOPES: Record<string, readonly Scope[]> = {
   session: ["invoke"],
   api_key: ["keys:manage"],
   deployment: ["agent:monitor", "agent:deploy", "agent:update"],
+  wallet: ["wallet:read"],
 };
 
 /** What one subscriber may receive. */

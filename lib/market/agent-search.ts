@@ -20,6 +20,7 @@ import { agentColumns } from "./agents";
 import { deployedAgents, deployedFields } from "./deployed-agents";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
+import { toCents } from "@/lib/ledger/money";
 import { textMatch } from "./search";
 import {
   agentListItemJson,
@@ -62,7 +63,7 @@ export type AgentPage = Page<AgentListItemJson> & {
 // subquery an unqualified "id" would mean services.id.
 const priceFrom = sql<
   string | null
->`(SELECT min(s.price_usd) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
+>`(SELECT min(s.price_cents) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const servicesCount = sql<number>`(SELECT count(*) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const runtimeKind = sql`coalesce(${agents.runtime}->>'kind', '')`;
 
@@ -86,7 +87,7 @@ function sortOf(q: AgentSearch): KeysetSort {
       return {
         expr: priceFrom,
         dir: q.order ?? "asc",
-        cast: (v) => sql`${v}::numeric`,
+        cast: (v) => sql`${v}::bigint`,
         nullable: true,
         id,
         idDir: "asc",
@@ -141,7 +142,7 @@ function filters(principal: Principal | null, q: AgentSearch): SQL[] {
   }
   if (q.min_price !== undefined || q.max_price !== undefined) {
     where.push(sql`EXISTS (SELECT 1 FROM services s WHERE s.agent_id = ${agents.id} AND s.active
-      AND s.price_usd >= ${q.min_price ?? 0} AND s.price_usd <= ${q.max_price ?? 1_000_000})`);
+      AND s.price_cents >= ${toCents(q.min_price ?? 0)} AND s.price_cents <= ${toCents(q.max_price ?? 1_000_000)})`);
   }
   if (q.invocable) {
     const invocable = inArray(runtimeKind, [...INVOCABLE_KINDS]);

@@ -27,7 +27,7 @@ export async function collaborationGraph(db: Queryable): Promise<Graph> {
       db,
       sql`SELECT coalesce(client_agent_id::text, ${PEOPLE_NODE_ID}) AS source, worker_agent_id::text AS target,
                  count(*)::int AS weight, (count(*) FILTER (WHERE status = 'completed'))::int AS completed,
-                 coalesce(sum(price_usd), 0)::float8 AS volume_usd
+                 (coalesce(sum(price_cents), 0) / 100.0)::float8 AS volume_usd
           FROM jobs GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
     ),
   ]);

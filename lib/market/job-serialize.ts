@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { messageSchema } from "@/lib/api/contracts/inbox";
 import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
+import { centsToUsd } from "@/lib/ledger/money";
 import type { JobStatus } from "./job-machine";
 
 /**
@@ -32,7 +33,12 @@ export interface JobView {
   parentJobId: string | null;
   title: string;
   inputData: Record<string, unknown>;
-  priceUsd: number | string;
+  priceCents: number;
+  budgetCents: number | null;
+  hireTransactionId: string | null;
+  settleTransactionId: string | null;
+  feeCents: number | null;
+  deliverableSha256: string | null;
   status: JobStatus;
   revisionCount: number;
   rating: number | null;
@@ -59,7 +65,9 @@ export function jobJson(v: JobView): JobJson {
     service_name: v.serviceName,
     title: v.title,
     input_data: v.inputData,
-    price_usd: Number(v.priceUsd),
+    price_usd: centsToUsd(v.priceCents),
+    price_cents: v.priceCents,
+    budget_cents: v.budgetCents,
     status: v.status,
     client,
     worker: { id: v.workerAgentId, name: v.workerName },
@@ -75,6 +83,43 @@ export function jobJson(v: JobView): JobJson {
     completed_at: isoOrNull(v.completedAt),
     cancelled_at: isoOrNull(v.cancelledAt),
     updated_at: iso(v.updatedAt),
+    payment: paymentJson(v),
+    receipt: receiptJson(v),
+  };
+}
+
+/** Where the job's money is: held in escrow, released to the worker, refunded, or none (hired before the ledger). */
+function paymentJson(v: JobView): JobJson["payment"] {
+  const status = !v.hireTransactionId
+    ? "none"
+    : !v.settleTransactionId
+      ? "held"
+      : v.status === "completed"
+        ? "released"
+        : "refunded";
+  return {
+    status,
+    amount_cents: v.priceCents,
+    fee_cents: v.feeCents,
+    hire_transaction_id: v.hireTransactionId,
+    settle_transaction_id: v.settleTransactionId,
+  };
+}
+
+/** A completed job's receipt: what was paid (ledger transactions), for which deliverable, and its rating. */
+function receiptJson(v: JobView): JobJson["receipt"] {
+  if (v.status !== "completed") return null;
+  const paid = !!v.settleTransactionId;
+  const fee = v.feeCents ?? 0;
+  return {
+    paid,
+    transaction_ids: [v.hireTransactionId, v.settleTransactionId].filter((t): t is string => !!t),
+    amount_cents: paid ? v.priceCents : 0,
+    fee_cents: paid ? fee : 0,
+    worker_cents: paid ? v.priceCents - fee : 0,
+    deliverable_sha256: v.deliverableSha256,
+    rating: v.rating,
+    completed_at: isoOrNull(v.completedAt),
   };
 }
 

@@ -1,12 +1,15 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
-import { jobs } from "@/db/schema";
+import { deliverables, jobs } from "@/db/schema";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { appendEvents, type NewEvent } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
+import { holderOf } from "@/lib/ledger/accounts";
+import { settleEscrow, type EscrowJob } from "@/lib/ledger/escrow";
+import { centsToUsd } from "@/lib/ledger/money";
 import { insertDeliverable } from "./deliverables";
 import { clientName, jobEvent, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
 import { OPEN_STATUSES, TRANSITIONS, type JobAction } from "./job-machine";
@@ -26,10 +29,11 @@ interface TransitionSpec {
   eventType: string;
   /** Columns to set besides status and updated_at. */
   set?: PgUpdateSetSource<typeof jobs>;
-  /** Runs after the conditional update won: deliverables, reputation. Returns extra event data and events. */
+  /** Runs after the conditional update won: deliverables, money, reputation. Returns extra event data and events. */
   after?: (
     tx: Tx,
     updated: typeof jobs.$inferSelect,
+    job: JobViewRow,
   ) => Promise<{ data?: Record<string, unknown>; events?: NewEvent[] }>;
   message: (job: JobViewRow) => { subject: string; body: string };
 }
@@ -55,7 +59,7 @@ async function transition(principal: Principal, jobId: string, spec: TransitionS
         action: spec.action,
       });
     }
-    const extra = (await spec.after?.(tx, updated)) ?? {};
+    const extra = (await spec.after?.(tx, updated, job)) ?? {};
     const text = spec.message(job);
     const message = await writeJobMessage(tx, {
       jobId,
@@ -136,10 +140,21 @@ export function completeJob(principal: Principal, jobId: string, input: { rating
     eventType: "job_completed",
     set: { completedAt: sql`now()`, rating: input.rating, review: input.review ?? null },
     after: async (tx, updated) => {
+      const paid = await settleEscrow(tx, updated, {
+        release: { kind: "agent", agentId: updated.workerAgentId },
+        deliverableSha256: await latestDeliverableSha256(tx, jobId),
+      });
       const { event, change } = await recomputeReputation(tx, updated.workerAgentId);
       return {
-        data: { rating: input.rating, price_usd: Number(updated.priceUsd), reputation: change.reputation },
-        events: [event],
+        data: {
+          rating: input.rating,
+          price_usd: centsToUsd(updated.priceCents),
+          price_cents: updated.priceCents,
+          fee_cents: paid?.feeCents ?? null,
+          settle_transaction_id: paid?.transactionId ?? null,
+          reputation: change.reputation,
+        },
+        events: [event, ...(paid?.events ?? [])],
       };
     },
     message: (job) => ({
@@ -155,6 +170,7 @@ export function cancelJob(principal: Principal, jobId: string, input: { reason?:
     action: "cancel",
     eventType: "job_cancelled",
     set: { cancelledAt: sql`now()`, cancelReason: input.reason ?? null },
+    after: async (tx, updated, job) => refund(tx, updated, job),
     message: (job) => ({
       subject: `Job cancelled: ${job.title}`,
       body: input.reason
@@ -162,6 +178,25 @@ export function cancelJob(principal: Principal, jobId: string, input: { reason?:
         : `${clientName(job)} cancelled the job.`,
     }),
   });
+}
+
+/** Cancelled or failed: the escrow goes back to the client who paid it. */
+async function refund(tx: Tx, updated: EscrowJob, job: { clientAgentId: string | null; clientUserId: string | null }) {
+  const paid = await settleEscrow(tx, updated, {
+    refund: holderOf({ agentId: job.clientAgentId, userId: job.clientUserId }),
+  });
+  return { data: { settle_transaction_id: paid?.transactionId ?? null }, events: paid?.events ?? [] };
+}
+
+/** SHA-256 (hex) of the job's latest deliverable, the one the client accepts, for the receipt. */
+async function latestDeliverableSha256(tx: Tx, jobId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ sha: sql<string>`encode(sha256(convert_to(${deliverables.content}, 'UTF8')), 'hex')` })
+    .from(deliverables)
+    .where(eq(deliverables.jobId, jobId))
+    .orderBy(desc(deliverables.revision))
+    .limit(1);
+  return row?.sha ?? null;
 }
 
 // Failure: only the platform fails a job (see jobs.ts).
@@ -194,6 +229,7 @@ export async function failJobsOfRetiredWorker(tx: Tx, agentId: string): Promise<
   const views = await selectJobViews(tx).where(inArray(jobs.id, [...failedIds, ...cancelled.map((c) => c.id)]));
   for (const job of views) {
     const isFailed = job.status === "failed";
+    events.push(...(await refund(tx, job, job)).events);
     events.push(
       jobEvent(isFailed ? "job_failed" : "job_cancelled", job, {
         to: job.status,

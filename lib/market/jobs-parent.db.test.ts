@@ -6,6 +6,7 @@ import { setupTestDatabase } from "@/test/db";
 import { failJobsOfRetiredWorker } from "./jobs";
 import { api } from "@/test/fixtures/job-routes";
 import { asActor, createAgent, createService, createUser, type AgentFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   client = await createAgent(db(), { name: "Client" });
   lead = await createAgent(db(), { name: "Lead" });
   sub = await createAgent(db(), { name: "Sub" });
+  await Promise.all([fund(client, 1_000_000), fund(lead, 1_000_000)]);
   leadService = (await createService(db(), lead.agent.id, { priceUsd: 100 })).id;
   subService = (await createService(db(), sub.agent.id, { priceUsd: 10 })).id;
 });
@@ -73,6 +75,7 @@ describe("parent and child jobs", () => {
   it("makes the parent's worker agent the child's client when its owner hires", async () => {
     const owner = await createUser(db());
     const bot = await createAgent(db(), { ownerUserId: owner.user.id });
+    await fund(bot, 10_000);
     const svc = await createService(db(), bot.agent.id);
     const parent = (await api.hire(asActor(client), { service_id: svc.id, title: "P" })).body.id;
     await api.act(asActor(bot), "start", parent);
@@ -127,6 +130,7 @@ describe("parent and child jobs", () => {
 describe("failed", () => {
   it("fails a retired worker's open jobs and cancels their pending children, with messages and events", async () => {
     const doomed = await createAgent(db(), { name: "Doomed" });
+    await fund(doomed, 10_000);
     const svc = await createService(db(), doomed.agent.id);
     const open = (await api.hire(asActor(client), { service_id: svc.id, title: "open" })).body.id;
     const working = (await api.hire(asActor(client), { service_id: svc.id, title: "working" })).body.id;

@@ -4,6 +4,7 @@ import { agents, deliverables, events, jobs, messages } from "@/db/schema";
 import { JOB_ACTIONS, TRANSITIONS, type JobAction } from "./job-machine";
 import { api, validBody } from "@/test/fixtures/job-routes";
 import { asActor, createAgent, setupHiringTest, createService, createUser } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 
 const { db, worker, client, stranger, service } = setupHiringTest({
   name: "Summaries",
@@ -230,6 +231,7 @@ describe("people as clients and as workers", () => {
     const ownedWorker = await createAgent(db(), { name: "Olga's bot", ownerUserId: owner.user.id });
     const svc = await createService(db(), ownedWorker.agent.id, { priceUsd: 3 });
     const buyer = await createUser(db(), { name: "Bob" });
+    await fund(buyer, 300);
     const hired = await api.hire(asActor(buyer), { service_id: svc.id, title: "for Bob" });
     expect(hired.status).toBe(201);
     expect(hired.body.client).toEqual({ kind: "user", id: buyer.user.id, name: "Bob" });
@@ -258,6 +260,7 @@ describe("people as clients and as workers", () => {
   it("lets the owner of a client agent act as the client", async () => {
     const owner = await createUser(db());
     const bot = await createAgent(db(), { ownerUserId: owner.user.id });
+    await fund(bot, 10_000);
     const res = await api.hire(asActor(bot), { service_id: service.id, title: "t", input_data: { topic: "x" } });
     expect((await api.act(asActor(owner), "cancel", res.body.id)).status).toBe(200);
   });
@@ -267,6 +270,7 @@ describe("list", () => {
   it("filters by role and status, newest first, with keyset pagination and a total", async () => {
     const me = await createAgent(db());
     const other = await createAgent(db());
+    await Promise.all([fund(me, 10_000), fund(other, 10_000)]);
     const mine = await createService(db(), me.agent.id);
     const theirs = await createService(db(), other.agent.id);
     const asClient: string[] = [];

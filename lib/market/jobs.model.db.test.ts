@@ -7,6 +7,7 @@ import type { JobAction, JobStatus } from "./job-machine";
 import { weightedReputation } from "./reputation";
 import { api, validBody } from "@/test/fixtures/job-routes";
 import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 
 /**
  * Model-based test: random sequences of hire / transitions / direct messages / reads by random actors
@@ -198,6 +199,7 @@ async function freshWorld(): Promise<{ model: Model; real: Real }> {
     worker,
     stranger: await createAgent(db(), { name: "S" }),
   };
+  await fund(actors.client, 10_000_000);
   const services = [];
   for (const price of PRICES) services.push((await createService(db(), worker.agent.id, { priceUsd: price })).id);
   const world = {

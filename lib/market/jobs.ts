@@ -1,14 +1,19 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { agents, jobs, services } from "@/db/schema";
 import { conflict, forbidden, notFound, unprocessable } from "@/lib/api/errors";
+import { holderOf } from "@/lib/ledger/accounts";
+import { holdEscrow } from "@/lib/ledger/escrow";
+import { centsToUsd, formatUsd } from "@/lib/ledger/money";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvents } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
 import { checkInputs } from "./job-inputs";
 import { clientName, jobEvent, loadJobView, rolesOf } from "./job-access";
-import { CAN_HIRE_CHILDREN_IN } from "./job-machine";
+import { CAN_HIRE_CHILDREN_IN, OPEN_STATUSES } from "./job-machine";
+import { getJobDetail } from "./job-read";
 import { jobJson, type JobJson } from "./job-serialize";
 import { workerOf, writeJobMessage } from "./messages";
 
@@ -36,14 +41,17 @@ export interface HireInput {
   parent_job_id?: string | null;
 }
 
-/** Hires a service: a pending job at the service's current price, and a message to the worker. */
+/**
+ * Hires a service: a pending job at the service's current price, the price moved from the client's balance into
+ * the job's escrow (402 with the shortfall when it cannot be), and a message to the worker.
+ */
 export async function hireJob(principal: Principal, input: HireInput): Promise<JobJson> {
   const id = await inTransaction(async (tx) => {
     const [svc] = await tx
       .select({
         id: services.id,
         agentId: services.agentId,
-        priceUsd: services.priceUsd,
+        priceCents: services.priceCents,
         requiredInputs: services.requiredInputs,
         active: services.active,
         agentStatus: agents.status,
@@ -57,7 +65,7 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
 
     let client: PartyRef = partyOf(principal);
     const parentId = input.parent_job_id ?? null;
-    if (parentId) client = await checkParent(tx, principal, parentId);
+    if (parentId) client = await checkParent(tx, principal, parentId, svc.priceCents);
 
     const own = client.agentId ? client.agentId === svc.agentId : svc.agentOwner === client.userId;
     if (own) throw unprocessable("You cannot hire your own service", { reason: "own_service" });
@@ -68,6 +76,7 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
     const fields = checkInputs(svc.requiredInputs, input.input_data);
     if (fields) throw unprocessable("input_data does not match the service's required_inputs", { fields });
 
+    const hireTransactionId = randomUUID();
     const [row] = await tx
       .insert(jobs)
       .values({
@@ -78,9 +87,15 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
         parentJobId: parentId,
         title: input.title,
         inputData: input.input_data,
-        priceUsd: svc.priceUsd,
+        priceCents: svc.priceCents,
+        hireTransactionId,
       })
       .returning({ id: jobs.id });
+    const paid = await holdEscrow(
+      tx,
+      { id: row!.id, title: input.title, priceCents: svc.priceCents, hireTransactionId },
+      holderOf(client),
+    );
     const job = await loadJobView(tx, row!.id);
     if (!job) throw new Error("inserted job not found");
     const message = await writeJobMessage(tx, {
@@ -88,19 +103,21 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
       to: workerOf(job),
       from: null,
       subject: `New job: ${job.title}`,
-      body: `${clientName(job)} hired "${job.serviceName}" for $${Number(job.priceUsd).toFixed(2)}. Start it when ready.`,
+      body: `${clientName(job)} hired "${job.serviceName}" for ${formatUsd(job.priceCents)}, held in escrow until the job settles. Start it when ready.`,
       agentIds: [job.clientAgentId, job.workerAgentId],
       userIds: [job.clientUserId],
     });
     await appendEvents(tx, [
       jobEvent("job_created", job, {
         to: "pending",
-        price_usd: Number(job.priceUsd),
+        price_usd: centsToUsd(job.priceCents),
+        price_cents: job.priceCents,
         client: job.clientAgentId ? { kind: "agent", id: job.clientAgentId } : { kind: "user", id: job.clientUserId },
         worker_id: job.workerAgentId,
         parent_job_id: job.parentJobId,
       }),
       message,
+      ...paid.events,
     ]);
     return job.id;
   });
@@ -108,10 +125,39 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
   return jobJson(view!);
 }
 
-/** The parent rules for a child hire; returns the child's client (the parent's worker agent). */
-async function checkParent(tx: Tx, principal: Principal, parentId: string): Promise<PartyRef> {
-  // Lock the parent against a concurrent delivery until this hire commits (see the comment at the top).
-  await tx.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, parentId)).for("share");
+/**
+ * PUT /api/jobs/{id}/budget: the worker caps what its sub-hires for this job may cost in total (null: no cap).
+ * Open jobs only; a budget below what is already committed is allowed and simply stops further sub-hires.
+ */
+export async function setJobBudget(principal: Principal, jobId: string, budgetCents: number | null) {
+  await inTransaction(async (tx) => {
+    const job = await loadJobView(tx, jobId);
+    const roles = job ? await rolesOf(tx, principal, job) : [];
+    if (!job || roles.length === 0) throw notFound("Job");
+    if (!roles.includes("worker")) throw forbidden("Only the job's worker may set its budget", { role: "worker" });
+    const [updated] = await tx
+      .update(jobs)
+      .set({ budgetCents, updatedAt: sql`now()` })
+      .where(and(eq(jobs.id, jobId), inArray(jobs.status, [...OPEN_STATUSES])))
+      .returning({ id: jobs.id });
+    if (!updated) throw conflict(`Cannot set the budget of a job that is ${job.status}`, { status: job.status });
+    await appendEvents(tx, [jobEvent("job_budget_changed", job, { budget_cents: budgetCents })]);
+  });
+  return getJobDetail(principal, jobId);
+}
+
+/**
+ * The parent rules for a child hire; returns the child's client (the parent's worker agent), who pays for it.
+ * Within the parent's budget when the worker set one: what its open and completed sub-jobs cost plus this price.
+ */
+async function checkParent(tx: Tx, principal: Principal, parentId: string, priceCents: number): Promise<PartyRef> {
+  // Lock the parent against a concurrent delivery, and against a concurrent sub-hire spending the same budget,
+  // until this hire commits.
+  const [locked] = await tx
+    .select({ id: jobs.id, budgetCents: jobs.budgetCents })
+    .from(jobs)
+    .where(eq(jobs.id, parentId))
+    .for("update");
   const parent = await loadJobView(tx, parentId);
   const roles = parent ? await rolesOf(tx, principal, parent) : [];
   if (!parent || roles.length === 0) throw notFound("Parent job");
@@ -121,6 +167,21 @@ async function checkParent(tx: Tx, principal: Principal, parentId: string): Prom
       status: parent.status,
       action: "hire-child",
     });
+  }
+  if (locked?.budgetCents != null) {
+    const [spent] = await tx
+      .select({ cents: sql<number>`coalesce(sum(${jobs.priceCents}), 0)`.mapWith(Number) })
+      .from(jobs)
+      .where(and(eq(jobs.parentJobId, parentId), notInArray(jobs.status, ["cancelled", "failed"])));
+    const committed = spent?.cents ?? 0;
+    if (committed + priceCents > locked.budgetCents) {
+      throw unprocessable("This sub-hire would exceed the parent job's budget", {
+        reason: "budget_exceeded",
+        budget_cents: locked.budgetCents,
+        committed_cents: committed,
+        price_cents: priceCents,
+      });
+    }
   }
   return { agentId: parent.workerAgentId, userId: null };
 }

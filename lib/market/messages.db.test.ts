@@ -11,6 +11,7 @@ import {
   createUser,
   type AgentFixture,
 } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 
 const { db, worker, client, stranger, service } = setupHiringTest();
 
@@ -116,6 +117,7 @@ describe("inbox", () => {
 
   it("shows a person their own messages and their agents'; they may mark their agents' read", async () => {
     const person = await createUser(db());
+    await fund(person, 10_000);
     const bot = await createAgent(db(), { ownerUserId: person.user.id });
     const svc = await createService(db(), bot.agent.id);
     await api.hire(asActor(client), { service_id: svc.id, title: "for the bot" });
@@ -180,6 +182,7 @@ describe("direct messages", () => {
   it("records a person as the sender when they write for their agent", async () => {
     const person = await createUser(db(), { name: "Pat" });
     const bot = await createAgent(db(), { ownerUserId: person.user.id });
+    await fund(bot, 10_000);
     const id = (await api.hire(asActor(bot), { service_id: service.id, title: "P" })).body.id;
     const sent = await api.sendMessage(asActor(person), id, { body: "from Pat" });
     expect(sent.body.sender).toEqual({ kind: "user", id: person.user.id, name: "Pat" });

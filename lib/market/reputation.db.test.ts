@@ -5,6 +5,7 @@ import { setupTestDatabase } from "@/test/db";
 import { ratingWeight, weightedReputation } from "./reputation";
 import { api } from "@/test/fixtures/job-routes";
 import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
@@ -37,6 +38,7 @@ describe("reputation", () => {
   it("is the price-weighted average of two ratings at different prices", async () => {
     const worker = await createAgent(db());
     const client = await createAgent(db());
+    await fund(client, 1_000_000);
     const cheap = await createService(db(), worker.agent.id, { priceUsd: 1 });
     const dear = await createService(db(), worker.agent.id, { priceUsd: 200 });
     await completedJob(client, worker, cheap.id, 1);
@@ -55,6 +57,7 @@ describe("reputation", () => {
   it("weighs old ratings less (half weight after 180 days)", async () => {
     const worker = await createAgent(db());
     const client = await createAgent(db());
+    await fund(client, 1_000_000);
     const svc = await createService(db(), worker.agent.id, { priceUsd: 10 });
     const old = await completedJob(client, worker, svc.id, 1);
     // Age the first completion by 180 days; the next completion recomputes from scratch.
@@ -70,6 +73,7 @@ describe("reputation", () => {
   it("keeps every completion when two jobs of one worker complete at once", async () => {
     const worker = await createAgent(db());
     const client = await createAgent(db());
+    await fund(client, 1_000_000);
     const svc = await createService(db(), worker.agent.id, { priceUsd: 10 });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {

@@ -68,7 +68,7 @@ export async function recomputeReputation(
       count(*) AS jobs_completed
     FROM (
       SELECT rating,
-             (1 + ln(1 + price_usd::float8))
+             (1 + ln(1 + price_cents::float8 / 100))
                * power(0.5::float8, extract(epoch FROM (now() - completed_at))::float8 / 86400 / ${HALF_LIFE_DAYS}) AS w
       FROM jobs
       WHERE worker_agent_id = ${agentId} AND status = 'completed'

@@ -5,6 +5,7 @@ import { events, jobs } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { createAgent, createService } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 import { api } from "@/test/fixtures/job-routes";
 
 const t = setupTestDatabase();
@@ -15,6 +16,7 @@ describe("retiring a worker with open jobs", () => {
     const db = t.current.database.db;
     const worker = await createAgent(db);
     const client = await createAgent(db);
+    await fund(client, 100_000);
     const service = await createService(db, worker.agent.id);
     const hire = async (title: string) =>
       (await api.hire({ key: client.key }, { service_id: service.id, title, input_data: {} })).body.id as string;

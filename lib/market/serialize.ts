@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { RequiredInput } from "@/db/schema/services";
 import type { agentListItemSchema, agentSchema } from "@/lib/api/contracts/agents";
 import type { serviceSchema } from "@/lib/api/contracts/services";
+import { centsToUsd } from "@/lib/ledger/money";
 
 /**
  * The JSON shapes of agents and services (their schemas: lib/api/contracts/agents.ts and services.ts). Pure
@@ -91,7 +92,7 @@ export function agentListItemJson(
 ): AgentListBase {
   return {
     ...agentJson(row),
-    price_from: row.priceFrom === null ? null : Number(row.priceFrom),
+    price_from: row.priceFrom === null ? null : centsToUsd(Number(row.priceFrom)),
     services_count: Number(row.servicesCount),
   };
 }
@@ -101,7 +102,7 @@ export interface ServiceRowLike {
   agentId: string;
   name: string;
   description: string;
-  priceUsd: number | string;
+  priceCents: number;
   outputType: string;
   requiredInputs: RequiredInput[];
   capabilitiesRequired: string[];
@@ -125,7 +126,8 @@ export function serviceJson(row: ServiceRowLike, agent: ServiceAgentRef): Servic
     agent: { id: agent.id, name: agent.name, reputation: Number(agent.reputation) },
     name: row.name,
     description: row.description,
-    price_usd: Number(row.priceUsd),
+    price_usd: centsToUsd(row.priceCents),
+    price_cents: row.priceCents,
     output_type: row.outputType,
     required_inputs: row.requiredInputs,
     capabilities_required: row.capabilitiesRequired,

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { agents, services } from "@/db/schema";
 import { keysetList, timeSort, type KeysetSort, type Page } from "@/lib/api/pagination";
+import { toCents } from "@/lib/ledger/money";
 import { textMatch } from "./search";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
@@ -22,7 +23,7 @@ export interface ServiceBrowse {
   cursor?: string;
 }
 
-const price = (v: number) => sql`${v}::numeric`;
+const price = (v: number) => sql`${v}::bigint`;
 
 // Each sort walks an index in order (services_created_idx, services_price_idx forwards or backwards) and
 // stops after the page; "reputation" sorts on the joined agent.
@@ -30,8 +31,8 @@ const newest = timeSort(services.createdAt, services.id, "desc", "asc");
 
 const SORTS: Record<ServiceBrowse["sort"], KeysetSort> = {
   newest,
-  price_asc: { expr: services.priceUsd, dir: "asc", cast: price, id: services.id, idDir: "asc" },
-  price_desc: { expr: services.priceUsd, dir: "desc", cast: price, id: services.id, idDir: "desc" },
+  price_asc: { expr: services.priceCents, dir: "asc", cast: price, id: services.id, idDir: "asc" },
+  price_desc: { expr: services.priceCents, dir: "desc", cast: price, id: services.id, idDir: "desc" },
   reputation: {
     expr: agents.reputation,
     dir: "desc",
@@ -47,8 +48,8 @@ function filters(q: ServiceBrowse): SQL[] {
     ...new Set(q.capability === undefined ? [] : Array.isArray(q.capability) ? q.capability : [q.capability]),
   ];
   if (caps.length) where.push(arrayContains(services.capabilitiesRequired, caps));
-  if (q.min_price !== undefined) where.push(gte(services.priceUsd, q.min_price));
-  if (q.max_price !== undefined) where.push(lte(services.priceUsd, q.max_price));
+  if (q.min_price !== undefined) where.push(gte(services.priceCents, toCents(q.min_price)));
+  if (q.max_price !== undefined) where.push(lte(services.priceCents, toCents(q.max_price)));
   if (q.agent_id) where.push(eq(services.agentId, q.agent_id));
   if (q.output_type) where.push(eq(services.outputType, q.output_type));
   return where.filter((w): w is SQL => !!w);
@@ -90,7 +91,7 @@ async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
         ? last.createdAtMicros
         : q.sort === "reputation"
           ? last.agent.reputation
-          : Number(last.service.priceUsd),
+          : last.service.priceCents,
       last.service.id,
     ],
   );

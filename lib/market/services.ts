@@ -11,6 +11,7 @@ import { inTransaction } from "@/lib/db";
 import { appendEvent } from "@/lib/events/log";
 import { agentForChange } from "./agents";
 import { serviceJson, type ServiceJson, type ServiceRowLike } from "./serialize";
+import { centsToUsd, toCents } from "@/lib/ledger/money";
 
 /** Every service column but the search vector. */
 export const serviceColumns = {
@@ -18,7 +19,7 @@ export const serviceColumns = {
   agentId: services.agentId,
   name: services.name,
   description: services.description,
-  priceUsd: services.priceUsd,
+  priceCents: services.priceCents,
   outputType: services.outputType,
   requiredInputs: services.requiredInputs,
   capabilitiesRequired: services.capabilitiesRequired,
@@ -97,7 +98,7 @@ export async function createService(
         agentId: sellerId,
         name: input.name,
         description: input.description,
-        priceUsd: input.price_usd,
+        priceCents: toCents(input.price_usd),
         outputType: input.output_type,
         requiredInputs: input.required_inputs,
         capabilitiesRequired: [...new Set(input.capabilities_required)],
@@ -109,7 +110,7 @@ export async function createService(
       agentIds: [sellerId],
       subjectType: "service",
       subjectId: row.id,
-      data: { service_id: row.id, agent_id: sellerId, name: row.name, price_usd: Number(row.priceUsd) },
+      data: { service_id: row.id, agent_id: sellerId, name: row.name, price_usd: centsToUsd(row.priceCents) },
     });
     return serviceJson(row, agent);
   });
@@ -131,7 +132,7 @@ export async function updateService(principal: Principal, id: string, patch: Ser
   const set: Partial<typeof services.$inferInsert> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.description !== undefined) set.description = patch.description;
-  if (patch.price_usd !== undefined) set.priceUsd = patch.price_usd;
+  if (patch.price_usd !== undefined) set.priceCents = toCents(patch.price_usd);
   if (patch.output_type !== undefined) set.outputType = patch.output_type;
   if (patch.required_inputs !== undefined) set.requiredInputs = patch.required_inputs;
   if (patch.capabilities_required !== undefined) set.capabilitiesRequired = [...new Set(patch.capabilities_required)];

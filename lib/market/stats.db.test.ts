@@ -45,9 +45,9 @@ describe("GET /api/stats and /api/graph", () => {
     const [sa, sb] = await db
       .insert(services)
       .values([
-        { agentId: a!.id, name: "Review", priceUsd: 10 },
-        { agentId: b!.id, name: "Write", priceUsd: 2.5 },
-        { agentId: c!.id, name: "Old", priceUsd: 1, active: false },
+        { agentId: a!.id, name: "Review", priceCents: 1000 },
+        { agentId: b!.id, name: "Write", priceCents: 250 },
+        { agentId: c!.id, name: "Old", priceCents: 100, active: false },
       ])
       .returning();
     const now = Date.now();
@@ -58,7 +58,7 @@ describe("GET /api/stats and /api/graph", () => {
       workerAgentId: a!.id,
       clientAgentId: b!.id,
       title: "t",
-      priceUsd: 10,
+      priceCents: 1000,
       ...over,
     });
     await db.insert(jobs).values([
@@ -66,14 +66,14 @@ describe("GET /api/stats and /api/graph", () => {
       job({ status: "completed", createdAt: longAgo, completedAt: longAgo }),
       job({ status: "cancelled", createdAt: twoDaysAgo }),
       job({ status: "pending", clientAgentId: null, clientUserId: person!.id }),
-      job({ status: "failed", serviceId: sb!.id, workerAgentId: b!.id, clientAgentId: c!.id, priceUsd: 2.5 }),
+      job({ status: "failed", serviceId: sb!.id, workerAgentId: b!.id, clientAgentId: c!.id, priceCents: 250 }),
       job({
         status: "in_progress",
         serviceId: sb!.id,
         workerAgentId: b!.id,
         clientAgentId: null,
         clientUserId: person!.id,
-        priceUsd: 2.5,
+        priceCents: 250,
       }),
     ]);
 

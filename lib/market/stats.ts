@@ -45,7 +45,7 @@ export async function platformStats(db: Queryable, now = new Date()): Promise<St
     ),
     rowsOf<{ status: JobStatus; n: number; volume: number }>(
       db,
-      sql`SELECT status, count(*)::int AS n, coalesce(sum(price_usd), 0)::float8 AS volume FROM jobs GROUP BY status`,
+      sql`SELECT status, count(*)::int AS n, (coalesce(sum(price_cents), 0) / 100.0)::float8 AS volume FROM jobs GROUP BY status`,
     ),
     rowsOf<TopRow>(
       db,

@@ -252,8 +252,8 @@ describe("/api/agents/{id}", () => {
     await db()
       .insert(services)
       .values([
-        { agentId: a.id, name: "s1", priceUsd: 5 },
-        { agentId: a.id, name: "s2", priceUsd: 7 },
+        { agentId: a.id, name: "s1", priceCents: 500 },
+        { agentId: a.id, name: "s2", priceCents: 700 },
       ]);
     const other = await registerAgent();
     const denied = await call(deleteAgent, "/x", { method: "DELETE", key: other.api_key, params: { id: a.id } });
@@ -323,10 +323,10 @@ describe("GET /api/agents", () => {
     await db()
       .insert(services)
       .values([
-        { agentId: made[1]!.id, name: "a", priceUsd: 20 },
-        { agentId: made[1]!.id, name: "b", priceUsd: 12.5 },
-        { agentId: made[2]!.id, name: "c", priceUsd: 12.5 },
-        { agentId: made[3]!.id, name: "d", priceUsd: 1, active: false },
+        { agentId: made[1]!.id, name: "a", priceCents: 2000 },
+        { agentId: made[1]!.id, name: "b", priceCents: 1250 },
+        { agentId: made[2]!.id, name: "c", priceCents: 1250 },
+        { agentId: made[3]!.id, name: "d", priceCents: 100, active: false },
       ]);
 
     const text = await call(searchAgents, "/api/agents", { query: { q: "transl", category: cat } });
@@ -366,7 +366,7 @@ describe("GET /api/agents", () => {
     const sell = (agentId: string, priceUsd: number, active = true) =>
       db()
         .insert(services)
-        .values({ agentId, name: `s ${priceUsd}`, priceUsd, active });
+        .values({ agentId, name: `s ${priceUsd}`, priceCents: priceUsd * 100, active });
     await sell(a!.id, 5);
     await sell(a!.id, 50);
     await sell(b!.id, 20);

@@ -12,6 +12,7 @@ import { setupEventSubscriptions } from "@/test/fixtures/event-stream";
 import { createExecution } from "@/test/fixtures/invoke";
 import { registerAgent } from "@/lib/market/agents";
 import { createAgent, createService, createUser, type UserFixture } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 import { api } from "@/test/fixtures/job-routes";
 import { appendExecutionEvent } from "@/lib/runtime/lifecycle";
 import { setupTestDatabase } from "@/test/db";
@@ -65,6 +66,7 @@ describe("GET /api/events: who receives what", () => {
     worker = await createAgent(conn(), { ownerUserId: owner.user.id });
     client = await createAgent(conn());
     stranger = await createAgent(conn());
+    await fund(client, 1_000_000);
     serviceId = (await createService(conn(), worker.agent.id)).id;
     agentServer = await echoAgent();
   });

@@ -167,7 +167,7 @@ describe("GET /api/services", () => {
         Array.from({ length: 9 }, (_, i) => ({
           agentId: i % 2 ? y.id : x.id,
           name: i < 6 ? `${word} translation ${i}` : `${word} summary ${i}`,
-          priceUsd: [5, 10, 10, 2.5, 10, 99.99, 5, 1, 50][i]!,
+          priceCents: [500, 1000, 1000, 250, 1000, 9999, 500, 100, 5000][i]!,
           outputType: i % 3 ? "text" : "json",
           capabilitiesRequired: i % 2 ? ["french", "writing"] : ["writing"],
         })),

@@ -7,13 +7,46 @@ import { messageSchema } from "./inbox";
 
 const jobStatus = z.enum(JOB_STATUSES);
 
+const paymentSchema = z
+  .object({
+    status: z
+      .enum(["held", "released", "refunded", "none"])
+      .describe(
+        "held: in escrow; released: paid to the worker; refunded: back to the client; none: hired before payments",
+      ),
+    amount_cents: z.number().int(),
+    fee_cents: z.number().int().nullable().describe("The platform's fee, taken when the escrow is released"),
+    hire_transaction_id: z.string().uuid().nullable(),
+    settle_transaction_id: z.string().uuid().nullable().describe("The release or the refund"),
+  })
+  .describe("The job's money (cents)");
+
+const receiptSchema = z
+  .object({
+    paid: z.boolean().describe("false only for a job hired before payments existed"),
+    transaction_ids: z.array(z.string().uuid()).describe("The ledger transactions: the hire, then the release"),
+    amount_cents: z.number().int(),
+    fee_cents: z.number().int(),
+    worker_cents: z.number().int().describe("What the worker received: amount less fee"),
+    deliverable_sha256: z.string().nullable().describe("SHA-256 (hex) of the accepted deliverable's content"),
+    rating: z.number().int().nullable(),
+    completed_at: z.string().nullable(),
+  })
+  .describe("Ties the payment, the accepted deliverable and the rating together");
+
 export const jobSchema = z.object({
   id: z.string().uuid(),
   service_id: z.string().uuid(),
   service_name: z.string(),
   title: z.string(),
   input_data: z.record(z.string(), z.unknown()),
-  price_usd: z.number().describe("Copied from the service at hire time"),
+  price_usd: z.number().describe("Copied from the service at hire time (dollars; the same as price_cents / 100)"),
+  price_cents: z.number().int().describe("The price in cents, held in the job's escrow from hire until it settles"),
+  budget_cents: z
+    .number()
+    .int()
+    .nullable()
+    .describe("What the worker's sub-hires for this job may cost in total (cents); null: no limit"),
   status: jobStatus,
   client: z.object({ kind: z.enum(["agent", "user"]), id: z.string().uuid(), name: z.string() }),
   worker: z.object({ id: z.string().uuid(), name: z.string() }),
@@ -29,6 +62,8 @@ export const jobSchema = z.object({
   completed_at: z.string().nullable(),
   cancelled_at: z.string().nullable(),
   updated_at: z.string(),
+  payment: paymentSchema,
+  receipt: receiptSchema.nullable().describe("Set once the job is completed"),
 });
 
 export const deliverableSchema = z.object({
@@ -103,7 +138,9 @@ const jobsTag = ["jobs"];
 export const hireJobRoute = defineRoute({
   method: "POST",
   path: "/api/jobs",
-  summary: "Hire a service: creates a pending job at the service's price",
+  summary:
+    "Hire a service: creates a pending job at the service's price and moves the price from the client's wallet " +
+    "into the job's escrow (402 with details.shortfall_cents when the available balance cannot cover it)",
   tags: jobsTag,
   auth: "required",
   rateLimit: { name: "hires", per: "principal" },
@@ -111,7 +148,7 @@ export const hireJobRoute = defineRoute({
   body: hireBody,
   response: jobSchema,
   status: 201,
-  errors: [404, 409, 422],
+  errors: [402, 404, 409, 422],
 });
 
 // GET /api/jobs - jobs the caller is client or worker of, newest first
@@ -172,15 +209,32 @@ export const requestRevisionRoute = transitionRoute(
 // POST /api/jobs/{id}/complete - client: delivered -> completed, with a rating
 export const completeJobRoute = transitionRoute(
   "complete",
-  "Client accepts and rates the work (delivered -> completed); updates the worker's reputation",
+  "Client accepts and rates the work (delivered -> completed): the escrow goes to the worker less the platform " +
+    "fee, the receipt is set, and the worker's reputation updated",
   completeBody,
 );
 // POST /api/jobs/{id}/cancel - client: pending -> cancelled
 export const cancelJobRoute = transitionRoute(
   "cancel",
-  "Client cancels before work starts (pending -> cancelled)",
+  "Client cancels before work starts (pending -> cancelled); the escrow is refunded to the client",
   cancelBody,
 );
+
+// PUT /api/jobs/{id}/budget - worker: cap what sub-hires for this job may cost
+export const setJobBudgetRoute = defineRoute({
+  method: "PUT",
+  path: "/api/jobs/{id}/budget",
+  summary:
+    "Worker caps what its sub-hires for this open job may cost in total (cents; null removes the cap). " +
+    "A sub-hire past it is refused (422 budget_exceeded); the worker pays sub-hires from its own wallet",
+  tags: jobsTag,
+  auth: "required",
+  scopes: ["jobs:write"],
+  params: idParams,
+  body: z.strictObject({ budget_cents: z.number().int().min(0).max(100_000_000).nullable() }),
+  response: jobDetailSchema,
+  errors: [403, 404, 409],
+});
 
 // GET /api/jobs/{id}/deliverables - the job's deliverables, paged, contents cut to a preview
 export const listJobDeliverablesRoute = defineRoute({

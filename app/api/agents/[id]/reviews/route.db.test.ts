@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAgent, createService, createUser, asActor } from "@/test/fixtures/market";
+import { fund } from "@/test/fixtures/ledger";
 import { api } from "@/test/fixtures/job-routes";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
@@ -13,6 +14,7 @@ describe("GET /api/agents/{id}/reviews", () => {
     const worker = await createAgent(db, { name: "Worker" });
     const client = await createAgent(db, { name: "ClientBot" });
     const person = await createUser(db, { name: "Secret Person" });
+    await Promise.all([fund(client, 100_000), fund(person, 100_000)]);
     const service = await createService(db, worker.agent.id);
     const finish = async (as: ReturnType<typeof asActor>, rating: number, review?: string) => {
       const job = (await api.hire(as, { service_id: service.id, title: `job ${rating}`, input_data: {} })).body.id;

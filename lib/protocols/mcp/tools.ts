@@ -1,0 +1,172 @@
+import "server-only";
+import { z } from "zod";
+import { uuidParam, type RouteContract } from "@/lib/api/contract";
+import { searchAgentsQuery, searchAgentsRoute } from "@/lib/api/contracts/agents";
+import { inboxQuery, listInboxRoute } from "@/lib/api/contracts/inbox";
+import {
+  cancelBody,
+  cancelJobRoute,
+  completeBody,
+  completeJobRoute,
+  deliverBody,
+  deliverJobRoute,
+  directMessageBody,
+  getJob,
+  hireBody,
+  hireJobRoute,
+  listJobsQuery,
+  listJobsRoute,
+  requestRevisionRoute,
+  revisionBody,
+  sendJobMessage,
+  startJobRoute,
+} from "@/lib/api/contracts/jobs";
+import { browseServicesQuery, browseServicesRoute, getService } from "@/lib/api/contracts/services";
+import { unprocessable } from "@/lib/api/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { searchAgents } from "@/lib/market/agent-search";
+import {
+  cancelJob,
+  completeJob,
+  deliverJob,
+  getJobDetail,
+  hireJob,
+  listJobs,
+  requestRevision,
+  startJob,
+} from "@/lib/market/jobs";
+import { listInbox, sendDirectMessage } from "@/lib/market/messages";
+import { browseServices } from "@/lib/market/service-search";
+import { getServiceJson } from "@/lib/market/services";
+
+/**
+ * The market as MCP tools. Each tool is one REST route: its input is the route's query or body schema (with the
+ * path id as a field), its output the route's response schema, its scopes and rate limit the route's, and it calls
+ * the same domain verb the route calls. So the REST contract stays the one source of truth.
+ */
+export interface McpTool {
+  name: string;
+  route: RouteContract;
+  /** Said after the route's summary: what an agent needs to know to use the tool well. */
+  hint?: string;
+  input: z.ZodObject;
+  run(principal: Principal, args: never): Promise<unknown>;
+}
+
+function tool<I extends z.ZodObject>(t: {
+  name: string;
+  route: RouteContract;
+  hint?: string;
+  input: I;
+  run(principal: Principal, args: z.infer<I>): Promise<unknown>;
+}): McpTool {
+  return t;
+}
+
+const jobId = { job_id: uuidParam.describe("The job's id") };
+const FOLLOW =
+  "Follow a job with get_job: the worker starts it (in_progress) and delivers (delivered); then complete_job " +
+  "(with a rating) or request_revision.";
+
+export const MCP_TOOLS: readonly McpTool[] = [
+  tool({
+    name: "search_agents",
+    route: searchAgentsRoute,
+    input: searchAgentsQuery,
+    run: (p, q) => searchAgents(p, q),
+  }),
+  tool({
+    name: "search_services",
+    route: browseServicesRoute,
+    hint: "A service is a fixed-price offer of an agent; hire one with hire_service.",
+    input: browseServicesQuery,
+    run: (_p, q) => browseServices(q),
+  }),
+  tool({
+    name: "get_service",
+    route: getService,
+    input: z.strictObject({ service_id: uuidParam.describe("The service's id") }),
+    run: (_p, { service_id }) => getServiceJson(service_id),
+  }),
+  tool({
+    name: "hire_service",
+    route: hireJobRoute,
+    hint: `Returns at once with the pending job. ${FOLLOW}`,
+    input: hireBody.extend({
+      max_price: z
+        .number()
+        .min(0)
+        .max(1_000_000)
+        .optional()
+        .describe("Refuse to hire (422, reason price_above_max) when the service costs more than this, in USD"),
+    }),
+    run: async (p, { max_price, ...hire }) => {
+      if (max_price !== undefined) {
+        const { price_usd } = await getServiceJson(hire.service_id);
+        if (price_usd > max_price) {
+          throw unprocessable("The service costs more than max_price", {
+            reason: "price_above_max",
+            price_usd,
+            max_price,
+          });
+        }
+      }
+      return hireJob(p, hire);
+    },
+  }),
+  tool({
+    name: "get_job",
+    route: getJob,
+    hint: "`actions` lists the transitions the caller may take now.",
+    input: z.strictObject(jobId),
+    run: (p, { job_id }) => getJobDetail(p, job_id),
+  }),
+  tool({
+    name: "list_my_jobs",
+    route: listJobsRoute,
+    input: listJobsQuery,
+    run: (p, q) => listJobs(p, q),
+  }),
+  tool({
+    name: "start_job",
+    route: startJobRoute,
+    input: z.strictObject(jobId),
+    run: (p, { job_id }) => startJob(p, job_id),
+  }),
+  tool({
+    name: "deliver_job",
+    route: deliverJobRoute,
+    input: deliverBody.extend(jobId),
+    run: (p, { job_id, ...body }) => deliverJob(p, job_id, body),
+  }),
+  tool({
+    name: "request_revision",
+    route: requestRevisionRoute,
+    input: revisionBody.extend(jobId),
+    run: (p, { job_id, ...body }) => requestRevision(p, job_id, body),
+  }),
+  tool({
+    name: "complete_job",
+    route: completeJobRoute,
+    input: completeBody.extend(jobId),
+    run: (p, { job_id, ...body }) => completeJob(p, job_id, body),
+  }),
+  tool({
+    name: "cancel_job",
+    route: cancelJobRoute,
+    input: cancelBody.extend(jobId),
+    run: (p, { job_id, ...body }) => cancelJob(p, job_id, body),
+  }),
+  tool({
+    name: "send_message",
+    route: sendJobMessage,
+    input: directMessageBody.extend(jobId),
+    run: (p, { job_id, ...body }) => sendDirectMessage(p, job_id, body),
+  }),
+  tool({
+    name: "read_inbox",
+    route: listInboxRoute,
+    input: inboxQuery,
+    run: (p, q) => listInbox(p, q),
+  }),
+];
