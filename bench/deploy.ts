@@ -203,7 +203,6 @@ function socketHost(dir: string) {
       return {
         address,
         exited,
-        usage: () => ({ memoryBytes: null, peakMemoryBytes: null, cpuMs: null }),
         stop: async () => {
           server.closeAllConnections();
           await new Promise((r) => server.close(r));

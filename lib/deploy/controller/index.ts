@@ -34,8 +34,3 @@ export async function stopController(): Promise<void> {
   globalForController.__deployController = undefined;
   await (await current?.catch(() => undefined))?.stop();
 }
-
-/** The running controller of this process, if any (the router wakes its route checks). */
-export function currentController(): Promise<Controller | undefined> {
-  return globalForController.__deployController?.catch(() => undefined) ?? Promise.resolve(undefined);
-}

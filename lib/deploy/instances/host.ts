@@ -1,5 +1,5 @@
 import "server-only";
-import { startSandbox, waitReady, type SandboxUsage } from "@/lib/runtime/sandbox";
+import { startSandbox, waitReady } from "@/lib/runtime/sandbox";
 import type { VersionFiles } from "./files";
 
 /** What starts a version's instance on this host: the bubblewrap sandbox, or a stand-in in the bench. */
@@ -22,7 +22,6 @@ export interface RunningInstance {
   /** Resolves with the reason once the instance is gone, whoever ended it. */
   exited: Promise<string>;
   stop(): Promise<void>;
-  usage(): SandboxUsage;
 }
 
 /** A fixed search path inside the sandbox (the sandbox has only the system's /usr). */
@@ -47,7 +46,6 @@ export const sandboxHost: InstanceHost = {
       address: sandbox.socketPath,
       exited,
       stop: async () => void (await sandbox.stop()),
-      usage: () => sandbox.usage(),
     };
   },
 };

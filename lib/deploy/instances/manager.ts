@@ -274,11 +274,6 @@ export class InstanceManager {
     }
   }
 
-  /** Usage of this node's instances of a version (the host's samples for the metrics). */
-  usageOf(versionId: string): ReturnType<RunningInstance["usage"]>[] {
-    return [...this.local.values()].filter((l) => l.row.versionId === versionId).map((l) => l.running.usage());
-  }
-
   /** Stops every sandbox of this node and marks their rows stopped (the app is shutting down). */
   async stopAll(reason = "the controller stopped"): Promise<void> {
     const ids = [...this.local.keys()];
@@ -301,10 +296,6 @@ export class InstanceManager {
       }
     });
     log().info({ node: this.node, stopped: ids.length }, "stopped this node's deployed instances");
-  }
-
-  localCount(): number {
-    return this.local.size;
   }
 }
 
