@@ -1,5 +1,6 @@
 // Next's start-up hook. The runtime reconciler (lib/runtime/reconciler.ts) runs in the Node.js server only:
-// its first sweep settles executions a previous app process left live, later sweeps keep them current.
+// its first sweep settles executions a previous app process left live, later sweeps keep them current. So does the
+// deployment controller (lib/deploy/controller).
 // The peer-address hook (lib/api/peer-address.ts) lets route handlers see the socket's address.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
@@ -17,5 +18,17 @@ export async function register(): Promise<void> {
     }
     const { startReconciler } = await import("@/lib/runtime/reconciler");
     startReconciler();
+    // The deployment controller: picks up every deployment still in progress and keeps deployed instances healthy.
+    // On shutdown it lets running steps finish, hands its leases back and stops this process's sandboxes.
+    const { env } = await import("@/lib/env");
+    if (env().DEPLOY_CONTROLLER) {
+      const { startController, stopController } = await import("@/lib/deploy/controller");
+      startController().catch((err: Error) => console.error(`[start] deployment controller: ${err.message}`));
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.once(signal, () => {
+          void stopController().finally(() => process.exit(0));
+        });
+      }
+    }
   }
 }

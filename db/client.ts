@@ -23,6 +23,11 @@ export interface Database {
    * is called once with an empty payload.
    */
   listen(channel: string, onNotify: (payload: string) => void, onLost?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Raw SQL beside drizzle, for the job queue (lib/deploy/controller/queue.ts): with values one parameterized
+   * statement, without a script of several statements (the last one's rows).
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   close(): Promise<void>;
 }
 
@@ -77,6 +82,10 @@ async function openPglite(config: DatabaseConfig): Promise<Database> {
       const unsubscribe = await client.listen(channel, onNotify);
       return async () => unsubscribe();
     },
+    async executeSql(text, values) {
+      if (values?.length) return client.query(text, values);
+      return (await client.exec(text)).at(-1) ?? { rows: [] };
+    },
     close: () => client.close(),
   };
 }
@@ -93,6 +102,7 @@ async function openPg(config: DatabaseConfig): Promise<Database> {
     driver: "pg",
     listen: (channel, onNotify, onLost) =>
       listenWith(() => new pg.Client({ connectionString: config.url }), channel, onNotify, onLost),
+    executeSql: (text, values) => lastResult(pool.query(text, values)),
     close: () => pool.end(),
   };
 }
@@ -119,8 +129,15 @@ async function openNeon(config: DatabaseConfig): Promise<Database> {
     driver: "neon",
     listen: (channel, onNotify, onLost) =>
       listenWith(() => new neon.Client({ connectionString: config.url }), channel, onNotify, onLost),
+    executeSql: (text, values) => lastResult(pool.query(text, values)),
     close: () => pool.end(),
   };
+}
+
+/** A script of several statements answers one result per statement. */
+async function lastResult(pending: Promise<unknown>): Promise<{ rows: unknown[] }> {
+  const r = (await pending) as { rows: unknown[] } | { rows: unknown[] }[];
+  return Array.isArray(r) ? (r.at(-1) ?? { rows: [] }) : r;
 }
 
 interface NotifyClient {

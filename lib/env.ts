@@ -83,6 +83,16 @@ const schema = z.object({
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
   // How often each process writes its buffered call metrics (lib/metrics/recorder.ts).
   METRICS_FLUSH_MS: z.coerce.number().int().positive().default(2_000),
+  // The deployment controller (lib/deploy/controller): started with the app unless false; how long a controller
+  // holds a deployment while it runs a step (another takes over once it lapses); step workers per process; how often
+  // an idle worker looks for due steps (seconds, at least 0.5; a step due in this process wakes it at once).
+  DEPLOY_CONTROLLER: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  DEPLOY_LEASE_S: z.coerce.number().int().min(5).default(60),
+  DEPLOY_CONTROLLER_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+  DEPLOY_POLL_INTERVAL_S: z.coerce.number().min(0.5).default(2),
   // Sandboxed instances the local host runs at once, all agents together (capacity in /api/system/health).
   DEPLOY_LOCAL_MAX_INSTANCES: z.coerce.number().int().positive().default(50),
   // Runtime (docs/agent-contract.md).

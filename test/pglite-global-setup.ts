@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createDatabase } from "../db/client";
+import { installQueue } from "../lib/deploy/controller/queue";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const database = await createDatabase({ pgliteDir: "memory://" });
+  // The job queue's schema too (lib/deploy/controller/queue.ts): each test file would pay for it otherwise.
+  await installQueue(database, 60);
   const client = (database.db as unknown as { $client: { dumpDataDir(c: "none"): Promise<Blob> } }).$client;
   const dump = await client.dumpDataDir("none");
   await database.close();

@@ -11,6 +11,7 @@ const LIMITED = {
   "POST /api/agents/me/keys": "keys",
   "POST /api/agents/{id}/run": "runs",
   "POST /api/agents/invoke": "invocations",
+  "POST /api/agents/{id}/invocations": "invocations",
   "POST /api/jobs": "hires",
   "POST /api/jobs/{id}/messages": "messages",
   "POST /api/services": "listings",

@@ -50,7 +50,7 @@ export const PRIVATE_SUBJECT_SCOPES: Record<string, readonly Scope[]> = {
   execution: ["executions:read"],
   session: ["invoke"],
   api_key: ["keys:manage"],
-  deployment: ["agent:monitor"],
+  deployment: ["agent:monitor", "agent:deploy", "agent:update"],
   wallet: ["wallet:read"],
 };
 

@@ -12,6 +12,8 @@ import { runtimeArnAllowed } from "@/lib/runtime/operator";
 import { invokeClientError } from "./errors";
 import { log } from "@/lib/log";
 import { isUuid } from "@/lib/api/contract";
+import { environmentOf } from "@/lib/deploy/invocations";
+import type { Environment } from "@/lib/deploy/types";
 
 /** Something `POST /api/agents/invoke` can talk to. `target` is the stable name kept in sessions and metrics. */
 export type InvokeTarget =
@@ -24,7 +26,9 @@ export type InvokeTarget =
       qualifier: string;
       transport: "ws" | "http";
     }
-  | { kind: "execution"; target: string; agentId: string; executionId: string; endpoint: string };
+  | { kind: "execution"; target: string; agentId: string; executionId: string; endpoint: string }
+  /** A deployed agent: through the router (lib/deploy/router.ts), by its deployment's traffic weights. */
+  | { kind: "deployed"; target: string; agentId: string; environment: Environment };
 
 export const CONFIG_KEYS = ["onboarding", "provisioning", "mwc"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -74,8 +78,16 @@ export async function resolveTarget(db: Queryable, principal: Principal, agentId
     .where(eq(agents.id, agentId))
     .limit(1);
   if (agent) {
+    if (agent.status === "retired") throw notFound();
     const runtime = agentcoreRuntimeSchema.safeParse(agent.runtime);
-    if (!runtime.success || agent.status === "retired") throw notFound();
+    if (!runtime.success) {
+      // Not on AgentCore: a deployed agent (prod, else its only environment) goes through the router.
+      const environment = await environmentOf(agent.id).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) throw notFound();
+        throw err;
+      });
+      return { kind: "deployed", target: `agent:${agent.id}`, agentId: agent.id, environment };
+    }
     // Checked again at every invocation: the operator may have narrowed the allow-list since the agent was written,
     // and the platform's AWS identity never calls a runtime the operator did not allow (docs/agent-contract.md).
     if (!runtimeArnAllowed(runtime.data.runtime_arn)) {

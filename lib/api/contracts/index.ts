@@ -1,9 +1,11 @@
 // Every contract module, imported for its defineRoute() registrations (the OpenAPI document reads them).
 // One line per module; keep sorted.
+import "./agent-invocations";
 import "./agent-keys";
 import "./agent-secrets";
 import "./agents";
 import "./auth";
+import "./deployment-actions";
 import "./deployments";
 import "./events";
 import "./executions";

@@ -9,7 +9,7 @@ export const invokeBody = z.strictObject({
     .min(1)
     .max(200)
     .describe(
-      "A configured agent (onboarding, provisioning, mwc), the id of a marketplace agent hosted on AgentCore, or the id of a running execution",
+      "A configured agent (onboarding, provisioning, mwc), the id of a marketplace agent hosted on AgentCore or deployed (its prod deployment, else its only one), or the id of a running execution",
     ),
   prompt: z.string().min(1, "prompt is required").describe("The prompt (at most INVOKE_MAX_PROMPT_CHARS characters)"),
   sessionId: z

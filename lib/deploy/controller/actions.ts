@@ -1,0 +1,170 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, type Tx } from "@/db/client";
+import { agentVersions, deployments } from "@/db/schema";
+import type { deploymentActionResponse } from "@/lib/api/contracts/deployment-actions";
+import { conflict, notFound } from "@/lib/api/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { inTransaction } from "@/lib/db";
+import { agentForChange } from "@/lib/market/agents";
+import { loadRoute } from "../routes";
+import type { z } from "zod";
+import { tickOf, type DeploymentRow, type DeployState } from "./context";
+import { endDeployment } from "./finish";
+import { appendLogs, endPhase, startPhase } from "./phases";
+import { sendRouteCheck, sendStep } from "./queue";
+import type { PhaseName } from "../types";
+
+type ActionJson = z.infer<typeof deploymentActionResponse>;
+
+/**
+ * The owner's actions on a deployment. Each is one conditional update in one transaction, so of racing actions
+ * (and the controller's own ending) exactly one wins and the others get 409. The controller notices through the
+ * deployment's tick: a step it was running can no longer write.
+ */
+
+async function deploymentOf(principal: Principal, agentId: string, deploymentId: string): Promise<DeploymentRow> {
+  await agentForChange(principal, agentId);
+  const db = await getDb();
+  const [d] = await db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.id, deploymentId), eq(deployments.agentId, agentId)))
+    .limit(1);
+  if (!d) throw notFound("Deployment");
+  return d;
+}
+
+async function json(id: string): Promise<ActionJson> {
+  const db = await getDb();
+  const [d] = await db.select().from(deployments).where(eq(deployments.id, id));
+  if (!d) throw notFound("Deployment");
+  const route = await loadRoute(db, d.agentId, d.environment);
+  return {
+    deployment_id: d.id,
+    agent_id: d.agentId,
+    environment: d.environment,
+    status: d.status,
+    current_phase: d.currentPhase,
+    progress: d.progress,
+    reason: d.reason,
+    traffic: route?.weights ?? [],
+  };
+}
+
+const refused = (d: DeploymentRow, what: string) =>
+  conflict(`The deployment is ${d.status}: ${what}`, { status: d.status });
+
+/** Ends `d` with all traffic back on `back` (the version before it), or on nothing when there was none. */
+async function returnTraffic(
+  tx: Tx,
+  id: string,
+  from: DeploymentRow["status"][],
+  status: "rolled_back" | "aborted",
+  reason: string,
+): Promise<boolean> {
+  const now = new Date();
+  // Locked and read again: the phases the controller wrote meanwhile are kept, and its next write waits and loses.
+  const [d] = await tx.select().from(deployments).where(eq(deployments.id, id)).for("update");
+  if (!d || !from.includes(d.status)) return false;
+  const [back] = d.previousVersionId
+    ? await tx.select().from(agentVersions).where(eq(agentVersions.id, d.previousVersionId))
+    : [];
+  const phase = d.currentPhase as PhaseName;
+  let phases = d.status === "deploying" ? endPhase(d.phases, phase, now, "failed") : d.phases;
+  phases = appendLogs(startPhase(phases, "rollback", now), "rollback", now, [
+    reason,
+    back ? `all traffic back to ${back.version}` : "no earlier version to return to: traffic stopped",
+  ]);
+  phases = endPhase(phases, "rollback", now, "completed");
+  const state = d.state as DeployState;
+  const ok = await endDeployment(tx, {
+    deployment: d,
+    from: d.status === "deployed" ? "deployed" : "deploying",
+    status,
+    reason,
+    phases,
+    currentPhase: "rollback",
+    state: { ...state, instances: back ? { [back.id]: Math.max(1, state.instances?.[back.id] ?? 1) } : {} },
+    weights: back ? [{ version_id: back.id, weight: 100 }] : [],
+    ...(d.status === "deployed" ? { liveVersionId: back?.id ?? null } : {}),
+    message: false,
+  });
+  if (ok) await sendRouteCheck(tx, d.agentId, d.environment);
+  return ok;
+}
+
+/** A deployment in progress, or the live one (with a version before it), returns all traffic to that version. */
+export async function rollbackDeployment(
+  principal: Principal,
+  agentId: string,
+  deploymentId: string,
+  reason?: string,
+): Promise<ActionJson> {
+  const d = await deploymentOf(principal, agentId, deploymentId);
+  const why = reason ?? "Rolled back by the owner";
+  if (d.status === "deployed") {
+    const route = await loadRoute(await getDb(), d.agentId, d.environment);
+    if (route?.liveVersionId !== d.versionId || !d.previousVersionId) {
+      throw refused(d, "only the live deployment with a version before it can be rolled back");
+    }
+  } else if (d.status !== "deploying") {
+    throw refused(d, "only a deployment in progress or the live one can be rolled back");
+  }
+  if (!(await inTransaction((tx) => returnTraffic(tx, d.id, [d.status], "rolled_back", why)))) {
+    throw conflict("The deployment changed meanwhile; it can no longer be rolled back");
+  }
+  return json(d.id);
+}
+
+export async function abortDeployment(
+  principal: Principal,
+  agentId: string,
+  deploymentId: string,
+  reason?: string,
+): Promise<ActionJson> {
+  const d = await deploymentOf(principal, agentId, deploymentId);
+  if (d.status !== "deploying") throw refused(d, "only a deployment in progress can be aborted");
+  if (
+    !(await inTransaction((tx) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner")))
+  ) {
+    throw conflict("The deployment ended meanwhile; it can no longer be aborted");
+  }
+  return json(d.id);
+}
+
+/** A canary in progress is promoted at its next step, which is now (the step queued for later becomes stale). */
+export async function promoteDeployment(
+  principal: Principal,
+  agentId: string,
+  deploymentId: string,
+  _reason?: string,
+): Promise<ActionJson> {
+  const d = await deploymentOf(principal, agentId, deploymentId);
+  if (d.status !== "deploying" || d.strategy !== "canary") {
+    throw refused(d, "only a canary in progress can be promoted");
+  }
+  const now = new Date();
+  const promoted = await inTransaction(async (tx) => {
+    const [row] = await tx
+      .update(deployments)
+      .set({
+        state: sql`${deployments.state} || jsonb_build_object('promote_requested', true, 'tick', COALESCE((${deployments.state}->>'tick')::int, 0) + 1)`,
+        nextStepAt: now,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(deployments.id, d.id),
+          eq(deployments.status, "deploying"),
+          sql`NOT COALESCE((${deployments.state}->>'promote_requested')::boolean, false)`,
+        ),
+      )
+      .returning();
+    if (!row) return false;
+    await sendStep(tx, d.id, tickOf(row), 0);
+    return true;
+  });
+  if (!promoted) throw conflict("The canary ended or was already promoted");
+  return json(d.id);
+}
