@@ -47,7 +47,7 @@ test("deploy a demo agent, roll out a canary, promote it and see the metrics", a
   await expect(page.getByText("Not deployed yet")).toBeVisible();
 
   // First deployment: an installed program, to prod.
-  await page.getByLabel("Installed agent").selectOption("markdown");
+  await page.getByLabel("Installed agent", { exact: true }).selectOption("markdown");
   await page.getByLabel("Version", { exact: true }).fill("1.0.0");
   await page.getByRole("button", { name: "Deploy", exact: true }).click();
   const key = page.getByTestId("deploy-api-key");
@@ -67,7 +67,7 @@ test("deploy a demo agent, roll out a canary, promote it and see the metrics", a
   await page.goto(`/agents/${agentId}/deployments`);
   await expect(page.getByRole("tab", { name: "Roll out a version" })).toHaveAttribute("aria-selected", "true");
   await page.getByLabel("Version", { exact: true }).fill("1.1.0");
-  await page.getByLabel("Installed agent").selectOption("markdown");
+  await page.getByLabel("Installed agent", { exact: true }).selectOption("markdown");
   await page.getByLabel("Memory (MB)").fill("256");
   await page.getByRole("radio", { name: "Canary" }).check();
   await page.getByLabel("Trial traffic (%)").fill("50");
