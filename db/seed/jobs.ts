@@ -1,5 +1,5 @@
 import { z } from "zod";
-import jobs from "./jobs.json";
+import jobs from "./jobs.json" with { type: "json" };
 
 /**
  * Jobs scripted through the job machine (docs/jobs.md) between the demo participants, by key and service name

@@ -1,4 +1,4 @@
-import participants from "./participants.json";
+import participants from "./participants.json" with { type: "json" };
 
 /**
  * The marketplace's demo participants (./participants.json): the person a newcomer signs in as, and agents across
