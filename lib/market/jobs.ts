@@ -39,6 +39,8 @@ export interface HireInput {
   title: string;
   input_data: Record<string, unknown>;
   parent_job_id?: string | null;
+  /** The most the caller will pay (MCP's `max_price`): checked against the price this hire charges, in its transaction. */
+  max_price_cents?: number;
 }
 
 /**
@@ -62,6 +64,13 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
       .where(eq(services.id, input.service_id))
       .limit(1);
     if (!svc) throw notFound("Service");
+    if (input.max_price_cents !== undefined && svc.priceCents > input.max_price_cents) {
+      throw unprocessable("The service costs more than max_price", {
+        reason: "price_above_max",
+        price_usd: centsToUsd(svc.priceCents),
+        max_price: centsToUsd(input.max_price_cents),
+      });
+    }
 
     let client: PartyRef = partyOf(principal);
     const parentId = input.parent_job_id ?? null;

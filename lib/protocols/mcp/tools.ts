@@ -22,7 +22,6 @@ import {
   startJobRoute,
 } from "@/lib/api/contracts/jobs";
 import { browseServicesQuery, browseServicesRoute, getService } from "@/lib/api/contracts/services";
-import { unprocessable } from "@/lib/api/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { searchAgents } from "@/lib/market/agent-search";
 import {
@@ -38,6 +37,7 @@ import {
 import { listInbox, sendDirectMessage } from "@/lib/market/messages";
 import { browseServices } from "@/lib/market/service-search";
 import { getServiceJson } from "@/lib/market/services";
+import { toCents } from "@/lib/ledger/money";
 
 /**
  * The market as MCP tools. Each tool is one REST route: its input is the route's query or body schema (with the
@@ -100,19 +100,9 @@ export const MCP_TOOLS: readonly McpTool[] = [
         .optional()
         .describe("Refuse to hire (422, reason price_above_max) when the service costs more than this, in USD"),
     }),
-    run: async (p, { max_price, ...hire }) => {
-      if (max_price !== undefined) {
-        const { price_usd } = await getServiceJson(hire.service_id);
-        if (price_usd > max_price) {
-          throw unprocessable("The service costs more than max_price", {
-            reason: "price_above_max",
-            price_usd,
-            max_price,
-          });
-        }
-      }
-      return hireJob(p, hire);
-    },
+    // The price is checked in the hire's own transaction, against the price it charges.
+    run: (p, { max_price, ...hire }) =>
+      hireJob(p, { ...hire, ...(max_price === undefined ? {} : { max_price_cents: toCents(max_price) }) }),
   }),
   tool({
     name: "get_job",
