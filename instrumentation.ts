@@ -21,6 +21,13 @@ export async function register(): Promise<void> {
     // The deployment controller: picks up every deployment still in progress and keeps deployed instances healthy.
     // On shutdown it lets running steps finish, hands its leases back and stops this process's sandboxes.
     const { env } = await import("@/lib/env");
+    // The execution worker (POST /api/agents/{id}/execute): takes queued executions and delivers their callbacks;
+    // on shutdown it lets running attempts finish, and the queued ones wait in the database for the next start.
+    if (env().EXECUTE_WORKER) {
+      const { startExecutionWorker, stopExecutionWorker } = await import("@/lib/runtime/execute/worker");
+      startExecutionWorker().catch((err: Error) => console.error(`[start] execution worker: ${err.message}`));
+      for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopExecutionWorker());
+    }
     if (env().DEPLOY_CONTROLLER) {
       const { startController, stopController } = await import("@/lib/deploy/controller");
       startController().catch((err: Error) => console.error(`[start] deployment controller: ${err.message}`));

@@ -101,6 +101,26 @@ const schema = z.object({
   EXECUTION_MAX_TIMEOUT_S: z.coerce.number().int().positive().default(3600),
   EXECUTION_MAX_INPUT_BYTES: z.coerce.number().int().positive().default(64_000),
   EXECUTION_STOP_GRACE_MS: z.coerce.number().int().positive().default(5_000),
+  // Executions of deployed agents (POST /api/agents/{id}/execute, lib/runtime/execute): how long a sync call holds
+  // the connection before answering 202 (Replicate's `Prefer: wait` cap); whether this process runs the execution
+  // worker (the pg-boss queue "agent-execution"); how many executions one worker process runs at once.
+  EXECUTE_SYNC_WAIT_S: z.coerce.number().positive().max(600).default(60),
+  EXECUTE_WORKER: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  EXECUTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  // Callbacks (lib/webhooks): delays in seconds between delivery attempts (after the first), per-attempt timeout,
+  // and the operator's exceptions to the SSRF guard: http and loopback addresses (development and tests), private
+  // and link-local networks (never the cloud metadata addresses).
+  CALLBACK_RETRY_SCHEDULE_S: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, "a comma list of seconds")
+    .default("5,300,1800,7200,18000,36000")
+    .transform((v) => v.split(",").map(Number)),
+  CALLBACK_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
+  CALLBACK_ALLOW_LOOPBACK: bool,
+  CALLBACK_ALLOW_PRIVATE: bool,
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   AWS_REGION: z.string().min(1).optional(),
   AWS_ENDPOINT_URL_ECS: z.string().url().optional(),

@@ -1,11 +1,73 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { agents } from "./agents";
 import { users } from "./users";
 
-export const executionStatus = pgEnum("execution_status", ["starting", "running", "completed", "failed", "stopped"]);
+export const executionStatus = pgEnum("execution_status", [
+  "queued",
+  "starting",
+  "running",
+  "completed",
+  "failed",
+  "stopped",
+  "timeout",
+]);
 
-/** One run of a runnable agent on a host (docs/agent-contract.md, Executions). */
+/** One attempt of an execution through the router (seed 003 retries): when, on which version, how it ended. */
+export interface ExecutionAttempt {
+  attempt: number;
+  started_at: string;
+  ended_at: string;
+  version: string | null;
+  outcome: "completed" | "failed" | "timeout" | "retry";
+  error: string | null;
+}
+
+/** One delivery attempt of an execution's callback. */
+export interface CallbackAttempt {
+  attempt: number;
+  at: string;
+  status_code: number | null;
+  outcome: "delivered" | "failed" | "refused" | "gone";
+  error: string | null;
+}
+
+export interface ExecutionError {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** What the agent reported about its own use (seed 003 result.metadata). */
+export interface ExecutionUsage {
+  memory_used: number | null;
+  cpu_time: number | null;
+  tokens_used: number | null;
+}
+
+export interface RetryConfig {
+  max_retries: number;
+  retry_delay: number;
+  backoff_multiplier: number;
+}
+
+/**
+ * One run of an agent (docs/agent-contract.md, Executions): either a process on a host (`local`, `fargate`: seed
+ * 000's POST /run) or a call through the deployment router to a deployed version (`deployed`: seed 003's POST
+ * /execute, queued, retried and called back). One record, one serializer (lib/runtime/serialize.ts).
+ */
 export const executions = pgTable(
   "executions",
   {
@@ -15,7 +77,7 @@ export const executions = pgTable(
       .references(() => agents.id),
     startedByAgentId: uuid().references(() => agents.id),
     startedByUserId: uuid().references(() => users.id),
-    host: text({ enum: ["local", "fargate"] }).notNull(),
+    host: text({ enum: ["local", "fargate", "deployed"] }).notNull(),
     status: executionStatus().notNull().default("starting"),
     taskArn: text(),
     endpoint: text(),
@@ -29,6 +91,35 @@ export const executions = pgTable(
     startTime: timestamp({ withTimezone: true }).notNull().defaultNow(),
     endTime: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Deployed executions (host `deployed`) only, below.
+    environment: text({ enum: ["dev", "staging", "prod"] }),
+    /** The version that answered the last attempt. */
+    version: text(),
+    /** 0 low, 1 normal, 2 high (pg-boss priority: higher first). */
+    priority: integer().notNull().default(1),
+    async: boolean().notNull().default(false),
+    /** input_data.context and monitoring as given. */
+    context: jsonb().$type<Record<string, unknown>>(),
+    monitoring: jsonb().$type<Record<string, unknown>>(),
+    retryConfig: jsonb().$type<RetryConfig>(),
+    /** SHA-256 of the request body: an `execution_id` replayed with another body is 422. */
+    requestHash: text(),
+    callbackUrl: text(),
+    callbackStatus: text({ enum: ["pending", "delivered", "failed", "gone"] }),
+    callbacks: jsonb().$type<CallbackAttempt[]>().notNull().default([]),
+    output: jsonb().$type<unknown>(),
+    error: jsonb().$type<ExecutionError>(),
+    usage: jsonb().$type<ExecutionUsage>(),
+    progress: integer(),
+    attempt: integer().notNull().default(0),
+    attempts: jsonb().$type<ExecutionAttempt[]>().notNull().default([]),
+    queuedAt: timestamp({ withTimezone: true }),
+    /** A queued execution is not dispatched before this (a retry's backoff). */
+    dueAt: timestamp({ withTimezone: true }),
+    /** Set when it first ran: from queued_at to then. */
+    queueTimeMs: integer(),
+    /** A running attempt past this was lost with its worker: the next worker start takes it back. */
+    leaseUntil: timestamp({ withTimezone: true }),
   },
   (t) => [
     check("executions_one_starter", sql`(${t.startedByAgentId} IS NULL) <> (${t.startedByUserId} IS NULL)`),
@@ -36,6 +127,9 @@ export const executions = pgTable(
     index("executions_live_idx")
       .on(t.status)
       .where(sql`${t.status} IN ('starting', 'running')`),
+    // The next queued execution of a deployment, by priority then age, and its running count. Not partial on
+    // status: the enum value 'queued' is new in the same migration, which a predicate may not use yet.
+    index("executions_queue_idx").on(t.agentId, t.environment, t.status, t.priority.desc(), t.queuedAt),
   ],
 );
 

@@ -9,7 +9,7 @@ import { hasRoute, routeCall } from "./router";
 import type { Environment } from "./types";
 
 /** Either scope lets a caller call deployed agents: seed 003's `agent:execute`, or the invoke API's `invoke`. */
-function mayInvoke(principal: Principal): boolean {
+export function mayInvoke(principal: Principal): boolean {
   return principal.scopes.includes("agent:execute") || principal.scopes.includes("invoke");
 }
 

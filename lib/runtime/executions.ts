@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { log } from "@/lib/log";
 import { getHost } from "./hosts/index";
 import { applyObservation, transition } from "./lifecycle";
+import { recentLogs } from "./logs";
 import { toExecutionRecord, type ExecutionJson } from "./serialize";
 import { isTerminal, LIVE_STATUSES, type ExecutionRow } from "./types";
 
@@ -28,6 +29,8 @@ async function stopRow(row: ExecutionRow, reason: string, stopCode: string): Pro
     log: `stop: ${reason}`,
   });
   if (!updated) return null;
+  // A deployed execution's call ends on its own; its worker finds the record final and discards the answer.
+  if (updated.host === "deployed") return updated;
   try {
     await getHost(updated.host).stop(updated, reason);
   } catch (err) {
@@ -60,7 +63,8 @@ export async function loadVisible(principal: Principal, id: string): Promise<{ r
 
 /** Asks the host for news about one live execution (cheap for local; one DescribeTasks for Fargate). */
 export async function refreshExecution(row: ExecutionRow): Promise<void> {
-  if (isTerminal(row.status)) return;
+  // Deployed executions are kept current by their worker (lib/runtime/execute), with their own timeout.
+  if (isTerminal(row.status) || row.host === "deployed") return;
   if (Date.now() - row.startTime.getTime() > row.timeoutS * 1000) {
     await stopRow(row, `Timed out after ${row.timeoutS} s`, "TimedOut");
     return;
@@ -74,11 +78,14 @@ export async function refreshExecution(row: ExecutionRow): Promise<void> {
   }
 }
 
-export async function getExecution(principal: Principal, id: string): Promise<ExecutionJson> {
+/** The record with its last log lines (both paths: GET /api/executions/{id} and the agent's executions/{id}). */
+export async function getExecution(principal: Principal, id: string, agentId?: string): Promise<ExecutionJson> {
   const { row, agentName } = await loadVisible(principal, id);
-  if (isTerminal(row.status)) return toExecutionRecord(row, agentName);
-  await refreshExecution(row);
-  return toExecutionRecord((await loadRow(await getDb(), id)) ?? row, agentName);
+  if (agentId !== undefined && row.agentId !== agentId) throw notFound("Execution");
+  const db = await getDb();
+  if (!isTerminal(row.status)) await refreshExecution(row);
+  const current = isTerminal(row.status) ? row : ((await loadRow(db, id)) ?? row);
+  return toExecutionRecord(current, agentName, await recentLogs(db, id));
 }
 
 export async function stopExecution(principal: Principal, id: string): Promise<ExecutionJson> {

@@ -9,15 +9,21 @@ import { statusSnapshot } from "./serialize";
 import { isTerminal, type ExecutionRow, type ExecutionStatus, type Observation } from "./types";
 
 /** Which statuses a change may come from: the conditional update that makes racing changes have one winner. */
+// Deployed executions (queued, timeout) change through lib/runtime/execute/finish.ts, not here.
 const ALLOWED_FROM: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  queued: [],
+  timeout: [],
   starting: [],
   running: ["starting"],
   completed: ["starting", "running"],
   failed: ["starting", "running"],
-  stopped: ["starting", "running"],
+  stopped: ["queued", "starting", "running"],
 };
 
-/** Event types: execution_started, execution_running, execution_completed, execution_failed, execution_stopped. */
+/**
+ * Event types: execution_started, execution_running, execution_completed, execution_failed, execution_stopped, and
+ * for deployed executions execution_queued and execution_timeout.
+ */
 export function eventTypeOf(status: ExecutionStatus): string {
   return status === "starting" ? "execution_started" : `execution_${status}`;
 }

@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import type { z } from "zod";
 import { executionLogs } from "@/db/schema";
 import type { logLineSchema } from "@/lib/api/contracts/executions";
 import { log } from "@/lib/log";
+import type { ExecutionLogJson } from "./serialize";
 
 export const LOGS_CHANNEL = "execution_logs";
 const MAX_LINE_CHARS = 8_000;
@@ -95,4 +96,20 @@ export async function readLogs(
     .orderBy(asc(executionLogs.id))
     .limit(limit);
   return rows.map((r) => ({ id: r.id, stream: r.stream, line: r.line, created_at: r.createdAt.toISOString() }));
+}
+
+/** The last `limit` lines, oldest first, in seed 003's shape (`logs[]` of an execution record). */
+export async function recentLogs(q: Queryable, executionId: string, limit = 100): Promise<ExecutionLogJson[]> {
+  const rows = await q
+    .select()
+    .from(executionLogs)
+    .where(eq(executionLogs.executionId, executionId))
+    .orderBy(desc(executionLogs.id))
+    .limit(limit);
+  return rows.reverse().map((r) => ({
+    timestamp: r.createdAt.toISOString(),
+    level: r.stream === "stderr" ? "error" : "info",
+    message: r.line,
+    context: { stream: r.stream },
+  }));
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, getTableColumns, inArray, ne, sql } from "drizzle-orm";
 import { getDatabase, getDb } from "@/db/client";
 import { executions } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -63,7 +63,8 @@ async function sweep(): Promise<SweepResult> {
     await db
       .select(columns)
       .from(executions)
-      .where(inArray(executions.status, [...LIVE_STATUSES]))
+      // Deployed executions have no process to watch: their worker keeps them current (lib/runtime/execute).
+      .where(and(inArray(executions.status, [...LIVE_STATUSES]), ne(executions.host, "deployed")))
   ).map((r) => ({ ...r, input: {} })) as ExecutionRow[];
   const result: SweepResult = { ...emptyCounts(), live: live.length };
 

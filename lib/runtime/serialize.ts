@@ -1,11 +1,26 @@
 import type { z } from "zod";
-import type { executionSchema } from "@/lib/api/contracts/executions";
+import type { executionLogSchema, executionSchema } from "@/lib/api/contracts/executions";
 import type { ExecutionRow } from "./types";
 
-/** An execution as the API shows it (executionSchema). */
+/** An execution as the API shows it (executionSchema): seed 000's run and seed 003's execute, one record. */
 export type ExecutionJson = z.infer<typeof executionSchema>;
+export type ExecutionLogJson = z.infer<typeof executionLogSchema>;
 
-export function toExecutionRecord(row: ExecutionRow, agentName: string): ExecutionJson {
+export const PRIORITIES = ["low", "normal", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The seed 003 view of a process run: it started when the row was made, and its result is its exit. */
+function startedAt(row: ExecutionRow): Date | null {
+  if (row.host !== "deployed") return row.startTime;
+  return row.attempt > 0 ? row.startTime : null;
+}
+
+export function toExecutionRecord(row: ExecutionRow, agentName: string, logs?: ExecutionLogJson[]): ExecutionJson {
+  const started = startedAt(row);
+  const duration = started && row.endTime ? row.endTime.getTime() - started.getTime() : null;
+  const usage = row.usage ?? { memory_used: null, cpu_time: null, tokens_used: null };
   return {
     execution_id: row.id,
     agent_id: row.agentId,
@@ -15,12 +30,54 @@ export function toExecutionRecord(row: ExecutionRow, agentName: string): Executi
     task_arn: row.taskArn,
     endpoint: row.endpoint,
     start_time: row.startTime.toISOString(),
-    end_time: row.endTime ? row.endTime.toISOString() : null,
+    end_time: iso(row.endTime),
     input: row.input,
     timeout_s: row.timeoutS,
     exit_code: row.exitCode,
     stop_code: row.stopCode,
     stopped_reason: row.stoppedReason,
+    environment: row.environment ?? null,
+    version: row.version,
+    priority: PRIORITIES[row.priority] ?? "normal",
+    async: row.async,
+    progress: row.status === "completed" ? 100 : row.progress,
+    started_at: iso(started),
+    completed_at: iso(row.endTime),
+    result: {
+      output: row.output ?? null,
+      error: row.error ?? errorOfProcess(row),
+      metadata: {
+        execution_time: duration,
+        memory_used: usage.memory_used,
+        cpu_time: usage.cpu_time,
+        tokens_used: usage.tokens_used,
+      },
+    },
+    performance: {
+      started_at: iso(started),
+      completed_at: iso(row.endTime),
+      duration,
+      memory_peak: usage.memory_used,
+      cpu_time: usage.cpu_time,
+      queue_time: row.host === "deployed" ? row.queueTimeMs : 0,
+    },
+    attempts: row.attempts,
+    callback_url: row.callbackUrl,
+    callback_status: row.callbackStatus ?? null,
+    callbacks: row.callbacks,
+    ...(logs ? { logs } : {}),
+  };
+}
+
+/** A process run's failure in seed 003's words: its stop reason or exit code. */
+function errorOfProcess(row: ExecutionRow): ExecutionJson["result"]["error"] {
+  if (row.host === "deployed" || row.status === "completed" || !["failed", "stopped"].includes(row.status)) {
+    return null;
+  }
+  return {
+    code: row.stopCode ?? (row.exitCode !== null ? "NonZeroExit" : "Failed"),
+    message: row.stoppedReason ?? `Exited with code ${row.exitCode ?? "unknown"}`,
+    details: { exit_code: row.exitCode },
   };
 }
 
@@ -37,5 +94,6 @@ export function statusSnapshot(row: ExecutionRow): Record<string, unknown> {
     exit_code: row.exitCode,
     stop_code: row.stopCode,
     stopped_reason: row.stoppedReason,
+    ...(row.host === "deployed" ? { version: row.version, attempt: row.attempt, error: row.error } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { agents, executions } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound, tooManyRequests, unprocessable } from "@/lib/api/errors";
@@ -74,7 +74,13 @@ export async function startExecution(principal: Principal, agentId: string, req:
     const [live] = await tx
       .select({ n: count() })
       .from(executions)
-      .where(and(eq(executions.agentId, agent.id), inArray(executions.status, [...LIVE_STATUSES])));
+      .where(
+        and(
+          eq(executions.agentId, agent.id),
+          inArray(executions.status, [...LIVE_STATUSES]),
+          ne(executions.host, "deployed"),
+        ),
+      );
     if ((live?.n ?? 0) >= max) {
       throw tooManyRequests(
         `This agent already has ${max} live executions, its limit`,
@@ -108,7 +114,7 @@ async function launch(
   agent: { id: string; name: string },
   runtime: StartSpec["runtime"],
 ): Promise<void> {
-  const host = getHost(row.host);
+  const host = getHost(runtime.kind);
   host.pendingStarts.add(row.id);
   try {
     // The owner's variables reach the local process only (Fargate tasks get theirs from the task definition).

@@ -6,7 +6,12 @@ export type ExecutionStatus = ExecutionRow["status"];
 export type HostKind = ExecutionRow["host"];
 
 export const LIVE_STATUSES = ["starting", "running"] as const satisfies readonly ExecutionStatus[];
-export const TERMINAL_STATUSES = ["completed", "failed", "stopped"] as const satisfies readonly ExecutionStatus[];
+export const TERMINAL_STATUSES = [
+  "completed",
+  "failed",
+  "stopped",
+  "timeout",
+] as const satisfies readonly ExecutionStatus[];
 
 export function isTerminal(status: ExecutionStatus): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);

@@ -3,14 +3,27 @@ import { defineRoute, idParams } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 
 const tags = ["executions"];
-const executionStatus = z.enum(["starting", "running", "completed", "failed", "stopped"]);
+const executionStatus = z.enum(["queued", "starting", "running", "completed", "failed", "stopped", "timeout"]);
+
+const ms = z.number().nullable();
+export const executionErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export const executionLogSchema = z.object({
+  timestamp: z.string(),
+  level: z.enum(["info", "error"]),
+  message: z.string(),
+  context: z.object({ stream: z.enum(["stdout", "stderr", "system"]) }),
+});
 
 export const executionSchema = z.object({
   execution_id: z.string().uuid(),
   agent_id: z.string().uuid(),
   agent_name: z.string(),
   status: executionStatus,
-  host: z.enum(["local", "fargate"]),
+  host: z.enum(["local", "fargate", "deployed"]).describe("`deployed`: executed through the deployment router"),
   task_arn: z.string().nullable().describe("The ECS task ARN (Fargate host); null on the local host"),
   endpoint: z.string().nullable().describe("Base URL of the agent's contract server while running"),
   start_time: z.string().describe("ISO timestamp"),
@@ -23,6 +36,58 @@ export const executionSchema = z.object({
     .nullable()
     .describe("ECS stopCode (EssentialContainerExited, TaskFailedToStart...), UserInitiated or TimedOut"),
   stopped_reason: z.string().nullable(),
+  // Seed 003 (deployed executions; nulls and defaults for process runs).
+  environment: z.enum(["dev", "staging", "prod"]).nullable(),
+  version: z.string().nullable().describe("The deployed version that answered (the last attempt's)"),
+  priority: z.enum(["low", "normal", "high"]),
+  async: z.boolean(),
+  progress: z.number().min(0).max(100).nullable(),
+  started_at: z.string().nullable().describe("When it first ran (null while queued)"),
+  completed_at: z.string().nullable(),
+  result: z.object({
+    output: z.unknown().describe("The agent's output (null until completed); see docs/agent-contract.md, Results"),
+    error: executionErrorSchema.nullable(),
+    metadata: z.object({
+      execution_time: ms.describe("ms"),
+      memory_used: ms.describe("MB, as the agent reported it"),
+      cpu_time: ms.describe("ms, as the agent reported it"),
+      tokens_used: z.number().int().nullable(),
+    }),
+  }),
+  performance: z.object({
+    started_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+    duration: ms.describe("ms from first start to the end"),
+    memory_peak: ms.describe("MB"),
+    cpu_time: ms.describe("ms"),
+    queue_time: ms.describe("ms from queued to first start"),
+  }),
+  attempts: z
+    .array(
+      z.object({
+        attempt: z.number().int(),
+        started_at: z.string(),
+        ended_at: z.string(),
+        version: z.string().nullable(),
+        outcome: z.enum(["completed", "failed", "timeout", "retry"]),
+        error: z.string().nullable(),
+      }),
+    )
+    .describe("Each finished attempt (retries per retry_config)"),
+  callback_url: z.string().nullable(),
+  callback_status: z.enum(["pending", "delivered", "failed", "gone"]).nullable(),
+  callbacks: z
+    .array(
+      z.object({
+        attempt: z.number().int(),
+        at: z.string(),
+        status_code: z.number().int().nullable(),
+        outcome: z.enum(["delivered", "failed", "refused", "gone"]),
+        error: z.string().nullable(),
+      }),
+    )
+    .describe("Each delivery attempt of the callback"),
+  logs: z.array(executionLogSchema).optional().describe("The last log lines (single-record reads only)"),
 });
 
 export const runBody = z

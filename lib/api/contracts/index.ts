@@ -9,6 +9,7 @@ import "./deployment-actions";
 import "./deployments";
 import "./events";
 import "./executions";
+import "./execute";
 import "./health";
 import "./inbox";
 import "./invoke";

@@ -25,7 +25,8 @@ export function hosts(): Hosts {
   return (globalForHosts.__agentMarketHosts ??= create());
 }
 
-export function getHost(kind: HostKind): LocalHost | FargateHost {
+/** The host of a process execution (a deployed execution has none: the router calls its instances). */
+export function getHost(kind: Exclude<HostKind, "deployed">): LocalHost | FargateHost {
   return hosts()[kind];
 }
 
