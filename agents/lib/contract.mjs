@@ -57,7 +57,8 @@ export async function runAgent(spec) {
     const input = body.input && typeof body.input === "object" && !Array.isArray(body.input) ? body.input : {};
     const prompt = typeof body.prompt === "string" ? body.prompt : undefined;
     const result = spec.handle({ prompt, input, sessionId, turn: session.turns, memory: session.memory });
-    return { ...result, sessionId, turn: session.turns };
+    // `output`: the result of the contract (docs/agent-contract.md, Results): the structured data, else the text.
+    return { ...result, output: result.data ?? result.response, sessionId, turn: session.turns };
   };
 
   const finishedOne = () => {
@@ -78,7 +79,7 @@ export async function runAgent(spec) {
       if (chunkDelayMs > 0) await sleep(chunkDelayMs);
     }
     write(
-      `data: ${JSON.stringify({ done: true, turn: result.turn, sessionId: result.sessionId, data: result.data })}\n\n`,
+      `data: ${JSON.stringify({ done: true, turn: result.turn, sessionId: result.sessionId, data: result.data, output: result.output })}\n\n`,
     );
     write("data: [DONE]\n\n");
   };
@@ -209,6 +210,7 @@ export async function runAgent(spec) {
 
   // INPUT_DATA: processed once at start-up, its result printed to stdout (a batch run, docs/agent-contract.md).
   // An empty object (a run without input, e.g. to serve invocations) is nothing to process.
+  let batchOutput = null;
   if (env.INPUT_DATA && env.INPUT_DATA.trim() && env.INPUT_DATA.trim() !== "{}") {
     try {
       const input = JSON.parse(env.INPUT_DATA);
@@ -217,14 +219,18 @@ export async function runAgent(spec) {
       const prompt = typeof obj.prompt === "string" ? obj.prompt : undefined;
       const result = spec.handle({ prompt, input: obj, sessionId: undefined, turn: 1, memory: {} });
       log(`input result: ${JSON.stringify({ response: result.response, data: result.data })}`);
+      batchOutput = { output: result.data ?? result.response };
     } catch (err) {
       logErr(`input could not be processed: ${err.message}`);
       if (env.EXIT_AFTER_INPUT === "1") return void setImmediate(() => process.exit(2));
     }
     if (env.EXIT_AFTER_INPUT === "1") {
       log("EXIT_AFTER_INPUT=1: done, exiting 0");
+      // The batch run's result: the last stdout line, one JSON object (docs/agent-contract.md, Results).
+      if (batchOutput) process.stdout.write(`${JSON.stringify(batchOutput)}\n`);
       return void setImmediate(() => process.exit(0));
     }
+    if (batchOutput) process.stdout.write(`${JSON.stringify(batchOutput)}\n`);
   }
 
   const port = Number(env.PORT || 8080);

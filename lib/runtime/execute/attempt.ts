@@ -23,6 +23,24 @@ export function deadlineOf(row: ExecutionRow): number {
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
+/** An agent that always streams: its chunks become `response`, its summary frame the rest of the answer. */
+export function foldStream(text: string): string {
+  let response = "";
+  let summary: Record<string, unknown> = {};
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+    try {
+      const frame = JSON.parse(line.slice(6)) as Record<string, unknown>;
+      if (typeof frame.chunk === "string") response += frame.chunk;
+      else if (frame.done) summary = frame;
+    } catch {
+      // Not JSON: not part of the contract's frames.
+    }
+  }
+  const { done: _done, ...rest } = summary;
+  return JSON.stringify({ response, ...rest });
+}
+
 /** What the agent's answer says: its `output` (else the whole answer), its `usage`, its `logs`. */
 export function readAnswer(body: string): { output: unknown; usage: ExecutionUsage; logs: string[] } {
   let parsed: unknown;
@@ -78,7 +96,8 @@ export async function runAttempt(row: ExecutionRow): Promise<AttemptOutcome> {
       body,
       signal,
     });
-    const text = typeof answer.body === "string" ? answer.body : await new Response(answer.body).text();
+    const raw = typeof answer.body === "string" ? answer.body : await new Response(answer.body).text();
+    const text = answer.contentType.includes("text/event-stream") ? foldStream(raw) : raw;
     if (answer.status >= 200 && answer.status < 300)
       return { kind: "completed", version: answer.version, ...readAnswer(text) };
     return { kind: "failed", version: answer.version, error: agentError(answer.status, text), transient: false };
