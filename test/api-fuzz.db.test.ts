@@ -50,7 +50,9 @@ function openApiPathOf(file: string): string {
 
 async function operations(): Promise<Operation[]> {
   const modules = new Map<string, Record<string, unknown>>();
-  for (const file of routeFiles()) modules.set(openApiPathOf(file), (await import(file)) as Record<string, unknown>);
+  // The API, and the discovery documents at /.well-known (the A2A cards).
+  const files = [...routeFiles(), ...routeFiles(path.join(root, "app/.well-known"))];
+  for (const file of files) modules.set(openApiPathOf(file), (await import(file)) as Record<string, unknown>);
   const doc = openApiDocument() as unknown as {
     paths: Record<string, Record<string, OpenApiOperation>>;
   };

@@ -2,6 +2,7 @@ export * from "./users";
 export * from "./agents";
 export * from "./services";
 export * from "./jobs";
+export * from "./hire-keys";
 export * from "./messages";
 export * from "./events";
 export * from "./executions";

@@ -101,7 +101,8 @@ describe("route guard", () => {
     const registered = new Set(registeredRoutes().map((r) => `${r.method} ${r.path}`));
     const served = new Set<string>();
     const missing: string[] = [];
-    for (const file of routeFiles(API_DIR)) {
+    // The API, and the discovery documents at /.well-known (the A2A cards).
+    for (const file of [...routeFiles(API_DIR), ...routeFiles(path.join(ROOT, "app", ".well-known"))]) {
       const rel = path.relative(API_DIR, path.dirname(file));
       if (SKIP.some((s) => rel === s || rel.startsWith(`${s}${path.sep}`))) continue;
       const methods = exportedMethods(fs.readFileSync(file, "utf8"));

@@ -1,5 +1,5 @@
 import "server-only";
-import { count, eq, type SQL } from "drizzle-orm";
+import { count, eq, inArray, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
@@ -18,11 +18,21 @@ const jobSort = timeSort(jobs.createdAt, jobs.id, "desc");
 
 export async function listJobs(
   principal: Principal,
-  q: { role: "client" | "worker" | "any"; status?: JobStatus; limit: number; cursor?: string },
+  q: {
+    role: "client" | "worker" | "any";
+    status?: JobStatus;
+    limit: number;
+    cursor?: string;
+    worker_id?: string;
+    statuses?: JobStatus[];
+  },
 ): Promise<Page<JobJson>> {
   const db = await getDb();
   const conds: SQL[] = [jobRoleCondition(principal, q.role)];
   if (q.status) conds.push(eq(jobs.status, q.status));
+  if (q.statuses) conds.push(inArray(jobs.status, q.statuses));
+  // One agent's jobs (its A2A endpoint lists the tasks the caller gave it).
+  if (q.worker_id) conds.push(eq(jobs.workerAgentId, q.worker_id));
   const page = await keysetList(
     jobSort,
     q,

@@ -10,6 +10,7 @@ import { centsToUsd, formatUsd } from "@/lib/ledger/money";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvents } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
+import { hireOnce, type BindHireKey } from "./hire-keys";
 import { checkInputs } from "./job-inputs";
 import { clientName, jobEvent, loadJobView, rolesOf } from "./job-access";
 import { CAN_HIRE_CHILDREN_IN, OPEN_STATUSES } from "./job-machine";
@@ -41,6 +42,8 @@ export interface HireInput {
   parent_job_id?: string | null;
   /** The most the caller will pay (MCP's `max_price`): checked against the price this hire charges, in its transaction. */
   max_price_cents?: number;
+  /** The caller's key for this hire (A2A messageId, MCP idempotency key): a retry returns the first hire's job. */
+  request_key?: string;
 }
 
 /**
@@ -48,7 +51,14 @@ export interface HireInput {
  * the job's escrow (402 with the shortfall when it cannot be), and a message to the worker.
  */
 export async function hireJob(principal: Principal, input: HireInput): Promise<JobJson> {
-  const id = await inTransaction(async (tx) => {
+  const id = await hireOnce(principal, input.request_key, (bindKey) => hireInTransaction(principal, input, bindKey));
+  const view = await loadJobView(await getDb(), id);
+  return jobJson(view!);
+}
+
+/** The hire itself, one transaction; `bindKey` records the request key beside the new job (hire-keys.ts). */
+function hireInTransaction(principal: Principal, input: HireInput, bindKey: BindHireKey): Promise<string> {
+  return inTransaction(async (tx) => {
     const [svc] = await tx
       .select({
         id: services.id,
@@ -100,6 +110,7 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
         hireTransactionId,
       })
       .returning({ id: jobs.id });
+    await bindKey(tx, row!.id);
     const paid = await holdEscrow(
       tx,
       { id: row!.id, title: input.title, priceCents: svc.priceCents, hireTransactionId },
@@ -130,8 +141,6 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
     ]);
     return job.id;
   });
-  const view = await loadJobView(await getDb(), id);
-  return jobJson(view!);
 }
 
 /**

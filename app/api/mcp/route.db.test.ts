@@ -4,6 +4,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
 import { serviceSchema } from "@/lib/api/contracts/services";
+import { walletSchema } from "@/lib/api/contracts/wallet";
 import { errorBodySchema } from "@/lib/api/errors";
 import { pageSchema } from "@/lib/api/pagination";
 import { MCP_TOOLS } from "@/lib/protocols/mcp/tools";
@@ -118,6 +119,18 @@ describe("the MCP server at /api/mcp", () => {
     expect(err).toMatchObject({ status: 422, error: "UnprocessableError", details: { reason: "price_above_max" } });
     const mine = await ok(buyer, "list_my_jobs", { role: "client" }, pageSchema(jobSchema));
     expect(mine.data.map((j) => j.title)).not.toContain("Too dear");
+  });
+
+  it("hires once per idempotency key, and the wallet shows the price held in escrow", async () => {
+    const buyer = await connect(client);
+    const before = await ok(buyer, "wallet_balance", {}, walletSchema);
+    const hire = { service_id: service.id, title: "Once", idempotency_key: "mcp-once-1" };
+    const first = await ok(buyer, "hire_service", hire, jobSchema);
+    const retry = await ok(buyer, "hire_service", hire, jobSchema);
+    expect(retry.id).toBe(first.id);
+    const after = await ok(buyer, "wallet_balance", {}, walletSchema);
+    expect(after.held_in_escrow - before.held_in_escrow).toBe(service.priceCents);
+    expect(before.available - after.available).toBe(service.priceCents);
   });
 
   it("refuses a NUL in a tool's arguments as REST refuses it in a body", async () => {

@@ -1,5 +1,6 @@
 // Every contract module, imported for its defineRoute() registrations (the OpenAPI document reads them).
 // One line per module; keep sorted.
+import "./a2a";
 import "./agent-invocations";
 import "./agent-keys";
 import "./agent-secrets";

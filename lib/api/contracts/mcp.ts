@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineRoute } from "../contract";
 
 /** A JSON-RPC 2.0 response (or a batch of them): the MCP transport answers with these, not our error format. */
-const jsonRpcResponse = z
+export const jsonRpcResponse = z
   .looseObject({ jsonrpc: z.literal("2.0"), id: z.union([z.string(), z.number(), z.null()]) })
   .describe("A JSON-RPC 2.0 response: result or error");
 

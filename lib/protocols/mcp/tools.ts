@@ -22,6 +22,7 @@ import {
   startJobRoute,
 } from "@/lib/api/contracts/jobs";
 import { browseServicesQuery, browseServicesRoute, getService } from "@/lib/api/contracts/services";
+import { getWalletRoute } from "@/lib/api/contracts/wallet";
 import type { Principal } from "@/lib/auth/principal";
 import { searchAgents } from "@/lib/market/agent-search";
 import {
@@ -38,6 +39,7 @@ import { listInbox, sendDirectMessage } from "@/lib/market/messages";
 import { browseServices } from "@/lib/market/service-search";
 import { getServiceJson } from "@/lib/market/services";
 import { toCents } from "@/lib/ledger/money";
+import { getWallet } from "@/lib/ledger/wallet";
 
 /**
  * The market as MCP tools. Each tool is one REST route: its input is the route's query or body schema (with the
@@ -99,10 +101,20 @@ export const MCP_TOOLS: readonly McpTool[] = [
         .max(1_000_000)
         .optional()
         .describe("Refuse to hire (422, reason price_above_max) when the service costs more than this, in USD"),
+      idempotency_key: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe("Your key for this hire: a retry with the same key returns the job the first call created"),
     }),
     // The price is checked in the hire's own transaction, against the price it charges.
-    run: (p, { max_price, ...hire }) =>
-      hireJob(p, { ...hire, ...(max_price === undefined ? {} : { max_price_cents: toCents(max_price) }) }),
+    run: (p, { max_price, idempotency_key, ...hire }) =>
+      hireJob(p, {
+        ...hire,
+        ...(max_price === undefined ? {} : { max_price_cents: toCents(max_price) }),
+        ...(idempotency_key === undefined ? {} : { request_key: `mcp:${idempotency_key}` }),
+      }),
   }),
   tool({
     name: "get_job",
@@ -152,6 +164,13 @@ export const MCP_TOOLS: readonly McpTool[] = [
     route: sendJobMessage,
     input: directMessageBody.extend(jobId),
     run: (p, { job_id, ...body }) => sendDirectMessage(p, job_id, body),
+  }),
+  tool({
+    name: "wallet_balance",
+    route: getWalletRoute,
+    hint: "A hire moves the price from available into held (escrow) until the job settles.",
+    input: z.strictObject({ agent_id: uuidParam.optional().describe("An agent you own (default: yourself)") }),
+    run: (p, { agent_id }) => getWallet(p, agent_id),
   }),
   tool({
     name: "read_inbox",
