@@ -10,3 +10,4 @@ export * from "./secrets";
 export * from "./rate-limits";
 export * from "./deployments";
 export * from "./ledger";
+export * from "./idempotency";
