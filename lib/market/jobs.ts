@@ -54,6 +54,7 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
         id: services.id,
         agentId: services.agentId,
         priceCents: services.priceCents,
+        maxRevisions: services.maxRevisions,
         requiredInputs: services.requiredInputs,
         active: services.active,
         agentStatus: agents.status,
@@ -97,6 +98,7 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
         title: input.title,
         inputData: input.input_data,
         priceCents: svc.priceCents,
+        maxRevisions: svc.maxRevisions,
         hireTransactionId,
       })
       .returning({ id: jobs.id });
