@@ -18,6 +18,9 @@ export async function register(): Promise<void> {
     }
     const { startReconciler } = await import("@/lib/runtime/reconciler");
     startReconciler();
+    // The periodic sweeps (pg-boss cron): auto-accepting delivered jobs, expiring idempotency keys.
+    const { startSchedulesOnce } = await import("@/lib/schedules");
+    startSchedulesOnce().catch((err: Error) => console.error(`[start] schedules: ${err.message}`));
     // The deployment controller: picks up every deployment still in progress and keeps deployed instances healthy.
     // On shutdown it lets running steps finish, hands its leases back and stops this process's sandboxes.
     const { env } = await import("@/lib/env");

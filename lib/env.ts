@@ -137,6 +137,9 @@ const schema = z.object({
   INVOKE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   // Money (lib/ledger, docs/ledger.md). The platform's fee on a completed job, in basis points (500 = 5%).
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+  // A delivered job the client neither completes, asks to revise nor disputes for this long completes on its own
+  // and pays the worker (lib/market/job-auto-accept.ts; a scheduled job checks every minute). Fractions allowed.
+  AUTO_ACCEPT_AFTER_HOURS: z.coerce.number().positive().default(72),
   // Stripe Checkout for top-ups. Without a secret key, POST /api/wallet/top-ups is a development faucet instead.
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   // Verifies the signature of POST /api/wallet/stripe-webhook; required once STRIPE_SECRET_KEY is set.

@@ -11,3 +11,4 @@ export * from "./secrets";
 export * from "./rate-limits";
 export * from "./deployments";
 export * from "./ledger";
+export * from "./idempotency";

@@ -58,6 +58,8 @@ export const jobs = pgTable(
     deliverableSha256: text(),
     status: jobStatus().notNull().default("pending"),
     revisionCount: integer().notNull().default(0),
+    // Copied from the service at hire (as the price is): revision requests past it are refused (docs/jobs.md).
+    maxRevisions: integer().notNull().default(2),
     rating: integer(),
     review: text(),
     cancelReason: text(),
@@ -77,6 +79,10 @@ export const jobs = pgTable(
     index("jobs_worker_idx").on(t.workerAgentId, t.createdAt.desc()),
     index("jobs_parent_idx").on(t.parentJobId),
     index("jobs_status_idx").on(t.status),
+    // The auto-accept sweep (lib/market/job-auto-accept.ts): delivered jobs by the time of their latest delivery.
+    index("jobs_delivered_idx")
+      .on(t.deliveredAt)
+      .where(sql`${t.status} = 'delivered'`),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
 import { tsvector } from "./types";
 
@@ -22,6 +22,8 @@ export const services = pgTable(
     // Price in cents (the API also shows it as price_usd, a decimal). Integer, as every amount in the ledger.
     priceCents: bigint({ mode: "number" }).notNull(),
     outputType: text().notNull().default("text"),
+    // How many revisions a client may request per job before it must complete (or dispute); copied to each job.
+    maxRevisions: integer().notNull().default(2),
     requiredInputs: jsonb().$type<RequiredInput[]>().notNull().default([]),
     capabilitiesRequired: text()
       .array()
@@ -35,6 +37,7 @@ export const services = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    check("services_max_revisions_range", sql`${t.maxRevisions} BETWEEN 0 AND 100`),
     index("services_search_idx").using("gin", t.searchVector),
     index("services_capabilities_idx").using("gin", t.capabilitiesRequired),
     index("services_agent_idx").on(t.agentId),

@@ -4,7 +4,14 @@ import { resolvePrincipal } from "@/lib/auth/resolve";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { isJsonContentType, readJsonBody } from "./body";
+import { isJsonContentType, readBodyText, readJsonBody } from "./body";
+import {
+  beginIdempotent,
+  finishIdempotent,
+  readIdempotencyKey,
+  takesIdempotencyKey,
+  type IdempotentRequest,
+} from "./idempotency";
 import { assertNoNul } from "./input-guards";
 import { enforceRateLimit, type RateLimitGrant } from "./rate-limit";
 import type { AuthMode, RouteContract } from "./contract";
@@ -79,6 +86,7 @@ export function withApi<
 >(contract: RouteContract<B, Q, P, A>, handler: (ctx: ApiContext<B, Q, P, A>) => Promise<unknown>): RouteHandler {
   const route = async (req: Request, nextCtx?: NextCtx): Promise<Response> => {
     let limit: RateLimitGrant | null = null;
+    let idempotent: IdempotentRequest | null = null;
     try {
       let params: unknown = undefined;
       if (contract.params) {
@@ -109,9 +117,12 @@ export function withApi<
         query = parsed.data;
       }
 
+      const key = principal && takesIdempotencyKey(contract) ? readIdempotencyKey(req) : null;
+
       let body: unknown = undefined;
+      let raw: unknown = undefined;
       if (contract.body) {
-        const raw = await readJsonBody(req, contract.maxBodyBytes?.() ?? env().MAX_BODY_BYTES);
+        raw = await readJsonBody(req, contract.maxBodyBytes?.() ?? env().MAX_BODY_BYTES);
         assertNoNul(raw, "body");
         const parsed = contract.body.safeParse(raw ?? {});
         if (!parsed.success) throw badRequest(firstIssue(parsed.error), issuesToDetails(parsed.error));
@@ -119,6 +130,16 @@ export function withApi<
       } else if (req.method !== "GET" && req.method !== "HEAD" && req.headers.has("content-type")) {
         // A route that takes no body still refuses a form or text body: no cross-site request skips the preflight.
         if (!isJsonContentType(req.headers.get("content-type"))) throw unsupportedMediaType();
+      }
+
+      // Idempotency-Key (lib/api/idempotency.ts): claimed once the request is valid, so a refused one keeps nothing.
+      if (principal && key) {
+        // A route that reads its own body (MCP) has it hashed as sent: a clone's copy, the handler reads the original.
+        if (!contract.body)
+          raw = (await readBodyText(req.clone(), contract.maxBodyBytes?.() ?? env().MAX_BODY_BYTES)) ?? null;
+        const begun = await beginIdempotent(principal, key, req, raw ?? null);
+        if ("replay" in begun) return limit ? limit.settle(begun.replay) : begun.replay;
+        idempotent = begun.run;
       }
 
       const result = await handler({ req, principal, body, query, params } as ApiContext<B, Q, P, A>);
@@ -129,10 +150,12 @@ export function withApi<
           : status === 204
             ? new Response(null, { status })
             : Response.json(result, { status });
-      return limit ? limit.settle(res) : res;
+      const kept = idempotent ? await finishIdempotent(idempotent, res) : res;
+      return limit ? limit.settle(kept) : kept;
     } catch (err) {
       limit?.abandon();
-      return toErrorResponse(err, contract);
+      const res = toErrorResponse(err, contract);
+      return idempotent ? finishIdempotent(idempotent, res) : res;
     }
   };
   return Object.defineProperty(route, "contract", { value: contract, enumerable: false }) as RouteHandler;

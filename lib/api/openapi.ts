@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import "./contracts";
 import { registeredRoutes, type RouteContract } from "./contract";
 import { errorBodySchema } from "./errors";
+import { IDEMPOTENCY_HEADER, KEEP_HOURS, REPLAYED_HEADER, takesIdempotencyKey } from "./idempotency";
 import { describeRateLimit } from "./rate-limit-policies";
 
 // The generator reads metadata through `.openapi()`, which this adds to zod's prototypes (once, idempotent).
@@ -46,6 +47,8 @@ export function errorStatuses(r: RouteContract): number[] {
   if (r.body) set.add(413);
   for (const s of r.errors ?? []) set.add(s);
   if (r.rateLimit) set.add(429);
+  // The key in use by a request still running (409), or used for a different request (422).
+  if (takesIdempotencyKey(r)) set.add(400).add(409).add(422);
   return [...set].sort((a, b) => a - b);
 }
 
@@ -98,6 +101,27 @@ const RETRY_AFTER_HEADER = {
   "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "integer" as const } },
 };
 
+/** The `Idempotency-Key` request header of every operation that changes something (lib/api/idempotency.ts). */
+const idempotencyHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x20-\x7e]+$/)
+    .optional()
+    .describe(
+      `Makes a retry safe: kept ${KEEP_HOURS} h per caller. The same key with the same request replays the first ` +
+        `answer (status, body, \`${REPLAYED_HEADER}: true\`), 5xx answers excepted; with a different request 422; ` +
+        "while the first request is still running 409 (`details.code: idempotency_key_in_use`).",
+    ),
+});
+const REPLAYED_HEADERS = {
+  [REPLAYED_HEADER]: {
+    description: "`true` when this answer is a replay of an earlier request with the same Idempotency-Key",
+    schema: { type: "string" as const },
+  },
+};
+
 function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
   const responses: RouteConfig["responses"] = { [String(r.status ?? 200)]: successResponse(r) };
   for (const s of errorStatuses(r)) {
@@ -111,7 +135,10 @@ function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
     responses[s] = { description: other.description, content: { "application/json": { schema: other.schema } } };
   }
   const success = responses[String(r.status ?? 200)];
-  if (r.rateLimit && success && !("$ref" in success)) success.headers = RATE_LIMIT_HEADERS;
+  const idempotent = takesIdempotencyKey(r);
+  if (success && !("$ref" in success) && (r.rateLimit || idempotent)) {
+    success.headers = { ...(r.rateLimit ? RATE_LIMIT_HEADERS : {}), ...(idempotent ? REPLAYED_HEADERS : {}) };
+  }
   const scopes = r.scopes?.length ? ` Scopes: ${r.scopes.join(", ")}.` : "";
   const auth =
     r.auth === "public" ? "Public." : r.auth === "optional" ? "Credentials optional." : "Requires credentials.";
@@ -129,6 +156,7 @@ function toRouteConfig(r: RouteContract, errorRef: z.ZodType): RouteConfig {
     request: {
       ...(r.params ? { params: r.params as never } : {}),
       ...(r.query ? { query: r.query as never } : {}),
+      ...(idempotent ? { headers: idempotencyHeaders } : {}),
       ...(r.body ? { body: { required: true, content: { "application/json": { schema: r.body } } } } : {}),
     },
     responses,

@@ -7,6 +7,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { SCOPES } from "@/lib/auth/scopes";
 import { env } from "@/lib/env";
 import { retireAgent } from "@/lib/market/agents";
+import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
 import { cancelJob, completeJob, deliverJob, hireJob, requestRevision, startJob } from "@/lib/market/jobs";
 import { setupTestDatabase } from "@/test/db";
 import { fund } from "@/test/fixtures/ledger";
@@ -14,7 +15,7 @@ import { createAgent, createService, createUser } from "@/test/fixtures/market";
 import { feeOf } from "./money";
 
 /**
- * Random sequences of hires (and sub-hires), starts, deliveries, revisions, cancellations, failures (a worker
+ * Random sequences of hires (and sub-hires), starts, deliveries, revisions, auto-accepts, cancellations, failures (a worker
  * retired mid-job), completions and top-ups, run one at a time and in concurrent batches. After every step the
  * ledger must agree with itself and with the jobs: every transaction sums to zero; all balances add up to the money
  * that came in; each open job's escrow holds its price and a settled one nothing; no balance is negative; each job
@@ -40,7 +41,9 @@ type Op =
   | { kind: "hire"; client: number; worker: number; price: number }
   | { kind: "sub-hire"; parent: number; worker: number; price: number }
   | { kind: "advance" | "start" | "deliver" | "revise" | "complete" | "cancel"; job: number }
-  | { kind: "retire"; worker: number };
+  | { kind: "retire"; worker: number }
+  // The scheduled sweep (lib/market/job-auto-accept.ts), with a zero threshold: every delivered job completes.
+  | { kind: "auto-accept" };
 
 /** A job: -1 is the latest (half the time, so that jobs get somewhere), else any. */
 const jobArb = fc.oneof(fc.constant(-1), fc.nat(30));
@@ -94,6 +97,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       job: jobArb,
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("auto-accept" as const) }) },
   // Only the third worker is ever retired, so that the other two keep working.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("retire" as const), worker: fc.constant(2) }) },
 );
@@ -158,6 +162,7 @@ const ALLOWED: Record<Op["kind"], number[]> = {
   complete: [409],
   cancel: [409],
   retire: [],
+  "auto-accept": [],
 };
 
 async function apply(world: World, op: Op): Promise<void> {
@@ -200,6 +205,9 @@ async function apply(world: World, op: Op): Promise<void> {
         world.jobs.push(job.id);
         return;
       }
+      case "auto-accept":
+        await autoAcceptDeliveredJobs(new Date(), { afterHours: 0 });
+        return;
       case "retire": {
         const id = (world.workers[op.worker] as { agentId: string }).agentId;
         const [row] = await db().select().from(agents).where(eq(agents.id, id));

@@ -41,6 +41,7 @@ export const jobViewColumns = {
   deliverableSha256: jobs.deliverableSha256,
   status: jobs.status,
   revisionCount: jobs.revisionCount,
+  maxRevisions: jobs.maxRevisions,
   rating: jobs.rating,
   review: jobs.review,
   cancelReason: jobs.cancelReason,

@@ -82,6 +82,7 @@ export async function getJobDetail(principal: Principal, id: string): Promise<Jo
   const parentVisible = parent && (await rolesOf(db, principal, parent)).length > 0;
   let actions = availableActions(job.status, roles);
   if (children.some((c) => isOpen(c.status))) actions = actions.filter((a) => a !== "deliver");
+  if (job.revisionCount >= job.maxRevisions) actions = actions.filter((a) => a !== "request-revision");
   return {
     ...jobJson(job),
     latest_deliverable: latest,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { messageSchema } from "@/lib/api/contracts/inbox";
 import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
+import { env } from "@/lib/env";
 import { centsToUsd } from "@/lib/ledger/money";
 import type { JobStatus } from "./job-machine";
 
@@ -41,6 +42,7 @@ export interface JobView {
   deliverableSha256: string | null;
   status: JobStatus;
   revisionCount: number;
+  maxRevisions: number;
   rating: number | null;
   review: string | null;
   cancelReason: string | null;
@@ -73,6 +75,9 @@ export function jobJson(v: JobView): JobJson {
     worker: { id: v.workerAgentId, name: v.workerName },
     parent_job_id: v.parentJobId,
     revision_count: v.revisionCount,
+    max_revisions: v.maxRevisions,
+    auto_accept_at:
+      v.status === "delivered" && v.deliveredAt ? autoAcceptAt(new Date(v.deliveredAt)).toISOString() : null,
     rating: v.rating,
     review: v.review,
     cancel_reason: v.cancelReason,
@@ -86,6 +91,11 @@ export function jobJson(v: JobView): JobJson {
     payment: paymentJson(v),
     receipt: receiptJson(v),
   };
+}
+
+/** When a delivered job completes on its own unless the client acts (AUTO_ACCEPT_AFTER_HOURS after delivery). */
+export function autoAcceptAt(deliveredAt: Date): Date {
+  return new Date(deliveredAt.getTime() + env().AUTO_ACCEPT_AFTER_HOURS * 3600_000);
 }
 
 /** Where the job's money is: held in escrow, released to the worker, refunded, or none (hired before the ledger). */

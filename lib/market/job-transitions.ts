@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { deliverables, jobs } from "@/db/schema";
@@ -27,6 +27,11 @@ import { recomputeReputation } from "./reputation";
 interface TransitionSpec {
   action: JobAction;
   eventType: string;
+  /**
+   * A rule beyond the status, checked in the same conditional update (so a race cannot pass it twice), and the
+   * error when the status allowed the action but the rule did not.
+   */
+  guard?: { where: SQL; refused: (current: { status: string; revisionCount: number; maxRevisions: number }) => Error };
   /** Columns to set besides status and updated_at. */
   set?: PgUpdateSetSource<typeof jobs>;
   /** Runs after the conditional update won: deliverables, money, reputation. Returns extra event data and events. */
@@ -50,10 +55,14 @@ async function transition(principal: Principal, jobId: string, spec: TransitionS
     const [updated] = await tx
       .update(jobs)
       .set({ ...spec.set, status: rule.to, updatedAt: sql`now()` })
-      .where(and(eq(jobs.id, jobId), inArray(jobs.status, [...rule.from])))
+      .where(and(eq(jobs.id, jobId), inArray(jobs.status, [...rule.from]), spec.guard?.where))
       .returning();
     if (!updated) {
-      const [current] = await tx.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId));
+      const [current] = await tx
+        .select({ status: jobs.status, revisionCount: jobs.revisionCount, maxRevisions: jobs.maxRevisions })
+        .from(jobs)
+        .where(eq(jobs.id, jobId));
+      if (spec.guard && current && rule.from.includes(current.status)) throw spec.guard.refused(current);
       throw conflict(`Cannot ${spec.action} a job that is ${current?.status ?? job.status}`, {
         status: current?.status ?? job.status,
         action: spec.action,
@@ -127,6 +136,18 @@ export function requestRevision(principal: Principal, jobId: string, input: { re
   return transition(principal, jobId, {
     action: "request-revision",
     eventType: "job_revision_requested",
+    // At most max_revisions requests (copied from the service at hire); past it the client completes or disputes.
+    guard: {
+      where: sql`${jobs.revisionCount} < ${jobs.maxRevisions}`,
+      refused: (current) =>
+        conflict(`This job has had its ${current.maxRevisions} revision(s); complete it or open a dispute`, {
+          status: current.status,
+          action: "request-revision",
+          reason: "max_revisions_reached",
+          revision_count: current.revisionCount,
+          max_revisions: current.maxRevisions,
+        }),
+    },
     set: { revisionCount: sql`${jobs.revisionCount} + 1` },
     after: async (_tx, updated) => ({ data: { revision_count: updated.revisionCount } }),
     message: (job) => ({ subject: `Revision requested: ${job.title}`, body: input.reason }),
@@ -140,22 +161,8 @@ export function completeJob(principal: Principal, jobId: string, input: { rating
     eventType: "job_completed",
     set: { completedAt: sql`now()`, rating: input.rating, review: input.review ?? null },
     after: async (tx, updated) => {
-      const paid = await settleEscrow(tx, updated, {
-        release: { kind: "agent", agentId: updated.workerAgentId },
-        deliverableSha256: await latestDeliverableSha256(tx, jobId),
-      });
-      const { event, change } = await recomputeReputation(tx, updated.workerAgentId);
-      return {
-        data: {
-          rating: input.rating,
-          price_usd: centsToUsd(updated.priceCents),
-          price_cents: updated.priceCents,
-          fee_cents: paid?.feeCents ?? null,
-          settle_transaction_id: paid?.transactionId ?? null,
-          reputation: change.reputation,
-        },
-        events: [event, ...(paid?.events ?? [])],
-      };
+      const done = await payWorker(tx, updated);
+      return { data: { rating: input.rating, ...done.data }, events: done.events };
     },
     message: (job) => ({
       subject: `Job completed: ${job.title}`,
@@ -178,6 +185,28 @@ export function cancelJob(principal: Principal, jobId: string, input: { reason?:
         : `${clientName(job)} cancelled the job.`,
     }),
   });
+}
+
+/**
+ * Completed (by the client, or automatically): the escrow to the worker less the fee, with the receipt's
+ * deliverable hash, and the worker's reputation recomputed. Returns the event data and the events to append.
+ */
+export async function payWorker(tx: Tx, updated: typeof jobs.$inferSelect) {
+  const paid = await settleEscrow(tx, updated, {
+    release: { kind: "agent", agentId: updated.workerAgentId },
+    deliverableSha256: await latestDeliverableSha256(tx, updated.id),
+  });
+  const { event, change } = await recomputeReputation(tx, updated.workerAgentId);
+  return {
+    data: {
+      price_usd: centsToUsd(updated.priceCents),
+      price_cents: updated.priceCents,
+      fee_cents: paid?.feeCents ?? null,
+      settle_transaction_id: paid?.transactionId ?? null,
+      reputation: change.reputation,
+    },
+    events: [event, ...(paid?.events ?? [])],
+  };
 }
 
 /** Cancelled or failed: the escrow goes back to the client who paid it. */

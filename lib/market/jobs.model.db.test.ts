@@ -30,12 +30,19 @@ const RULES: Record<JobAction, ["client" | "worker", JobStatus[], JobStatus]> = 
 };
 const ACTIONS = Object.keys(RULES) as JobAction[];
 const modelNext = (s: JobStatus, a: JobAction) => (RULES[a][1].includes(s) ? RULES[a][2] : null);
-const modelActions = (s: JobStatus, roles: string[]) =>
-  ACTIONS.filter((a) => roles.includes(RULES[a][0]) && RULES[a][1].includes(s));
+// A service's max_revisions, by default: the client may ask for this many revisions per job, then must complete.
+const MAX_REVISIONS = 2;
+const modelActions = (s: JobStatus, roles: string[], revisions = 0) =>
+  ACTIONS.filter(
+    (a) =>
+      roles.includes(RULES[a][0]) &&
+      RULES[a][1].includes(s) &&
+      !(a === "request-revision" && revisions >= MAX_REVISIONS),
+  );
 const PRICES = [5, 80];
 
 interface Model {
-  jobs: { status: JobStatus; price: number }[];
+  jobs: { status: JobStatus; price: number; revisions: number }[];
   messages: Record<ActorName, number>;
   unread: Record<ActorName, number>;
   ratings: { rating: number; priceUsd: number; ageDays: number }[];
@@ -67,7 +74,7 @@ class HireCommand implements fc.AsyncCommand<Model, Real> {
     expect(res.status).toBe(201);
     expect(res.body.status).toBe("pending");
     r.jobIds.push(res.body.id);
-    m.jobs.push({ status: "pending", price: PRICES[this.service]! });
+    m.jobs.push({ status: "pending", price: PRICES[this.service]!, revisions: 0 });
     m.messages.worker++;
     m.unread.worker++;
   }
@@ -92,7 +99,7 @@ class ActCommand implements fc.AsyncCommand<Model, Real> {
     const i = jobIndex(this.pick, m);
     const job = m.jobs[i]!;
     if (this.requested === "next") {
-      const forward = modelActions(job.status, ["client", "worker"]).filter((a) => a !== "cancel");
+      const forward = modelActions(job.status, ["client", "worker"], job.revisions).filter((a) => a !== "cancel");
       this.action = forward[this.rating % Math.max(1, forward.length)] ?? "complete";
     } else {
       this.action = this.requested;
@@ -109,9 +116,15 @@ class ActCommand implements fc.AsyncCommand<Model, Real> {
       expect(res.body.details).toEqual({ status: job.status, action: this.action });
       return;
     }
+    if (this.action === "request-revision" && job.revisions >= MAX_REVISIONS) {
+      expect(res.status).toBe(409);
+      expect(res.body.details).toMatchObject({ reason: "max_revisions_reached", max_revisions: MAX_REVISIONS });
+      return;
+    }
     expect(res.status).toBe(200);
     expect(res.body.status).toBe(to);
-    expect(res.body.actions).toEqual(modelActions(to, [actor]));
+    if (this.action === "request-revision") job.revisions++;
+    expect(res.body.actions).toEqual(modelActions(to, [actor], job.revisions));
     job.status = to;
     const recipient = otherParty(role);
     m.messages[recipient]++;

@@ -64,6 +64,7 @@ function hireInTransaction(principal: Principal, input: HireInput, bindKey: Bind
         id: services.id,
         agentId: services.agentId,
         priceCents: services.priceCents,
+        maxRevisions: services.maxRevisions,
         requiredInputs: services.requiredInputs,
         active: services.active,
         agentStatus: agents.status,
@@ -107,6 +108,7 @@ function hireInTransaction(principal: Principal, input: HireInput, bindKey: Bind
         title: input.title,
         inputData: input.input_data,
         priceCents: svc.priceCents,
+        maxRevisions: svc.maxRevisions,
         hireTransactionId,
       })
       .returning({ id: jobs.id });

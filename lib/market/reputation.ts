@@ -5,7 +5,10 @@ import { agents } from "@/db/schema";
 import type { NewEvent } from "@/lib/events/log";
 
 /**
- * Reputation: a weighted average of the ratings of the worker's completed jobs (one rating per job).
+ * Reputation: a weighted average of the verified ratings of the worker's completed jobs (one rating per job). A
+ * rating is verified when its job was paid for: its escrow was released to the worker (a settlement transaction);
+ * ratings of jobs that moved no money (hired before payments existed) are shown but do not count, and neither does
+ * a job completed automatically (unrated).
  *
  *   w = (1 + ln(1 + price_usd)) * 0.5 ^ (age_days / 180)      age = now - completed_at
  *   reputation = sum(w * rating) / sum(w)                      0 when nothing is rated
@@ -42,7 +45,7 @@ export interface ReputationChange {
 }
 
 /**
- * Recomputes an agent's reputation, rating_count and jobs_completed inside the caller's transaction and
+ * Recomputes an agent's reputation, rating_count (verified ratings) and jobs_completed inside the caller's transaction and
  * returns the `agent_reputation_changed` event to append. The agent row is locked first (NO KEY UPDATE, so
  * hires and messages referencing the agent are not blocked): two completions for
  * the same worker then run one after the other, and the second aggregate (a new statement, so a new snapshot
@@ -63,11 +66,12 @@ export async function recomputeReputation(
     jobs_completed: number | string;
   }>(sql`
     SELECT
-      coalesce(sum(w * rating) / nullif(sum(w), 0), 0) AS reputation,
-      count(rating) AS rating_count,
+      coalesce(sum(w * rating) FILTER (WHERE verified) / nullif(sum(w) FILTER (WHERE verified AND rating IS NOT NULL), 0), 0)
+        AS reputation,
+      count(rating) FILTER (WHERE verified) AS rating_count,
       count(*) AS jobs_completed
     FROM (
-      SELECT rating,
+      SELECT rating, settle_transaction_id IS NOT NULL AS verified,
              (1 + ln(1 + price_cents::float8 / 100))
                * power(0.5::float8, extract(epoch FROM (now() - completed_at))::float8 / 86400 / ${HALF_LIFE_DAYS}) AS w
       FROM jobs

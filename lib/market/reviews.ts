@@ -18,6 +18,8 @@ export async function reviewsOf(db: Queryable, agentId: string, limit = 5): Prom
         rating: jobs.rating,
         review: jobs.review,
         completedAt: jobs.completedAt,
+        settleTransactionId: jobs.settleTransactionId,
+        priceCents: jobs.priceCents,
         clientAgentName: agents.name,
       })
       .from(jobs)
@@ -40,6 +42,8 @@ export async function reviewsOf(db: Queryable, agentId: string, limit = 5): Prom
       review: r.review,
       reviewer: r.clientAgentName ?? "A person",
       completed_at: (r.completedAt ?? new Date(0)).toISOString(),
+      verified_purchase: r.settleTransactionId !== null,
+      paid_cents: r.settleTransactionId !== null ? r.priceCents : null,
     })),
   };
 }

@@ -104,6 +104,7 @@ export interface ServiceRowLike {
   description: string;
   priceCents: number;
   outputType: string;
+  maxRevisions: number;
   requiredInputs: RequiredInput[];
   capabilitiesRequired: string[];
   active: boolean;
@@ -129,6 +130,7 @@ export function serviceJson(row: ServiceRowLike, agent: ServiceAgentRef): Servic
     price_usd: centsToUsd(row.priceCents),
     price_cents: row.priceCents,
     output_type: row.outputType,
+    max_revisions: row.maxRevisions,
     required_inputs: row.requiredInputs,
     capabilities_required: row.capabilitiesRequired,
     active: row.active,

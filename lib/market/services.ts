@@ -21,6 +21,7 @@ export const serviceColumns = {
   description: services.description,
   priceCents: services.priceCents,
   outputType: services.outputType,
+  maxRevisions: services.maxRevisions,
   requiredInputs: services.requiredInputs,
   capabilitiesRequired: services.capabilitiesRequired,
   active: services.active,
@@ -38,7 +39,10 @@ export const serviceAgentColumns = {
 };
 
 /** What a new service is made of: the create body once validated (defaults applied), less the seller. */
-export type ServiceInput = Omit<z.output<typeof createServiceBody>, "agent_id">;
+export type ServiceInput = Omit<z.output<typeof createServiceBody>, "agent_id" | "max_revisions"> & {
+  /** Absent: the column's default (2). */
+  max_revisions?: number;
+};
 /** A partial update, as validated from the update body. */
 export type ServicePatch = z.output<typeof updateServiceBody>;
 
@@ -100,6 +104,7 @@ export async function createService(
         description: input.description,
         priceCents: toCents(input.price_usd),
         outputType: input.output_type,
+        maxRevisions: input.max_revisions,
         requiredInputs: input.required_inputs,
         capabilitiesRequired: [...new Set(input.capabilities_required)],
       })
@@ -134,6 +139,7 @@ export async function updateService(principal: Principal, id: string, patch: Ser
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.price_usd !== undefined) set.priceCents = toCents(patch.price_usd);
   if (patch.output_type !== undefined) set.outputType = patch.output_type;
+  if (patch.max_revisions !== undefined) set.maxRevisions = patch.max_revisions;
   if (patch.required_inputs !== undefined) set.requiredInputs = patch.required_inputs;
   if (patch.capabilities_required !== undefined) set.capabilitiesRequired = [...new Set(patch.capabilities_required)];
   if (patch.active !== undefined) set.active = patch.active;

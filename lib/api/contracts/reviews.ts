@@ -20,6 +20,8 @@ export const reviewsResponse = z.object({
         review: z.string().nullable(),
         reviewer: z.string().describe("The client agent's name; people are not named"),
         completed_at: z.string(),
+        verified_purchase: z.boolean().describe("The job was paid for; only verified ratings count in reputation"),
+        paid_cents: z.number().int().nullable().describe("What the client paid, when verified"),
       }),
     )
     .describe("The latest reviews, newest first"),

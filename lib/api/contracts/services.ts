@@ -60,6 +60,7 @@ export const serviceSchema = z.object({
   price_usd: z.number().describe("Dollars, the same as price_cents / 100"),
   price_cents: z.number().int().describe("The price in cents: what a hire moves into escrow"),
   output_type: z.string(),
+  max_revisions: z.number().int().describe("Revision requests a client may make per job; then complete or dispute"),
   required_inputs: z.array(requiredInputSchema),
   capabilities_required: z.array(z.string()),
   active: z.boolean(),
@@ -72,6 +73,7 @@ const serviceFields = {
   description: z.string().max(5000),
   price_usd: priceSchema,
   output_type: outputTypeSchema,
+  max_revisions: z.number().int().min(0).max(100),
   required_inputs: requiredInputsSchema,
   capabilities_required: capabilitiesSchema,
 };
@@ -83,6 +85,7 @@ export const createServiceBody = z
     description: serviceFields.description.default(""),
     price_usd: serviceFields.price_usd,
     output_type: serviceFields.output_type.default("text"),
+    max_revisions: serviceFields.max_revisions.default(2),
     required_inputs: serviceFields.required_inputs.default([]),
     capabilities_required: serviceFields.capabilities_required.default([]),
   })
@@ -94,6 +97,7 @@ export const updateServiceBody = z
     description: serviceFields.description.optional(),
     price_usd: serviceFields.price_usd.optional(),
     output_type: serviceFields.output_type.optional(),
+    max_revisions: serviceFields.max_revisions.optional(),
     required_inputs: serviceFields.required_inputs.optional(),
     capabilities_required: serviceFields.capabilities_required.optional(),
     active: z.boolean().optional().describe("false deactivates, true reactivates"),

@@ -43,6 +43,8 @@ export interface BossOptions {
   /** Let pg-boss expire stuck jobs and retry them (a controller that died mid-step). */
   supervise?: boolean;
   maintenanceIntervalSeconds?: number;
+  /** Run pg-boss's cron (the scheduled sweeps of lib/schedules.ts); the controller's boss does not. */
+  schedule?: boolean;
 }
 
 export function createBoss(database: Database, opts: BossOptions = {}): PgBoss {
@@ -51,7 +53,7 @@ export function createBoss(database: Database, opts: BossOptions = {}): PgBoss {
     schema: QUEUE_SCHEMA,
     supervise: opts.supervise ?? false,
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 60,
-    schedule: false,
+    schedule: opts.schedule ?? false,
     migrate: true,
   });
   return boss;

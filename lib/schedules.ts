@@ -1,0 +1,53 @@
+import "server-only";
+import type PgBoss from "pg-boss";
+import { getDatabase, type Database } from "@/db/client";
+import { sweepIdempotencyKeys } from "@/lib/api/idempotency";
+import { createBoss } from "@/lib/deploy/controller/queue";
+import { log } from "@/lib/log";
+import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
+
+/**
+ * The platform's periodic sweeps, as pg-boss cron schedules on the app's database (the queue the deployment
+ * controller uses, lib/deploy/controller/queue.ts): every app process may run this, pg-boss sends each scheduled
+ * job once per tick across processes, and a `stately` queue runs at most one of each sweep at a time. Each sweep is
+ * correct run twice or concurrently anyway (conditional updates); the schedule only decides how soon.
+ */
+export const SCHEDULES: readonly { name: string; cron: string; run: () => Promise<unknown> }[] = [
+  // Delivered jobs past AUTO_ACCEPT_AFTER_HOURS complete and pay the worker (docs/jobs.md).
+  { name: "jobs-auto-accept", cron: "* * * * *", run: () => autoAcceptDeliveredJobs() },
+  // Idempotency keys past their 24 hours (docs/idempotency.md).
+  { name: "idempotency-sweep", cron: "7 * * * *", run: () => sweepIdempotencyKeys() },
+];
+
+/** Starts a pg-boss with cron on, makes the sweeps' queues and schedules, and works them. */
+export async function startSchedules(database?: Database): Promise<PgBoss> {
+  const boss = createBoss(database ?? (await getDatabase()), { schedule: true });
+  boss.on("error", (err) => log().error({ err }, "schedules: queue error"));
+  await boss.start();
+  for (const s of SCHEDULES) {
+    if (!(await boss.getQueue(s.name))) {
+      await boss.createQueue(s.name, { name: s.name, policy: "stately", expireInSeconds: 300, retryLimit: 0 });
+    }
+    await boss.schedule(s.name, s.cron);
+    await boss.work(s.name, async () => {
+      const result = await s.run();
+      log().debug({ sweep: s.name, result }, "schedules: sweep done");
+    });
+  }
+  return boss;
+}
+
+// One per process, kept across hot reloads.
+const globalForSchedules = globalThis as unknown as { __schedules?: Promise<PgBoss> };
+
+/** Starts this process's schedules once (instrumentation.ts at app start). */
+export function startSchedulesOnce(): Promise<PgBoss> {
+  if (!globalForSchedules.__schedules) {
+    const starting = startSchedules();
+    starting.catch(() => {
+      if (globalForSchedules.__schedules === starting) globalForSchedules.__schedules = undefined;
+    });
+    globalForSchedules.__schedules = starting;
+  }
+  return globalForSchedules.__schedules;
+}
