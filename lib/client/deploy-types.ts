@@ -1,10 +1,6 @@
 import type { z } from "zod";
-import type {
-  deployResponseSchema,
-  deploymentSchema,
-  deploymentSummarySchema,
-  versionSchema,
-} from "@/lib/api/contracts/deployments";
+import type { deployResponseSchema, deploymentSchema, deploymentSummarySchema } from "@/lib/api/contracts/deployments";
+import type { versionSchema } from "@/lib/api/contracts/versions";
 
 /* Deployment shapes for the browser, inferred from the API's contracts (type-only imports, as in ./types.ts). */
 

@@ -1,7 +1,10 @@
 import { z } from "zod";
+import { agentStatus } from "@/db/schema/agents";
+import { SCALING_ACTIONS } from "@/db/schema/deployments";
 import { runtimeSchema } from "@/lib/runtime/config";
 import { defineRoute, idParams, uuidParam } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
+import { deploymentStatusSchema, environmentSchema, hostSchema } from "./deploy-settings";
 
 /*
  * Agents; their API keys are in agent-keys.ts, their variables (write-only secrets) in agent-secrets.ts.
@@ -19,9 +22,9 @@ export const capabilitiesSchema = z.array(capabilitySchema).max(50).describe("Up
 const nameSchema = z.string().trim().min(1).max(100);
 const descriptionSchema = z.string().max(5000);
 const categorySchema = z.string().trim().toLowerCase().min(1).max(50);
-export const agentStatusSchema = z.enum(["active", "busy", "offline", "retired"]);
+export const agentStatusSchema = z.enum(agentStatus.enumValues);
 /** Statuses an agent may set itself; `retired` is reached only through DELETE. */
-const settableStatusSchema = z.enum(["active", "busy", "offline"]);
+const settableStatusSchema = agentStatusSchema.exclude(["retired"]);
 
 export const agentSchema = z.object({
   id: z.string().uuid(),
@@ -43,8 +46,6 @@ export const agentSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-
-const environmentSchema = z.enum(["dev", "staging", "prod"]);
 
 /*
  * Deployed agents (seed 003 2.1, 2.2). An agent deployed in several environments is shown in one: the one the list
@@ -90,13 +91,10 @@ export const agentDetailSchema = agentSchema.extend({
   deployment: z
     .object({
       environment: environmentSchema,
-      host: z.enum(["local", "fargate", "agentcore"]),
+      host: hostSchema,
       region: z.string().nullable().describe("`local` on the local host; AWS_REGION on AWS hosts"),
       api_endpoint: z.string(),
-      status: z
-        .enum(["deploying", "deployed", "failed", "rolled_back", "aborted", "superseded"])
-        .nullable()
-        .describe("Of the environment's latest deployment"),
+      status: deploymentStatusSchema.nullable().describe("Of the environment's latest deployment"),
       configuration: z
         .object({ memory_limit: z.number().int(), timeout: z.number().int(), concurrent_executions: z.number().int() })
         .nullable()
@@ -122,7 +120,7 @@ export const agentDetailSchema = agentSchema.extend({
         .array(
           z.object({
             timestamp: z.string(),
-            action: z.enum(["scale_up", "scale_down"]),
+            action: z.enum(SCALING_ACTIONS),
             reason: z.string(),
             from_instances: z.number().int(),
             to_instances: z.number().int(),

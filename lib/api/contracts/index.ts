@@ -20,4 +20,5 @@ import "./openapi";
 import "./reviews";
 import "./services";
 import "./stats";
+import "./versions";
 import "./wallet";
