@@ -2,6 +2,7 @@
 // One line per module; keep sorted.
 import "./agent-invocations";
 import "./agent-keys";
+import "./agent-listings";
 import "./agent-secrets";
 import "./agents";
 import "./auth";
