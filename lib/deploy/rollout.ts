@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { agentRoutes, agents, deployments, type DeploymentPhase } from "@/db/schema";
 import { conflict, notFound } from "@/lib/api/errors";
@@ -7,7 +7,7 @@ import { inTransaction } from "@/lib/db";
 import type { NewEvent } from "@/lib/events/log";
 import { setSecrets } from "@/lib/runtime/secrets/store";
 import { enqueueDeployment } from "./controller";
-import type { RouteRow } from "./routes";
+import { rolloutInProgress, type RouteRow } from "./routes";
 import { PHASES, type DeployHostName, type DeploymentConfig, type Environment } from "./types";
 import type { VersionRow } from "./versions";
 import { newWebhookSecret, sealWebhookSecret } from "./webhook-secret";
@@ -34,21 +34,10 @@ function isActiveConflict(err: unknown): boolean {
 }
 
 async function activeConflict(agentId: string, environment: Environment) {
-  const [active] = await (
-    await getDb()
-  )
-    .select({ id: deployments.id })
-    .from(deployments)
-    .where(
-      and(
-        eq(deployments.agentId, agentId),
-        eq(deployments.environment, environment),
-        eq(deployments.status, "deploying"),
-      ),
-    );
+  const active = await rolloutInProgress(await getDb(), agentId, environment);
   return conflict(`A deployment of this agent to ${environment} is in progress; wait for it, or abort it`, {
     environment,
-    ...(active ? { deployment_id: active.id } : {}),
+    ...(active ? { deployment_id: active } : {}),
   });
 }
 
