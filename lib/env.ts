@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { z } from "zod";
+import { deployHost } from "@/db/schema/deployments";
 import { parseTrustProxy } from "@/lib/api/client-address";
 
 /**
@@ -69,7 +70,7 @@ const schema = z.object({
   // Deployments (lib/deploy): where a version runs unless the request names a host (local = the sandbox above),
   // where stored bundles are unpacked once, and the limits on an uploaded bundle (decoded bytes, bytes once
   // unpacked, files).
-  DEPLOY_DEFAULT_HOST: z.enum(["local", "fargate", "agentcore"]).default("local"),
+  DEPLOY_DEFAULT_HOST: z.enum(deployHost.enumValues).default("local"),
   DEPLOY_BUNDLE_DIR: z.string().min(1).default(`${tmpdir()}/agent-market-bundles`),
   DEPLOY_MAX_BUNDLE_BYTES: z.coerce.number().int().positive().default(10_485_760),
   DEPLOY_MAX_UNPACKED_BYTES: z.coerce.number().int().positive().default(104_857_600),

@@ -1,8 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { checkAgainstContract, type Handler } from "./http";
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+/** A route module's exports: the methods it serves (as Next answers any other with 405). */
+type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
 
 export interface ServedRoute {
   url: string;
@@ -12,11 +14,22 @@ export interface ServedRoute {
 /**
  * Serves one route handler over real HTTP on loopback, handing it a Request built from the Node request's
  * `headers` the way Next's server does, so that tests see what a handler sees behind a real socket (the
- * peer-address hook, forged headers). Test-only; the app is served by Next.
+ * peer-address hook, forged headers). Given a route module's methods, any other method is 405, as in Next. A JSON
+ * answer of a withApi route is checked against its contract as `call` (./http.ts) checks it: a body the contract
+ * does not describe is answered 599 with the differences, so the test fails naming them. Test-only; the app is
+ * served by Next.
  */
-export async function serveRoute(handler: Handler, params: Record<string, string> = {}): Promise<ServedRoute> {
+export async function serveRoute(
+  route: Handler | RouteModule,
+  params: Record<string, string> = {},
+): Promise<ServedRoute> {
   const server = http.createServer(async (req, res) => {
     try {
+      const handler = typeof route === "function" ? route : route[req.method as keyof RouteModule];
+      if (!handler) {
+        res.writeHead(405, { allow: Object.keys(route).join(", ") }).end();
+        return;
+      }
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) {
         if (v === undefined) continue;
@@ -30,6 +43,12 @@ export async function serveRoute(handler: Handler, params: Record<string, string
         duplex: "half",
       } as RequestInit);
       const response = await handler(request, { params: Promise.resolve(params) });
+      if (handler.contract && /^application\/json\b/i.test(response.headers.get("content-type") ?? "")) {
+        const text = await response.text();
+        checkAgainstContract(handler.contract, response.status, text ? JSON.parse(text) : null);
+        res.writeHead(response.status, Object.fromEntries(response.headers)).end(text);
+        return;
+      }
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) Readable.fromWeb(response.body as never).pipe(res);
       else res.end();

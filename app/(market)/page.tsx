@@ -4,7 +4,7 @@ import { BrowseFilters, type BrowseParams } from "@/components/agents/browse-fil
 import { ServiceCard } from "@/components/services/service-card";
 import { buttonClass } from "@/components/ui/button-class";
 import { EmptyState, ErrorState } from "@/components/ui/states";
-import { searchAgentsQuery } from "@/lib/api/contracts/agents";
+import { searchAgentsQuery } from "@/lib/api/contracts/agent-listings";
 import { browseServicesQuery } from "@/lib/api/contracts/services";
 import { ApiError } from "@/lib/api/errors";
 import { checkQuery, viewer } from "@/lib/client/server";

@@ -3,16 +3,18 @@
  * Percent fields are shown as 0-100 and sent as the 0-1 fractions the API takes; an empty number is left out so the
  * API's default applies.
  */
+import { settingScale, type SettingName } from "./settings";
 
 /** Where the code comes from: an installed artifact, or an upload read into base64 in the browser. */
 export type CodeSource =
   { kind: "artifact"; artifact: string } | { kind: "upload"; fileName: string; base64: string; entrypoint: string };
 
-function num(form: FormData, name: string, scale = 1): number | undefined {
+/** A number setting as the API takes it (percent settings as fractions: ./settings.ts). */
+function num(form: FormData, name: SettingName): number | undefined {
   const raw = form.get(name);
   if (typeof raw !== "string" || raw.trim() === "") return undefined;
   const n = Number(raw);
-  return Number.isFinite(n) ? n * scale : undefined;
+  return Number.isFinite(n) ? n * settingScale(name) : undefined;
 }
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
@@ -56,7 +58,7 @@ export function deployBody(
             enabled: true,
             min_instances: num(form, "min_instances"),
             max_instances: num(form, "max_instances"),
-            target_utilization: num(form, "target_utilization", 0.01),
+            target_utilization: num(form, "target_utilization"),
           })
         : { enabled: false },
     },
@@ -85,8 +87,8 @@ export function updateBody(
     rollback_config: {
       auto_rollback: autoRollback,
       rollback_triggers: defined({
-        error_rate: num(form, "rollback_error_rate", 0.01),
-        timeout_rate: num(form, "rollback_timeout_rate", 0.01),
+        error_rate: num(form, "rollback_error_rate"),
+        timeout_rate: num(form, "rollback_timeout_rate"),
         health_check_failures: num(form, "rollback_health_failures"),
       }),
     },
@@ -96,7 +98,7 @@ export function updateBody(
       traffic_percentage: num(form, "traffic_percentage"),
       duration: num(form, "duration"),
       success_criteria: defined({
-        error_rate_threshold: num(form, "error_rate_threshold", 0.01),
+        error_rate_threshold: num(form, "error_rate_threshold"),
         latency_threshold: num(form, "latency_threshold"),
       }),
     });

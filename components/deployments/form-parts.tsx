@@ -3,57 +3,110 @@
 import { useState, type ReactNode } from "react";
 import { Field, Input, Select } from "@/components/ui/field";
 import { isArchive, readBase64, type CodeSource } from "./deploy-body";
-import { HELP } from "./help";
-import { DEFAULT_CODE_CONFIGURATION as C } from "@/lib/deploy/types";
+import { HELP, SETTINGS, type Setting, type SettingName } from "./settings";
 
-/* Fields the deploy and update forms share. */
+/* Fields the deploy and update forms share, drawn from the settings table (./settings.ts). */
 
-export function NumberField({
-  id,
-  label,
+type ToggleName = { [K in SettingName]: (typeof SETTINGS)[K]["kind"] extends "toggle" ? K : never }[SettingName];
+
+/** A setting's row of ./settings.ts: its label, input, default and limits, and its help or the API's error. */
+export function SettingField({
+  name,
+  errors = {},
+  id = name,
   hint,
-  error,
-  ...props
+  options,
+  defaultValue,
+  className,
 }: {
-  id: string;
-  label: string;
-  hint: ReactNode;
-  error?: string;
-  defaultValue: number;
-  min?: number;
-  max?: number;
-  step?: number | "any";
+  name: Exclude<SettingName, ToggleName>;
+  errors?: Record<string, string>;
+  /** When two forms on a page hold the same setting. */
+  id?: string;
+  /** Overrides of the table's help, options and default, for a form that knows better (e.g. live environments). */
+  hint?: ReactNode;
+  options?: { value: string; label: string }[];
+  defaultValue?: string;
+  className?: string;
 }) {
+  const s: Setting = SETTINGS[name];
+  const error = s.errors?.map((k) => errors[k]).find(Boolean);
+  let input: ReactNode;
+  if (s.kind === "number") {
+    // Percent settings are fractions in the API and 0-100 here (rounded: 0.7 * 100 is 70.00000000000001).
+    const shown = s.percent ? Math.round(s.default * 100 * 1e6) / 1e6 : s.default;
+    input = (
+      <Input
+        id={id}
+        name={name}
+        type="number"
+        inputMode="decimal"
+        required
+        defaultValue={shown}
+        min={s.min}
+        max={s.max}
+        step={s.step}
+      />
+    );
+  } else if (s.kind === "select") {
+    const choices = options ?? s.options.map((o) => ({ value: o, label: o }));
+    input = (
+      <Select id={id} name={name} defaultValue={options ? undefined : s.default} className={className}>
+        {choices.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </Select>
+    );
+  } else if (s.kind === "text") {
+    input = (
+      <Input
+        id={id}
+        name={name}
+        defaultValue={defaultValue ?? s.default}
+        required={s.required}
+        maxLength={s.maxLength}
+        pattern={s.pattern}
+      />
+    );
+  }
   return (
-    <Field label={label} hint={hint} error={error} htmlFor={id}>
-      <Input id={id} name={id} type="number" inputMode="decimal" required {...props} />
+    <Field label={s.label} hint={hint ?? s.help} error={error} htmlFor={id}>
+      {input}
     </Field>
   );
 }
 
-/** A checkbox with its help; `children` are the settings it switches on. */
-export function Toggle({
-  id,
-  label,
-  hint,
-  defaultChecked,
-  children,
+/** Several number settings side by side. */
+export function SettingRow({
+  names,
+  errors,
 }: {
-  id: string;
-  label: string;
-  hint: ReactNode;
-  defaultChecked: boolean;
-  children?: ReactNode;
+  names: Exclude<SettingName, ToggleName>[];
+  errors?: Record<string, string>;
 }) {
-  const [on, setOn] = useState(defaultChecked);
+  return (
+    <>
+      {names.map((n) => (
+        <SettingField key={n} name={n} errors={errors} />
+      ))}
+    </>
+  );
+}
+
+/** A checkbox setting with its help; `children` are the settings it switches on. */
+export function Toggle({ name, children }: { name: ToggleName; children?: ReactNode }) {
+  const s = SETTINGS[name];
+  const [on, setOn] = useState<boolean>(s.default);
   return (
     <fieldset className="space-y-3 rounded-lg border border-line p-3">
       <div>
         <label className="flex items-center gap-2 text-sm font-medium">
-          <input id={id} name={id} type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} />
-          {label}
+          <input id={name} name={name} type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} />
+          {s.label}
         </label>
-        <p className="mt-1 text-xs text-muted">{hint}</p>
+        <p className="mt-1 text-xs text-muted">{s.help}</p>
       </div>
       {on && children ? <div className="grid gap-3 sm:grid-cols-3">{children}</div> : null}
     </fieldset>
@@ -74,33 +127,7 @@ export function Group({ title, children }: { title: string; children: ReactNode 
 export function ResourceFields({ errors }: { errors: Record<string, string> }) {
   return (
     <div className="grid gap-3 sm:grid-cols-3">
-      <NumberField
-        id="memory_limit"
-        label="Memory (MB)"
-        hint={HELP.memory_limit}
-        defaultValue={C.memory_limit}
-        min={32}
-        max={8192}
-        error={errors["agent_code.configuration.memory_limit"]}
-      />
-      <NumberField
-        id="timeout"
-        label="Timeout (s)"
-        hint={HELP.timeout}
-        defaultValue={C.timeout}
-        min={1}
-        max={900}
-        error={errors["agent_code.configuration.timeout"]}
-      />
-      <NumberField
-        id="concurrent_executions"
-        label="Calls at once"
-        hint={HELP.concurrent_executions}
-        defaultValue={C.concurrent_executions}
-        min={1}
-        max={1000}
-        error={errors["agent_code.configuration.concurrent_executions"]}
-      />
+      <SettingRow names={["memory_limit", "timeout", "concurrent_executions"]} errors={errors} />
     </div>
   );
 }

@@ -3,14 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Input, Select, onFormData } from "@/components/ui/field";
+import { Field, FormError, Select, onFormData } from "@/components/ui/field";
 import { ApiClientError } from "@/lib/client/api";
 import { useUpdateVersion } from "@/lib/client/deploy-hooks";
-import { DEFAULT_DEPLOYMENT_CONFIG as D } from "@/lib/deploy/types";
 import { updateBody, type CodeSource } from "./deploy-body";
 import type { ArtifactChoice } from "./deploy-form";
-import { CodeSourcePicker, Group, NumberField, ResourceFields, Toggle, initialSource } from "./form-parts";
-import { HELP } from "./help";
+import { CodeSourcePicker, Group, ResourceFields, SettingField, SettingRow, Toggle, initialSource } from "./form-parts";
+import { HELP } from "./settings";
 
 const STRATEGIES = ["canary", "blue_green", "rolling"] as const;
 type StrategyChoice = (typeof STRATEGIES)[number];
@@ -43,8 +42,6 @@ export function UpdateForm({
   const [source, setSource] = useState<CodeSource | null>(() => initialSource(artifacts));
   const [strategy, setStrategy] = useState<StrategyChoice>("canary");
   const errors = update.error instanceof ApiClientError ? update.error.fields : {};
-  const C = D.canary;
-  const R = D.rollback.rollback_triggers;
 
   return (
     <form
@@ -61,19 +58,15 @@ export function UpdateForm({
     >
       <Group title="Version">
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field
-            label="Environment"
+          <SettingField
+            name="environment"
+            id="update_environment"
             hint="Where to roll it out; it must have a live version."
-            htmlFor="update_environment"
-          >
-            <Select id="update_environment" name="environment">
-              {environments.map((e) => (
-                <option key={e.environment} value={e.environment}>
-                  {e.environment} (live: {e.live_version})
-                </option>
-              ))}
-            </Select>
-          </Field>
+            options={environments.map((e) => ({
+              value: e.environment,
+              label: `${e.environment} (live: ${e.live_version})`,
+            }))}
+          />
           <div role="radiogroup" aria-label="Which code" className="space-y-1 text-sm">
             <p className="font-medium">Which code</p>
             <label className="flex items-center gap-2">
@@ -93,9 +86,7 @@ export function UpdateForm({
         </div>
         {newCode ? (
           <>
-            <Field label="Version" hint={HELP.version} error={errors.version} htmlFor="update_version">
-              <Input id="update_version" name="version" defaultValue={suggestedVersion} required maxLength={128} />
-            </Field>
+            <SettingField name="version" id="update_version" errors={errors} defaultValue={suggestedVersion} />
             <CodeSourcePicker artifacts={artifacts} onChange={setSource} errors={errors} />
             <ResourceFields errors={errors} />
           </>
@@ -133,79 +124,17 @@ export function UpdateForm({
         </div>
         {strategy === "canary" ? (
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-            <NumberField
-              id="traffic_percentage"
-              label="Trial traffic (%)"
-              hint={HELP.traffic_percentage}
-              defaultValue={C.traffic_percentage}
-              min={1}
-              max={100}
-              step="any"
-              error={errors["canary_config.traffic_percentage"]}
-            />
-            <NumberField
-              id="duration"
-              label="Trial length (min)"
-              hint={HELP.duration}
-              defaultValue={C.duration}
-              min={1}
-              max={10080}
-              error={errors["canary_config.duration"]}
-            />
-            <NumberField
-              id="error_rate_threshold"
-              label="Most failures (%)"
-              hint={HELP.error_rate_threshold}
-              defaultValue={C.success_criteria.error_rate_threshold * 100}
-              min={0}
-              max={100}
-              step="any"
-            />
-            <NumberField
-              id="latency_threshold"
-              label="Slowest p95 (ms)"
-              hint={HELP.latency_threshold}
-              defaultValue={C.success_criteria.latency_threshold}
-              min={1}
-              max={600000}
+            <SettingRow
+              names={["traffic_percentage", "duration", "error_rate_threshold", "latency_threshold"]}
+              errors={errors}
             />
           </div>
         ) : null}
       </Group>
 
       <Group title="Rollback">
-        <Toggle
-          id="auto_rollback"
-          label="Roll back on its own"
-          hint={HELP.auto_rollback}
-          defaultChecked={D.rollback.auto_rollback}
-        >
-          <NumberField
-            id="rollback_error_rate"
-            label="Failed calls (%)"
-            hint={HELP.rollback_error_rate}
-            defaultValue={R.error_rate * 100}
-            min={0}
-            max={100}
-            step="any"
-          />
-          <NumberField
-            id="rollback_timeout_rate"
-            label="Timed-out calls (%)"
-            hint={HELP.rollback_timeout_rate}
-            defaultValue={R.timeout_rate * 100}
-            min={0}
-            max={100}
-            step="any"
-          />
-          <NumberField
-            id="rollback_health_failures"
-            label="Failed health checks"
-            hint={HELP.rollback_health_failures}
-            defaultValue={R.health_check_failures}
-            min={1}
-            max={100}
-          />
+        <Toggle name="auto_rollback">
+          <SettingRow names={["rollback_error_rate", "rollback_timeout_rate", "rollback_health_failures"]} />
         </Toggle>
       </Group>
 

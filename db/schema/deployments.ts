@@ -18,6 +18,17 @@ import { agents } from "./agents";
 import { users } from "./users";
 
 // Versions, deployments, instances and scaling of deployed agents (seed 003; lib/deploy).
+//
+// Every enumerated column takes its values from one exported tuple or pgEnum here: lib/deploy/types.ts derives its
+// types from them and the API's contracts (lib/api/contracts) their z.enum, so a value is added in one place.
+
+/** How uploaded code is stored: a zip, a gzipped tar, or a single file named by the entrypoint. */
+export const BUNDLE_FORMATS = ["zip", "tar.gz", "file"] as const;
+/** Where a version's code comes from: an uploaded bundle, an installed artifact, a container image. */
+export const VERSION_SOURCES = ["bundle", "artifact", "image"] as const;
+export const CODE_RUNTIMES = ["node", "python"] as const;
+export const PHASE_STATUSES = ["pending", "running", "completed", "failed"] as const;
+export const SCALING_ACTIONS = ["scale_up", "scale_down"] as const;
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType() {
@@ -35,7 +46,7 @@ export const deployHost = pgEnum("deploy_host", ["local", "fargate", "agentcore"
 export const agentBundles = pgTable("agent_bundles", {
   digest: text().primaryKey(),
   /** zip | tar.gz | file (a single file named by the entrypoint) */
-  format: text({ enum: ["zip", "tar.gz", "file"] }).notNull(),
+  format: text({ enum: BUNDLE_FORMATS }).notNull(),
   bytes: bytea().notNull(),
   sizeBytes: integer().notNull(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -59,14 +70,12 @@ export const agentVersions = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    source: text({ enum: ["bundle", "artifact", "image"] }).notNull(),
+    source: text({ enum: VERSION_SOURCES }).notNull(),
     bundleDigest: text().references(() => agentBundles.digest),
     artifact: text(),
     containerImage: text(),
     entrypoint: text().notNull(),
-    runtime: text({ enum: ["node", "python"] })
-      .notNull()
-      .default("node"),
+    runtime: text({ enum: CODE_RUNTIMES }).notNull().default("node"),
     dependencies: jsonb().$type<{ python?: string[]; system?: string[]; node?: string[] }>().notNull().default({}),
     /** { memory_limit (MB), timeout (s), concurrent_executions } */
     configuration: jsonb().$type<{ memory_limit: number; timeout: number; concurrent_executions: number }>().notNull(),
@@ -92,7 +101,7 @@ export const deploymentStrategy = pgEnum("deployment_strategy", ["initial", "blu
 
 export interface DeploymentPhase {
   name: string;
-  status: "pending" | "running" | "completed" | "failed";
+  status: (typeof PHASE_STATUSES)[number];
   started_at: string | null;
   completed_at: string | null;
   logs: string[];
@@ -228,7 +237,7 @@ export const scalingEvents = pgTable(
     versionId: uuid()
       .notNull()
       .references(() => agentVersions.id),
-    action: text({ enum: ["scale_up", "scale_down"] }).notNull(),
+    action: text({ enum: SCALING_ACTIONS }).notNull(),
     reason: text().notNull(),
     fromInstances: integer().notNull(),
     toInstances: integer().notNull(),

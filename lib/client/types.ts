@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { apiKeySchema, createdKeySchema } from "@/lib/api/contracts/agent-keys";
-import type { agentListItemSchema, agentSchema, registeredAgentSchema } from "@/lib/api/contracts/agents";
+import type { agentListItemSchema } from "@/lib/api/contracts/agent-listings";
+import type { agentSchema, registeredAgentSchema } from "@/lib/api/contracts/agents";
 import type { eventResource } from "@/lib/api/contracts/events";
 import type { inboxResponse, messageSchema } from "@/lib/api/contracts/inbox";
 import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AGENT_SOURCE, tarGz, zip } from "@/test/fixtures/deploy";
-import { bundleDigest, decodeSourceCode, detectFormat, entryPath, readBundle } from "./bundles";
+import { decodeSourceCode, detectFormat, entryPath, readBundle } from "./archive";
+import { bundleDigest } from "./bundles";
 
 const limits = { maxBytes: 1 << 20, maxUnpackedBytes: 1 << 20, maxFiles: 10 };
 

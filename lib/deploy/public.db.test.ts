@@ -1,11 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agentRoutes, deploymentInstances } from "@/db/schema";
-import { POST as deployRoute } from "@/app/api/agents/deploy/route";
 import { setupTestDatabase } from "@/test/db";
-import { AGENT_SOURCE, b64, deployRequest, markLive } from "@/test/fixtures/deploy";
+import { markLive } from "@/test/fixtures/deploy";
+import { deployVersion } from "@/test/fixtures/deployments";
 import { createAgent } from "@/test/fixtures/market";
-import { call } from "@/test/http";
 import { environmentsOf, liveDeployment } from "./public";
 
 const holder = setupTestDatabase();
@@ -13,18 +12,7 @@ const db = () => holder.current.database.db;
 
 async function deployed() {
   const a = await createAgent(db());
-  const deploy = async (version: string, environment: string) => {
-    const res = await call(deployRoute, "/api/agents/deploy", {
-      key: a.key,
-      body: deployRequest(a.agent, {
-        version,
-        code: { source_code: b64(`${AGENT_SOURCE}// ${version}\n`), entrypoint: "index.mjs" },
-        config: { environment },
-      }),
-    });
-    expect(res.status).toBe(202);
-    return res.body as { deployment_id: string; version_id: string };
-  };
+  const deploy = (version: string, environment: string) => deployVersion(a, version, environment);
   return { ...a, deploy };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
-import { agentRoutes } from "@/db/schema";
+import { agentRoutes, deployments } from "@/db/schema";
 import type { TrafficWeight } from "@/db/schema/deployments";
 import type { Environment } from "./types";
 
@@ -24,6 +24,26 @@ export async function loadRoute(q: Queryable, agentId: string, environment: Envi
     .where(and(eq(agentRoutes.agentId, agentId), eq(agentRoutes.environment, environment)))
     .limit(1);
   return row ?? null;
+}
+
+/** The environment's rollout in progress, if any (there is at most one: deployments_one_active_key). */
+export async function rolloutInProgress(
+  q: Queryable,
+  agentId: string,
+  environment: Environment,
+): Promise<string | null> {
+  const [row] = await q
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(
+      and(
+        eq(deployments.agentId, agentId),
+        eq(deployments.environment, environment),
+        eq(deployments.status, "deploying"),
+      ),
+    )
+    .limit(1);
+  return row?.id ?? null;
 }
 
 /** Points a route's traffic at `weights` (and, when given, its live version); routers everywhere reload it. */

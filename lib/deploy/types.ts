@@ -1,12 +1,15 @@
+import type { deployEnvironment, deployHost, deploymentStrategy } from "@/db/schema/deployments";
+
 /**
  * The shapes the deploy modules share (seed 003, sections 1-2). The API's request schemas
  * (lib/api/contracts/deployments.ts) normalize into these, with seed 003's defaults filled in; the controller,
- * router and hosts read only these.
+ * router and hosts read only these. The enumerations are the database's (db/schema/deployments.ts), imported as
+ * types only so that the browser can import this module.
  */
 
-export type Environment = "dev" | "staging" | "prod";
-export type DeployHostName = "local" | "fargate" | "agentcore";
-export type Strategy = "initial" | "blue_green" | "rolling" | "canary";
+export type Environment = (typeof deployEnvironment.enumValues)[number];
+export type DeployHostName = (typeof deployHost.enumValues)[number];
+export type Strategy = (typeof deploymentStrategy.enumValues)[number];
 
 /** The version's own resources: seed 003 `agent_code.configuration`. */
 export interface CodeConfiguration {

@@ -7,7 +7,7 @@ import semver from "semver";
 import type { z } from "zod";
 import type { Queryable, Tx } from "@/db/client";
 import { agentBundles, agentVersions } from "@/db/schema";
-import type { agentCodeSchema } from "@/lib/api/contracts/deployments";
+import type { agentCodeSchema } from "@/lib/api/contracts/deploy-settings";
 import { badRequest, conflict, unprocessable } from "@/lib/api/errors";
 import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { resolveArtifact } from "@/lib/runtime/artifacts";

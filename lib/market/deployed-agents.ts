@@ -3,8 +3,13 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Queryable } from "@/db/client";
 import { agentRoutes, agentVersions, scalingEvents } from "@/db/schema";
-import type { agentDetailSchema, agentListItemSchema } from "@/lib/api/contracts/agents";
-import { DEFAULT_DEPLOYMENT_CONFIG, type DeploymentConfig, type Environment } from "@/lib/deploy/types";
+import type { agentDetailSchema, agentListItemSchema } from "@/lib/api/contracts/agent-listings";
+import {
+  DEFAULT_DEPLOYMENT_CONFIG,
+  type DeployHostName,
+  type DeploymentConfig,
+  type Environment,
+} from "@/lib/deploy/types";
 import { env } from "@/lib/env";
 import { iso } from "./serialize";
 
@@ -31,7 +36,7 @@ const DAY = sql`date_trunc('hour', now()) - interval '23 hours'`;
 interface Route {
   agentId: string;
   environment: Environment;
-  host: "local" | "fargate" | "agentcore";
+  host: DeployHostName;
   config: Record<string, unknown>;
   updatedAt: Date;
   versionId: string | null;

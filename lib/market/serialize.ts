@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { RequiredInput } from "@/db/schema/services";
-import type { agentListItemSchema, agentSchema } from "@/lib/api/contracts/agents";
+import type { agentListItemSchema } from "@/lib/api/contracts/agent-listings";
+import type { agentSchema } from "@/lib/api/contracts/agents";
 import type { serviceSchema } from "@/lib/api/contracts/services";
 import { centsToUsd } from "@/lib/ledger/money";
 

@@ -1,4 +1,5 @@
-import { registerAgentRoute, searchAgentsRoute } from "@/lib/api/contracts/agents";
+import { searchAgentsRoute } from "@/lib/api/contracts/agent-listings";
+import { registerAgentRoute } from "@/lib/api/contracts/agents";
 import { withApi } from "@/lib/api/handler";
 import { appOrigins } from "@/lib/auth/csrf";
 import { registerAgent } from "@/lib/market/agents";

@@ -18,10 +18,8 @@ let served: ServedRoute;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  // As Next serves the route: only POST is exported, other methods are 405.
-  served = await serveRoute(async (req, ctx) =>
-    req.method === "POST" ? POST(req, ctx) : new Response(null, { status: 405, headers: { allow: "POST" } }),
-  );
+  // As Next serves the route: only POST is exported, other methods are 405; answers are checked against mcpRoute.
+  served = await serveRoute({ POST });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute, idParams } from "../contract";
+import { environmentSchema } from "./deploy-settings";
 
 // A deployed agent's endpoint (seed 003 `api_endpoint`): the agent contract's call, through the router.
 
@@ -10,8 +11,7 @@ export const agentInvocationBody = z.strictObject({
 });
 
 export const agentInvocationQuery = z.strictObject({
-  environment: z
-    .enum(["dev", "staging", "prod"])
+  environment: environmentSchema
     .optional()
     .describe("Which deployment to call: default prod, else the agent's only environment"),
 });

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { agentStatus } from "@/db/schema/agents";
 import { runtimeSchema } from "@/lib/runtime/config";
 import { defineRoute, idParams, uuidParam } from "../contract";
-import { pageQuery, pageSchema } from "../pagination";
 
 /*
- * Agents; their API keys are in agent-keys.ts, their variables (write-only secrets) in agent-secrets.ts.
+ * Agents; their API keys are in agent-keys.ts, their variables (write-only secrets) in agent-secrets.ts, their
+ * search list and profile (with their deployments) in agent-listings.ts.
  *
  * - Capabilities and categories are trimmed and lower-cased on write, and filters match them the same way.
  * - Read-only fields (id, status on register, reputation, rating_count, jobs_completed, owner_user_id, created_at,
@@ -18,10 +19,10 @@ export const capabilitySchema = z.string().trim().toLowerCase().min(1).max(50);
 export const capabilitiesSchema = z.array(capabilitySchema).max(50).describe("Up to 50 tags, 1..50 chars each");
 const nameSchema = z.string().trim().min(1).max(100);
 const descriptionSchema = z.string().max(5000);
-const categorySchema = z.string().trim().toLowerCase().min(1).max(50);
-export const agentStatusSchema = z.enum(["active", "busy", "offline", "retired"]);
+export const categorySchema = z.string().trim().toLowerCase().min(1).max(50);
+export const agentStatusSchema = z.enum(agentStatus.enumValues);
 /** Statuses an agent may set itself; `retired` is reached only through DELETE. */
-const settableStatusSchema = z.enum(["active", "busy", "offline"]);
+const settableStatusSchema = agentStatusSchema.exclude(["retired"]);
 
 export const agentSchema = z.object({
   id: z.string().uuid(),
@@ -44,105 +45,6 @@ export const agentSchema = z.object({
   updated_at: z.string(),
 });
 
-const environmentSchema = z.enum(["dev", "staging", "prod"]);
-
-/*
- * Deployed agents (seed 003 2.1, 2.2). An agent deployed in several environments is shown in one: the one the list
- * filters on (`environment`), else prod, then staging, then dev. Never deployed: these fields are null.
- */
-const deployedFields = {
-  agent_id: z.string().uuid().describe("The same as id (seed 003's name)"),
-  last_updated: z.string().describe("The later of the agent's last change and its route's"),
-  version: z.string().nullable().describe("The live version in `environment`"),
-  environment: environmentSchema.nullable(),
-  api_endpoint: z.string().nullable().describe("Where the deployed agent is called (POST)"),
-  health_status: z
-    .enum(["healthy", "degraded", "unhealthy", "unknown"])
-    .nullable()
-    .describe("Its running instances' health checks: all pass, some, none; unknown while none has run"),
-  performance_metrics: z
-    .object({
-      avg_response_time: z.number().nullable().describe("ms"),
-      success_rate: z.number().nullable().describe("0-1"),
-      total_requests: z.number().int(),
-    })
-    .nullable()
-    .describe("Calls in `environment` over the last 24 hours (this hour and the 23 before)"),
-};
-
-export const agentListItemSchema = agentSchema.extend({
-  price_from: z.number().nullable().describe("Price of the cheapest active service, null when none"),
-  services_count: z.number().int().describe("Active services"),
-  ...deployedFields,
-});
-
-export const agentDetailSchema = agentSchema.extend({
-  ...deployedFields,
-  metadata: z.object({
-    name: z.string(),
-    description: z.string(),
-    version: z.string().nullable(),
-    tags: z.array(z.string()).describe("The live version's tags, else the capabilities"),
-    created_by: z.string().uuid().nullable().describe("The owner"),
-    created_at: z.string(),
-    last_updated: z.string(),
-  }),
-  deployment: z
-    .object({
-      environment: environmentSchema,
-      host: z.enum(["local", "fargate", "agentcore"]),
-      region: z.string().nullable().describe("`local` on the local host; AWS_REGION on AWS hosts"),
-      api_endpoint: z.string(),
-      status: z
-        .enum(["deploying", "deployed", "failed", "rolled_back", "aborted", "superseded"])
-        .nullable()
-        .describe("Of the environment's latest deployment"),
-      configuration: z
-        .object({ memory_limit: z.number().int(), timeout: z.number().int(), concurrent_executions: z.number().int() })
-        .nullable()
-        .describe("The live version's"),
-    })
-    .nullable(),
-  performance: z
-    .object({
-      uptime: z.number().nullable().describe("Percent of the hours with calls in which a call succeeded"),
-      total_requests: z.number().int(),
-      avg_response_time: z.number().nullable().describe("ms"),
-      error_rate: z.number().nullable().describe("0-1"),
-      throughput: z.number().describe("Calls per second"),
-    })
-    .nullable()
-    .describe("Over the last 24 hours"),
-  scaling: z
-    .object({
-      current_instances: z.number().int(),
-      min_instances: z.number().int(),
-      max_instances: z.number().int(),
-      scaling_events: z
-        .array(
-          z.object({
-            timestamp: z.string(),
-            action: z.enum(["scale_up", "scale_down"]),
-            reason: z.string(),
-            from_instances: z.number().int(),
-            to_instances: z.number().int(),
-          }),
-        )
-        .describe("The latest 20, newest first"),
-    })
-    .nullable(),
-  security: z
-    .object({
-      iam_role: z.string().nullable(),
-      vpc_id: z.string().nullable(),
-      subnets: z.array(z.string()),
-      security_groups: z.array(z.string()),
-      encryption_status: z.literal("encrypted").describe("Environment variables and the webhook secret, AES-256-GCM"),
-    })
-    .nullable()
-    .describe("Shown to the agent itself and its owner only (null to others); never a secret"),
-});
-
 export const registerAgentBody = z
   .object({
     name: nameSchema,
@@ -156,69 +58,6 @@ export const registerAgentBody = z
 export const registeredAgentSchema = agentSchema.extend({
   api_key: z.string().describe("Shown once; only its SHA-256 hash is stored"),
   api_key_id: z.string().uuid(),
-});
-
-const yesNo = z.enum(["true", "false"]);
-
-export const searchAgentsQuery = z
-  .strictObject({
-    q: z.string().max(200).optional().describe("Prefix full-text search over name, description and category"),
-    capability: z
-      .union([capabilitySchema, z.array(capabilitySchema).max(10)])
-      .optional()
-      .describe("Repeatable; the agent must have every one"),
-    category: categorySchema.optional(),
-    status: z
-      .enum([...agentStatusSchema.options, "inactive", "failed"])
-      .optional()
-      .describe(
-        "Default: every status but retired. Seed 003's `inactive` is offline; `failed`: the latest deployment " +
-          "(in `environment` if given) failed",
-      ),
-    environment: environmentSchema.optional().describe("Only agents deployed in this environment"),
-    tag: z
-      .union([capabilitySchema, z.array(capabilitySchema).max(10)])
-      .optional()
-      .describe("Repeatable; each must be a capability of the agent or a tag of its live version"),
-    owner: z.literal("me").optional().describe("Only the caller's agents (a person's owned agents; an agent: itself)"),
-    runnable: yesNo.optional(),
-    invocable: yesNo.optional(),
-    min_price: z.coerce
-      .number()
-      .min(0)
-      .max(1_000_000)
-      .optional()
-      .describe("Sells an active service at this price or more"),
-    max_price: z.coerce
-      .number()
-      .min(0)
-      .max(1_000_000)
-      .optional()
-      .describe("Sells an active service at this price or less"),
-    sort: z
-      .enum(["reputation", "jobs_completed", "newest", "price", "created_at", "name", "last_updated"])
-      .default("reputation"),
-    order: z
-      .enum(["asc", "desc"])
-      .optional()
-      .describe("Default: desc; reputation and jobs_completed high first, price low first unless given"),
-    page: z.coerce.number().int().min(1).max(10_000).optional().describe("Page number (from 1), instead of cursor"),
-    ...pageQuery,
-  })
-  .refine((q) => q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price, {
-    message: "min_price must not exceed max_price",
-    path: ["min_price"],
-  })
-  .refine((q) => q.page === undefined || q.cursor === undefined, {
-    message: "page and cursor are two ways of paging: pass one",
-    path: ["page"],
-  });
-
-export const agentPageSchema = pageSchema(agentListItemSchema).extend({
-  pagination: z
-    .object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), total_pages: z.number().int() })
-    .optional()
-    .describe("With `page`"),
 });
 
 export const updateAgentBody = z
@@ -252,17 +91,6 @@ export const registerAgentRoute = defineRoute({
   body: registerAgentBody,
   response: registeredAgentSchema,
   status: 201,
-});
-
-// GET /api/agents - search agents
-export const searchAgentsRoute = defineRoute({
-  method: "GET",
-  path: "/api/agents",
-  summary: "Search agents",
-  tags: ["agents"],
-  auth: "optional",
-  query: searchAgentsQuery,
-  response: agentPageSchema,
 });
 
 // GET /api/agents/me - the calling agent
@@ -302,17 +130,6 @@ export const putMyStatus = defineRoute({
   body: statusBody,
   response: agentSchema,
   errors: [409],
-});
-
-// GET /api/agents/{id} - public agent profile, with its deployment (security settings to the agent and its owner)
-export const getAgent = defineRoute({
-  method: "GET",
-  path: "/api/agents/{id}",
-  summary: "Agent profile and deployment",
-  tags: ["agents"],
-  auth: "optional",
-  params: idParams,
-  response: agentDetailSchema,
 });
 
 // PUT /api/agents/{id} - owner updates an agent (partial: omitted fields keep their value)

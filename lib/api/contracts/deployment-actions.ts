@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute, uuidParam } from "../contract";
+import { deploymentStatusSchema, environmentSchema } from "./deploy-settings";
 
 // The owner's actions on a deployment (seed 003 1.3): roll back, promote a canary early, abort.
 
@@ -12,8 +13,8 @@ export const deploymentActionBody = z.strictObject({
 export const deploymentActionResponse = z.object({
   deployment_id: z.string().uuid(),
   agent_id: z.string().uuid(),
-  environment: z.enum(["dev", "staging", "prod"]),
-  status: z.enum(["deploying", "deployed", "failed", "rolled_back", "aborted", "superseded"]),
+  environment: environmentSchema,
+  status: deploymentStatusSchema,
   current_phase: z.string(),
   progress: z.number().int().min(0).max(100),
   reason: z.string().nullable(),

@@ -3,6 +3,7 @@
 import "./a2a";
 import "./agent-invocations";
 import "./agent-keys";
+import "./agent-listings";
 import "./agent-secrets";
 import "./agents";
 import "./auth";
@@ -22,4 +23,5 @@ import "./openapi";
 import "./reviews";
 import "./services";
 import "./stats";
+import "./versions";
 import "./wallet";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GRANULARITIES, METRIC_NAMES } from "@/lib/metrics/series";
 import { defineRoute, idParams } from "../contract";
+import { environmentSchema } from "./deploy-settings";
 
 /*
  * Monitoring (seed 003 section 4): an agent's call metrics from the rollups the router records, and the
@@ -11,7 +12,6 @@ export const MAX_WINDOW_DAYS = 90;
 /** Buckets one answer may hold: 31 days of minutes. A longer window asks for a coarser granularity. */
 export const MAX_POINTS = 31 * 1440;
 
-const environmentSchema = z.enum(["dev", "staging", "prod"]);
 const metricList = new RegExp(`^(${METRIC_NAMES.join("|")})(,(${METRIC_NAMES.join("|")}))*$`);
 
 export const agentMetricsQuery = z

@@ -1,11 +1,11 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { agentVersions, deployments, scalingEvents } from "@/db/schema";
+import { agentVersions, scalingEvents } from "@/db/schema";
 import { takePeak } from "../instances/load";
 import { healthSettings, type InstanceManager } from "../instances/manager";
 import { scaleStep } from "../instances/scaling";
-import { loadRoute } from "../routes";
+import { loadRoute, rolloutInProgress } from "../routes";
 import type { Environment } from "../types";
 import { withDefaults } from "./context";
 
@@ -26,18 +26,7 @@ export async function checkRoute(
   if (!route) return null;
   const config = withDefaults(route.config);
   const interval = Math.max(1, config.health_check.interval);
-  const [rollout] = await db
-    .select({ id: deployments.id })
-    .from(deployments)
-    .where(
-      and(
-        eq(deployments.agentId, agentId),
-        eq(deployments.environment, environment),
-        eq(deployments.status, "deploying"),
-      ),
-    )
-    .limit(1);
-  if (rollout) return interval;
+  if (await rolloutInProgress(db, agentId, environment)) return interval;
 
   const key = { agentId, environment, host: route.host };
   const health = healthSettings(config);

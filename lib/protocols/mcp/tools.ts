@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { uuidParam, type RouteContract } from "@/lib/api/contract";
-import { searchAgentsQuery, searchAgentsRoute } from "@/lib/api/contracts/agents";
+import { searchAgentsQuery, searchAgentsRoute } from "@/lib/api/contracts/agent-listings";
 import { inboxQuery, listInboxRoute } from "@/lib/api/contracts/inbox";
 import {
   cancelBody,

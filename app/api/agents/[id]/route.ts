@@ -1,4 +1,5 @@
-import { deleteAgent, getAgent, putAgent } from "@/lib/api/contracts/agents";
+import { getAgent } from "@/lib/api/contracts/agent-listings";
+import { deleteAgent, putAgent } from "@/lib/api/contracts/agents";
 import { notFound } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
 import { getDb } from "@/db/client";

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { deploymentInstances, deployments } from "@/db/schema";
-import { POST as deployRoute } from "@/app/api/agents/deploy/route";
 import { flushMetrics, recordCall, recordUsage, resetRecorderForTests } from "@/lib/metrics/recorder";
 import { setupTestDatabase } from "@/test/db";
-import { AGENT_SOURCE, b64, deployRequest, markLive } from "@/test/fixtures/deploy";
+import { markLive } from "@/test/fixtures/deploy";
+import { deployVersion } from "@/test/fixtures/deployments";
 import { createAgent, createUser } from "@/test/fixtures/market";
 import { call } from "@/test/http";
 import { GET as getDeploymentRoute } from "./[deploymentId]/route";
@@ -18,18 +18,7 @@ afterEach(() => resetRecorderForTests());
 async function setup() {
   const owner = await createUser(db());
   const a = await createAgent(db(), { ownerUserId: owner.user.id });
-  const deploy = async (version: string, environment: string) => {
-    const res = await call(deployRoute, "/api/agents/deploy", {
-      key: a.key,
-      body: deployRequest(a.agent, {
-        version,
-        code: { source_code: b64(`${AGENT_SOURCE}// ${version}\n`), entrypoint: "index.mjs" },
-        config: { environment },
-      }),
-    });
-    expect(res.status).toBe(202);
-    return res.body as { deployment_id: string; version_id: string };
-  };
+  const deploy = (version: string, environment: string) => deployVersion(a, version, environment);
   return { ...a, owner, deploy };
 }
 

@@ -1,4 +1,4 @@
-import { listVersionsRoute } from "@/lib/api/contracts/deployments";
+import { listVersionsRoute } from "@/lib/api/contracts/versions";
 import { withApi } from "@/lib/api/handler";
 import { getDb } from "@/db/client";
 import { ownedAgent } from "@/lib/deploy/deploy";

@@ -1,4 +1,5 @@
-import { getVersionRoute, updateVersionRoute } from "@/lib/api/contracts/deployments";
+import { updateVersionRoute } from "@/lib/api/contracts/deployments";
+import { getVersionRoute } from "@/lib/api/contracts/versions";
 import { notFound } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
 import { getDb } from "@/db/client";
