@@ -56,6 +56,9 @@ export async function serveRoute(
       res.writeHead(599).end(String(err));
     }
   });
+  // The client (undici) drops idle sockets after 4 s and Node's server after 5 s; on a loaded machine those timers
+  // race and a reused socket is reset (ECONNRESET). The server keeps idle sockets longer, so only the client ends them.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
