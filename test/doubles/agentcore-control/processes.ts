@@ -5,6 +5,7 @@ import path from "node:path";
 import { unzipSync } from "fflate";
 import { resolveArtifact } from "@/lib/runtime/artifacts";
 import { probeWs, stopChild, type RunningAgent } from "../agentcore/agent-host";
+import { imageArtifact } from "../images";
 import { freePort } from "../net";
 import type { Runtime, RuntimeVersion } from "./state";
 
@@ -70,8 +71,8 @@ export class VersionProcesses {
       const [entry, ...args] = code.entryPoint as [string, ...string[]];
       argv = code.runtime.startsWith("NODE") ? [process.execPath, entry, ...args] : ["python3", entry, ...args];
     } else {
-      const uri = v.artifact.containerConfiguration!.containerUri.replace(/[:@][^/]*$/, "");
-      const name = this.sources.images[uri];
+      const uri = v.artifact.containerConfiguration!.containerUri;
+      const name = imageArtifact(uri, this.sources.images);
       const artifact = name ? resolveArtifact(name) : null;
       if (!artifact) throw new Error(`CannotPullContainerError: ${uri} is not an image this endpoint can run`);
       cwd = artifact.dir;
