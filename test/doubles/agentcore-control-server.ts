@@ -11,6 +11,7 @@ import { ControlError, REGION, type Runtime } from "./agentcore-control/state";
  * A protocol-faithful stand-in for the Bedrock AgentCore control plane (`bedrock-agentcore-control`), on loopback,
  * for tests and `npm run dev` without AWS. It speaks REST-JSON as the SDK's serializers do:
  *   PUT /runtimes/                                        CreateAgentRuntime (202)
+ *   POST /runtimes/                                       ListAgentRuntimes (maxResults, nextToken)
  *   PUT /runtimes/{id}/                                   UpdateAgentRuntime (202)
  *   GET /runtimes/{id}/?version=N                         GetAgentRuntime
  *   PUT /runtimes/{id}/runtime-endpoints/                 CreateAgentRuntimeEndpoint (202)
@@ -47,6 +48,7 @@ export interface AgentCoreControlServer {
 
 const ROUTES: [string, RegExp, string][] = [
   ["PUT", /^\/runtimes\/?$/, "CreateAgentRuntime"],
+  ["POST", /^\/runtimes\/?$/, "ListAgentRuntimes"],
   ["PUT", /^\/runtimes\/([^/]+)\/runtime-endpoints\/?$/, "CreateAgentRuntimeEndpoint"],
   ["PUT", /^\/runtimes\/([^/]+)\/runtime-endpoints\/([^/]+)\/?$/, "UpdateAgentRuntimeEndpoint"],
   ["GET", /^\/runtimes\/([^/]+)\/runtime-endpoints\/([^/]+)\/?$/, "GetAgentRuntimeEndpoint"],
@@ -78,6 +80,8 @@ export async function startAgentCoreControlServer(opts: AgentCoreControlOptions)
     switch (operation) {
       case "CreateAgentRuntime":
         return actions.createRuntime(body);
+      case "ListAgentRuntimes":
+        return actions.listRuntimes(body);
       case "UpdateAgentRuntime":
         return actions.updateRuntime(id, body);
       case "GetAgentRuntime":

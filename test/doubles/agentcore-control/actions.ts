@@ -93,6 +93,18 @@ export class ControlActions {
     return this.created(rt, version);
   }
 
+  listRuntimes(body: Record<string, any>) {
+    const all = [...this.runtimes.values()];
+    const start = Number(body.nextToken ?? 0);
+    const max = Math.min(Number(body.maxResults ?? 100), 100);
+    const page = all.slice(start, start + max).map((rt) => {
+      const v = runtimeJson(rt, rt.versions.get(rt.latest)!);
+      const { agentRuntimeArn, agentRuntimeId, agentRuntimeVersion, agentRuntimeName, lastUpdatedAt, status } = v;
+      return { agentRuntimeArn, agentRuntimeId, agentRuntimeVersion, agentRuntimeName, lastUpdatedAt, status, description: v.description ?? "" };
+    });
+    return { agentRuntimes: page, ...(start + max < all.length ? { nextToken: String(start + max) } : {}) };
+  }
+
   getRuntime(id: string, version: string | null) {
     const rt = this.get(id);
     const v = rt.versions.get(version ?? rt.latest);
