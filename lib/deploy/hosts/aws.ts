@@ -1,5 +1,6 @@
 import "server-only";
 import { AgentCoreHost } from "./agentcore/host";
+import { FargateHost } from "./fargate/host";
 import type { AwsHost } from "./types";
 
 /**
@@ -7,5 +8,5 @@ import type { AwsHost } from "./types";
  * validate with the reason) until the operator's variables for it are set.
  */
 export function awsHostsFromEnv(): Partial<Record<"fargate" | "agentcore", AwsHost>> {
-  return { agentcore: new AgentCoreHost() };
+  return { agentcore: new AgentCoreHost(), fargate: new FargateHost() };
 }

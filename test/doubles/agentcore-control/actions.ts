@@ -100,7 +100,15 @@ export class ControlActions {
     const page = all.slice(start, start + max).map((rt) => {
       const v = runtimeJson(rt, rt.versions.get(rt.latest)!);
       const { agentRuntimeArn, agentRuntimeId, agentRuntimeVersion, agentRuntimeName, lastUpdatedAt, status } = v;
-      return { agentRuntimeArn, agentRuntimeId, agentRuntimeVersion, agentRuntimeName, lastUpdatedAt, status, description: v.description ?? "" };
+      return {
+        agentRuntimeArn,
+        agentRuntimeId,
+        agentRuntimeVersion,
+        agentRuntimeName,
+        lastUpdatedAt,
+        status,
+        description: v.description ?? "",
+      };
     });
     return { agentRuntimes: page, ...(start + max < all.length ? { nextToken: String(start + max) } : {}) };
   }

@@ -95,6 +95,11 @@ export class EcsServices {
     return { taskDefinition: this.revisionJson(r) };
   }
 
+  /** A revision as DescribeTaskDefinition would return it (tests read what was registered). */
+  describeTaskDefinition(ref: string): Record<string, any> {
+    return this.revisionJson(this.revision(ref));
+  }
+
   deregister(body: Record<string, any>) {
     const r = this.revision(String(body.taskDefinition ?? ""));
     r.status = "INACTIVE";
