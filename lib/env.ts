@@ -175,6 +175,27 @@ const schema = z.object({
   // AgentCore runtime ARNs users may point agents at: comma list of patterns by account and runtime-name prefix,
   // e.g. arn:aws:bedrock-agentcore:*:123456789012:runtime/acme-* (the configured agents above are always allowed).
   AGENTCORE_ALLOWED_RUNTIME_ARNS: z.string().optional(),
+  // --- Deployments on AWS (lib/deploy/hosts): all the operator's, never a user's ---
+  // The bucket AgentCore reads versions' code from (key <agent>/<version>/<sha256>.zip). With the role below it
+  // makes the `agentcore` host available.
+  AGENT_ARTIFACTS_BUCKET: z.string().min(1).optional(),
+  // The role every deployed AgentCore runtime runs as (bedrock-agentcore.amazonaws.com must be able to assume it).
+  AGENTCORE_EXECUTION_ROLE_ARN: z.string().min(1).optional(),
+  // Runtimes are named <prefix>_<agent id without dashes>: the IAM policy can be scoped to this prefix.
+  AGENTCORE_RUNTIME_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,14}$/)
+    .default("agentmarket"),
+  // AgentCore's session lifecycle for deployed runtimes (its defaults: 900 s idle, 8 h at most).
+  AGENTCORE_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(28_800).default(900),
+  AGENTCORE_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(28_800).default(28_800),
+  // Other origins for the control plane and S3 (the loopback doubles in tests and `npm run dev`).
+  AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL: z.string().url().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().url().optional(),
+  // Longest wait for an AWS version to come up (an endpoint READY, a service's tasks RUNNING) within one step.
+  DEPLOY_AWS_READY_TIMEOUT_S: z.coerce.number().min(1).default(50),
+  // CloudWatch Logs group of deployed Fargate services (awslogs driver; stream prefix = the agent id).
+  ECS_LOG_GROUP: z.string().min(1).default("/agent-market/agents"),
   // Operators: people, by sign-in email, who hold the `operator` scope (every caller's invocation
   // metrics). Comma-separated, case-insensitive; empty = nobody. API keys never hold it.
   OPERATOR_EMAILS: z

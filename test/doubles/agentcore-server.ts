@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { WebSocketServer } from "ws";
 import { parseRuntimePath } from "@/lib/invoke/transports/arn";
-import { AgentPool, type HostedAgentSpec } from "./agentcore/agent-host";
+import { AgentPool, type DeployedRuntimes, type HostedAgentSpec } from "./agentcore/agent-host";
 import { FaultBook, type Fault } from "./agentcore/faults";
 import { refuseHttp, refuseUpgrade, sessionIdOf } from "./agentcore/protocol";
 import { Relay, type Admitted } from "./agentcore/relay";
@@ -34,6 +34,8 @@ export interface AgentCoreServerOptions {
    * start would trip a client's idle timeout and make it retry). A crashed agent is still started on demand.
    */
   eager?: boolean;
+  /** Runtimes created through the control-plane double (agentcore-control-server.ts), served besides `agents`. */
+  deployed?: DeployedRuntimes;
 }
 
 export interface AgentCoreServer {
@@ -58,7 +60,7 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
   const faults = new FaultBook();
   for (const f of options.faults ?? []) faults.add(f);
   const state = new EndpointState();
-  const pool = new AgentPool(options.agents);
+  const pool = new AgentPool(options.agents, options.deployed);
   const relay = new Relay(state, pool);
   const unavailable: Refusal = { status: 503, type: "ServiceUnavailableException", message: "Service unavailable" };
 
@@ -85,10 +87,11 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
         message: "runtimeSessionId must be between 33 and 256 characters",
       };
     }
-    if (!options.agents[route.arn]) {
+    const qualifier = url.searchParams.get("qualifier") || "DEFAULT";
+    if (!options.agents[route.arn] && !options.deployed?.has(route.arn, qualifier)) {
       return { status: 404, type: "ResourceNotFoundException", message: "No agent runtime with this ARN" };
     }
-    return { arn: route.arn, sessionId };
+    return { arn: route.arn, sessionId, qualifier };
   };
 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });

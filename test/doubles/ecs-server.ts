@@ -2,12 +2,14 @@ import http from "node:http";
 import type net from "node:net";
 import { EcsActions, EcsError } from "./ecs/actions";
 import { TaskLifecycle, type EcsFaults, type TaskDefinitionSpec } from "./ecs/lifecycle";
+import { EcsServices } from "./ecs/services";
 import { newTask, type FakeTask } from "./ecs/task";
 
 /**
  * A protocol-faithful ECS endpoint for tests and offline development. It speaks the ECS JSON 1.1
  * protocol (POST /, X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Action>, SigV4 Authorization required)
- * for RunTask, DescribeTasks and StopTask. Its tasks really run the task definition's agent as local processes
+ * for RunTask, DescribeTasks, StopTask and ListTasks, RegisterTaskDefinition / DeregisterTaskDefinition and
+ * Create/Update/Describe/DeleteService (ecs/services.ts: a scheduler keeps services at desiredCount). Its tasks really run the task definition's agent as local processes
  * and go PROVISIONING -> PENDING -> RUNNING -> DEACTIVATING -> STOPPING -> STOPPED. Faults can be injected.
  * Never used in production: the real ECSClient is pointed here through AWS_ENDPOINT_URL_ECS. This file is the
  * HTTP side (signature check, throttling, dispatch); ecs/actions.ts validates and answers the three actions,
@@ -24,6 +26,8 @@ export interface EcsServerOptions {
   /** SIGTERM -> SIGKILL grace for StopTask (ECS's stopTimeout, 30 s by default there). */
   stopTimeoutMs?: number;
   faults?: Partial<EcsFaults>;
+  /** Image repository (no tag) -> installed artifact that stands for it (else the repository's last segment). */
+  images?: Record<string, string>;
 }
 
 export interface EcsCall {
@@ -36,6 +40,7 @@ export interface EcsCall {
 export interface EcsServer {
   url: string;
   tasks: Map<string, FakeTask>;
+  services: EcsServices;
   calls: EcsCall[];
   setFault(faults: Partial<EcsFaults>): void;
   /** Adds N running tasks with no process behind them; returns their ARNs. */
@@ -55,7 +60,20 @@ export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsSe
   const tasks = new Map<string, FakeTask>();
   const calls: EcsCall[] = [];
   const lifecycle = new TaskLifecycle(faults, opts.stepMs ?? 10, opts.stopTimeoutMs ?? 2_000);
-  const actions = new EcsActions(tasks, lifecycle, faults, opts.taskDefinitions ?? {}, opts.spawn ?? true);
+  const defs = { ...opts.taskDefinitions };
+  const actions = new EcsActions(tasks, lifecycle, faults, defs, opts.spawn ?? true);
+  const services = new EcsServices(tasks, lifecycle, defs, opts.images ?? {}, opts.stepMs ?? 10);
+  const handlers: Record<string, (body: Record<string, any>) => unknown> = {
+    RunTask: (b) => actions.runTask(b),
+    StopTask: (b) => actions.stopTask(b),
+    ListTasks: (b) => services.listTasks(b),
+    RegisterTaskDefinition: (b) => services.register(b),
+    DeregisterTaskDefinition: (b) => services.deregister(b),
+    CreateService: (b) => services.createService(b),
+    UpdateService: (b) => services.updateService(b),
+    DescribeServices: (b) => services.describeServices(b),
+    DeleteService: (b) => services.deleteService(b),
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -93,18 +111,16 @@ export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsSe
         } catch {
           throw new EcsError("SerializationException", "Could not parse the request body");
         }
-        let out: unknown;
-        if (action === "RunTask") out = actions.runTask(body);
-        else if (action === "DescribeTasks") out = actions.describeTasks(body);
-        else if (action === "StopTask") out = actions.stopTask(body);
-        else throw new EcsError("UnknownOperationException", `Unknown operation ${action}`);
         if (action === "DescribeTasks") {
+          const out = actions.describeTasks(body);
           calls.push({ action, status: 200, tasks: (body.tasks ?? []).length });
           res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": crypto.randomUUID() });
           res.end(JSON.stringify(out));
           return;
         }
-        reply(200, out);
+        const handler = handlers[action];
+        if (!handler) throw new EcsError("UnknownOperationException", `Unknown operation ${action}`);
+        reply(200, handler(body));
       } catch (err) {
         const e = err instanceof EcsError ? err : new EcsError("ServerException", "Internal error", 500);
         reply(e.status, { __type: e.type, message: e.message }, e.type);
@@ -117,6 +133,7 @@ export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsSe
   return {
     url: `http://127.0.0.1:${port}`,
     tasks,
+    services,
     calls,
     setFault(f) {
       Object.assign(faults, f);
@@ -133,6 +150,7 @@ export async function startEcsServer(opts: EcsServerOptions = {}): Promise<EcsSe
     },
     pidOf: (arn) => lifecycle.pidOf(arn),
     async close() {
+      services.close();
       lifecycle.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,8 @@
 import type { deployments } from "@/db/schema";
 import type { TrafficWeight } from "@/db/schema/deployments";
 import { DEFAULT_DEPLOYMENT_CONFIG, type DeploymentConfig, type PhaseName } from "../types";
-import type { InstanceManager, RouteKey, VersionRow } from "../instances/manager";
+import type { RouteKey, VersionRow } from "../instances/manager";
+import type { HostRegistry } from "../hosts";
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 
@@ -43,7 +44,8 @@ export interface StepContext {
   /** The route's weights as they are now. */
   weights: TrafficWeight[];
   state: DeployState;
-  instances: InstanceManager;
+  /** The route's host (local sandboxes, Fargate, AgentCore), through the registry. */
+  instances: HostRegistry;
   now: Date;
   /** Lines for the current phase's log. */
   log(line: string): void;

@@ -10,6 +10,8 @@ import { listen } from "@/lib/events/listen";
 import { log } from "@/lib/log";
 import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { sandboxHost, type InstanceHost } from "../instances/host";
+import { awsHostsFromEnv } from "../hosts/aws";
+import { HostRegistry, type AwsHost } from "../hosts";
 import { ACTIVE_STATUSES, InstanceManager } from "../instances/manager";
 import type { Environment } from "../types";
 import { tickOf, type StepTable } from "./context";
@@ -31,6 +33,8 @@ import { stepTable } from "./steps";
 export interface ControllerOptions {
   /** Where instances run (default: the bubblewrap sandbox). */
   host?: InstanceHost;
+  /** The AWS hosts (default: those the operator configured, lib/deploy/hosts/aws.ts). */
+  aws?: Partial<Record<"fargate" | "agentcore", AwsHost>>;
   /** Why the host cannot run uploaded code, or null (default: the sandbox's probe). */
   unavailable?: () => string | null;
   leaseSeconds?: number;
@@ -52,7 +56,7 @@ export interface ControllerOptions {
  */
 export class Controller {
   readonly id = `controller:${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  readonly instances: InstanceManager;
+  readonly instances: HostRegistry;
   private boss: PgBoss | undefined;
   private stepWorkers: string[] = [];
   private routeWorkers: string[] = [];
@@ -63,7 +67,10 @@ export class Controller {
 
   constructor(private readonly opts: ControllerOptions = {}) {
     this.leaseSeconds = opts.leaseSeconds ?? env().DEPLOY_LEASE_S;
-    this.instances = new InstanceManager(opts.host ?? sandboxHost, opts.readyTimeoutMs);
+    this.instances = new HostRegistry(
+      new InstanceManager(opts.host ?? sandboxHost, opts.readyTimeoutMs),
+      opts.aws ?? awsHostsFromEnv(),
+    );
     const unavailable =
       opts.unavailable ??
       (() => {

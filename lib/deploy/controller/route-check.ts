@@ -3,7 +3,8 @@ import { inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { agentVersions, scalingEvents } from "@/db/schema";
 import { takePeak } from "../instances/load";
-import { healthSettings, type InstanceManager } from "../instances/manager";
+import type { DeployHost } from "../hosts";
+import { healthSettings } from "../instances/manager";
 import { scaleStep } from "../instances/scaling";
 import { loadRoute, rolloutInProgress } from "../routes";
 import type { Environment } from "../types";
@@ -17,7 +18,7 @@ import { withDefaults } from "./context";
  * Returns when to check again (seconds), or null when the route has nothing left to look after.
  */
 export async function checkRoute(
-  manager: InstanceManager,
+  manager: DeployHost,
   agentId: string,
   environment: Environment,
 ): Promise<number | null> {

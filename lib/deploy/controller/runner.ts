@@ -4,7 +4,7 @@ import { getDb, type Tx } from "@/db/client";
 import { agentVersions, deployments } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
 import { log } from "@/lib/log";
-import type { InstanceManager } from "../instances/manager";
+import type { HostRegistry } from "../hosts";
 import { loadRoute, setRouteWeights } from "../routes";
 import type { PhaseName } from "../types";
 import {
@@ -28,7 +28,7 @@ import { appendLogs, endPhase, nextPhase, progressOf, startPhase } from "./phase
 export interface RunnerDeps {
   owner: string;
   leaseMs: number;
-  instances: InstanceManager;
+  instances: HostRegistry;
   steps: StepTable;
   /** Queues tick `tick` of the deployment after `seconds`, inside `tx`. */
   schedule(tx: Tx, deploymentId: string, tick: number, seconds: number): Promise<void>;

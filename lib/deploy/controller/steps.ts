@@ -1,7 +1,6 @@
 import "server-only";
 import type { TrafficWeight } from "@/db/schema/deployments";
 import { healthSettings } from "../instances/manager";
-import { versionFiles } from "../instances/files";
 import type { Strategy } from "../types";
 import type { StepContext, StepResult, StepTable } from "./context";
 import { canaryVerdict, evaluate } from "./evaluate";
@@ -208,11 +207,14 @@ export interface StepOptions {
 export function stepTable(opts: StepOptions): StepTable {
   return {
     async validate(ctx) {
-      if (ctx.deployment.host !== "local") {
-        return { kind: "fail", reason: `The ${ctx.deployment.host} host is not available to this controller` };
+      const why = ctx.instances.unavailable(ctx.deployment.host, opts.unavailable);
+      if (why) {
+        const what =
+          ctx.deployment.host === "local"
+            ? "Uploaded code cannot run on this host"
+            : `The ${ctx.deployment.host} host is not available to this controller`;
+        return { kind: "fail", reason: `${what}: ${why}` };
       }
-      const why = opts.unavailable();
-      if (why) return { kind: "fail", reason: `Uploaded code cannot run on this host: ${why}` };
       const c = ctx.version.configuration;
       ctx.log(
         `version ${ctx.version.version} (${ctx.version.source}), ${ctx.config.strategy} rollout; ${c.memory_limit} MB, ${c.timeout} s timeout, ${c.concurrent_executions} concurrent calls per instance`,
@@ -221,8 +223,7 @@ export function stepTable(opts: StepOptions): StepTable {
     },
     async package(ctx) {
       try {
-        const files = await versionFiles(ctx.version);
-        ctx.log(`${files.runtime} entrypoint ${files.entrypoint} ready`);
+        ctx.log(await ctx.instances.prepare(ctx.version, ctx.route));
         return { kind: "advance" };
       } catch (err) {
         return { kind: "fail", reason: `The version's files could not be prepared: ${(err as Error).message}` };

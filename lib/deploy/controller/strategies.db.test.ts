@@ -17,6 +17,7 @@ import {
   startDeployment,
   setupTestController,
   invokeDeployed,
+  callStream,
 } from "@/test/fixtures/deployments";
 import { b64, deployRequest } from "@/test/fixtures/deploy";
 import { waitFor } from "@/test/fixtures/runtime";
@@ -29,31 +30,6 @@ import { call } from "@/test/http";
 
 setupTestDatabase();
 const controller = setupTestController();
-
-/**
- * A steady stream of calls (two at a time) until stopped: what callers would see during a rollout. Each result
- * is the status and the version that answered.
- */
-function callStream(t: { agent: { id: string }; key: string }) {
-  // `at`: when the call was sent (a call's version is picked after that, never before).
-  const seen: { status: number; version: string | null; at: number }[] = [];
-  let stopped = false;
-  const loops = Array.from({ length: 2 }, async () => {
-    while (!stopped) {
-      const at = Date.now();
-      const r = await invokeDeployed(t, "tick");
-      seen.push({ status: r.status, version: r.headers.get("x-agent-version"), at });
-    }
-  });
-  return {
-    seen,
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-      return seen;
-    },
-  };
-}
 
 async function live(t: { agent: { id: string } }, version: { id: string }) {
   const id = await startDeployment({ agentId: t.agent.id, versionId: version.id, strategy: "initial" });

@@ -19,7 +19,7 @@ export interface RunningAgent {
 const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const LISTENING_RE = /listening on http:\/\/([0-9.]+):(\d+)/;
 
-function probeWs(origin: string): Promise<boolean> {
+export function probeWs(origin: string): Promise<boolean> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${origin.replace(/^http/, "ws")}/ws`, { handshakeTimeout: 2000 });
     ws.on("open", () => {
@@ -31,6 +31,16 @@ function probeWs(origin: string): Promise<boolean> {
       ws.terminate();
       resolve(false);
     });
+  });
+}
+
+/** SIGTERM, SIGKILL two seconds later; resolves once the process is gone. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 2000).unref();
   });
 }
 
@@ -87,14 +97,14 @@ export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 2
     origin,
     servesWs,
     child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 2000).unref();
-      }),
+    stop: () => stopChild(child),
   };
+}
+
+/** The control-plane double's side of the data plane: which runtime ARNs it holds and what serves their endpoints. */
+export interface DeployedRuntimes {
+  has(arn: string, qualifier: string): boolean;
+  agentFor(arn: string, qualifier: string): Promise<RunningAgent>;
 }
 
 /**
@@ -104,9 +114,14 @@ export async function startHostedAgent(spec: HostedAgentSpec, startTimeoutMs = 2
 export class AgentPool {
   private readonly running = new Map<string, Promise<RunningAgent>>();
 
-  constructor(private readonly specs: Record<string, HostedAgentSpec>) {}
+  constructor(
+    private readonly specs: Record<string, HostedAgentSpec>,
+    /** Runtimes deployed through the control-plane double: what serves an ARN's endpoint (`qualifier`). */
+    private readonly deployed?: DeployedRuntimes,
+  ) {}
 
-  agentFor(arn: string): Promise<RunningAgent> {
+  agentFor(arn: string, qualifier = "DEFAULT"): Promise<RunningAgent> {
+    if (!this.specs[arn] && this.deployed) return this.deployed.agentFor(arn, qualifier);
     const key = JSON.stringify(this.specs[arn]!);
     let p = this.running.get(key);
     if (!p) {

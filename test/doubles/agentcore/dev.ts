@@ -5,6 +5,7 @@ import {
   demoConfiguredAgentEnv,
 } from "@/db/seed/demo-agents";
 import { startAgentCoreServer, type AgentCoreServer } from "../agentcore-server";
+import type { DeployedRuntimes } from "./agent-host";
 
 /** Fake credentials the local endpoint accepts (they open nothing on AWS). */
 export const LOCAL_AGENTCORE_CREDENTIALS = {
@@ -25,7 +26,7 @@ export interface DevAgentCore {
  * agents of db/seed/demo-agents.ts (and the configured onboarding/provisioning/mwc), and returns the environment the app
  * needs (endpoint override, region, the fake credentials, the configured ARNs).
  */
-export async function startDevAgentCore(): Promise<DevAgentCore> {
+export async function startDevAgentCore(deployed?: DeployedRuntimes): Promise<DevAgentCore> {
   const agents: Record<string, { artifact: string; env?: Record<string, string> }> = {};
   // Dev keeps a little delay between streamed chunks so that streaming is visible in the browser.
   for (const a of demoAgentCoreRuntimes())
@@ -34,6 +35,8 @@ export async function startDevAgentCore(): Promise<DevAgentCore> {
     region: LOCAL_AGENTCORE_REGION,
     credentials: LOCAL_AGENTCORE_CREDENTIALS,
     agents,
+    // Runtimes deployed through the local control plane (the agentcore deployment host) are served here too.
+    deployed,
   });
   const env: Record<string, string> = {
     AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: server.url,

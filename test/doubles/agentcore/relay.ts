@@ -10,6 +10,8 @@ import type { EndpointState } from "./state";
 export interface Admitted {
   arn: string;
   sessionId: string;
+  /** The endpoint the call names (`?qualifier=`, DEFAULT when absent). */
+  qualifier: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export class Relay {
   ) {}
 
   /** One client WebSocket: each message is an invocation of `arn` in `sessionId`. */
-  serveWs(client: WebSocket, { arn, sessionId }: Admitted, fault: Fault | null): void {
+  serveWs(client: WebSocket, { arn, sessionId, qualifier }: Admitted, fault: Fault | null): void {
     this.liveSockets.add(client);
     let upstream: WebSocket | null = null;
     let dropped = false;
@@ -54,7 +56,7 @@ export class Relay {
       this.state.invoked(sessionId, arn);
       const payload = withSession(String(raw), sessionId);
       void this.pool
-        .agentFor(arn)
+        .agentFor(arn, qualifier)
         .then(async (agent) => {
           if (agent.servesWs) {
             if (!upstream || upstream.readyState > WebSocket.OPEN) {
@@ -83,13 +85,13 @@ export class Relay {
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer,
-    { arn, sessionId }: Admitted,
+    { arn, sessionId, qualifier }: Admitted,
     fault: Fault | null,
   ): Promise<void> {
     if (fault?.kind === "timeout" && !fault.afterChunks) return; // accepted, never answered
     this.state.invoked(sessionId, arn);
     try {
-      const agent = await this.pool.agentFor(arn);
+      const agent = await this.pool.agentFor(arn, qualifier);
       const up = await this.post(
         agent,
         withSession(body.toString("utf8"), sessionId),

@@ -69,6 +69,7 @@ function checkScope(
   scope: Scope | null,
   region: string,
   credentials: AwsCredentialIdentity[],
+  service = SERVICE,
 ): { cred: AwsCredentialIdentity } | Verdict {
   if (!scope)
     return refuse(403, "IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements");
@@ -82,8 +83,8 @@ function checkScope(
       `Credential should be scoped to a valid region, not '${scope.region}'.`,
     );
   }
-  if (scope.service !== SERVICE) {
-    return refuse(403, "InvalidSignatureException", `Credential should be scoped to correct service: '${SERVICE}'.`);
+  if (scope.service !== service) {
+    return refuse(403, "InvalidSignatureException", `Credential should be scoped to correct service: '${service}'.`);
   }
   return { cred };
 }
@@ -156,7 +157,10 @@ export async function verifyPresigned(
   return signatureVerdict(want, signature, scoped.cred.accessKeyId);
 }
 
-/** Verifies an `Authorization: AWS4-HMAC-SHA256 ...` header signature (the SDK's HTTP requests). */
+/**
+ * Verifies an `Authorization: AWS4-HMAC-SHA256 ...` header signature (the SDK's HTTP requests). `service` is the
+ * signing name (bedrock-agentcore for both AgentCore planes, ecs, s3); S3 signs its path without escaping it again.
+ */
 export async function verifyHeaders(
   req: IncomingMessage,
   url: URL,
@@ -164,12 +168,13 @@ export async function verifyHeaders(
   region: string,
   credentials: AwsCredentialIdentity[],
   now = new Date(),
+  service = SERVICE,
 ): Promise<Verdict> {
   const auth = req.headers.authorization ?? "";
   const m = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$/.exec(auth);
   if (!m) return refuse(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
   const [, credential, signedList, signature] = m as unknown as [string, string, string, string];
-  const scoped = checkScope(parseCredential(credential), region, credentials);
+  const scoped = checkScope(parseCredential(credential), region, credentials, service);
   if ("ok" in scoped) return scoped;
   const amzDate = req.headers["x-amz-date"];
   const date = typeof amzDate === "string" ? parseAmzDate(amzDate) : null;
@@ -201,9 +206,10 @@ export async function verifyHeaders(
   const signer = new SignatureV4({
     credentials: scoped.cred,
     region,
-    service: SERVICE,
+    service,
     sha256: Sha256,
     applyChecksum: false,
+    uriEscapePath: service !== "s3",
   });
   const signed = await signer.sign({ ...signable(req, url, "POST", query, names), body }, { signingDate: date });
   const want = /Signature=([0-9a-f]+)$/.exec(String(signed.headers.authorization ?? ""))?.[1] ?? "";

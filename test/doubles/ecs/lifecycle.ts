@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import readline from "node:readline";
 import { artifactArgv, resolveArtifact } from "@/lib/runtime/artifacts";
+import { freePort } from "../net";
 import type { FakeTask } from "./task";
 
 export interface TaskDefinitionSpec {
@@ -20,17 +20,6 @@ export interface EcsFaults {
   runTaskFailureReason: string;
   /** The next N tasks stop with TaskFailedToStart (CannotPullContainerError) instead of running. */
   failToStart: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

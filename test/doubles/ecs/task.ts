@@ -87,7 +87,9 @@ export function taskJson(t: FakeTask): Record<string, unknown> {
   return {
     taskArn: t.arn,
     clusterArn: clusterArn(t.cluster),
-    taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${t.family}:1`,
+    taskDefinitionArn: t.taskDefinition?.startsWith("arn:")
+      ? t.taskDefinition
+      : `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${t.family}:1`,
     group: t.group,
     startedBy: t.startedBy,
     launchType: "FARGATE",
