@@ -16,6 +16,7 @@ import { env } from "@/lib/env";
 import { appendEvents } from "@/lib/events/log";
 import { findAgent, type AgentRow } from "@/lib/market/agents";
 import { ecsOperatorConfig } from "@/lib/runtime/operator";
+import { agentCoreUnavailable } from "./hosts/agentcore/config";
 import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { estimatedCompletion, normalizeConfig } from "./config";
 import { checkKeyScopes, deployKey } from "./deploy-key";
@@ -62,8 +63,18 @@ function checkHost(host: DeployHostName, security: DeployBody["deployment_config
     if (role) throw refuse("security.iam_role_arn", "the local host takes no IAM role; leave it out");
     return { vpc_config: null, iam_role_arn: null };
   }
-  const ecs = host === "fargate" ? ecsOperatorConfig() : null;
-  if (!ecs) throw refuse("host", `the ${host} host is not available yet on this platform`);
+  if (host === "agentcore") {
+    const why = agentCoreUnavailable();
+    if (why) throw refuse("host", `the agentcore host is not configured on this platform (${why})`);
+    // AgentCore runtimes run as the operator's role, never a caller's; networks only the operator's own.
+    if (role) throw refuse("security.iam_role_arn", "AgentCore runtimes run as the operator's role; leave it out");
+  }
+  const ecs = ecsOperatorConfig();
+  if (host === "fargate" && !ecs) throw refuse("host", "the fargate host is not configured on this platform");
+  if (!ecs) {
+    if (vpc) throw refuse("security.vpc_config", "this platform has no operator networks to choose from");
+    return { vpc_config: null, iam_role_arn: null };
+  }
   const foreign = [
     ...(vpc?.subnet_ids ?? []).filter((s) => !ecs.subnets.includes(s)),
     ...(vpc?.security_group_ids ?? []).filter((g) => !ecs.securityGroups.includes(g)),

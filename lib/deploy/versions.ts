@@ -115,16 +115,19 @@ export async function prepareCode(code: AgentCode, host: DeployHostName): Promis
   } else {
     const entrypoint = code.entrypoint as string; // the contract requires it with source_code
     const runtime = runtimeOf(entrypoint);
-    if (host !== "local")
-      throw refuse("agent_code.source_code", `the ${host} host runs container images; send container_image`);
-    const sandbox = sandboxSupport();
-    if (!sandbox.available)
-      throw refuse("agent_code.source_code", `uploaded code cannot run on this host: ${sandbox.reason}`);
-    if (runtime === "python" && !fs.existsSync(PYTHON))
-      throw refuse("agent_code.entrypoint", "python3 is not installed on this host");
+    if (host === "fargate")
+      throw refuse("agent_code.source_code", "the fargate host runs container images; send container_image");
+    if (host === "local") {
+      // Here the code runs on this machine, in the sandbox; on AgentCore it runs on AWS's isolated hosts.
+      const sandbox = sandboxSupport();
+      if (!sandbox.available)
+        throw refuse("agent_code.source_code", `uploaded code cannot run on this host: ${sandbox.reason}`);
+      if (runtime === "python" && !fs.existsSync(PYTHON))
+        throw refuse("agent_code.entrypoint", "python3 is not installed on this host");
+    }
     const deps = [...dependencies.python, ...dependencies.system, ...dependencies.node];
     if (deps.length) {
-      throw refuse("agent_code.dependencies", "the local host installs nothing: vendor dependencies into the bundle");
+      throw refuse("agent_code.dependencies", `the ${host} host installs nothing: vendor dependencies into the bundle`);
     }
     const bundle = await inspectBundle(code.source_code as string, entrypoint);
     prepared = {

@@ -4,7 +4,18 @@ import { getDb } from "@/db/client";
 import { deploymentInstances } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { OPERATOR_ENV, setupAwsDoubles } from "@/test/fixtures/aws-deploy";
-import { callStream, createVersion, ownedAgent, routeOf, settled, startDeployment } from "@/test/fixtures/deployments";
+import { deployRequest } from "@/test/fixtures/deploy";
+import {
+  callStream,
+  createVersion,
+  invokeDeployed,
+  ownedAgent,
+  routeOf,
+  settled,
+  startDeployment,
+} from "@/test/fixtures/deployments";
+import { call } from "@/test/http";
+import { POST as deployRoute } from "@/app/api/agents/deploy/route";
 import { waitFor } from "@/test/fixtures/runtime";
 
 /*
@@ -45,7 +56,7 @@ describe("AgentCore host", () => {
     expect(d.phases.find((p) => p.name === "package")?.logs.join("\n")).toMatch(
       /uploaded s3:\/\/agent-artifacts\/.+\.zip/,
     );
-    const rt = runtimeOf(t.agent.id);
+    const rt = runtimeOf(t.agent.id)!;
     const version = rt.versions.get("1")!;
     expect(version.roleArn).toBe(OPERATOR_ENV.AGENTCORE_EXECUTION_ROLE_ARN);
     expect(version.lifecycleConfiguration).toEqual({ idleRuntimeSessionTimeout: 900, maxLifetime: 28_800 });
@@ -84,7 +95,7 @@ describe("AgentCore host", () => {
     expect(d.status).toBe("rolled_back");
     expect(d.reason).toMatch(/^Rolled back automatically: error rate/);
     expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v1.id, weight: 100 }]);
-    const rt = runtimeOf(t.agent.id);
+    const rt = runtimeOf(t.agent.id)!;
     expect(rt.endpoints.get("prod")?.liveVersion).toBe("1");
     expect(rt.endpoints.get("prod_next")?.liveVersion).toBe("2");
     const after = Date.now() + 200;
@@ -122,7 +133,7 @@ describe("AgentCore host", () => {
     expect(d.status).toBe("deployed");
     expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/held its success criteria/);
     await waitFor(
-      () => (runtimeOf(t.agent.id).endpoints.get("prod")?.liveVersion === "2" ? true : undefined),
+      () => (runtimeOf(t.agent.id)!.endpoints.get("prod")?.liveVersion === "2" ? true : undefined),
       "prod promoted to version 2",
     );
     const later = Date.now();
@@ -154,7 +165,7 @@ describe("AgentCore host", () => {
         (await rowsOf(t.agent.id)).some((r) => r.versionId === v1.id && r.status !== "stopped") ? undefined : true,
       "the old version's instance to stop",
     );
-    expect(runtimeOf(t.agent.id).endpoints.get("prod")?.liveVersion).toBe("2");
+    expect(runtimeOf(t.agent.id)!.endpoints.get("prod")?.liveVersion).toBe("2");
     const later = Date.now();
     await waitFor(() => (stream.seen.filter((c) => c.at > later).length >= 10 ? true : undefined), "calls after");
     const seen = await stream.stop();
@@ -175,5 +186,29 @@ describe("AgentCore host", () => {
     const d = await settled(id, undefined, 60_000);
     expect(d.status).toBe("failed");
     expect(d.reason).toMatch(/endpoint prod did not become READY with version 1 within \d+ s \(CREATING/);
+  });
+  it("takes a source bundle through POST /api/agents/deploy, and refuses a caller's IAM role", async () => {
+    const t = await ownedAgent();
+    const deploy = (security?: Record<string, unknown>) =>
+      call(deployRoute, "/api/agents/deploy", {
+        key: t.key,
+        body: deployRequest(t.agent, {
+          config: { environment: "prod", host: "agentcore", ...(security ? { security } : {}) },
+        }),
+      });
+    const foreign = await deploy({ iam_role_arn: "arn:aws:iam::999999999999:role/theirs" });
+    expect(foreign.status).toBe(422);
+    expect(JSON.stringify(foreign.body)).toContain("security.iam_role_arn");
+    expect(runtimeOf(t.agent.id)).toBeUndefined();
+
+    const res = await deploy();
+    expect(res.status).toBe(202);
+    const d = await settled((res.body as { deployment_id: string }).deployment_id);
+    expect(d.reason).toBeNull();
+    expect(d.status).toBe("deployed");
+    expect(runtimeOf(t.agent.id)!.versions.get("1")!.roleArn).toBe(OPERATOR_ENV.AGENTCORE_EXECUTION_ROLE_ARN);
+    const answer = await invokeDeployed(t, "hello");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("x-agent-version")).toBe("1.0.0");
   });
 });

@@ -11,6 +11,7 @@ import { withDefaults } from "../../controller/context";
 import { Gateways, type GatewayHandler } from "../gateway";
 import { RemoteRows } from "../rows";
 import type { AwsHost } from "../types";
+import { agentCoreUnavailable } from "./config";
 import { getEndpoint, mainEndpoint, nextEndpoint, pointEndpoint } from "./endpoints";
 import { runtimeVersionFor, versionArtifact, type RuntimeVersionRef } from "./runtime";
 
@@ -38,10 +39,7 @@ export class AgentCoreHost implements AwsHost {
   private readonly slots = new Map<string, Slot>();
 
   unavailable(): string | null {
-    const e = env();
-    if (!e.AGENT_ARTIFACTS_BUCKET) return "AGENT_ARTIFACTS_BUCKET is not set";
-    if (!e.AGENTCORE_EXECUTION_ROLE_ARN) return "AGENTCORE_EXECUTION_ROLE_ARN is not set";
-    return null;
+    return agentCoreUnavailable();
   }
 
   async prepare(version: VersionRow, route: RouteKey): Promise<string> {
