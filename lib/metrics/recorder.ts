@@ -268,7 +268,12 @@ export async function versionWindowStats(q: {
   await flushMetrics();
   const db = await getDb();
   const rows = await db
-    .select({ calls: callRollups.calls, errors: callRollups.errors, timeouts: callRollups.timeouts, hist: callRollups.hist })
+    .select({
+      calls: callRollups.calls,
+      errors: callRollups.errors,
+      timeouts: callRollups.timeouts,
+      hist: callRollups.hist,
+    })
     .from(callRollups)
     .where(
       and(
