@@ -14,6 +14,7 @@ import { ecsOperatorConfig, runtimeArnAllowed } from "@/lib/runtime/operator";
 import { setDatabase, type Database } from "../client";
 import { agents, jobs } from "../schema";
 import { DEMO_AGENTS, demoVariant, localAgentCoreArn, type DemoHost } from "./demo-agents";
+import { seedDeployments, type DeployedDemo } from "./deployments";
 import { demoJobs, type DemoJob } from "./jobs";
 import { DEMO_PERSON, demoParticipants } from "./participants";
 import { demoServices } from "./services";
@@ -66,7 +67,8 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
       { description: a.description, category: a.category, capabilities: a.capabilities, ...demoVariant(a, host) },
       person.id,
     );
-  for (const a of DEMO_AGENTS) await hosted(a, "local");
+  const local: DeployedDemo[] = [];
+  for (const a of DEMO_AGENTS) local.push({ ...(await hosted(a, "local")), slug: a.slug });
   if (ecsOperatorConfig()) {
     for (const a of DEMO_AGENTS.filter((x) => x.fargate)) await hosted(a, "fargate");
   }
@@ -167,6 +169,8 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   jobs += 1;
 
   await spreadOverLastMonth(database);
+  // The first three runnable agents deployed: one live, one mid-canary, one rolled back (db/seed/deployments.ts).
+  await seedDeployments(personPrincipal, [local[0]!, local[1]!, local[2]!]);
 
   return { agents: principals.size, services: serviceIds.size + DEMO_AGENTS.length, jobs };
 }

@@ -4,7 +4,7 @@ import { demoAllowedRuntimeArns, demoEcsOperatorEnv } from "./demo-agents";
 import { setTestEnv } from "@/test/fixtures/runtime";
 import { setupTestDatabase } from "@/test/db";
 import { seedIfEmpty } from "./index";
-import { agents, events, jobs, messages, services, users } from "../schema";
+import { agentRoutes, agents, agentVersions, deployments, events, jobs, messages, services, users } from "../schema";
 
 const t = setupTestDatabase();
 
@@ -60,6 +60,48 @@ describe("demo data", () => {
     const completedEvents = await db.select({ n: count() }).from(events).where(eq(events.type, "job_completed"));
     const completedJobs = statuses.find((s) => s.status === "completed")?.n;
     expect(completedEvents[0]?.n).toBe(completedJobs);
+
+    // Three demo agents deployed: one live, one mid-canary, one rolled back (with its phase log and the owner told).
+    const deployed = await db
+      .select({ name: agents.name, status: deployments.status, strategy: deployments.strategy, d: deployments })
+      .from(deployments)
+      .innerJoin(agents, eq(agents.id, deployments.agentId))
+      .orderBy(deployments.createdAt);
+    const byAgent = (name: string) => deployed.filter((r) => r.name === name).map((r) => [r.strategy, r.status]);
+    expect(byAgent("Text Stats")).toEqual([["initial", "deployed"]]);
+    expect(byAgent("Sentiment Scorer")).toEqual([
+      ["initial", "deployed"],
+      ["canary", "deploying"],
+    ]);
+    expect(byAgent("Markdown Renderer")).toEqual([
+      ["initial", "deployed"],
+      ["canary", "rolled_back"],
+    ]);
+    const routes = await db
+      .select({ name: agents.name, weights: agentRoutes.weights, live: agentVersions.version })
+      .from(agentRoutes)
+      .innerJoin(agents, eq(agents.id, agentRoutes.agentId))
+      .innerJoin(agentVersions, eq(agentVersions.id, agentRoutes.liveVersionId));
+    expect(routes.map((r) => [r.name, r.live, r.weights.length]).sort()).toEqual([
+      ["Markdown Renderer", "1.0.0", 1],
+      ["Sentiment Scorer", "1.0.0", 1],
+      ["Text Stats", "1.0.0", 1],
+    ]);
+    // The canary waits for the controller (it runs when the app starts): 10% of traffic to 1.1.0 for a week.
+    const inCanary = deployed.find((r) => r.status === "deploying")!.d;
+    expect(inCanary.config).toMatchObject({ canary: { traffic_percentage: 10, duration: 7 * 24 * 60 } });
+    const back = deployed.find((r) => r.status === "rolled_back")!.d;
+    expect(back.reason).toBe("Rolled back automatically: 3 consecutive health checks failed (limit 3)");
+    expect(back.currentPhase).toBe("rollback");
+    expect(back.phases.find((p) => p.name === "observe")).toMatchObject({ status: "failed" });
+    expect(back.phases.find((p) => p.name === "rollback")?.logs.at(-1)).toMatch(/all traffic back to 1\.0\.0$/);
+    const told = await db.select({ n: count() }).from(events).where(eq(events.type, "deployment_rolled_back"));
+    expect(told[0]?.n).toBe(1);
+    const rollbackMessages = await db
+      .select({ n: count() })
+      .from(messages)
+      .where(sql`${messages.subject} LIKE 'Deployment of 1.1.0 to prod %'`);
+    expect(rollbackMessages[0]?.n).toBe(1);
 
     // Second start: nothing more.
     expect(await seedIfEmpty(database)).toBe(false);

@@ -93,7 +93,10 @@ describe("metrics recorder", () => {
       .select()
       .from(callRollupsHourly)
       .where(
-        and(eq(callRollupsHourly.versionId, versionId), eq(callRollupsHourly.bucketStart, new Date("2026-01-01T10:00:00Z"))),
+        and(
+          eq(callRollupsHourly.versionId, versionId),
+          eq(callRollupsHourly.bucketStart, new Date("2026-01-01T10:00:00Z")),
+        ),
       );
     expect(hour).toMatchObject({ calls: 100, errors: 1, timeouts: 1 });
     expect(hour!.hist).toEqual(expected);

@@ -19,6 +19,8 @@ export interface InstanceSpec {
 export interface RunningInstance {
   /** The Unix socket the agent answers on. */
   address: string;
+  /** The sandbox's outermost process (bubblewrap), whose tree's CPU and memory are the instance's usage. */
+  pid?: number;
   /** Resolves with the reason once the instance is gone, whoever ended it. */
   exited: Promise<string>;
   stop(): Promise<void>;
@@ -44,6 +46,7 @@ export const sandboxHost: InstanceHost = {
     }
     return {
       address: sandbox.socketPath,
+      pid: sandbox.pid,
       exited,
       stop: async () => void (await sandbox.stop()),
     };

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { deploymentInstances, events, messages, scalingEvents } from "@/db/schema";
+import { callRollups, deploymentInstances, events, messages, scalingEvents } from "@/db/schema";
+import { flushMetrics } from "@/lib/metrics/recorder";
 import { setSecrets } from "@/lib/runtime/secrets/store";
 import { setupTestDatabase } from "@/test/db";
 import {
@@ -103,6 +104,36 @@ describe("health", () => {
     expect(replaced.node).toBe(first!.node);
     const r = await invokeDeployed(t, "still here");
     expect(r.status).toBe(200);
+  });
+});
+
+describe("resource usage", () => {
+  it("samples the CPU time and resident memory of a sandboxed instance's processes into the metrics", async () => {
+    const t = await ownedAgent();
+    const v = await createVersion(t.agent.id, "steady", { memory_limit: 256 });
+    expect(
+      (await settled(await startDeployment({ agentId: t.agent.id, versionId: v.id, strategy: "initial" }))).status,
+    ).toBe("deployed");
+    expect((await invokeDeployed(t, "some work")).status).toBe(200);
+    const db = await getDb();
+    // Health checks run every second (FAST); each samples the instance's process tree.
+    const row = await waitFor(async () => {
+      await flushMetrics();
+      const [r] = await db
+        .select()
+        .from(callRollups)
+        .where(and(eq(callRollups.versionId, v.id), sql`${callRollups.resourceSamples} > 0`));
+      return r;
+    }, "a resource sample");
+    // A Node process holds tens of megabytes resident; the whole tree stays under the version's limit.
+    expect(row.memoryBytesMax).toBeGreaterThan(10 * 1024 * 1024);
+    expect(row.memoryBytesMax).toBeLessThan(256 * 1024 * 1024 * 2);
+    const memory = row.memoryUtilizationSum / row.resourceSamples;
+    expect(memory).toBeGreaterThan(0);
+    expect(memory).toBeLessThanOrEqual(1);
+    const cpu = row.cpuUtilizationSum / row.resourceSamples;
+    expect(cpu).toBeGreaterThanOrEqual(0);
+    expect(cpu).toBeLessThanOrEqual(1);
   });
 });
 

@@ -3,42 +3,22 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { agents, agentVersions, deploymentInstances } from "@/db/schema";
+import { agents, deploymentInstances } from "@/db/schema";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { refusalOf } from "@/lib/runtime/env-policy";
 import { secretValues } from "@/lib/runtime/secrets/store";
 import { notifyRouteChanged } from "../routes";
-import type { DeployHostName, Environment } from "../types";
+import type { Environment } from "../types";
 import { versionFiles } from "./files";
 import { checkHealth } from "./health";
 import { sandboxHost, type InstanceHost, type RunningInstance } from "./host";
 import { whenIdle } from "./load";
+import { LocalInstances } from "./local";
+import { ACTIVE_STATUSES, type HealthSettings, type InstanceRow, type RouteKey, type VersionRow } from "./settings";
 
-export type InstanceRow = typeof deploymentInstances.$inferSelect;
-export type VersionRow = typeof agentVersions.$inferSelect;
-
-/** Instances that exist (not yet stopped or failed); the router sends calls only to the `healthy` ones. */
-export const ACTIVE_STATUSES = ["starting", "healthy", "unhealthy", "draining"] as const;
-
-export interface RouteKey {
-  agentId: string;
-  environment: Environment;
-  host: DeployHostName;
-}
-
-export interface HealthSettings {
-  path: string;
-  /** Consecutive failed checks after which an instance is failed and replaced. */
-  failureThreshold: number;
-  timeoutMs: number;
-}
-
-interface Local {
-  row: { agentId: string; environment: Environment; versionId: string };
-  running: RunningInstance;
-  stopping: boolean;
-}
+export { ACTIVE_STATUSES, healthSettings } from "./settings";
+export type { HealthSettings, InstanceRow, RouteKey, VersionRow } from "./settings";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -50,7 +30,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
  */
 export class InstanceManager {
   readonly node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  private readonly local = new Map<string, Local>();
+  private readonly local = new LocalInstances();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -153,10 +133,14 @@ export class InstanceManager {
       await this.mark(row, { status: "failed", reason, stoppedAt: new Date() });
       throw new Error(reason);
     }
-    const local: Local = { row: { ...route, versionId: version.id }, running, stopping: false };
-    this.local.set(row.id, local);
+    const local = this.local.add(
+      row.id,
+      { ...route, versionId: version.id },
+      running,
+      version.configuration.memory_limit,
+    );
     void running.exited.then(async (reason) => {
-      this.local.delete(row.id);
+      this.local.forget(row.id);
       if (local.stopping) return;
       log().warn({ instance: row.id, reason }, "a deployed instance ended");
       await this.mark(row, { status: "failed", reason: `process ended: ${reason}`, stoppedAt: new Date() }, true).catch(
@@ -196,13 +180,7 @@ export class InstanceManager {
   /** Takes an instance out of the routers, lets its calls finish, then stops it (here, or marks it for its node). */
   async retire(row: InstanceRow, reason: string, status: "stopped" | "failed" = "stopped"): Promise<void> {
     await this.mark(row, { status: "draining", reason }, true);
-    const local = this.local.get(row.id);
-    if (local) {
-      local.stopping = true;
-      await whenIdle(row.id, DRAIN_TIMEOUT_MS);
-      await local.running.stop();
-      this.local.delete(row.id);
-    }
+    await this.local.stop(row.id, () => whenIdle(row.id, DRAIN_TIMEOUT_MS));
     await this.mark(row, { status, reason, stoppedAt: new Date() });
   }
 
@@ -244,14 +222,8 @@ export class InstanceManager {
         const db = await getDb();
         if (changed) await this.mark(row, set, true);
         else await db.update(deploymentInstances).set(set).where(eq(deploymentInstances.id, row.id));
-        if (failed) {
-          const local = this.local.get(row.id);
-          if (local) {
-            local.stopping = true;
-            await local.running.stop();
-            this.local.delete(row.id);
-          }
-        }
+        if (failed) await this.local.stop(row.id);
+        else this.local.sampleUsage(row.id);
         return { ...row, ...set } as InstanceRow;
       }),
     );
@@ -264,23 +236,13 @@ export class InstanceManager {
     const rows = await db
       .select({ id: deploymentInstances.id, status: deploymentInstances.status })
       .from(deploymentInstances)
-      .where(inArray(deploymentInstances.id, [...this.local.keys()]));
-    for (const r of rows) {
-      const local = this.local.get(r.id);
-      if (!local || (ACTIVE_STATUSES as readonly string[]).includes(r.status)) continue;
-      local.stopping = true;
-      this.local.delete(r.id);
-      await local.running.stop();
-    }
+      .where(inArray(deploymentInstances.id, this.local.ids()));
+    for (const r of rows) if (!(ACTIVE_STATUSES as readonly string[]).includes(r.status)) await this.local.stop(r.id);
   }
 
   /** Stops every sandbox of this node and marks their rows stopped (the app is shutting down). */
   async stopAll(reason = "the controller stopped"): Promise<void> {
-    const ids = [...this.local.keys()];
-    const all = [...this.local.values()];
-    for (const l of all) l.stopping = true;
-    this.local.clear();
-    await Promise.all(all.map((l) => l.running.stop().catch(() => {})));
+    const ids = await this.local.stopAll();
     if (ids.length === 0) return;
     const db = await getDb();
     await db.transaction(async (tx) => {
@@ -297,15 +259,4 @@ export class InstanceManager {
     });
     log().info({ node: this.node, stopped: ids.length }, "stopped this node's deployed instances");
   }
-}
-
-export function healthSettings(config: {
-  health_check: { path: string; interval: number };
-  rollback: { rollback_triggers: { health_check_failures: number } };
-}): HealthSettings {
-  return {
-    path: config.health_check.path,
-    failureThreshold: Math.max(1, config.rollback.rollback_triggers.health_check_failures),
-    timeoutMs: Math.min(5_000, Math.max(500, config.health_check.interval * 1000)),
-  };
 }
