@@ -19,7 +19,7 @@ import {
   ensureExecuteQueues,
   type CallbackJob,
   type ExecuteJob,
-} from "./queue";
+} from "./queue-defs";
 
 export interface ExecutionWorkerOptions {
   /** Attempts this process runs at once (EXECUTE_WORKER_CONCURRENCY). */
