@@ -10,6 +10,7 @@ import { centsToUsd, formatUsd } from "@/lib/ledger/money";
 import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvents } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
+import { queueAutoFulfilment } from "./job-auto";
 import { checkInputs } from "./job-inputs";
 import { clientName, jobEvent, loadJobView, rolesOf } from "./job-access";
 import { CAN_HIRE_CHILDREN_IN, OPEN_STATUSES } from "./job-machine";
@@ -127,6 +128,8 @@ export async function hireJob(principal: Principal, input: HireInput): Promise<J
       }),
       message,
       ...paid.events,
+      // An auto-fulfilled service: its agent's execution is queued with the hire (job-auto.ts).
+      ...(await queueAutoFulfilment(tx, job)),
     ]);
     return job.id;
   });

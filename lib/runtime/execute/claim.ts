@@ -2,7 +2,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { executions } from "@/db/schema";
-import { appendExecutionEvent } from "../lifecycle";
+import { appendEvents } from "@/lib/events/log";
+import { jobRunStarted, lockJob } from "@/lib/market/job-auto";
+import { executionEvent } from "../lifecycle";
 import type { ExecutionRow } from "../types";
 
 /**
@@ -18,6 +20,7 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
       environment: executions.environment,
       priority: executions.priority,
       queuedAt: executions.queuedAt,
+      jobId: executions.jobId,
     })
     .from(executions)
     .where(sql`${executions.id} = ${id} AND ${executions.status} = 'queued'`)
@@ -25,6 +28,8 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
   if (!target?.environment || !target.queuedAt) return null;
   // Values, not column references: inside the subqueries an unqualified column would name the subquery's row.
   const queuedAt = target.queuedAt.toISOString();
+  // A job's execution: the job's row first, in the order a cancel of the job takes them (no deadlock).
+  if (target.jobId) await lockJob(tx, target.jobId);
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`execute:${target.agentId}:${target.environment}`}))`);
   const same = sql`q.agent_id = ${target.agentId} AND q.environment = ${target.environment} AND q.host = 'deployed'`;
   const [row] = await tx
@@ -50,7 +55,8 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
     )
     .returning();
   if (!row) return null;
-  if (row.attempt === 1) await appendExecutionEvent(tx, row);
+  // The first attempt starts the job it fulfils, if any (lib/market/job-auto.ts), in this transaction.
+  if (row.attempt === 1) await appendEvents(tx, [...(await jobRunStarted(tx, row)), executionEvent(row)]);
   return row;
 }
 
