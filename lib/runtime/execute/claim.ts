@@ -60,6 +60,22 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
   return row;
 }
 
+/**
+ * A queue job whose execution must wait its turn (something due is ahead of it) hands its dispatch to the
+ * deployment's next due execution instead of dropping it: every job then starts one execution while slots are
+ * free, in priority order. Dropped, only each finished attempt would start the next, and the deployment would run
+ * one execution at a time whenever the queue's jobs arrive out of the executions' order.
+ */
+export async function claimNextOf(tx: Tx, id: string): Promise<ExecutionRow | null> {
+  const [target] = await tx
+    .select({ agentId: executions.agentId, environment: executions.environment })
+    .from(executions)
+    .where(sql`${executions.id} = ${id}`);
+  if (!target?.environment) return null;
+  const next = await nextQueued(tx, target.agentId, target.environment);
+  return next && next.id !== id ? claimExecution(tx, next.id) : null;
+}
+
 /** The next due execution of a deployment (by priority, then age): the one to dispatch when a slot frees. */
 export async function nextQueued(
   tx: Tx,
