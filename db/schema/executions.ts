@@ -13,6 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
+import { jobs } from "./jobs";
 import { users } from "./users";
 
 export const executionStatus = pgEnum("execution_status", [
@@ -120,6 +121,8 @@ export const executions = pgTable(
     queueTimeMs: integer(),
     /** A running attempt past this was lost with its worker: the next worker start takes it back. */
     leaseUntil: timestamp({ withTimezone: true }),
+    /** The job this execution fulfils (an auto-fulfilled service's hire or revision; lib/market/job-auto.ts). */
+    jobId: uuid().references(() => jobs.id, { onDelete: "set null" }),
   },
   (t) => [
     check("executions_one_starter", sql`(${t.startedByAgentId} IS NULL) <> (${t.startedByUserId} IS NULL)`),
@@ -129,6 +132,9 @@ export const executions = pgTable(
       .where(sql`${t.status} IN ('starting', 'running')`),
     // The next queued execution of a deployment, by priority then age, and its running count. Not partial on
     // status: the enum value 'queued' is new in the same migration, which a predicate may not use yet.
+    index("executions_job_idx")
+      .on(t.jobId)
+      .where(sql`${t.jobId} IS NOT NULL`),
     index("executions_queue_idx").on(t.agentId, t.environment, t.status, t.priority.desc(), t.queuedAt),
   ],
 );

@@ -30,6 +30,11 @@ export const services = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     active: boolean().notNull().default(true),
+    // `auto`: the platform fulfils a hire itself by executing a deployed agent of the seller's (lib/market/job-auto.ts).
+    fulfilment: text({ enum: ["manual", "auto"] }).notNull().default("manual"),
+    /** auto only: the deployed agent that runs (the service's agent or another of its owner's), and where. */
+    fulfilmentAgentId: uuid().references(() => agents.id),
+    fulfilmentEnvironment: text({ enum: ["dev", "staging", "prod"] }),
     searchVector: tsvector().generatedAlwaysAs(
       sql`to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, ''))`,
     ),
@@ -43,5 +48,9 @@ export const services = pgTable(
     index("services_agent_idx").on(t.agentId),
     index("services_price_idx").on(t.priceCents, t.id),
     index("services_created_idx").on(t.createdAt.desc(), t.id),
+    check(
+      "services_auto_bound",
+      sql`${t.fulfilment} = 'manual' OR (${t.fulfilmentAgentId} IS NOT NULL AND ${t.fulfilmentEnvironment} IS NOT NULL)`,
+    ),
   ],
 );

@@ -11,6 +11,7 @@ import { holderOf } from "@/lib/ledger/accounts";
 import { settleEscrow, type EscrowJob } from "@/lib/ledger/escrow";
 import { centsToUsd } from "@/lib/ledger/money";
 import { insertDeliverable } from "./deliverables";
+import { rerunForRevision, stopQueuedRuns } from "./job-auto";
 import { clientName, jobEvent, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
 import { OPEN_STATUSES, TRANSITIONS, type JobAction } from "./job-machine";
 import { getJobDetail } from "./job-read";
@@ -149,7 +150,11 @@ export function requestRevision(principal: Principal, jobId: string, input: { re
         }),
     },
     set: { revisionCount: sql`${jobs.revisionCount} + 1` },
-    after: async (_tx, updated) => ({ data: { revision_count: updated.revisionCount } }),
+    // An auto-fulfilled job: its agent runs again with the reason (job-auto.ts).
+    after: async (tx, updated) => ({
+      data: { revision_count: updated.revisionCount },
+      events: await rerunForRevision(tx, jobId, input.reason),
+    }),
     message: (job) => ({ subject: `Revision requested: ${job.title}`, body: input.reason }),
   });
 }
@@ -177,7 +182,10 @@ export function cancelJob(principal: Principal, jobId: string, input: { reason?:
     action: "cancel",
     eventType: "job_cancelled",
     set: { cancelledAt: sql`now()`, cancelReason: input.reason ?? null },
-    after: async (tx, updated, job) => refund(tx, updated, job),
+    after: async (tx, updated, job) => {
+      const paid = await refund(tx, updated, job);
+      return { ...paid, events: [...paid.events, ...(await stopQueuedRuns(tx, jobId))] };
+    },
     message: (job) => ({
       subject: `Job cancelled: ${job.title}`,
       body: input.reason
@@ -210,7 +218,11 @@ export async function payWorker(tx: Tx, updated: typeof jobs.$inferSelect) {
 }
 
 /** Cancelled or failed: the escrow goes back to the client who paid it. */
-async function refund(tx: Tx, updated: EscrowJob, job: { clientAgentId: string | null; clientUserId: string | null }) {
+export async function refund(
+  tx: Tx,
+  updated: EscrowJob,
+  job: { clientAgentId: string | null; clientUserId: string | null },
+) {
   const paid = await settleEscrow(tx, updated, {
     refund: holderOf({ agentId: job.clientAgentId, userId: job.clientUserId }),
   });

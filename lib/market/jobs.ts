@@ -11,6 +11,7 @@ import { partyOf, type PartyRef, type Principal } from "@/lib/auth/principal";
 import { appendEvents } from "@/lib/events/log";
 import { inTransaction } from "@/lib/db";
 import { hireOnce, type BindHireKey } from "./hire-keys";
+import { queueAutoFulfilment } from "./job-auto";
 import { checkInputs } from "./job-inputs";
 import { clientName, jobEvent, loadJobView, rolesOf } from "./job-access";
 import { CAN_HIRE_CHILDREN_IN, OPEN_STATUSES } from "./job-machine";
@@ -140,6 +141,8 @@ function hireInTransaction(principal: Principal, input: HireInput, bindKey: Bind
       }),
       message,
       ...paid.events,
+      // An auto-fulfilled service: its agent's execution is queued with the hire (job-auto.ts).
+      ...(await queueAutoFulfilment(tx, job)),
     ]);
     return job.id;
   });

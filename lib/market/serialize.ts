@@ -109,6 +109,9 @@ export interface ServiceRowLike {
   requiredInputs: RequiredInput[];
   capabilitiesRequired: string[];
   active: boolean;
+  fulfilment: "manual" | "auto";
+  fulfilmentAgentId: string | null;
+  fulfilmentEnvironment: "dev" | "staging" | "prod" | null;
   createdAt: Date | string;
   updatedAt: Date | string;
 }
@@ -135,6 +138,9 @@ export function serviceJson(row: ServiceRowLike, agent: ServiceAgentRef): Servic
     required_inputs: row.requiredInputs,
     capabilities_required: row.capabilitiesRequired,
     active: row.active,
+    fulfilment: row.fulfilment,
+    fulfilment_agent_id: row.fulfilmentAgentId,
+    fulfilment_environment: row.fulfilmentEnvironment,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   };

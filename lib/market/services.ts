@@ -10,6 +10,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { appendEvent } from "@/lib/events/log";
 import { agentForChange } from "./agents";
+import { fulfilmentColumns } from "./service-fulfilment";
 import { serviceJson, type ServiceJson, type ServiceRowLike } from "./serialize";
 import { centsToUsd, toCents } from "@/lib/ledger/money";
 
@@ -25,6 +26,9 @@ export const serviceColumns = {
   requiredInputs: services.requiredInputs,
   capabilitiesRequired: services.capabilitiesRequired,
   active: services.active,
+  fulfilment: services.fulfilment,
+  fulfilmentAgentId: services.fulfilmentAgentId,
+  fulfilmentEnvironment: services.fulfilmentEnvironment,
   createdAt: services.createdAt,
   updatedAt: services.updatedAt,
 };
@@ -39,9 +43,10 @@ export const serviceAgentColumns = {
 };
 
 /** What a new service is made of: the create body once validated (defaults applied), less the seller. */
-export type ServiceInput = Omit<z.output<typeof createServiceBody>, "agent_id" | "max_revisions"> & {
+export type ServiceInput = Omit<z.output<typeof createServiceBody>, "agent_id" | "max_revisions" | "fulfilment"> & {
   /** Absent: the column's default (2). */
   max_revisions?: number;
+  fulfilment?: "manual" | "auto";
 };
 /** A partial update, as validated from the update body. */
 export type ServicePatch = z.output<typeof updateServiceBody>;
@@ -107,6 +112,7 @@ export async function createService(
         maxRevisions: input.max_revisions,
         requiredInputs: input.required_inputs,
         capabilitiesRequired: [...new Set(input.capabilities_required)],
+        ...(await fulfilmentColumns(tx, agent, input)),
       })
       .returning(serviceColumns);
     const row = service as ServiceRowLike;
@@ -143,6 +149,9 @@ export async function updateService(principal: Principal, id: string, patch: Ser
   if (patch.required_inputs !== undefined) set.requiredInputs = patch.required_inputs;
   if (patch.capabilities_required !== undefined) set.capabilitiesRequired = [...new Set(patch.capabilities_required)];
   if (patch.active !== undefined) set.active = patch.active;
+  if (patch.fulfilment !== undefined) set.fulfilment = patch.fulfilment;
+  if (patch.fulfilment_agent_id !== undefined) set.fulfilmentAgentId = patch.fulfilment_agent_id;
+  if (patch.fulfilment_environment !== undefined) set.fulfilmentEnvironment = patch.fulfilment_environment;
   const fields = Object.keys(set);
   if (fields.length === 0) return serviceJson(service, agent);
   return inTransaction(async (tx) => {
@@ -152,9 +161,10 @@ export async function updateService(principal: Principal, id: string, patch: Ser
       .where(eq(agents.id, agent.id))
       .for("update");
     if (!owner || owner.status === "retired") throw conflict("The services of a retired agent cannot be changed");
+    const bound = await fulfilmentColumns(tx, agent, patch, service);
     const [row] = await tx
       .update(services)
-      .set({ ...set, updatedAt: sql`now()` })
+      .set({ ...set, ...bound, updatedAt: sql`now()` })
       .where(eq(services.id, id))
       .returning(serviceColumns);
     const updated = row as ServiceRowLike;

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { executions } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
-import { appendEvent } from "@/lib/events/log";
+import { appendEvent, type NewEvent } from "@/lib/events/log";
 import { insertLogs } from "./logs";
 import { statusSnapshot } from "./serialize";
 import { isTerminal, type ExecutionRow, type ExecutionStatus, type Observation } from "./types";
@@ -29,14 +29,19 @@ export function eventTypeOf(status: ExecutionStatus): string {
 }
 
 export async function appendExecutionEvent(tx: Tx, row: ExecutionRow): Promise<void> {
-  await appendEvent(tx, {
+  await appendEvent(tx, executionEvent(row));
+}
+
+/** The event of an execution's status change, for a caller that appends it with others (last in its transaction). */
+export function executionEvent(row: ExecutionRow): NewEvent {
+  return {
     type: eventTypeOf(row.status),
     agentIds: [row.agentId, row.startedByAgentId],
     userIds: [row.startedByUserId],
     subjectType: "execution",
     subjectId: row.id,
     data: statusSnapshot(row),
-  });
+  };
 }
 
 /**

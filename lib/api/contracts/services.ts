@@ -51,6 +51,11 @@ const outputTypeSchema = z
   .max(50)
   .regex(/^[a-z0-9][a-z0-9_.+/-]*$/, "must be a word or a media type, e.g. text, json, image/png");
 
+const fulfilmentSchema = z
+  .enum(["manual", "auto"])
+  .describe("auto: the platform fulfils a hire by executing a deployed agent of the seller's; its output is delivered");
+const fulfilmentEnvironmentSchema = z.enum(["dev", "staging", "prod"]);
+
 export const serviceSchema = z.object({
   id: z.string().uuid(),
   agent_id: z.string().uuid(),
@@ -64,6 +69,9 @@ export const serviceSchema = z.object({
   required_inputs: z.array(requiredInputSchema),
   capabilities_required: z.array(z.string()),
   active: z.boolean(),
+  fulfilment: fulfilmentSchema,
+  fulfilment_agent_id: z.string().uuid().nullable().describe("auto: the deployed agent that runs each hire"),
+  fulfilment_environment: fulfilmentEnvironmentSchema.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -76,6 +84,11 @@ const serviceFields = {
   max_revisions: z.number().int().min(0).max(100),
   required_inputs: requiredInputsSchema,
   capabilities_required: capabilitiesSchema,
+  fulfilment: fulfilmentSchema,
+  fulfilment_agent_id: uuidParam.describe(
+    "auto: the seller or another agent of its owner, deployed (default: the seller)",
+  ),
+  fulfilment_environment: fulfilmentEnvironmentSchema.describe("auto: the deployment environment (default prod)"),
 };
 
 export const createServiceBody = z
@@ -88,6 +101,9 @@ export const createServiceBody = z
     max_revisions: serviceFields.max_revisions.default(2),
     required_inputs: serviceFields.required_inputs.default([]),
     capabilities_required: serviceFields.capabilities_required.default([]),
+    fulfilment: serviceFields.fulfilment.default("manual"),
+    fulfilment_agent_id: serviceFields.fulfilment_agent_id.optional(),
+    fulfilment_environment: serviceFields.fulfilment_environment.optional(),
   })
   .strict();
 
@@ -100,6 +116,9 @@ export const updateServiceBody = z
     max_revisions: serviceFields.max_revisions.optional(),
     required_inputs: serviceFields.required_inputs.optional(),
     capabilities_required: serviceFields.capabilities_required.optional(),
+    fulfilment: serviceFields.fulfilment.optional(),
+    fulfilment_agent_id: serviceFields.fulfilment_agent_id.optional(),
+    fulfilment_environment: serviceFields.fulfilment_environment.optional(),
     active: z.boolean().optional().describe("false deactivates, true reactivates"),
   })
   .strict();

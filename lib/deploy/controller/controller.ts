@@ -8,6 +8,7 @@ import { agentRoutes, deploymentInstances, deployments } from "@/db/schema";
 import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
 import { log } from "@/lib/log";
+import { ensureExecuteQueues } from "@/lib/runtime/execute/queue-defs";
 import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { sandboxHost, type InstanceHost } from "../instances/host";
 import { awsHostsFromEnv } from "../hosts/aws";
@@ -97,6 +98,8 @@ export class Controller {
     boss.on("error", (err) => log().warn({ err }, "job queue error"));
     await boss.start();
     await ensureQueues(boss, this.leaseSeconds);
+    // This process may enqueue executions (a job's auto-fulfilment) even where no execution worker runs.
+    await ensureExecuteQueues(boss);
     this.boss = boss;
     const work = {
       batchSize: this.opts.batchSize ?? 8,

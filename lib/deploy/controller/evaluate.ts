@@ -1,11 +1,12 @@
 import "server-only";
+import { badRatingsServedBy } from "@/lib/market/job-auto";
 import { versionWindowStats } from "@/lib/metrics/recorder";
 import { healthSettings } from "../instances/manager";
 import type { Evaluation, StepContext } from "./context";
 
 /**
- * The rollout's judgement of the new version: its calls since the window started (error and timeout rates, p95)
- * and one health check of every instance of the route (consecutive failures). `breach` names the first rollback
+ * The rollout's judgement of the new version: its calls since the window started (error and timeout rates, p95;
+ * auto-fulfilled jobs it served that were rated 1 or 2 count as errors) and one health check of every instance of the route (consecutive failures). `breach` names the first rollback
  * trigger exceeded, in words for the owner.
  */
 export async function evaluate(
@@ -14,7 +15,7 @@ export async function evaluate(
 ): Promise<{ evaluation: Evaluation; breach: string | null }> {
   const { config } = ctx;
   const health = healthSettings(config);
-  const [stats, rows] = await Promise.all([
+  const [calls, rows, badRatings] = await Promise.all([
     versionWindowStats({
       agentId: ctx.route.agentId,
       environment: ctx.route.environment,
@@ -22,7 +23,11 @@ export async function evaluate(
       since,
     }),
     ctx.instances.check(ctx.route, health),
+    badRatingsServedBy({ ...ctx.route, version: ctx.version.version, since }),
   ]);
+  // What buyers experience counts too: a job this version served and its client rated 1 or 2 is an error (its
+  // call is already among the calls, counted as a success).
+  const stats = { ...calls, errors: Math.min(calls.calls, calls.errors + badRatings) };
   const mine = rows.filter((r) => r.versionId === ctx.version.id);
   const failures = Math.max(0, ...mine.map((r) => r.consecutiveFailures));
   const evaluation: Evaluation = {

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import type { Database, Tx } from "@/db/client";
+import { ensureExecuteQueues } from "@/lib/runtime/execute/queue-defs";
 
 /**
  * The controller's job queue: pg-boss on the app's own database (PGlite too), through `Database.executeSql`, so it
@@ -72,8 +73,9 @@ export async function ensureQueues(boss: PgBoss, leaseSeconds: number): Promise<
 }
 
 /**
- * pg-boss's schema and our queues, installed without starting workers: the test harness does it once in the
- * migrated snapshot, so that test files do not pay for it.
+ * pg-boss's schema and every queue of the app (the controller's and the executions'), installed without starting
+ * workers: `npm run db:migrate` does it, and the test harness once in the migrated snapshot. pg-boss 10 refuses
+ * to send to a missing queue, so a process that only enqueues (a web process without EXECUTE_WORKER) needs them.
  */
 export async function installQueue(database: Database, leaseSeconds: number): Promise<void> {
   const boss = createBoss(database);
@@ -81,6 +83,7 @@ export async function installQueue(database: Database, leaseSeconds: number): Pr
   await boss.start();
   try {
     await ensureQueues(boss, leaseSeconds);
+    await ensureExecuteQueues(boss);
   } finally {
     await boss.stop({ graceful: false, close: false });
   }

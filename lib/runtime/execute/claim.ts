@@ -2,7 +2,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { executions } from "@/db/schema";
-import { appendExecutionEvent } from "../lifecycle";
+import { appendEvents } from "@/lib/events/log";
+import { jobRunStarted, lockJob } from "@/lib/market/job-auto";
+import { executionEvent } from "../lifecycle";
 import type { ExecutionRow } from "../types";
 
 /**
@@ -18,6 +20,7 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
       environment: executions.environment,
       priority: executions.priority,
       queuedAt: executions.queuedAt,
+      jobId: executions.jobId,
     })
     .from(executions)
     .where(sql`${executions.id} = ${id} AND ${executions.status} = 'queued'`)
@@ -25,6 +28,8 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
   if (!target?.environment || !target.queuedAt) return null;
   // Values, not column references: inside the subqueries an unqualified column would name the subquery's row.
   const queuedAt = target.queuedAt.toISOString();
+  // A job's execution: the job's row first, in the order a cancel of the job takes them (no deadlock).
+  if (target.jobId) await lockJob(tx, target.jobId);
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`execute:${target.agentId}:${target.environment}`}))`);
   const same = sql`q.agent_id = ${target.agentId} AND q.environment = ${target.environment} AND q.host = 'deployed'`;
   const [row] = await tx
@@ -50,8 +55,25 @@ export async function claimExecution(tx: Tx, id: string, leaseMarginS = 30): Pro
     )
     .returning();
   if (!row) return null;
-  if (row.attempt === 1) await appendExecutionEvent(tx, row);
+  // The first attempt starts the job it fulfils, if any (lib/market/job-auto.ts), in this transaction.
+  if (row.attempt === 1) await appendEvents(tx, [...(await jobRunStarted(tx, row)), executionEvent(row)]);
   return row;
+}
+
+/**
+ * A queue job whose execution must wait its turn (something due is ahead of it) hands its dispatch to the
+ * deployment's next due execution instead of dropping it: every job then starts one execution while slots are
+ * free, in priority order. Dropped, only each finished attempt would start the next, and the deployment would run
+ * one execution at a time whenever the queue's jobs arrive out of the executions' order.
+ */
+export async function claimNextOf(tx: Tx, id: string): Promise<ExecutionRow | null> {
+  const [target] = await tx
+    .select({ agentId: executions.agentId, environment: executions.environment })
+    .from(executions)
+    .where(sql`${executions.id} = ${id}`);
+  if (!target?.environment) return null;
+  const next = await nextQueued(tx, target.agentId, target.environment);
+  return next && next.id !== id ? claimExecution(tx, next.id) : null;
 }
 
 /** The next due execution of a deployment (by priority, then age): the one to dispatch when a slot frees. */

@@ -4,7 +4,9 @@ import type { Tx } from "@/db/client";
 import { executions } from "@/db/schema";
 import type { ExecutionAttempt } from "@/db/schema/executions";
 import { inTransaction } from "@/lib/db";
-import { appendExecutionEvent } from "../lifecycle";
+import { appendEvents } from "@/lib/events/log";
+import { jobRunEnded } from "@/lib/market/job-auto";
+import { executionEvent } from "../lifecycle";
 import { insertLogs, type LogLine } from "../logs";
 import type { ExecutionRow } from "../types";
 import { deadlineOf, type AttemptOutcome } from "./attempt";
@@ -89,7 +91,9 @@ export async function finishAttempt(
     if (retry) await sendExecute(tx, row.id, row.priority, delayS);
     else if (row.callbackUrl) await sendCallback(tx, row.id, 1);
     await dispatchNext(tx, updated);
-    await appendExecutionEvent(tx, updated);
+    // The end of a job's execution delivers or fails the job (lib/market/job-auto.ts), in this transaction.
+    const jobEvents = retry ? [] : await jobRunEnded(tx, updated);
+    await appendEvents(tx, [...jobEvents, executionEvent(updated)]);
     return updated;
   });
   if (!ended) {

@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
 import { log } from "@/lib/log";
 import { callbackConfigFromEnv, deliverCallback, type CallbackConfig } from "./callback";
-import { claimExecution } from "./claim";
+import { claimExecution, claimNextOf } from "./claim";
 import { runClaimed } from "./dispatch";
 import { finishAttempt } from "./finish";
 import {
@@ -19,7 +19,7 @@ import {
   ensureExecuteQueues,
   type CallbackJob,
   type ExecuteJob,
-} from "./queue";
+} from "./queue-defs";
 
 export interface ExecutionWorkerOptions {
   /** Attempts this process runs at once (EXECUTE_WORKER_CONCURRENCY). */
@@ -77,7 +77,10 @@ export class ExecutionWorker {
   private async take(jobs: PgBoss.Job<ExecuteJob>[]): Promise<void> {
     for (const job of jobs) {
       while (this.running.size >= this.concurrency) await new Promise<void>((r) => (this.slotFreed = r));
-      const row = await inTransaction((tx) => claimExecution(tx, job.data.execution_id));
+      // Its own execution, else the one ahead of it (two transactions: each locks at most one job's row).
+      const id = job.data.execution_id;
+      const row =
+        (await inTransaction((tx) => claimExecution(tx, id))) ?? (await inTransaction((tx) => claimNextOf(tx, id)));
       if (!row) continue;
       const run = runClaimed(row)
         .catch((err: unknown) => log().error({ err, execution: row.id }, "execution attempt failed"))
