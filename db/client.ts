@@ -84,7 +84,14 @@ async function openPglite(config: DatabaseConfig): Promise<Database> {
     },
     async executeSql(text, values) {
       if (values?.length) return client.query(text, values);
-      return (await client.exec(text)).at(-1) ?? { rows: [] };
+      try {
+        return (await client.exec(text)).at(-1) ?? { rows: [] };
+      } catch (err) {
+        // A failed script that opened a transaction (pg-boss's install and maintenance scripts do) would leave
+        // PGlite's one session aborted for every later query: end it.
+        if (/^\s*BEGIN\b/im.test(text)) await client.exec("ROLLBACK").catch(() => {});
+        throw err;
+      }
     },
     close: () => client.close(),
   };

@@ -2,7 +2,7 @@ import "server-only";
 import type PgBoss from "pg-boss";
 import { getDatabase, type Database } from "@/db/client";
 import { sweepIdempotencyKeys } from "@/lib/api/idempotency";
-import { createBoss } from "@/lib/deploy/controller/queue";
+import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
 import { log } from "@/lib/log";
 import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
 
@@ -21,7 +21,9 @@ export const SCHEDULES: readonly { name: string; cron: string; run: () => Promis
 
 /** Starts a pg-boss with cron on, makes the sweeps' queues and schedules, and works them. */
 export async function startSchedules(database?: Database): Promise<PgBoss> {
-  const boss = createBoss(database ?? (await getDatabase()), { schedule: true });
+  const db = database ?? (await getDatabase());
+  await queueSchemaReady(db);
+  const boss = createBoss(db, { schedule: true });
   boss.on("error", (err) => log().error({ err }, "schedules: queue error"));
   await boss.start();
   for (const s of SCHEDULES) {

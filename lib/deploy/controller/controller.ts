@@ -21,6 +21,7 @@ import { runTick, type RunnerDeps } from "./runner";
 import {
   createBoss,
   ensureQueues,
+  queueSchemaReady,
   ROUTE_QUEUE,
   routeCheckKey,
   sendStep,
@@ -94,6 +95,7 @@ export class Controller {
 
   async start(database?: Database): Promise<this> {
     const db = database ?? (await getDatabase());
+    await queueSchemaReady(db);
     const boss = createBoss(db, { supervise: this.opts.supervise ?? true });
     boss.on("error", (err) => log().warn({ err }, "job queue error"));
     await boss.start();

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import type { Database, Tx } from "@/db/client";
+import { env } from "@/lib/env";
 import { ensureExecuteQueues } from "@/lib/runtime/execute/queue-defs";
 
 /**
@@ -87,6 +88,24 @@ export async function installQueue(database: Database, leaseSeconds: number): Pr
   } finally {
     await boss.stop({ graceful: false, close: false });
   }
+}
+
+const schemaReady = new WeakMap<Database, Promise<void>>();
+
+/**
+ * `installQueue` once per database and process, awaited before any of this process's bosses starts (the
+ * controller, the execution worker, the schedules). Started side by side on a database without pg-boss's schema,
+ * each boss would find it missing and run the install script; the losers' scripts fail ("type already exists"),
+ * and on PGlite's one connection a failed script leaves the session's transaction aborted for every later query.
+ */
+export function queueSchemaReady(database: Database): Promise<void> {
+  let ready = schemaReady.get(database);
+  if (!ready) {
+    ready = installQueue(database, env().DEPLOY_LEASE_S);
+    ready.catch(() => schemaReady.delete(database));
+    schemaReady.set(database, ready);
+  }
+  return ready;
 }
 
 /** Sends jobs inside a caller's transaction only (its own database handle is never used). */

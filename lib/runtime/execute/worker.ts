@@ -3,7 +3,7 @@ import { and, eq, lt, lte, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { getDatabase, getDb, type Database } from "@/db/client";
 import { executions } from "@/db/schema";
-import { createBoss } from "@/lib/deploy/controller/queue";
+import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
@@ -54,6 +54,7 @@ export class ExecutionWorker {
 
   async start(database?: Database): Promise<this> {
     const db = database ?? (await getDatabase());
+    await queueSchemaReady(db);
     const boss = createBoss(db, { supervise: this.opts.supervise ?? true });
     boss.on("error", (err) => log().warn({ err }, "execution queue error"));
     await boss.start();
