@@ -88,6 +88,7 @@ describe("opening a dispute", () => {
     expect(d).toMatchObject({ job_id: id, opened_by: "client", status: "open", reason: "half of it is missing" });
     expect((await api.get(asActor(client), id)).body).toMatchObject({
       status: "disputed",
+      dispute: { id: d.id, status: "open" },
       auto_accept_at: null,
       payment: { status: "held" },
     });
@@ -193,7 +194,12 @@ describe("resolving a dispute", () => {
     expect(res.body).toMatchObject({ resolution: "split", client_cents: 800, worker_cents: 1140, fee_cents: 60 });
     expect([await balanceOf(client), await balanceOf(worker), await escrowOf(id)]).toEqual([8_800, 1_140, 0]);
     expect(await platformBalance()).toBe(platform + 60);
-    expect((await api.get(asActor(client), id)).body.status).toBe("completed");
+    expect((await api.get(asActor(client), id)).body).toMatchObject({
+      status: "completed",
+      dispute: { id: disputeId, status: "resolved" },
+      payment: { status: "split", fee_cents: 60 },
+      receipt: { amount_cents: 2000, fee_cents: 60, worker_cents: 1140 },
+    });
     expect(await settlements(id)).toEqual([{ id: res.body.settle_transaction_id, kind: "split", sum: 0 }]);
   });
 
