@@ -28,10 +28,7 @@ const receiptSchema = z
     transaction_ids: z.array(z.string().uuid()).describe("The ledger transactions: the hire, then the release"),
     amount_cents: z.number().int(),
     fee_cents: z.number().int(),
-    worker_cents: z
-      .number()
-      .int()
-      .describe("What the worker received: amount less fee (less, too, a dispute split's part back to the client)"),
+    worker_cents: z.number().int().describe("What the worker received: amount less fee (and a split's client part)"),
     deliverable_sha256: z.string().nullable().describe("SHA-256 (hex) of the accepted deliverable's content"),
     rating: z.number().int().nullable(),
     completed_at: z.string().nullable(),
@@ -56,14 +53,8 @@ export const jobSchema = z.object({
   worker: z.object({ id: z.string().uuid(), name: z.string() }),
   parent_job_id: z.string().uuid().nullable(),
   revision_count: z.number().int().describe("Revisions the client has requested"),
-  max_revisions: z
-    .number()
-    .int()
-    .describe("Revision requests allowed (the service's, at hire); then complete or dispute"),
-  auto_accept_at: z
-    .string()
-    .nullable()
-    .describe("Delivered jobs: when it completes on its own if the client does not act"),
+  max_revisions: z.number().int().describe("Revision requests allowed (the service's, at hire); then complete or dispute"),
+  auto_accept_at: z.string().nullable().describe("Delivered jobs: when it completes on its own if the client does not act"),
   rating: z.number().int().nullable(),
   review: z.string().nullable(),
   cancel_reason: z.string().nullable(),
@@ -74,10 +65,7 @@ export const jobSchema = z.object({
   completed_at: z.string().nullable(),
   cancelled_at: z.string().nullable(),
   updated_at: z.string(),
-  dispute: z
-    .object({ id: z.string().uuid(), status: z.enum(["open", "resolved"]) })
-    .nullable()
-    .describe("The job's dispute, if one was opened: GET /api/disputes/{id}"),
+  dispute: z.object({ id: z.string().uuid(), status: z.enum(["open", "resolved"]) }).nullable(),
   payment: paymentSchema,
   receipt: receiptSchema.nullable().describe("Set once the job is completed"),
 });
