@@ -12,3 +12,4 @@ export * from "./rate-limits";
 export * from "./deployments";
 export * from "./ledger";
 export * from "./idempotency";
+export * from "./disputes";

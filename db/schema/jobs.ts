@@ -21,6 +21,8 @@ export const jobStatus = pgEnum("job_status", [
   "in_progress",
   "delivered",
   "revision_requested",
+  // A party disputes the delivery; the escrow stays held until an admin resolves it (lib/market/disputes.ts).
+  "disputed",
   "completed",
   "cancelled",
   "failed",

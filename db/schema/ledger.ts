@@ -28,6 +28,8 @@ export const ledgerTransactionKind = pgEnum("ledger_transaction_kind", [
   "hire",
   "refund",
   "release",
+  // A dispute resolved with a split: part of the escrow back to the client, the rest to the worker less the fee.
+  "split",
 ]);
 
 /**
@@ -78,10 +80,11 @@ export const ledgerTransactions = pgTable(
   },
   (t) => [
     uniqueIndex("ledger_transactions_reference_key").on(t.reference),
-    // A job's escrow is settled once: one refund or one release, never both, never twice.
+    // A job's escrow is settled once: one refund, release or split, never two, never twice. Written as "not the
+    // other kinds" so the migration that added `split` need not name the new enum value in the same transaction.
     uniqueIndex("ledger_transactions_settle_key")
       .on(t.jobId)
-      .where(sql`${t.kind} IN ('refund', 'release')`),
+      .where(sql`${t.kind} NOT IN ('top_up', 'faucet', 'hire')`),
     uniqueIndex("ledger_transactions_hire_key")
       .on(t.jobId)
       .where(sql`${t.kind} = 'hire'`),

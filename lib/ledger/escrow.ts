@@ -10,7 +10,7 @@ import { post, type Posted } from "./post";
 /**
  * Money follows the job: the price moves from the client's balance into the job's own escrow account at hire,
  * and out of it exactly once, back to the client (cancelled, failed) or to the worker less the platform fee
- * (completed). Each is one ledger transaction in the transaction of the job's transition. The job row names its
+ * (completed), or split between them when an admin resolves a dispute that way. Each is one ledger transaction in the transaction of the job's transition. The job row names its
  * hire and settlement transactions; ledger_transactions_settle_key refuses a second settlement at the database.
  */
 
@@ -42,40 +42,48 @@ export async function holdEscrow(
   return posted!;
 }
 
+/** Where a job's escrow goes: back to the client, to the worker less the fee, or split between them (a dispute). */
+export type Settlement =
+  | { refund: Holder }
+  | { release: Holder; deliverableSha256: string | null }
+  | { split: { client: Holder; worker: Holder; clientCents: number }; deliverableSha256: string | null };
+
 /**
- * Settles a job's escrow: everything back to the client, or to the worker less the fee. Null for a job hired
- * before the ledger existed (no hire transaction, nothing held).
+ * Settles a job's escrow: everything back to the client, to the worker less the fee, or `clientCents` back to the
+ * client and the rest to the worker less the fee on that rest. Null for a job hired before the ledger existed (no
+ * hire transaction, nothing held).
  */
 export async function settleEscrow(
   tx: Tx,
   job: EscrowJob,
-  to: { refund: Holder } | { release: Holder; deliverableSha256: string | null },
+  to: Settlement,
 ): Promise<(Posted & { feeCents: number }) | null> {
   if (!job.hireTransactionId) return null;
   const escrow = await escrowAccountOf(tx, job.id);
   if (!escrow || escrow.balance === 0) return null;
   const held = escrow.balance;
-  let feeCents = 0;
-  let legs;
-  if ("refund" in to) {
-    legs = [{ accountId: await accountOf(tx, to.refund), amount: held }];
-  } else {
-    feeCents = feeOf(held, env().PLATFORM_FEE_BPS);
-    legs = [{ accountId: await accountOf(tx, to.release), amount: held - feeCents }];
-    if (feeCents > 0) legs.push({ accountId: await systemAccount(tx, "platform"), amount: feeCents });
+  const clientCents = "refund" in to ? held : "split" in to ? to.split.clientCents : 0;
+  if (!Number.isSafeInteger(clientCents) || clientCents < 0 || clientCents > held) {
+    throw new Error("a split returns between nothing and everything held");
   }
-  const kind = "refund" in to ? "refund" : "release";
-  const posted = await post(tx, {
-    kind,
-    jobId: job.id,
-    memo: `${kind === "refund" ? "Refund" : "Payment"}: ${job.title}`,
-    legs: [{ accountId: escrow.id, amount: -held }, ...legs.filter((l) => l.amount !== 0)],
-  });
+  const workerCents = held - clientCents;
+  const feeCents = workerCents > 0 ? feeOf(workerCents, env().PLATFORM_FEE_BPS) : 0;
+  const client = "refund" in to ? to.refund : "split" in to ? to.split.client : null;
+  const worker = "release" in to ? to.release : "split" in to ? to.split.worker : null;
+  const legs = [{ accountId: escrow.id, amount: -held }];
+  if (client && clientCents > 0) legs.push({ accountId: await accountOf(tx, client), amount: clientCents });
+  if (worker && workerCents - feeCents > 0) {
+    legs.push({ accountId: await accountOf(tx, worker), amount: workerCents - feeCents });
+  }
+  if (feeCents > 0) legs.push({ accountId: await systemAccount(tx, "platform"), amount: feeCents });
+  const kind = "refund" in to ? "refund" : "split" in to ? "split" : "release";
+  const memo = { refund: "Refund", release: "Payment", split: "Split settlement" }[kind];
+  const posted = await post(tx, { kind, jobId: job.id, memo: `${memo}: ${job.title}`, legs });
   await tx
     .update(jobs)
     .set({
       settleTransactionId: posted!.transactionId,
-      ...("release" in to ? { feeCents, deliverableSha256: to.deliverableSha256 } : {}),
+      ...("refund" in to ? {} : { feeCents, deliverableSha256: to.deliverableSha256 }),
     })
     .where(eq(jobs.id, job.id));
   return { ...posted!, feeCents };

@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { agents } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import type { Principal } from "@/lib/auth/principal";
-import { SCOPES } from "@/lib/auth/scopes";
+import { OPERATOR_SCOPE, SCOPES } from "@/lib/auth/scopes";
 import { env } from "@/lib/env";
 import { retireAgent } from "@/lib/market/agents";
+import { openDispute, resolveDispute } from "@/lib/market/disputes";
 import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
 import { cancelJob, completeJob, deliverJob, hireJob, requestRevision, startJob } from "@/lib/market/jobs";
 import { setupTestDatabase } from "@/test/db";
@@ -16,7 +17,7 @@ import { feeOf } from "./money";
 
 /**
  * Random sequences of hires (and sub-hires), starts, deliveries, revisions, auto-accepts, cancellations, failures (a worker
- * retired mid-job), completions and top-ups, run one at a time and in concurrent batches. After every step the
+ * retired mid-job), completions, disputes (opened by either party, resolved by an admin) and top-ups, run one at a time and in concurrent batches. After every step the
  * ledger must agree with itself and with the jobs: every transaction sums to zero; all balances add up to the money
  * that came in; each open job's escrow holds its price and a settled one nothing; no balance is negative; each job
  * settles at most once (exactly once when it is over); and every wallet holds what the jobs say it should.
@@ -34,6 +35,8 @@ interface World {
   services: string[][];
   jobs: string[];
   moneyIn: number;
+  /** The admin (operator scope) who resolves disputes. */
+  admin: Principal;
 }
 
 type Op =
@@ -42,6 +45,9 @@ type Op =
   | { kind: "sub-hire"; parent: number; worker: number; price: number }
   | { kind: "advance" | "start" | "deliver" | "revise" | "complete" | "cancel"; job: number }
   | { kind: "retire"; worker: number }
+  | { kind: "dispute"; job: number; by: "client" | "worker" }
+  // part: the client's share of a split, in percent of the price.
+  | { kind: "resolve"; job: number; resolution: "refund" | "release" | "split"; part: number }
   // The scheduled sweep (lib/market/job-auto-accept.ts), with a zero threshold: every delivered job completes.
   | { kind: "auto-accept" };
 
@@ -98,6 +104,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("auto-accept" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("dispute" as const),
+      job: jobArb,
+      by: fc.constantFrom("client" as const, "worker" as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("resolve" as const),
+      job: jobArb,
+      resolution: fc.constantFrom("refund" as const, "release" as const, "split" as const),
+      part: fc.integer({ min: 1, max: 99 }),
+    }),
+  },
   // Only the third worker is ever retired, so that the other two keep working.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("retire" as const), worker: fc.constant(2) }) },
 );
@@ -119,6 +142,7 @@ async function freshWorld(): Promise<World> {
     services,
     jobs: [],
     moneyIn: 0,
+    admin: { kind: "user", userId: (await createUser(db())).user.id, scopes: [...SCOPES, OPERATOR_SCOPE] },
   };
   await topUp(world, 0, 2_000);
   await topUp(world, 1, 2_000);
@@ -141,6 +165,11 @@ const EVERY_ENDING: Op[] = [
   { kind: "sub-hire", parent: -1, worker: 0, price: 0 },
   { kind: "retire", worker: 2 },
   { kind: "hire", client: 0, worker: 2, price: 0 },
+  { kind: "hire", client: 1, worker: 0, price: 2 },
+  { kind: "advance", job: -1 },
+  { kind: "advance", job: -1 },
+  { kind: "dispute", job: -1, by: "worker" },
+  { kind: "resolve", job: -1, resolution: "split", part: 30 },
 ];
 
 /** Wallets 0-1 are the clients, 2-4 the workers (who pay for their sub-hires). */
@@ -163,6 +192,8 @@ const ALLOWED: Record<Op["kind"], number[]> = {
   cancel: [409],
   retire: [],
   "auto-accept": [],
+  dispute: [409],
+  resolve: [409, 422],
 };
 
 async function apply(world: World, op: Op): Promise<void> {
@@ -228,6 +259,18 @@ async function apply(world: World, op: Op): Promise<void> {
         if (action === "revise") await requestRevision(client, id, { reason: "again" });
         if (action === "complete") await completeJob(client, id, { rating: 4 });
         if (op.kind === "cancel") await cancelJob(client, id, {});
+        if (op.kind === "dispute") await openDispute(op.by === "client" ? client : worker, id, { reason: "no" });
+        if (op.kind === "resolve") {
+          const [d] = await rows<{ id: string; price: string }>(
+            sql`SELECT d.id, j.price_cents AS price FROM disputes d JOIN jobs j ON j.id = d.job_id WHERE d.job_id = ${id}`,
+          );
+          if (!d) return;
+          const cents = Math.min(Number(d.price) - 1, Math.max(1, Math.floor((Number(d.price) * op.part) / 100)));
+          await resolveDispute(world.admin, d.id, {
+            resolution: op.resolution,
+            ...(op.resolution === "split" ? { client_cents: cents } : {}),
+          });
+        }
       }
     }
   } catch (err) {
@@ -260,11 +303,11 @@ async function checkInvariants(world: World): Promise<void> {
 
   const escrows = await rows<{ id: string; status: string; price: string; escrow: string; settles: string }>(sql`
     SELECT j.id, j.status, j.price_cents AS price, a.balance AS escrow,
-           (SELECT count(*) FROM ledger_transactions t WHERE t.job_id = j.id AND t.kind IN ('refund', 'release'))
+           (SELECT count(*) FROM ledger_transactions t WHERE t.job_id = j.id AND t.kind IN ('refund', 'release', 'split'))
              AS settles
     FROM jobs j JOIN ledger_accounts a ON a.job_id = j.id`);
   for (const e of escrows) {
-    const open = ["pending", "in_progress", "delivered", "revision_requested"].includes(e.status);
+    const open = ["pending", "in_progress", "delivered", "revision_requested", "disputed"].includes(e.status);
     expect([e.status, Number(e.escrow)], `escrow of job ${e.id}`).toEqual([e.status, open ? Number(e.price) : 0]);
     expect(Number(e.settles), `settlements of job ${e.id}`).toBe(open ? 0 : 1);
   }
@@ -285,14 +328,19 @@ async function checkInvariants(world: World): Promise<void> {
     client_agent: string | null;
     client_user: string | null;
     worker: string;
+    back: string | null;
   }>(sql`SELECT price_cents AS price, status, client_agent_id AS client_agent, client_user_id AS client_user,
-             worker_agent_id AS worker FROM jobs WHERE hire_transaction_id IS NOT NULL`);
+             worker_agent_id AS worker,
+             (SELECT client_cents FROM disputes d WHERE d.job_id = jobs.id AND d.status = 'resolved') AS back
+         FROM jobs WHERE hire_transaction_id IS NOT NULL`);
   const expected = new Map<string, number>();
   const add = (k: string, v: number) => expected.set(k, (expected.get(k) ?? 0) + v);
   for (const j of jobs) {
     const price = Number(j.price);
-    if (j.status !== "cancelled" && j.status !== "failed") add(j.client_agent ?? j.client_user!, -price);
-    if (j.status === "completed") add(j.worker, price - feeOf(price, bps));
+    // A completed job may have been a dispute's release (nothing back) or split (`back` to the client).
+    const back = j.status === "completed" ? Number(j.back ?? 0) : 0;
+    if (j.status !== "cancelled" && j.status !== "failed") add(j.client_agent ?? j.client_user!, back - price);
+    if (j.status === "completed") add(j.worker, price - back - feeOf(price - back, bps));
   }
   const wallets = await rows<{ holder: string; balance: string; credited: string }>(sql`
     SELECT coalesce(a.agent_id, a.user_id) AS holder, a.balance,
@@ -328,6 +376,8 @@ describe("ledger properties", () => {
     // Not vacuous: the runs together reached every way money leaves an escrow.
     const reached = await rows<{ status: string }>(sql`SELECT DISTINCT status FROM jobs`);
     expect(reached.map((r) => r.status)).toEqual(expect.arrayContaining(["completed", "cancelled", "failed"]));
+    const settledBy = await rows<{ kind: string }>(sql`SELECT DISTINCT kind FROM ledger_transactions`);
+    expect(settledBy.map((r) => r.kind)).toEqual(expect.arrayContaining(["refund", "release", "split"]));
   }, 240_000);
 
   it("holds its invariants when the steps race each other", async () => {

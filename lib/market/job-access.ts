@@ -2,7 +2,7 @@ import "server-only";
 import { eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
-import { agents, jobs, services, users } from "@/db/schema";
+import { agents, disputes, jobs, services, users } from "@/db/schema";
 import { epochMicros } from "@/lib/api/pagination";
 import { actsForAgent } from "@/lib/auth/acting";
 import { ownedAgentIds } from "./agents";
@@ -52,6 +52,10 @@ export const jobViewColumns = {
   completedAt: jobs.completedAt,
   cancelledAt: jobs.cancelledAt,
   updatedAt: jobs.updatedAt,
+  // The job's dispute, if any (one per job: disputes_job_key), so the job shows it and a split's receipt is exact.
+  disputeId: disputes.id,
+  disputeStatus: disputes.status,
+  disputeClientCents: disputes.clientCents,
   // created_at in epoch microseconds for keyset cursors (a JS Date would drop the microseconds).
   createdAtMicros: epochMicros(jobs.createdAt),
 };
@@ -65,6 +69,7 @@ export function selectJobViews(db: Queryable) {
     .innerJoin(workerAgent, eq(workerAgent.id, jobs.workerAgentId))
     .leftJoin(clientAgent, eq(clientAgent.id, jobs.clientAgentId))
     .leftJoin(users, eq(users.id, jobs.clientUserId))
+    .leftJoin(disputes, eq(disputes.jobId, jobs.id))
     .$dynamic();
 }
 

@@ -28,6 +28,14 @@ export const TRANSITIONS: Readonly<Record<JobAction, Transition>> = {
   cancel: { role: "client", from: ["pending"], to: "cancelled" },
 };
 
+/**
+ * Opening a dispute (lib/market/disputes.ts): either party, from `delivered` (past max_revisions that is where the
+ * client stands), to `disputed`. Not in TRANSITIONS because either role may take it and it writes a dispute row;
+ * an admin's resolution leaves `disputed` for `completed` (release, split) or `cancelled` (refund). `disputed` is
+ * neither open (the parties cannot act on it) nor terminal (the escrow is still held).
+ */
+export const DISPUTE_FROM: readonly JobStatus[] = ["delivered"];
+
 /** Statuses in which a job still needs someone to do something. */
 export const OPEN_STATUSES: readonly JobStatus[] = ["pending", "in_progress", "delivered", "revision_requested"];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["completed", "cancelled", "failed"];

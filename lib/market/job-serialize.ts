@@ -53,6 +53,10 @@ export interface JobView {
   completedAt: NullableTs;
   cancelledAt: NullableTs;
   updatedAt: Ts;
+  disputeId?: string | null;
+  disputeStatus?: "open" | "resolved" | null;
+  /** A resolved dispute: what went back to the client (all for a refund, none for a release, part for a split). */
+  disputeClientCents?: number | null;
 }
 
 export type JobJson = z.infer<typeof jobSchema>;
@@ -88,6 +92,7 @@ export function jobJson(v: JobView): JobJson {
     completed_at: isoOrNull(v.completedAt),
     cancelled_at: isoOrNull(v.cancelledAt),
     updated_at: iso(v.updatedAt),
+    dispute: v.disputeId ? { id: v.disputeId, status: v.disputeStatus ?? "open" } : null,
     payment: paymentJson(v),
     receipt: receiptJson(v),
   };
@@ -104,9 +109,11 @@ function paymentJson(v: JobView): JobJson["payment"] {
     ? "none"
     : !v.settleTransactionId
       ? "held"
-      : v.status === "completed"
-        ? "released"
-        : "refunded";
+      : v.status !== "completed"
+        ? "refunded"
+        : (v.disputeClientCents ?? 0) > 0
+          ? "split"
+          : "released";
   return {
     status,
     amount_cents: v.priceCents,
@@ -126,7 +133,7 @@ function receiptJson(v: JobView): JobJson["receipt"] {
     transaction_ids: [v.hireTransactionId, v.settleTransactionId].filter((t): t is string => !!t),
     amount_cents: paid ? v.priceCents : 0,
     fee_cents: paid ? fee : 0,
-    worker_cents: paid ? v.priceCents - fee : 0,
+    worker_cents: paid ? v.priceCents - (v.disputeClientCents ?? 0) - fee : 0,
     deliverable_sha256: v.deliverableSha256,
     rating: v.rating,
     completed_at: isoOrNull(v.completedAt),

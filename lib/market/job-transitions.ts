@@ -230,7 +230,7 @@ export async function refund(
 }
 
 /** SHA-256 (hex) of the job's latest deliverable, the one the client accepts, for the receipt. */
-async function latestDeliverableSha256(tx: Tx, jobId: string): Promise<string | null> {
+export async function latestDeliverableSha256(tx: Tx, jobId: string): Promise<string | null> {
   const [row] = await tx
     .select({ sha: sql<string>`encode(sha256(convert_to(${deliverables.content}, 'UTF8')), 'hex')` })
     .from(deliverables)

@@ -9,6 +9,7 @@ import "./agents";
 import "./auth";
 import "./deployment-actions";
 import "./deployments";
+import "./disputes";
 import "./events";
 import "./executions";
 import "./execute";

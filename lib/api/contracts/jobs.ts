@@ -10,9 +10,10 @@ const jobStatus = z.enum(JOB_STATUSES);
 const paymentSchema = z
   .object({
     status: z
-      .enum(["held", "released", "refunded", "none"])
+      .enum(["held", "released", "refunded", "split", "none"])
       .describe(
-        "held: in escrow; released: paid to the worker; refunded: back to the client; none: hired before payments",
+        "held: in escrow; released: paid to the worker; refunded: back to the client; split: a dispute's split " +
+          "between both; none: hired before payments",
       ),
     amount_cents: z.number().int(),
     fee_cents: z.number().int().nullable().describe("The platform's fee, taken when the escrow is released"),
@@ -27,7 +28,7 @@ const receiptSchema = z
     transaction_ids: z.array(z.string().uuid()).describe("The ledger transactions: the hire, then the release"),
     amount_cents: z.number().int(),
     fee_cents: z.number().int(),
-    worker_cents: z.number().int().describe("What the worker received: amount less fee"),
+    worker_cents: z.number().int().describe("What the worker received: amount less fee (and a split's client part)"),
     deliverable_sha256: z.string().nullable().describe("SHA-256 (hex) of the accepted deliverable's content"),
     rating: z.number().int().nullable(),
     completed_at: z.string().nullable(),
@@ -64,6 +65,7 @@ export const jobSchema = z.object({
   completed_at: z.string().nullable(),
   cancelled_at: z.string().nullable(),
   updated_at: z.string(),
+  dispute: z.object({ id: z.string().uuid(), status: z.enum(["open", "resolved"]) }).nullable(),
   payment: paymentSchema,
   receipt: receiptSchema.nullable().describe("Set once the job is completed"),
 });

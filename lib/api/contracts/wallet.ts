@@ -28,7 +28,7 @@ export const walletSchema = z.object({
 export const transactionSchema = z.object({
   id: z.string().describe("The ledger entry"),
   transaction_id: z.string().uuid(),
-  kind: z.enum(["top_up", "faucet", "hire", "refund", "release"]),
+  kind: z.enum(["top_up", "faucet", "hire", "refund", "release", "split"]),
   amount: cents("Signed: positive credits the wallet, negative debits it"),
   balance_after: cents("The wallet's available balance right after this entry"),
   job_id: z.string().uuid().nullable(),

@@ -13,6 +13,8 @@ export const TASK_STATE_OF: Readonly<Record<JobStatus, TaskState>> = {
   in_progress: TaskState.TASK_STATE_WORKING,
   delivered: TaskState.TASK_STATE_INPUT_REQUIRED,
   revision_requested: TaskState.TASK_STATE_INPUT_REQUIRED,
+  // Waiting for an admin, not for the client: still being worked out, not terminal.
+  disputed: TaskState.TASK_STATE_WORKING,
   completed: TaskState.TASK_STATE_COMPLETED,
   cancelled: TaskState.TASK_STATE_CANCELED,
   failed: TaskState.TASK_STATE_FAILED,
@@ -61,6 +63,8 @@ function statusText(job: JobJson, latest: DeliverableJson | null): string | null
       return `The worker delivered${latest ? ` revision ${latest.revision}` : ""} (the artifact). ${ACCEPT_HINT}`;
     case "revision_requested":
       return "A revision was requested; waiting for the worker to deliver again.";
+    case "disputed":
+      return "Disputed; the escrow stays held until an admin resolves the dispute.";
     case "completed":
       return `Completed and paid${job.rating ? `, rated ${job.rating}/5` : ""}.`;
     case "cancelled":
