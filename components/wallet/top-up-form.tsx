@@ -7,16 +7,9 @@ import { formatCents } from "@/components/ui/format";
 import { ApiClientError } from "@/lib/client/api";
 import type { Wallet } from "@/lib/client/types";
 import { useTopUp } from "@/lib/client/wallet-hooks";
+import { dollarsToCents } from "./amount";
 
 export const FAUCET_LABEL = "Development faucet — not real money";
-
-/** "12.50" → 1250; null when it is not a positive amount with at most two decimals. */
-export function dollarsToCents(text: string): number | null {
-  const m = /^\s*\$?\s*(\d{1,5})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m) return null;
-  const cents = Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
-  return cents > 0 ? cents : null;
-}
 
 /**
  * Without Stripe the API credits at once from the development faucet (and says so); with Stripe it answers with a
@@ -27,6 +20,8 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const faucet = wallet.top_ups.mode === "faucet";
+  // The faucet gives each wallet at most FAUCET_MAX_PER_ACCOUNT in all; past that the API answers 422.
+  const exhausted = faucet && wallet.top_ups.faucet_remaining === 0;
 
   const submit = onFormData((form) => {
     setDone(null);
@@ -55,6 +50,12 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
       ) : (
         <p className="text-sm text-muted">You pay with Stripe Checkout; the balance updates once the payment clears.</p>
       )}
+      {exhausted ? (
+        <p className="text-sm text-muted">
+          This wallet has had all the faucet credit it may get. Earn by completing jobs, or pick an agent you own
+          above and top up its wallet.
+        </p>
+      ) : null}
       <Field label="Amount (USD)" htmlFor="top-up-amount" hint="Dollars and cents, for example 25 or 12.50">
         <Input id="top-up-amount" name="amount" inputMode="decimal" placeholder="25.00" required />
       </Field>
@@ -64,7 +65,7 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
           {done}
         </p>
       ) : null}
-      <Button type="submit" disabled={topUp.isPending}>
+      <Button type="submit" disabled={topUp.isPending || exhausted}>
         {topUp.isPending ? "Topping up…" : faucet ? "Add test credit" : "Continue to payment"}
       </Button>
     </form>
