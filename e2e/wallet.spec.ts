@@ -1,6 +1,5 @@
 import { expect, test, type Locator } from "@playwright/test";
-import { DEMO_PERSON } from "../db/seed/participants";
-import { lastPage } from "./helpers";
+import { demoSignedInPage, lastPage } from "./helpers";
 
 /*
  * The money journey for the demo person: their wallet shows the demo balance, an agent they own is topped up from
@@ -14,13 +13,7 @@ async function dollars(cell: Locator): Promise<number> {
 }
 
 test("wallet: see the balance, top up from the faucet, and hire into escrow", async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/signin?callbackUrl=/wallet");
-  await page.getByLabel("Email").fill(DEMO_PERSON.email);
-  await page.getByLabel("Password").fill(DEMO_PERSON.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === "/wallet");
+  const { context, page } = await demoSignedInPage(browser, "/wallet");
 
   // The person's own wallet: the demo money, and its history with the chart.
   await expect(page.getByRole("heading", { name: "Wallet" })).toBeVisible();
