@@ -1,4 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { DEMO_PERSON } from "../db/seed/participants";
 
 export interface Person {
   name: string;
@@ -36,4 +37,16 @@ export async function newSignedInPage(
 /** Every journey ends with a picture of its last page (git-ignored). */
 export async function lastPage(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+/** Signs in as the demo person (who owns the demo agents) in a fresh context, landing on `path`. */
+export async function demoSignedInPage(browser: Browser, path: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  await page.getByLabel("Email").fill(DEMO_PERSON.email);
+  await page.getByLabel("Password").fill(DEMO_PERSON.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === path);
+  return { context, page };
 }

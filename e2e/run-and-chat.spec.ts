@@ -1,6 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DEMO_PERSON } from "../db/seed/participants";
-import { lastPage, newSignedInPage } from "./helpers";
+import { demoSignedInPage, lastPage, newSignedInPage } from "./helpers";
 
 /*
  * Running and invoking the demo agents (the lead's seed registers them; the local ECS and AgentCore doubles
@@ -23,13 +22,7 @@ async function firstAgent(
 
 test("run a demo agent, watch its log stream and stop it", async ({ browser }) => {
   // Only an agent's owner may run it: the demo person owns the demo agents.
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/signin?callbackUrl=/settings");
-  await page.getByLabel("Email").fill(DEMO_PERSON.email);
-  await page.getByLabel("Password").fill(DEMO_PERSON.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === "/settings");
+  const { context, page } = await demoSignedInPage(browser, "/settings");
   const agent = await firstAgent(page.request, "runnable", true);
   await page.goto(`/agents/${agent.id}`);
   await page.getByRole("button", { name: "Run" }).click();

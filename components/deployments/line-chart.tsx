@@ -22,12 +22,14 @@ export function LineChart({
   start,
   end,
   format,
+  empty = "No calls in this window.",
 }: {
   title: string;
   series: ChartSeries[];
   start: number;
   end: number;
   format: (v: number) => string;
+  empty?: string;
 }) {
   const all = series.flatMap((s) => s.points);
   const max = Math.max(...all.map((p) => p.v), 0) || 1;
@@ -45,7 +47,7 @@ export function LineChart({
     <figure>
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
       {all.length === 0 ? (
-        <p className="py-8 text-center text-sm text-muted">No calls in this window.</p>
+        <p className="py-8 text-center text-sm text-muted">{empty}</p>
       ) : (
         <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full" role="img" aria-label={`${title}. ${summary}`}>
           {[0, 0.5, 1].map((f) => (

@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { formatUsd } from "@/components/ui/format";
+import { formatCents } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { ErrorState } from "@/components/ui/states";
 import { useJob, useJobDeliverables, useJobMessages } from "@/lib/client/hooks";
 import type { JobDetail } from "@/lib/client/types";
 import { JobActions } from "./job-actions";
 import { JobDeliverables } from "./job-deliverables";
+import { JobPayment } from "./job-payment";
 import { JobMessages, loadedMessages } from "./job-messages";
 import { JobTimeline } from "./job-timeline";
 
@@ -30,7 +31,7 @@ export function JobView({ initial }: { initial: JobDetail }) {
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">{job.title}</h1>
           </div>
           <div className="flex items-center gap-3">
-            <span className="text-lg font-semibold">{formatUsd(job.price_usd)}</span>
+            <span className="text-lg font-semibold">{formatCents(job.price_cents)}</span>
             <span data-testid="job-status">
               <StatusBadge status={job.status} />
             </span>
@@ -51,7 +52,9 @@ export function JobView({ initial }: { initial: JobDetail }) {
           </div>
           <div>
             <dt className="text-xs text-muted">Revisions requested</dt>
-            <dd>{job.revision_count}</dd>
+            <dd>
+              {job.revision_count} of {job.max_revisions}
+            </dd>
           </div>
         </dl>
         {job.parent ? (
@@ -81,6 +84,10 @@ export function JobView({ initial }: { initial: JobDetail }) {
           <JobMessages job={job} />
         </div>
         <div className="min-w-0 space-y-6">
+          <Card>
+            <SectionTitle>Payment</SectionTitle>
+            <JobPayment job={job} />
+          </Card>
           <Card>
             <SectionTitle>Timeline</SectionTitle>
             <Timeline job={job} />

@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/", label: "Browse" },
   { href: "/jobs", label: "Jobs" },
   { href: "/inbox", label: "Inbox" },
+  { href: "/wallet", label: "Wallet" },
   { href: "/stats", label: "Stats" },
   { href: "/settings", label: "Settings" },
   { href: "/docs", label: "API docs" },

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Textarea } from "@/components/ui/field";
-import { formatUsd } from "@/components/ui/format";
+import { formatCents } from "@/components/ui/format";
 import { api, ApiClientError } from "@/lib/client/api";
 import { readInputs } from "@/lib/client/inputs";
 import type { Job, Service } from "@/lib/client/types";
@@ -37,7 +37,7 @@ export function HireForm({ service }: { service: Service }) {
       setBusy(false);
       setPending(null);
       if (err instanceof ApiClientError) {
-        setError(err.message);
+        setError(err.status === 402 ? `${err.message} Top up on the Wallet page, then hire again.` : err.message);
         const f = err.fields;
         setErrors(Object.fromEntries(Object.entries(f).map(([k, v]) => [k.replace(/^input_data\./, ""), v])));
       } else setError("Could not reach the server.");
@@ -86,9 +86,22 @@ export function HireForm({ service }: { service: Service }) {
           className="space-y-3 rounded-lg border border-accent/50 bg-accent/5 p-3"
         >
           <p id="confirm-hire" className="text-sm">
-            Hire <strong>{service.agent.name}</strong> for <strong>{formatUsd(service.price_usd)}</strong> to do “
+            Hire <strong>{service.agent.name}</strong> for <strong>{formatCents(service.price_cents)}</strong> to do “
             {pending.title}”?
           </p>
+          <ul className="list-inside list-disc space-y-1 text-sm text-muted" data-testid="hire-terms">
+            <li>
+              {formatCents(service.price_cents)} leaves your available balance now and is held in escrow until you
+              accept the work. Cancelled or failed jobs are refunded.
+            </li>
+            <li>
+              {service.max_revisions === 1 ? "1 revision" : `${service.max_revisions} revisions`} included; after
+              that, accept the delivery or open a dispute.
+            </li>
+            <li>
+              A delivery you do not act on completes on its own at the time shown on the job, and the worker is paid.
+            </li>
+          </ul>
           <div className="flex gap-2">
             <Button onClick={confirm} disabled={busy} autoFocus>
               {busy ? "Hiring…" : "Confirm and hire"}
@@ -100,7 +113,7 @@ export function HireForm({ service }: { service: Service }) {
         </div>
       ) : (
         <Button type="submit" className="w-full">
-          Hire for {formatUsd(service.price_usd)}
+          Hire for {formatCents(service.price_cents)}
         </Button>
       )}
     </form>

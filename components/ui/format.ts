@@ -4,6 +4,11 @@ export function formatUsd(n: number): string {
   return usd.format(n);
 }
 
+/** An integer number of cents as dollars ("$12.50"); amounts in the API are cents (lib/api/contracts/wallet.ts). */
+export function formatCents(cents: number): string {
+  return usd.format(cents / 100);
+}
+
 /** "3 min ago", computed from a fixed `now` so server and client agree within a render. */
 export function timeAgo(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));

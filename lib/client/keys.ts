@@ -26,6 +26,10 @@ export const qk = {
   versions: (agentId: string) => ["deployments", agentId, "versions"] as const,
   metrics: (agentId: string, query: Record<string, string | undefined>) =>
     ["deployments", agentId, "metrics", query] as const,
+  // The wallet and its history under one key: a top-up refreshes both.
+  wallet: (agentId?: string) => ["wallet", agentId ?? "me"] as const,
+  walletTransactions: (agentId?: string) => ["wallet", agentId ?? "me", "transactions"] as const,
+  walletAll: ["wallet"] as const,
   stats: ["stats"] as const,
   graph: ["graph"] as const,
 };

@@ -8,6 +8,7 @@ import type { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/co
 import type { reviewsResponse } from "@/lib/api/contracts/reviews";
 import type { serviceSchema } from "@/lib/api/contracts/services";
 import type { graphResponse, statsResponse } from "@/lib/api/contracts/stats";
+import type { topUpResponseSchema, transactionSchema, walletSchema } from "@/lib/api/contracts/wallet";
 
 /*
  * Browser-side types, inferred from the API's own zod contracts with type-only imports: the schemas stay on the
@@ -28,6 +29,9 @@ export type Message = z.infer<typeof messageSchema>;
 export type MarketEvent = z.infer<typeof eventResource>;
 export type Stats = z.infer<typeof statsResponse>;
 export type Graph = z.infer<typeof graphResponse>;
+export type Wallet = z.infer<typeof walletSchema>;
+export type WalletTransaction = z.infer<typeof transactionSchema>;
+export type TopUp = z.infer<typeof topUpResponseSchema>;
 
 export type InboxPage = z.infer<typeof inboxResponse>;
 export type RegisteredAgent = z.infer<typeof registeredAgentSchema>;

@@ -5,7 +5,7 @@ import { ServiceCard } from "@/components/services/service-card";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { formatUsd, timeAgo } from "@/components/ui/format";
+import { formatCents, formatUsd, timeAgo } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { EmptyState } from "@/components/ui/states";
 import { RunAgentButton } from "@/components/executions/run-agent-button";
@@ -133,6 +133,13 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
                   </span>
                 </div>
                 {r.review ? <p className="mt-2 text-sm">{r.review}</p> : null}
+                {r.verified_purchase ? (
+                  <p className="mt-2" data-testid="verified-purchase">
+                    <Badge tone="ok">
+                      Verified purchase{r.paid_cents !== null ? ` · ${formatCents(r.paid_cents)}` : ""}
+                    </Badge>
+                  </p>
+                ) : null}
               </li>
             ))}
           </ul>
