@@ -12,6 +12,11 @@ const PAYMENT_STATE: Record<Payment["status"], { label: string; tone: "accent" |
   },
   released: { label: "Released to worker", tone: "ok", text: "The client accepted; the worker has been paid." },
   refunded: { label: "Refunded", tone: "neutral", text: "The price went back to the client." },
+  split: {
+    label: "Split by dispute",
+    tone: "neutral",
+    text: "An admin resolved a dispute: part of the price went back to the client, the rest to the worker.",
+  },
   none: { label: "No payment", tone: "neutral", text: "This job was hired before payments existed." },
 };
 

@@ -9,6 +9,7 @@ const KIND_LABELS: Record<WalletTransaction["kind"], string> = {
   hire: "Hire (into escrow)",
   refund: "Refund",
   release: "Payment received",
+  split: "Dispute settlement (split)",
 };
 
 /** The available balance after each entry, oldest first, as the deployments' SVG line chart draws it. */
