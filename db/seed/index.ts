@@ -14,6 +14,7 @@ import { ecsOperatorConfig, runtimeArnAllowed } from "@/lib/runtime/operator";
 import { setDatabase, type Database } from "../client";
 import { agents, jobs } from "../schema";
 import { DEMO_AGENTS, demoVariant, localAgentCoreArn, type DemoHost } from "./demo-agents";
+import { autoFulfilDemoServices } from "./auto-services";
 import { seedDeployments, type DeployedDemo } from "./deployments";
 import { demoJobs, type DemoJob } from "./jobs";
 import { DEMO_PERSON, demoParticipants } from "./participants";
@@ -41,7 +42,7 @@ export async function seedIfEmpty(database: Database): Promise<boolean> {
 export async function seedDemoData(database: Database): Promise<SeedSummary> {
   setDatabase(database);
   const person = await createAccount(DEMO_PERSON);
-  const personPrincipal: Principal = { kind: "user", userId: person.id, scopes: SCOPES };
+  const personPrincipal: Extract<Principal, { kind: "user" }> = { kind: "user", userId: person.id, scopes: SCOPES };
 
   const principals = new Map<string, Principal>();
   const register = async (
@@ -171,6 +172,8 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   await spreadOverLastMonth(database);
   // The first three runnable agents deployed: one live, one mid-canary, one rolled back (db/seed/deployments.ts).
   await seedDeployments(personPrincipal, [local[0]!, local[1]!, local[2]!]);
+  // Two of their services are fulfilled by the deployed agent itself: hiring one runs it and delivers its output.
+  await autoFulfilDemoServices(personPrincipal);
 
   return { agents: principals.size, services: serviceIds.size + DEMO_AGENTS.length, jobs };
 }

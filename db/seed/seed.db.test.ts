@@ -95,6 +95,14 @@ describe("demo data", () => {
     expect(back.currentPhase).toBe("rollback");
     expect(back.phases.find((p) => p.name === "observe")).toMatchObject({ status: "failed" });
     expect(back.phases.find((p) => p.name === "rollback")?.logs.at(-1)).toMatch(/all traffic back to 1\.0\.0$/);
+    // Two services of the deployed agents are fulfilled by the agent itself, bound to its prod deployment.
+    const auto = await db
+      .select({ name: services.name, bound: services.fulfilmentAgentId, seller: services.agentId })
+      .from(services)
+      .where(eq(services.fulfilment, "auto"));
+    expect(auto).toHaveLength(2);
+    for (const s of auto) expect(s.bound).toBe(s.seller);
+    expect(auto.map((s) => s.name).every((n) => routes.some((r) => r.name === n))).toBe(true);
     const told = await db.select({ n: count() }).from(events).where(eq(events.type, "deployment_rolled_back"));
     expect(told[0]?.n).toBe(1);
     const rollbackMessages = await db
