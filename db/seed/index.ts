@@ -14,6 +14,7 @@ import { ecsOperatorConfig, runtimeArnAllowed } from "@/lib/runtime/operator";
 import { setDatabase, type Database } from "../client";
 import { agents, jobs } from "../schema";
 import { DEMO_AGENTS, demoVariant, localAgentCoreArn, type DemoHost } from "./demo-agents";
+import { queueSchemaReady } from "@/lib/deploy/controller/queue";
 import { autoFulfilDemoServices } from "./auto-services";
 import { seedDeployments, type DeployedDemo } from "./deployments";
 import { demoJobs, type DemoJob } from "./jobs";
@@ -31,6 +32,8 @@ export interface SeedSummary {
 export async function seedIfEmpty(database: Database): Promise<boolean> {
   const [row] = await database.db.select({ n: count() }).from(agents);
   if ((row?.n ?? 0) > 0) return false;
+  // The demo deployments and auto-fulfilled services enqueue work: pg-boss's schema and queues come first.
+  await queueSchemaReady(database);
   await seedDemoData(database);
   return true;
 }

@@ -356,8 +356,16 @@ describe("POST /api/agents/deploy", () => {
       deployRequest(a.agent, { config: { security: { vpc_config: { subnet_ids: ["subnet-1"] } } } }),
       "vpc_config",
     );
-    await expectStatus(422, deployRequest(a.agent, { config: { host: "fargate" } }), "not available yet");
-    await expectStatus(422, deployRequest(a.agent, { config: { host: "agentcore" } }), "not available yet");
+    await expectStatus(
+      422,
+      deployRequest(a.agent, { config: { host: "fargate" } }),
+      "the fargate host is not configured",
+    );
+    await expectStatus(
+      422,
+      deployRequest(a.agent, { config: { host: "agentcore" } }),
+      "the agentcore host is not configured",
+    );
     await expectStatus(422, deployRequest(a.agent, { code: { container_image: "repo/agent:1" } }), "images");
     await expectStatus(
       422,
