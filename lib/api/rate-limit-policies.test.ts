@@ -11,6 +11,7 @@ const LIMITED = {
   "POST /api/agents/me/keys": "keys",
   "POST /api/agents/{id}/run": "runs",
   "POST /api/agents/invoke": "invocations",
+  "POST /api/agents/{id}/execute": "invocations",
   "POST /api/agents/{id}/invocations": "invocations",
   "POST /api/jobs": "hires",
   "POST /api/jobs/{id}/messages": "messages",
@@ -46,7 +47,11 @@ describe("rate-limit policies", () => {
         "Retry-After",
       ]);
       const success = Object.keys(op.responses).find((s) => s.startsWith("2"))!;
-      expect(Object.keys(op.responses[success].headers ?? {}).sort(), key).toEqual(["RateLimit", "RateLimit-Policy"]);
+      // A state-changing route also documents Idempotent-Replayed on its success (lib/api/idempotency.ts).
+      const successHeaders = Object.keys(op.responses[success].headers ?? {}).filter(
+        (h) => h !== "Idempotent-Replayed",
+      );
+      expect(successHeaders.sort(), key).toEqual(["RateLimit", "RateLimit-Policy"]);
       expect(op.description, key).toMatch(/Limit "\w+": at most `\w+`/);
       expect(op["x-rate-limit"], key).toMatchObject({ name: LIMITED[key as keyof typeof LIMITED] });
     }

@@ -85,6 +85,7 @@ describe("GET /api/stats and /api/graph", () => {
       pending: 1,
       in_progress: 1,
       delivered: 0,
+      disputed: 0,
       revision_requested: 0,
       completed: 2,
       cancelled: 1,
