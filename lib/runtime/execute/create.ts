@@ -115,6 +115,9 @@ async function insertExecution(
   return { row: replayable(existing, principal, agentId, ids.hash), fresh: false };
 }
 
+/** How long past its timeout a sync execute waits for the execution's end (the timeout itself being recorded). */
+const TIMEOUT_GRACE_MS = 5_000;
+
 /**
  * POST /api/agents/{id}/execute: records the execution (queued), then either runs it here at once (sync, when
  * its deployment has a free slot and nothing waits ahead of it) or leaves it to the queue's workers. Sync waits
@@ -145,7 +148,9 @@ export async function executeAgent(
     }
     return { ...made, claimed: taken };
   });
-  const waitMs = Math.min(env().EXECUTE_SYNC_WAIT_S * 1000, timeout * 1000);
+  // A little past the execution's own timeout, so that an execution that times out is answered as `timeout`
+  // within the wait instead of racing it (and answering 202 `running` a moment before it ends).
+  const waitMs = Math.min(env().EXECUTE_SYNC_WAIT_S * 1000, timeout * 1000 + TIMEOUT_GRACE_MS);
   // Run here at once; past the cap the attempt goes on in the background and the answer is the async one.
   let current: ExecutionRow | null = claimed ? await withinCap(runClaimed(claimed), waitMs) : row;
   if (sync && (!current || !isTerminal(current.status))) {
