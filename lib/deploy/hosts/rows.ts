@@ -3,8 +3,13 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { deploymentInstances } from "@/db/schema";
 import { checkHealth, type HealthResult } from "../instances/health";
-import { ACTIVE_STATUSES, type HealthSettings, type InstanceRow, type RouteKey } from "../instances/manager";
-import { notifyRouteChanged } from "../routes";
+import {
+  ACTIVE_STATUSES,
+  markInstance,
+  type HealthSettings,
+  type InstanceRow,
+  type RouteKey,
+} from "../instances/manager";
 
 /**
  * The deployment_instances rows of an AWS host: one per Fargate task or AgentCore endpoint serving a version,
@@ -55,22 +60,8 @@ export class RemoteRows {
   }
 
   /** Updates a row (only while it is active, when `onlyActive`) and tells the routers. */
-  async mark(row: InstanceRow, set: Partial<InstanceRow>, onlyActive = false): Promise<InstanceRow[]> {
-    const db = await getDb();
-    return db.transaction(async (tx) => {
-      const out = await tx
-        .update(deploymentInstances)
-        .set(set)
-        .where(
-          and(
-            eq(deploymentInstances.id, row.id),
-            onlyActive ? inArray(deploymentInstances.status, [...ACTIVE_STATUSES]) : undefined,
-          ),
-        )
-        .returning();
-      await notifyRouteChanged(tx, row.agentId, row.environment);
-      return out;
-    });
+  mark(row: InstanceRow, set: Partial<InstanceRow>, onlyActive = false): Promise<InstanceRow[]> {
+    return markInstance(row, set, onlyActive);
   }
 
   end(row: InstanceRow, status: "stopped" | "failed", reason: string): Promise<InstanceRow[]> {

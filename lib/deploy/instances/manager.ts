@@ -158,23 +158,8 @@ export class InstanceManager {
     return updated ?? row;
   }
 
-  /** Updates an instance row (only while it is active, when `onlyActive`) and tells the routers. */
-  private async mark(row: InstanceRow, set: Partial<InstanceRow>, onlyActive = false): Promise<InstanceRow[]> {
-    const db = await getDb();
-    return db.transaction(async (tx) => {
-      const out = await tx
-        .update(deploymentInstances)
-        .set(set)
-        .where(
-          and(
-            eq(deploymentInstances.id, row.id),
-            onlyActive ? inArray(deploymentInstances.status, [...ACTIVE_STATUSES]) : undefined,
-          ),
-        )
-        .returning();
-      await notifyRouteChanged(tx, row.agentId, row.environment);
-      return out;
-    });
+  private mark(row: InstanceRow, set: Partial<InstanceRow>, onlyActive = false): Promise<InstanceRow[]> {
+    return markInstance(row, set, onlyActive);
   }
 
   /** Takes an instance out of the routers, lets its calls finish, then stops it (here, or marks it for its node). */
@@ -259,4 +244,27 @@ export class InstanceManager {
     });
     log().info({ node: this.node, stopped: ids.length }, "stopped this node's deployed instances");
   }
+}
+
+/** Updates an instance row (only while it is active, when `onlyActive`) and tells the routers: every host's rows. */
+export async function markInstance(
+  row: InstanceRow,
+  set: Partial<InstanceRow>,
+  onlyActive = false,
+): Promise<InstanceRow[]> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const out = await tx
+      .update(deploymentInstances)
+      .set(set)
+      .where(
+        and(
+          eq(deploymentInstances.id, row.id),
+          onlyActive ? inArray(deploymentInstances.status, [...ACTIVE_STATUSES]) : undefined,
+        ),
+      )
+      .returning();
+    await notifyRouteChanged(tx, row.agentId, row.environment);
+    return out;
+  });
 }
