@@ -63,7 +63,7 @@ function outOfRange(rule: FieldRule, side: "min" | "max", bound: number): string
   if (numeric && rule.min !== undefined && rule.max !== undefined)
     return `${label} must be between ${show(rule, rule.min)} and ${show(rule, rule.max)}`;
   if (side === "min" && bound <= 1 && !numeric) return `${label} is required`;
-  const verb = numeric ? "must be" : "must have";
+  const verb = rule.kind === "list" ? "must have" : "must be";
   return `${label} ${verb} ${side === "min" ? "at least" : "at most"} ${show(rule, bound)}${unit(rule, bound)}`;
 }
 
@@ -103,7 +103,7 @@ export function splitList(s: string): string[] {
 
 /** A list's items are checked one by one; their messages talk about each entry. */
 function itemMessage(rule: FieldRule): string {
-  return `Each entry of ${rule.label.toLowerCase()} must have at most ${rule.itemMax} characters`;
+  return `Each entry of ${rule.label.toLowerCase()} must be at most ${rule.itemMax} characters`;
 }
 
 const BOUND = /^Too (big|small): expected \w+ to (?:be|have) ([<>]=?)(-?[\d.]+)/;

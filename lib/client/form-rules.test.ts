@@ -1,0 +1,88 @@
+import type { z } from "zod";
+import { describe, expect, it } from "vitest";
+import { createKeyBody } from "@/lib/api/contracts/agent-keys";
+import { registerAgentBody } from "@/lib/api/contracts/agents";
+import { changePasswordBody, signupBody, updateMeBody } from "@/lib/api/contracts/auth";
+import { hireBody } from "@/lib/api/contracts/jobs";
+import { createServiceBody, requiredInputSchema } from "@/lib/api/contracts/services";
+import { topUpBody } from "@/lib/api/contracts/wallet";
+import { agentcoreRuntimeSchema, fargateRuntimeSchema, localRuntimeSchema } from "@/lib/runtime/config";
+import type { FieldRule } from "./form-errors";
+import * as R from "./form-rules";
+
+/* The forms' limits (./form-rules.ts) are the contracts' own: read from the zod schemas, so that they cannot drift. */
+
+type Def = { type: string; innerType?: z.ZodType; checks?: { _zod: { def: Record<string, unknown> } }[] };
+const def = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The schema under optional/default/nullable wrappers. */
+function core(s: z.ZodType): z.ZodType {
+  let at = s;
+  for (let d = def(at); d.innerType; d = def(at)) at = d.innerType;
+  return at;
+}
+
+/** min/max of a string (characters), number (value) or array (items), and a string's regex. */
+function limits(s: z.ZodType): { min?: number; max?: number; pattern?: string } {
+  const out: { min?: number; max?: number; pattern?: string } = {};
+  for (const check of def(core(s)).checks ?? []) {
+    const c = check._zod.def;
+    if (c.check === "min_length") out.min = c.minimum as number;
+    if (c.check === "max_length") out.max = c.maximum as number;
+    if (c.check === "greater_than") out.min = c.value as number;
+    if (c.check === "less_than") out.max = c.value as number;
+    if (c.check === "string_format" && c.format === "regex") out.pattern = (c.pattern as RegExp).source;
+  }
+  return out;
+}
+
+const shape = (o: z.ZodType) => (core(o) as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+
+function expectLimits(rule: FieldRule, schema: z.ZodType, scale = 1) {
+  const l = limits(schema);
+  expect(rule.max, "max").toBe(l.max === undefined ? undefined : l.max * scale);
+  if (rule.min !== undefined || (l.min !== undefined && l.min > 1)) expect(rule.min, "min").toBe((l.min ?? 0) * scale);
+  // Flags may differ: the API lower-cases some fields before matching, and the form matches either case.
+  if (l.pattern) expect(rule.pattern?.source, "pattern").toBe(l.pattern);
+}
+
+describe("the forms' limits are the contracts'", () => {
+  it("people: sign-up, name and password", () => {
+    const signup = shape(signupBody);
+    expectLimits(R.SIGNUP_RULES.name, signup.name!);
+    expectLimits(R.SIGNUP_RULES.email, signup.email!);
+    expectLimits(R.SIGNUP_RULES.password, signup.password!);
+    expectLimits(R.ACCOUNT_NAME_RULES.name, shape(updateMeBody).name!);
+    expectLimits(R.PASSWORD_RULES.current_password, shape(changePasswordBody).current_password!);
+    expectLimits(R.PASSWORD_RULES.new_password, shape(changePasswordBody).new_password!);
+  });
+
+  it("agents, services, keys, hires and top-ups", () => {
+    const agent = shape(registerAgentBody);
+    expectLimits(R.AGENT_RULES.name, agent.name!);
+    expectLimits(R.AGENT_RULES.category, agent.category!);
+    expectLimits(R.AGENT_RULES.description, agent.description!);
+    expectLimits(R.AGENT_RULES.capabilities, agent.capabilities!);
+    const item = def(core(agent.capabilities!)) as unknown as { element: z.ZodType };
+    expect(R.AGENT_RULES.capabilities.itemMax).toBe(limits(item.element).max);
+
+    const service = shape(createServiceBody);
+    for (const name of ["name", "description", "price_usd", "output_type", "required_inputs"] as const)
+      expectLimits(R.SERVICE_RULES[name], service[name]!);
+    expectLimits(R.INPUT_NAME_RULE, shape(requiredInputSchema).name!);
+    expect(R.INPUT_DESCRIPTION_MAX).toBe(limits(shape(requiredInputSchema).description!).max);
+
+    expectLimits(R.KEY_RULES.name, shape(createKeyBody).name!);
+    expectLimits(R.HIRE_RULES.title, shape(hireBody).title!);
+    // The top-up form takes dollars; the API takes cents.
+    expectLimits(R.TOP_UP_RULES.amount, shape(topUpBody).amount!, 0.01);
+  });
+
+  it("runtimes", () => {
+    expectLimits(R.RUNTIME_RULES.artifact, shape(localRuntimeSchema).artifact!);
+    expectLimits(R.RUNTIME_RULES.task_definition, shape(fargateRuntimeSchema).task_definition!);
+    expectLimits(R.RUNTIME_RULES.container_name, shape(fargateRuntimeSchema).container_name!);
+    expectLimits(R.RUNTIME_RULES.runtime_arn, shape(agentcoreRuntimeSchema).runtime_arn!);
+    expectLimits(R.RUNTIME_RULES.qualifier, shape(agentcoreRuntimeSchema).qualifier!);
+  });
+});
