@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { createKeyBody } from "@/lib/api/contracts/agent-keys";
+import { deploymentActionBody } from "@/lib/api/contracts/deployment-actions";
 import { registerAgentBody } from "@/lib/api/contracts/agents";
 import { changePasswordBody, signupBody, updateMeBody } from "@/lib/api/contracts/auth";
 import { hireBody } from "@/lib/api/contracts/jobs";
@@ -76,6 +77,7 @@ describe("the forms' limits are the contracts'", () => {
     expectLimits(R.HIRE_RULES.title, shape(hireBody).title!);
     // The top-up form takes dollars; the API takes cents.
     expectLimits(R.TOP_UP_RULES.amount, shape(topUpBody).amount!, 0.01);
+    expectLimits(R.DEPLOY_ACTION_RULES.reason, shape(deploymentActionBody).reason!);
   });
 
   it("runtimes", () => {

@@ -109,3 +109,8 @@ export const TOP_UP_RULES = {
 export const HIRE_RULES = {
   title: { label: "Job title", required: true, max: 200 },
 } satisfies Rules;
+
+/** The reason given with a deployment's rollback, promotion or abort. */
+export const DEPLOY_ACTION_RULES = {
+  reason: { label: "Reason", max: 500 },
+} satisfies Rules;
