@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { createKeyBody } from "@/lib/api/contracts/agent-keys";
 import { deploymentActionBody } from "@/lib/api/contracts/deployment-actions";
@@ -8,44 +7,10 @@ import { hireBody } from "@/lib/api/contracts/jobs";
 import { createServiceBody, requiredInputSchema } from "@/lib/api/contracts/services";
 import { topUpBody } from "@/lib/api/contracts/wallet";
 import { agentcoreRuntimeSchema, fargateRuntimeSchema, localRuntimeSchema } from "@/lib/runtime/config";
-import type { FieldRule } from "./form-errors";
+import { element, expectLimits, limits, shape } from "@/test/zod-limits";
 import * as R from "./form-rules";
 
 /* The forms' limits (./form-rules.ts) are the contracts' own: read from the zod schemas, so that they cannot drift. */
-
-type Def = { type: string; innerType?: z.ZodType; checks?: { _zod: { def: Record<string, unknown> } }[] };
-const def = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
-
-/** The schema under optional/default/nullable wrappers. */
-function core(s: z.ZodType): z.ZodType {
-  let at = s;
-  for (let d = def(at); d.innerType; d = def(at)) at = d.innerType;
-  return at;
-}
-
-/** min/max of a string (characters), number (value) or array (items), and a string's regex. */
-function limits(s: z.ZodType): { min?: number; max?: number; pattern?: string } {
-  const out: { min?: number; max?: number; pattern?: string } = {};
-  for (const check of def(core(s)).checks ?? []) {
-    const c = check._zod.def;
-    if (c.check === "min_length") out.min = c.minimum as number;
-    if (c.check === "max_length") out.max = c.maximum as number;
-    if (c.check === "greater_than") out.min = c.value as number;
-    if (c.check === "less_than") out.max = c.value as number;
-    if (c.check === "string_format" && c.format === "regex") out.pattern = (c.pattern as RegExp).source;
-  }
-  return out;
-}
-
-const shape = (o: z.ZodType) => (core(o) as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
-
-function expectLimits(rule: FieldRule, schema: z.ZodType, scale = 1) {
-  const l = limits(schema);
-  expect(rule.max, "max").toBe(l.max === undefined ? undefined : l.max * scale);
-  if (rule.min !== undefined || (l.min !== undefined && l.min > 1)) expect(rule.min, "min").toBe((l.min ?? 0) * scale);
-  // Flags may differ: the API lower-cases some fields before matching, and the form matches either case.
-  if (l.pattern) expect(rule.pattern?.source, "pattern").toBe(l.pattern);
-}
 
 describe("the forms' limits are the contracts'", () => {
   it("people: sign-up, name and password", () => {
@@ -64,8 +29,7 @@ describe("the forms' limits are the contracts'", () => {
     expectLimits(R.AGENT_RULES.category, agent.category!);
     expectLimits(R.AGENT_RULES.description, agent.description!);
     expectLimits(R.AGENT_RULES.capabilities, agent.capabilities!);
-    const item = def(core(agent.capabilities!)) as unknown as { element: z.ZodType };
-    expect(R.AGENT_RULES.capabilities.itemMax).toBe(limits(item.element).max);
+    expect(R.AGENT_RULES.capabilities.itemMax).toBe(limits(element(agent.capabilities!)).max);
 
     const service = shape(createServiceBody);
     for (const name of ["name", "description", "price_usd", "output_type", "required_inputs"] as const)
