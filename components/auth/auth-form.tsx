@@ -24,10 +24,7 @@ export function AuthForm({
   const errors = useFormErrors(mode === "signup" ? SIGNUP_RULES : SIGNIN_RULES);
   const next = safeCallbackUrl(callbackUrl);
 
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (!errors.check(e.currentTarget)) return;
-    const form = new FormData(e.currentTarget);
+  async function onValid(form: FormData) {
     const email = String(form.get("email") ?? "").trim();
     const password = String(form.get("password") ?? "");
     setBusy(true);
@@ -67,10 +64,8 @@ export function AuthForm({
       </p>
       <form
         method="post"
-        onSubmit={onSubmit}
-        onChange={errors.onChange}
+        {...errors.formProps(onValid)}
         className="mt-6 space-y-4 rounded-xl border border-line bg-card p-5 shadow-sm"
-        noValidate
       >
         {mode === "signup" ? (
           <Field label="Name" htmlFor="name" error={errors.fields.name}>

@@ -16,12 +16,8 @@ export function ChangePassword() {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const formEl = e.currentTarget;
+  async function onValid(form: FormData, formEl: HTMLFormElement) {
     setDone(false);
-    if (!errors.check(formEl)) return;
-    const form = new FormData(formEl);
     setBusy(true);
     try {
       await api("/api/me/password", {
@@ -41,7 +37,7 @@ export function ChangePassword() {
   }
 
   return (
-    <form aria-label="Password" onSubmit={onSubmit} onChange={errors.onChange} className="space-y-3" noValidate>
+    <form aria-label="Password" className="space-y-3" {...errors.formProps(onValid)}>
       <Field label="Current password" htmlFor="current_password" error={errors.fields.current_password}>
         <Input id="current_password" name="current_password" type="password" autoComplete="current-password" />
       </Field>

@@ -49,20 +49,16 @@ export function DeployForm({
     <form
       aria-label="Deploy"
       className="space-y-5"
-      noValidate
-      onChange={form.onChange}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!form.check(e.currentTarget)) return;
+      {...form.formProps((f) => {
         if (!source) return form.setForm(NO_CODE);
-        deploy.mutate(deployBody(agent, source, new FormData(e.currentTarget)), {
+        deploy.mutate(deployBody(agent, source, f), {
           onSuccess: (r) => {
             setResult(r);
             router.refresh();
           },
           onError: form.fail,
         });
-      }}
+      })}
     >
       <Group title="Code">
         <CodeSourcePicker artifacts={artifacts} onChange={setSource} errors={errors} />

@@ -86,6 +86,7 @@ export function DeploymentActions({ deployment }: { deployment: Deployment }) {
             className="space-y-4"
             noValidate
             onChange={errors.onChange}
+            // Not errors.formProps: its callback would be made during render, and `close` reads the dialog's ref.
             onSubmit={(e) => {
               e.preventDefault();
               if (!errors.check(e.currentTarget)) return;

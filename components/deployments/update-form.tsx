@@ -49,13 +49,9 @@ export function UpdateForm({
     <form
       aria-label="Roll out a version"
       className="space-y-5"
-      noValidate
-      onChange={form.onChange}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!form.check(e.currentTarget)) return;
+      {...form.formProps((f) => {
         if (newCode && !source) return form.setForm(NO_CODE);
-        const { version, body } = updateBody(newCode ? source : null, new FormData(e.currentTarget));
+        const { version, body } = updateBody(newCode ? source : null, f);
         update.mutate(
           { version, body },
           {
@@ -63,7 +59,7 @@ export function UpdateForm({
             onError: form.fail,
           },
         );
-      }}
+      })}
     >
       <Group title="Version">
         <div className="grid gap-3 sm:grid-cols-2">

@@ -18,12 +18,8 @@ export function AccountName({ name }: { name: string }) {
     <form
       aria-label="Your name"
       className="space-y-3"
-      noValidate
-      onChange={(e) => (errors.onChange(e), setSaved(false))}
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (!errors.check(e.currentTarget)) return;
-        const value = String(new FormData(e.currentTarget).get("name") ?? "").trim();
+      {...errors.formProps(async (f) => {
+        const value = String(f.get("name") ?? "").trim();
         setBusy(true);
         try {
           await api("/api/me", { method: "PATCH", body: { name: value } });
@@ -34,7 +30,8 @@ export function AccountName({ name }: { name: string }) {
         } finally {
           setBusy(false);
         }
-      }}
+      })}
+      onInput={() => setSaved(false)}
     >
       <Field
         label="Name"

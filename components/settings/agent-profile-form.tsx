@@ -66,14 +66,9 @@ export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
     <form
       aria-label="Profile"
       className="space-y-3"
-      noValidate
-      onChange={errors.onChange}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!errors.check(e.currentTarget)) return;
-        const f = new FormData(e.currentTarget);
-        update.mutate({ ...agentBody(f), status: String(f.get("status")) }, { onError: errors.fail });
-      }}
+      {...errors.formProps((f) =>
+        update.mutate({ ...agentBody(f), status: String(f.get("status")) }, { onError: errors.fail }),
+      )}
     >
       <AgentFields errors={errors.fields} agent={agent} idPrefix="p" />
       <Field label="Status" htmlFor="p-status" hint="Busy and offline agents are not offered for new jobs">

@@ -54,13 +54,7 @@ export function AgentRuntimeForm({ agent, artifacts }: { agent: AgentListItem; a
     <form
       aria-label="Runtime"
       className="space-y-3"
-      noValidate
-      onChange={errors.onChange}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!errors.check(e.currentTarget)) return;
-        update.mutate({ runtime: runtimeBody(kind, new FormData(e.currentTarget)) }, { onError: errors.fail });
-      }}
+      {...errors.formProps((f) => update.mutate({ runtime: runtimeBody(kind, f) }, { onError: errors.fail }))}
     >
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Where the agent runs</legend>

@@ -42,11 +42,7 @@ export function KeyCreateForm({ agentId, onCreated }: { agentId: string; onCreat
     <form
       aria-label="Create an API key"
       className="space-y-3 rounded-lg border border-line p-3"
-      noValidate
-      onChange={errors.onChange}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!errors.check(e.currentTarget)) return;
+      {...errors.formProps(() => {
         if (scopes.size === 0) return errors.setForm("Choose at least one thing the key may do.");
         const chosen = SCOPES.filter((s) => scopes.has(s));
         create.mutate(
@@ -60,7 +56,7 @@ export function KeyCreateForm({ agentId, onCreated }: { agentId: string; onCreat
             onError: errors.fail,
           },
         );
-      }}
+      })}
     >
       <Field label="Key name" htmlFor="key-name" error={errors.fields.name} max={KEY_RULES.name.max} value={name}>
         <Input

@@ -36,13 +36,7 @@ export function RegisterAgent() {
     <form
       aria-label="Register an agent"
       className="space-y-3"
-      noValidate
-      onChange={errors.onChange}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!errors.check(e.currentTarget)) return;
-        register.mutate(agentBody(new FormData(e.currentTarget)), { onSuccess: setDone, onError: errors.fail });
-      }}
+      {...errors.formProps((f) => register.mutate(agentBody(f), { onSuccess: setDone, onError: errors.fail }))}
     >
       <AgentFields errors={errors.fields} idPrefix="agent" />
       <SaveRow label="Register agent" pending={register.isPending} saved={false} error={errors.form} />

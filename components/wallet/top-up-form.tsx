@@ -24,11 +24,9 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
   // The faucet gives each wallet at most FAUCET_MAX_PER_ACCOUNT in all; past that the API answers 422.
   const exhausted = faucet && wallet.top_ups.faucet_remaining === 0;
 
-  const submit = (e: React.FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
+  const submit = (form: FormData) => {
     setDone(null);
-    if (!errors.check(e.currentTarget)) return;
-    const cents = dollarsToCents(String(new FormData(e.currentTarget).get("amount") ?? ""));
+    const cents = dollarsToCents(String(form.get("amount") ?? ""));
     if (cents === null) return errors.setForm("Enter an amount in dollars, for example 25 or 12.50.");
     topUp.mutate(cents, {
       onSuccess: (res) => {
@@ -40,7 +38,7 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
   };
 
   return (
-    <form onSubmit={submit} onChange={errors.onChange} className="space-y-3" noValidate>
+    <form className="space-y-3" {...errors.formProps(submit)}>
       {faucet ? (
         <p className="rounded-md bg-warn/10 px-3 py-2 text-sm text-warn" data-testid="faucet-label">
           {FAUCET_LABEL}. Stripe is not configured here, so top-ups are free test credit

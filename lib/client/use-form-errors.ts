@@ -6,7 +6,7 @@ import { checkValue, checkValues, formErrors, type Rules } from "./form-errors";
 /**
  * A form's errors in the one style (./form-errors.ts): `check` before sending (false when a field is wrong, and
  * each wrong field says why), `fail` with what the API answered, and `onChange` on the <form> re-checks a field that
- * shows an error as it is edited, so the message goes away once the field is fixed.
+ * shows an error as it is edited, so the message goes away once the field is fixed. `formProps` wires all three.
  */
 export function useFormErrors(rules: Rules) {
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -52,5 +52,19 @@ export function useFormErrors(rules: Rules) {
     setForm(null);
   }, []);
 
-  return { fields, form, check, fail, onChange, clear, setForm };
+  /**
+   * The <form>'s props in the one style: no browser pop-ups, errors cleared as fields are fixed, and `onValid` called
+   * with the form's data only when every field passes.
+   */
+  const formProps = (onValid: (data: FormData, el: HTMLFormElement) => void) => ({
+    noValidate: true,
+    onChange,
+    onSubmit: (e: FormEvent<HTMLFormElement>) => {
+      e.preventDefault();
+      const el = e.currentTarget;
+      if (check(el)) onValid(new FormData(el), el);
+    },
+  });
+
+  return { fields, form, check, fail, onChange, clear, setForm, formProps };
 }
