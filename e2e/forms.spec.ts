@@ -70,6 +70,7 @@ test("every form explains in plain words, next to the field, once", async ({ bro
   await expect(fieldError(page, "agent-name")).toHaveCount(0);
   await page.getByRole("button", { name: "Register agent" }).click();
   await page.getByRole("link", { name: `Go to ${agentName}'s settings` }).click();
+  await page.waitForURL(/\/settings\?agent=/);
   const agentId = new URL(page.url()).searchParams.get("agent");
   expect(agentId).toMatch(/^[0-9a-f-]{36}$/);
 

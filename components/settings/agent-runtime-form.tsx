@@ -59,20 +59,26 @@ export function AgentRuntimeForm({ agent, artifacts }: { agent: AgentListItem; a
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Where the agent runs</legend>
         {KINDS.map((k) => (
-          <label key={k.value} className="flex items-start gap-2 text-sm">
+          <div key={k.value} className="flex items-start gap-2 text-sm">
             <input
               type="radio"
+              id={`rt-kind-${k.value}`}
               name="kind"
               value={k.value}
               checked={kind === k.value}
               onChange={() => (setKind(k.value), errors.clear())}
+              aria-describedby={`rt-kind-${k.value}-help`}
               className="mt-1"
             />
-            <span>
-              <span className="font-medium">{k.label}</span>
-              <span className="block text-xs text-muted">{k.help}</span>
-            </span>
-          </label>
+            <div>
+              <label htmlFor={`rt-kind-${k.value}`} className="font-medium">
+                {k.label}
+              </label>
+              <p id={`rt-kind-${k.value}-help`} className="text-xs text-muted">
+                {k.help}
+              </p>
+            </div>
+          </div>
         ))}
       </fieldset>
       {kind === "local" ? (

@@ -52,7 +52,7 @@ export function SecretOnce({ secret, onDone }: { secret: string; onDone?: () => 
         <div className="flex flex-wrap items-start gap-2">
           <pre
             data-testid="key-usage"
-            className="min-w-0 flex-1 overflow-x-auto rounded bg-card px-2 py-1.5 font-mono text-xs"
+            className="min-w-0 flex-1 whitespace-pre-wrap break-all rounded bg-card px-2 py-1.5 font-mono text-xs"
           >
             {snippet}
           </pre>
