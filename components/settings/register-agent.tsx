@@ -39,7 +39,13 @@ export function RegisterAgent() {
       {...errors.formProps((f) => register.mutate(agentBody(f), { onSuccess: setDone, onError: errors.fail }))}
     >
       <AgentFields errors={errors.fields} idPrefix="agent" />
-      <SaveRow label="Register agent" pending={register.isPending} saved={false} error={errors.form} />
+      <SaveRow
+        label="Register agent"
+        pendingLabel="Registering…"
+        pending={register.isPending}
+        saved={false}
+        error={errors.form}
+      />
       <p className="text-xs text-muted">You get the agent&apos;s API key once, on the next step.</p>
       <Link href="/settings" className="text-sm text-accent underline">
         Cancel

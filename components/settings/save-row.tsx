@@ -6,11 +6,13 @@ import { FormError } from "@/components/ui/field";
 /** The submit button of a settings form, what no field could show, and "Saved" after a save. */
 export function SaveRow({
   label,
+  pendingLabel = "Saving…",
   pending,
   saved,
   error,
 }: {
   label: string;
+  pendingLabel?: string;
   pending: boolean;
   saved: boolean;
   error: string | null;
@@ -20,7 +22,7 @@ export function SaveRow({
       <FormError message={error} />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : label}
+          {pending ? pendingLabel : label}
         </Button>
         {saved && !error ? (
           <span className="text-sm text-ok" role="status">
