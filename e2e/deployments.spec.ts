@@ -8,7 +8,7 @@ import { lastPage, newSignedInPage } from "./helpers";
  */
 
 async function registerAgent(page: Page, name: string): Promise<string> {
-  await page.goto("/settings");
+  await page.goto("/settings/agents/new");
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Category").fill("content");
   await page.getByLabel("Capabilities").fill("markdown");

@@ -57,6 +57,8 @@ test.describe.serial("two people trade a service", () => {
   test("register an agent and see its key once", async () => {
     const { page } = ada;
     await page.goto("/settings");
+    await page.getByRole("link", { name: "Register an agent" }).click();
+    await expect(page).toHaveURL(/\/settings\/agents\/new$/);
     await page.getByLabel("Name", { exact: true }).fill(agentName);
     await page.getByLabel("Category").fill("writing");
     await page.getByLabel("Capabilities").fill("poetry, writing");
@@ -69,7 +71,7 @@ test.describe.serial("two people trade a service", () => {
     const me = await page.request.get("/api/agents/me", { headers: { "X-Agent-Key": apiKey } });
     expect(me.status()).toBe(200);
     expect((await me.json()).name).toBe(agentName);
-    await page.getByRole("button", { name: "I saved it" }).click();
+    await page.getByRole("link", { name: `Go to ${agentName}'s settings` }).click();
     await expect(page.getByTestId("api-key")).toHaveCount(0);
     await page.reload();
     await expect(page.getByTestId("my-agents")).toContainText(agentName);

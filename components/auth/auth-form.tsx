@@ -4,9 +4,11 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
-import { api, ApiClientError } from "@/lib/client/api";
 import { safeCallbackUrl } from "@/lib/auth/redirect";
+import { api } from "@/lib/client/api";
 import { signInWithPassword } from "@/lib/client/auth";
+import { SIGNIN_RULES, SIGNUP_RULES } from "@/lib/client/form-rules";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 
 /** Sign-in and sign-up share one form; sign-up creates the account, then signs in the same way. */
 export function AuthForm({
@@ -19,18 +21,13 @@ export function AuthForm({
   github: boolean;
 }) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const errors = useFormErrors(mode === "signup" ? SIGNUP_RULES : SIGNIN_RULES);
   const next = safeCallbackUrl(callbackUrl);
 
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const email = String(form.get("email") ?? "");
+  async function onValid(form: FormData) {
+    const email = String(form.get("email") ?? "").trim();
     const password = String(form.get("password") ?? "");
     setBusy(true);
-    setError(null);
-    setFields({});
     try {
       if (mode === "signup") {
         await api("/api/auth/signup", { body: { email, password, name: String(form.get("name") ?? "") } });
@@ -38,7 +35,7 @@ export function AuthForm({
       const result = await signInWithPassword(email, password);
       if (!result.ok) {
         // Sign-up answers the same for a new and a registered address; only the password tells them apart.
-        setError(
+        errors.setForm(
           mode === "signup" && !result.retryAfter
             ? "Could not sign in with this email and password. If the address already has an account, sign in with its own password."
             : result.error,
@@ -49,10 +46,7 @@ export function AuthForm({
       // A full navigation so that the server-rendered header picks up the new session.
       window.location.assign(next);
     } catch (err) {
-      if (err instanceof ApiClientError) {
-        setFields(err.fields);
-        setError(err.message);
-      } else setError("Could not reach the server.");
+      errors.fail(err);
       setBusy(false);
     }
   }
@@ -70,22 +64,21 @@ export function AuthForm({
       </p>
       <form
         method="post"
-        onSubmit={onSubmit}
+        {...errors.formProps(onValid)}
         className="mt-6 space-y-4 rounded-xl border border-line bg-card p-5 shadow-sm"
-        noValidate
       >
         {mode === "signup" ? (
-          <Field label="Name" htmlFor="name" error={fields.name}>
-            <Input id="name" name="name" autoComplete="name" required maxLength={100} />
+          <Field label="Name" htmlFor="name" error={errors.fields.name}>
+            <Input id="name" name="name" autoComplete="name" />
           </Field>
         ) : null}
-        <Field label="Email" htmlFor="email" error={fields.email}>
-          <Input id="email" name="email" type="email" autoComplete="email" required />
+        <Field label="Email" htmlFor="email" error={errors.fields.email}>
+          <Input id="email" name="email" type="email" autoComplete="email" />
         </Field>
         <Field
           label="Password"
           htmlFor="password"
-          error={fields.password}
+          error={errors.fields.password}
           hint={
             mode === "signup"
               ? "At least 10 characters and hard to guess: a phrase of uncommon words works well."
@@ -97,11 +90,9 @@ export function AuthForm({
             name="password"
             type="password"
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
-            required
-            minLength={mode === "signup" ? 10 : undefined}
           />
         </Field>
-        <FormError message={error} />
+        <FormError message={errors.form} />
         <Button type="submit" disabled={busy} className="w-full">
           {busy ? "Please wait…" : mode === "signin" ? "Sign in" : "Sign up"}
         </Button>

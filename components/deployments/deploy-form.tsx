@@ -3,12 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormError, onFormData } from "@/components/ui/field";
-import { ApiClientError } from "@/lib/client/api";
+import { FormError } from "@/components/ui/field";
 import { useDeploy } from "@/lib/client/deploy-hooks";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 import type { DeployResult } from "@/lib/client/deploy-types";
 import { deployBody, type CodeSource } from "./deploy-body";
 import { DeploySecrets } from "./deploy-secrets";
+import { DEPLOY_RULES, NO_CODE } from "./form-rules";
 import { CodeSourcePicker, Group, ResourceFields, SettingField, SettingRow, Toggle, initialSource } from "./form-parts";
 
 export interface ArtifactChoice {
@@ -30,7 +31,8 @@ export function DeployForm({
   const deploy = useDeploy(agent.id);
   const [source, setSource] = useState<CodeSource | null>(() => initialSource(artifacts));
   const [result, setResult] = useState<DeployResult | null>(null);
-  const errors = deploy.error instanceof ApiClientError ? deploy.error.fields : {};
+  const form = useFormErrors(DEPLOY_RULES);
+  const errors = form.fields;
 
   if (result) {
     return (
@@ -47,13 +49,14 @@ export function DeployForm({
     <form
       aria-label="Deploy"
       className="space-y-5"
-      onSubmit={onFormData((form) => {
-        if (!source) return;
-        deploy.mutate(deployBody(agent, source, form), {
+      {...form.formProps((f) => {
+        if (!source) return form.setForm(NO_CODE);
+        deploy.mutate(deployBody(agent, source, f), {
           onSuccess: (r) => {
             setResult(r);
             router.refresh();
           },
+          onError: form.fail,
         });
       })}
     >
@@ -77,8 +80,8 @@ export function DeployForm({
         </Toggle>
         <SettingField name="log_level" className="sm:max-w-48" />
       </Group>
-      <FormError message={deploy.error?.message} />
-      <Button type="submit" disabled={deploy.isPending || !source}>
+      <FormError message={form.form} />
+      <Button type="submit" disabled={deploy.isPending}>
         {deploy.isPending ? "Deploying…" : "Deploy"}
       </Button>
     </form>

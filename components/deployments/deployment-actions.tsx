@@ -4,6 +4,8 @@ import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { useDeploymentAction } from "@/lib/client/deploy-hooks";
+import { DEPLOY_ACTION_RULES } from "@/lib/client/form-rules";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 import type { Deployment, DeploymentAction } from "@/lib/client/deploy-types";
 import { allowedActions } from "./allowed-actions";
 
@@ -46,9 +48,11 @@ export function DeploymentActions({ deployment }: { deployment: Deployment }) {
   const [open, setOpen] = useState<DeploymentAction | null>(null);
   const allowed = allowedActions(deployment);
   const info = open ? ACTIONS[open] : null;
+  const errors = useFormErrors(DEPLOY_ACTION_RULES);
 
   const ask = (a: DeploymentAction) => {
     action.reset();
+    errors.clear();
     setOpen(a);
     dialog.current?.showModal();
   };
@@ -80,20 +84,30 @@ export function DeploymentActions({ deployment }: { deployment: Deployment }) {
         {open && info ? (
           <form
             className="space-y-4"
+            noValidate
+            onChange={errors.onChange}
+            // Not errors.formProps: its callback would be made during render, and `close` reads the dialog's ref.
             onSubmit={(e) => {
               e.preventDefault();
+              if (!errors.check(e.currentTarget)) return;
               const reason = String(new FormData(e.currentTarget).get("reason") ?? "").trim();
-              action.mutate({ action: open, reason: reason || undefined }, { onSuccess: close });
+              action.mutate({ action: open, reason: reason || undefined }, { onSuccess: close, onError: errors.fail });
             }}
           >
             <h2 id="action-title" className="text-lg font-semibold">
               {info.label} {deployment.version}?
             </h2>
             <p className="text-sm text-muted">{info.explain(deployment)}</p>
-            <Field label="Reason (optional)" hint="Kept in the deployment's log." htmlFor="action_reason">
-              <Input id="action_reason" name="reason" maxLength={500} />
+            <Field
+              label="Reason (optional)"
+              hint="Kept in the deployment's log."
+              htmlFor="action_reason"
+              error={errors.fields.reason}
+              max={DEPLOY_ACTION_RULES.reason.max}
+            >
+              <Input id="action_reason" name="reason" />
             </Field>
-            <FormError message={action.error?.message} />
+            <FormError message={errors.form} />
             <div className="flex justify-end gap-2">
               <Button variant="ghost" onClick={close}>
                 Cancel

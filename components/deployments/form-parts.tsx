@@ -30,24 +30,13 @@ export function SettingField({
   className?: string;
 }) {
   const s: Setting = SETTINGS[name];
-  const error = s.errors?.map((k) => errors[k]).find(Boolean);
+  // `errors` are the form's (./form-rules.ts): the API's field paths are already mapped to the setting's name.
+  const error = errors[name];
   let input: ReactNode;
   if (s.kind === "number") {
     // Percent settings are fractions in the API and 0-100 here (rounded: 0.7 * 100 is 70.00000000000001).
     const shown = s.percent ? Math.round(s.default * 100 * 1e6) / 1e6 : s.default;
-    input = (
-      <Input
-        id={id}
-        name={name}
-        type="number"
-        inputMode="decimal"
-        required
-        defaultValue={shown}
-        min={s.min}
-        max={s.max}
-        step={s.step}
-      />
-    );
+    input = <Input id={id} name={name} inputMode="decimal" defaultValue={shown} className="tabular-nums" />;
   } else if (s.kind === "select") {
     const choices = options ?? s.options.map((o) => ({ value: o, label: o }));
     input = (
@@ -60,19 +49,16 @@ export function SettingField({
       </Select>
     );
   } else if (s.kind === "text") {
-    input = (
-      <Input
-        id={id}
-        name={name}
-        defaultValue={defaultValue ?? s.default}
-        required={s.required}
-        maxLength={s.maxLength}
-        pattern={s.pattern}
-      />
-    );
+    input = <Input id={id} name={name} defaultValue={defaultValue ?? s.default} />;
   }
   return (
-    <Field label={s.label} hint={hint ?? s.help} error={error} htmlFor={id}>
+    <Field
+      label={s.label}
+      hint={hint ?? s.help}
+      error={error}
+      htmlFor={id}
+      max={s.kind === "text" && s.maxLength >= 100 ? s.maxLength : undefined}
+    >
       {input}
     </Field>
   );
@@ -182,7 +168,7 @@ export function CodeSourcePicker({
       </div>
       <p className="text-xs text-muted">{HELP.source}</p>
       {kind === "artifact" ? (
-        <Field label="Installed agent" hint={HELP.artifact} error={errors["agent_code.artifact"]} htmlFor="artifact">
+        <Field label="Installed agent" hint={HELP.artifact} error={errors.artifact} htmlFor="artifact">
           <Select
             id="artifact"
             value={artifact}
@@ -201,14 +187,10 @@ export function CodeSourcePicker({
         </Field>
       ) : (
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field
-            label="Code file"
-            hint={HELP.file}
-            error={readError ?? errors["agent_code.source_code"]}
-            htmlFor="code_file"
-          >
+          <Field label="Code file" hint={HELP.file} error={readError ?? errors.code_file} htmlFor="code_file">
             <Input
               id="code_file"
+              name="code_file"
               type="file"
               accept=".zip,.tar.gz,.tgz,.js,.mjs,.cjs,.py"
               onChange={async (e) => {
@@ -232,12 +214,12 @@ export function CodeSourcePicker({
               }}
             />
           </Field>
-          <Field label="Entrypoint" hint={HELP.entrypoint} error={errors["agent_code.entrypoint"]} htmlFor="entrypoint">
+          <Field label="Entrypoint" hint={HELP.entrypoint} error={errors.entrypoint} htmlFor="entrypoint">
             <Input
               id="entrypoint"
+              name="entrypoint"
               value={entrypoint}
               placeholder="server.mjs"
-              required
               onChange={(e) => {
                 setEntrypoint(e.target.value);
                 emit({ entrypoint: e.target.value });

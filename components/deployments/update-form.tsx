@@ -3,11 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Select, onFormData } from "@/components/ui/field";
-import { ApiClientError } from "@/lib/client/api";
+import { Field, FormError, Select } from "@/components/ui/field";
 import { useUpdateVersion } from "@/lib/client/deploy-hooks";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 import { updateBody, type CodeSource } from "./deploy-body";
 import type { ArtifactChoice } from "./deploy-form";
+import { DEPLOY_RULES, NO_CODE } from "./form-rules";
 import { CodeSourcePicker, Group, ResourceFields, SettingField, SettingRow, Toggle, initialSource } from "./form-parts";
 import { HELP } from "./settings";
 
@@ -41,18 +42,22 @@ export function UpdateForm({
   const [newCode, setNewCode] = useState(true);
   const [source, setSource] = useState<CodeSource | null>(() => initialSource(artifacts));
   const [strategy, setStrategy] = useState<StrategyChoice>("canary");
-  const errors = update.error instanceof ApiClientError ? update.error.fields : {};
+  const form = useFormErrors(DEPLOY_RULES);
+  const errors = form.fields;
 
   return (
     <form
       aria-label="Roll out a version"
       className="space-y-5"
-      onSubmit={onFormData((form) => {
-        if (newCode && !source) return;
-        const { version, body } = updateBody(newCode ? source : null, form);
+      {...form.formProps((f) => {
+        if (newCode && !source) return form.setForm(NO_CODE);
+        const { version, body } = updateBody(newCode ? source : null, f);
         update.mutate(
           { version, body },
-          { onSuccess: (d) => router.push(`/agents/${agentId}/deployments/${d.deployment_id}`) },
+          {
+            onSuccess: (d) => router.push(`/agents/${agentId}/deployments/${d.deployment_id}`),
+            onError: form.fail,
+          },
         );
       })}
     >
@@ -134,12 +139,15 @@ export function UpdateForm({
 
       <Group title="Rollback">
         <Toggle name="auto_rollback">
-          <SettingRow names={["rollback_error_rate", "rollback_timeout_rate", "rollback_health_failures"]} />
+          <SettingRow
+            names={["rollback_error_rate", "rollback_timeout_rate", "rollback_health_failures"]}
+            errors={errors}
+          />
         </Toggle>
       </Group>
 
-      <FormError message={update.error?.message} />
-      <Button type="submit" disabled={update.isPending || (newCode && !source)}>
+      <FormError message={form.form} />
+      <Button type="submit" disabled={update.isPending}>
         {update.isPending ? "Starting…" : `Roll out with ${STRATEGY_NAMES[strategy].toLowerCase()}`}
       </Button>
     </form>

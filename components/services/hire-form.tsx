@@ -6,6 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Textarea } from "@/components/ui/field";
 import { formatCents } from "@/components/ui/format";
 import { api, ApiClientError } from "@/lib/client/api";
+import { checkValue, plainMessage } from "@/lib/client/form-errors";
+import { HIRE_RULES } from "@/lib/client/form-rules";
 import { readInputs } from "@/lib/client/inputs";
 import type { Job, Service } from "@/lib/client/types";
 
@@ -21,10 +23,17 @@ export function HireForm({ service }: { service: Service }) {
     const form = new FormData(e.currentTarget);
     const title = String(form.get("title") ?? "").trim();
     const { data, errors } = readInputs(service.required_inputs, form);
-    if (!title) errors.title = "Give the job a title";
+    const titleError = checkValue(HIRE_RULES.title, title);
+    if (titleError) errors.title = titleError;
     setErrors(errors);
     setError(null);
     if (Object.keys(errors).length === 0) setPending({ title, input_data: data });
+  }
+
+  /** An edited field's message goes: it is checked again when the form is sent. */
+  function clearFixed(e: React.FormEvent<HTMLFormElement>) {
+    const name = (e.target as HTMLInputElement).name.replace(/^input\./, "");
+    if (errors[name]) setErrors(({ [name]: _fixed, ...rest }) => rest);
   }
 
   async function confirm() {
@@ -37,18 +46,23 @@ export function HireForm({ service }: { service: Service }) {
       setBusy(false);
       setPending(null);
       if (err instanceof ApiClientError) {
-        setError(err.status === 402 ? `${err.message} Top up on the Wallet page, then hire again.` : err.message);
-        const f = err.fields;
-        setErrors(Object.fromEntries(Object.entries(f).map(([k, v]) => [k.replace(/^input_data\./, ""), v])));
+        const placed = Object.keys(err.fields).length > 0;
+        if (err.status === 402) setError(`${err.message} Top up on the Wallet page, then hire again.`);
+        else setError(placed ? null : err.message);
+        // Field errors in plain words next to their field (lib/client/form-errors.ts); inputs by their own name.
+        const f = Object.entries(err.fields).map(([k, v]) => [k.replace(/^input_data\./, ""), v] as const);
+        setErrors(
+          Object.fromEntries(f.map(([k, v]) => [k, plainMessage({ label: k === "title" ? "Job title" : k }, v)])),
+        );
       } else setError("Could not reach the server.");
     }
   }
 
   return (
-    <form onSubmit={review} className="space-y-4" noValidate>
+    <form onSubmit={review} onChange={clearFixed} className="space-y-4" noValidate>
       <fieldset disabled={!!pending || busy} className="space-y-4">
-        <Field label="Job title" htmlFor="title" error={errors.title}>
-          <Input id="title" name="title" required maxLength={200} placeholder="What should be done?" />
+        <Field label="Job title" htmlFor="title" error={errors.title} max={HIRE_RULES.title.max}>
+          <Input id="title" name="title" placeholder="What should be done?" />
         </Field>
         {service.required_inputs.map((i) => {
           const id = `input.${i.name}`;
@@ -72,7 +86,7 @@ export function HireForm({ service }: { service: Service }) {
                   placeholder={i.type === "array" ? "[ ]" : "{ }"}
                 />
               ) : (
-                <Input id={id} name={id} type={i.type === "number" ? "number" : "text"} step="any" />
+                <Input id={id} name={id} inputMode={i.type === "number" ? "decimal" : undefined} />
               )}
             </Field>
           );
@@ -95,8 +109,8 @@ export function HireForm({ service }: { service: Service }) {
               accept the work. Cancelled or failed jobs are refunded.
             </li>
             <li>
-              {service.max_revisions === 1 ? "1 revision" : `${service.max_revisions} revisions`} included; after
-              that, accept the delivery or open a dispute.
+              {service.max_revisions === 1 ? "1 revision" : `${service.max_revisions} revisions`} included; after that,
+              accept the delivery or open a dispute.
             </li>
             <li>
               A delivery you do not act on completes on its own at the time shown on the job, and the worker is paid.

@@ -3,51 +3,29 @@
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
+import { ConfirmButton } from "@/components/ui/form-confirm";
 import { formatDateTime } from "@/components/ui/format";
 import { ErrorState, Skeleton } from "@/components/ui/states";
-import { useCreateKey, useKeys, useRevokeKey } from "@/lib/client/hooks";
+import { useKeys, useRevokeKey } from "@/lib/client/hooks";
 import { SecretOnce } from "./copy-button";
+import { KeyCreateForm } from "./key-create-form";
 
 export function AgentKeys({ agentId }: { agentId: string }) {
   const [showRevoked, setShowRevoked] = useState(false);
   const keys = useKeys(agentId, showRevoked);
   const list = keys.data?.pages.flatMap((p) => p.data) ?? [];
   const total = keys.data?.pages[0]?.total;
-  const create = useCreateKey(agentId);
   const revoke = useRevokeKey(agentId);
   const [secret, setSecret] = useState<string | null>(null);
-  const [name, setName] = useState("");
   return (
     <div className="space-y-4">
-      {secret ? <SecretOnce secret={secret} onDone={() => setSecret(null)} /> : null}
-      <form
-        className="flex flex-wrap gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate(name.trim() || "key", { onSuccess: (k) => (setSecret(k.api_key), setName("")) });
-        }}
-      >
-        <label htmlFor="key-name" className="sr-only">
-          Key name
-        </label>
-        <Input
-          id="key-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Key name, e.g. ci"
-          className="max-w-60"
-        />
-        <Button type="submit" disabled={create.isPending}>
-          Create key
-        </Button>
-      </form>
-      {create.isError ? <p className="text-sm text-bad">{create.error.message}</p> : null}
-      {revoke.isError ? (
-        <p role="alert" className="text-sm text-bad">
-          {revoke.error.message}
-        </p>
-      ) : null}
+      {secret ? (
+        <SecretOnce secret={secret} onDone={() => setSecret(null)} />
+      ) : (
+        <KeyCreateForm agentId={agentId} onCreated={setSecret} />
+      )}
+      <FormError message={revoke.error?.message} />
       <label className="flex items-center gap-2 text-sm text-muted">
         <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />
         Show revoked keys
@@ -67,19 +45,27 @@ export function AgentKeys({ agentId }: { agentId: string }) {
                 <p className="text-xs text-muted">
                   created {formatDateTime(k.created_at)}
                   {k.last_used_at ? ` · last used ${formatDateTime(k.last_used_at)}` : " · never used"}
+                  {` · ${k.scopes.length} ${k.scopes.length === 1 ? "scope" : "scopes"}`}
                 </p>
               </div>
               {k.revoked_at ? (
                 <Badge tone="bad">revoked</Badge>
               ) : (
-                <Button
-                  variant="danger"
+                <ConfirmButton
                   className="text-xs"
                   disabled={revoke.isPending}
-                  onClick={() => revoke.mutate(k.id)}
+                  title={`Revoke the key “${k.name}”?`}
+                  body={
+                    <>
+                      Anything still using the key ending in <span className="font-mono">…{k.suffix}</span> stops
+                      working at once. This cannot be undone.
+                    </>
+                  }
+                  confirmLabel="Revoke key"
+                  onConfirm={() => revoke.mutate(k.id)}
                 >
                   Revoke
-                </Button>
+                </ConfirmButton>
               )}
             </li>
           ))}

@@ -1,133 +1,89 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input, onFormData, Select, Textarea } from "@/components/ui/field";
-import { ApiClientError } from "@/lib/client/api";
+import { Field, Input, Select, Textarea } from "@/components/ui/field";
+import { splitList } from "@/lib/client/form-errors";
+import { AGENT_RULES } from "@/lib/client/form-rules";
 import { useUpdateAgent } from "@/lib/client/hooks";
 import type { AgentListItem } from "@/lib/client/types";
-import { splitList } from "./register-agent";
+import { useFormErrors } from "@/lib/client/use-form-errors";
+import { SaveRow } from "./save-row";
 
-/** The submit button of a settings form and what became of the last save. */
-function SaveRow({
-  label,
-  mutation,
+/** The fields an agent is registered with and edited by (./register-agent.tsx uses them too). */
+export function AgentFields({
+  errors,
+  agent,
+  idPrefix,
 }: {
-  label: string;
-  mutation: { isPending: boolean; isSuccess: boolean; error: Error | null };
+  errors: Record<string, string>;
+  agent?: AgentListItem;
+  idPrefix: string;
 }) {
+  const id = (f: string) => `${idPrefix}-${f}`;
   return (
-    <div className="flex items-center gap-3">
-      <Button type="submit" disabled={mutation.isPending}>
-        {label}
-      </Button>
-      <Saved ok={mutation.isSuccess} error={mutation.error} />
-    </div>
+    <>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Name" htmlFor={id("name")} error={errors.name} max={AGENT_RULES.name.max}>
+          <Input id={id("name")} name="name" defaultValue={agent?.name} autoComplete="off" />
+        </Field>
+        <Field label="Category" htmlFor={id("category")} error={errors.category} hint="One word, e.g. coding">
+          <Input id={id("category")} name="category" defaultValue={agent?.category} placeholder="general" />
+        </Field>
+      </div>
+      <Field
+        label="Capabilities"
+        htmlFor={id("capabilities")}
+        hint="Comma separated, e.g. coding, testing"
+        error={errors.capabilities}
+      >
+        <Input id={id("capabilities")} name="capabilities" defaultValue={agent?.capabilities.join(", ")} />
+      </Field>
+      <Field
+        label="Description"
+        htmlFor={id("description")}
+        error={errors.description}
+        max={AGENT_RULES.description.max}
+      >
+        <Textarea id={id("description")} name="description" rows={4} defaultValue={agent?.description} />
+      </Field>
+    </>
   );
 }
 
-function Saved({ ok, error }: { ok: boolean; error: Error | null }) {
-  if (error)
-    return (
-      <span role="alert" className="text-sm text-bad">
-        {error.message}
-      </span>
-    );
-  return ok ? (
-    <span className="text-sm text-ok" aria-live="polite">
-      Saved
-    </span>
-  ) : null;
+/** The body of the agent fields of a form. */
+export function agentBody(f: FormData) {
+  return {
+    name: String(f.get("name") ?? "").trim(),
+    category: String(f.get("category") ?? "").trim() || "general",
+    description: String(f.get("description") ?? ""),
+    capabilities: splitList(String(f.get("capabilities") ?? "")),
+  };
 }
 
 export function AgentProfileForm({ agent }: { agent: AgentListItem }) {
   const update = useUpdateAgent(agent.id);
-  const fields = update.error instanceof ApiClientError ? update.error.fields : {};
+  const errors = useFormErrors(AGENT_RULES);
   return (
     <form
+      aria-label="Profile"
       className="space-y-3"
-      onSubmit={onFormData((f) => {
-        update.mutate({
-          name: String(f.get("name")),
-          category: String(f.get("category")) || "general",
-          description: String(f.get("description")),
-          capabilities: splitList(String(f.get("capabilities"))),
-          status: String(f.get("status")),
-        });
-      })}
+      {...errors.formProps((f) =>
+        update.mutate({ ...agentBody(f), status: String(f.get("status")) }, { onError: errors.fail }),
+      )}
     >
-      <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Name" htmlFor="p-name" error={fields.name}>
-          <Input id="p-name" name="name" defaultValue={agent.name} required />
-        </Field>
-        <Field label="Category" htmlFor="p-category" error={fields.category}>
-          <Input id="p-category" name="category" defaultValue={agent.category} />
-        </Field>
-        <Field label="Capabilities" htmlFor="p-capabilities" hint="Comma separated" error={fields.capabilities}>
-          <Input id="p-capabilities" name="capabilities" defaultValue={agent.capabilities.join(", ")} />
-        </Field>
-        <Field label="Status" htmlFor="p-status">
-          <Select id="p-status" name="status" defaultValue={agent.status === "retired" ? "offline" : agent.status}>
-            <option value="active">active</option>
-            <option value="busy">busy</option>
-            <option value="offline">offline</option>
-          </Select>
-        </Field>
-      </div>
-      <Field label="Description" htmlFor="p-description" error={fields.description}>
-        <Textarea id="p-description" name="description" rows={4} defaultValue={agent.description} />
+      <AgentFields errors={errors.fields} agent={agent} idPrefix="p" />
+      <Field label="Status" htmlFor="p-status" hint="Busy and offline agents are not offered for new jobs">
+        <Select
+          id="p-status"
+          name="status"
+          defaultValue={agent.status === "retired" ? "offline" : agent.status}
+          className="sm:max-w-48"
+        >
+          <option value="active">active</option>
+          <option value="busy">busy</option>
+          <option value="offline">offline</option>
+        </Select>
       </Field>
-      <SaveRow label="Save profile" mutation={update} />
-    </form>
-  );
-}
-
-const EXAMPLE = `{
-  "kind": "local",
-  "artifact": "text-stats"
-}`;
-
-/** The runtime as JSON (local, fargate or agentcore); the API validates it and answers with field errors. */
-export function AgentRuntimeForm({ agent }: { agent: AgentListItem }) {
-  const update = useUpdateAgent(agent.id);
-  const [text, setText] = useState(agent.runtime ? JSON.stringify(agent.runtime, null, 2) : "");
-  const [parseError, setParseError] = useState<string | null>(null);
-  const fields = update.error instanceof ApiClientError ? update.error.fields : {};
-  return (
-    <form
-      className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        let runtime: unknown = null;
-        if (text.trim()) {
-          try {
-            runtime = JSON.parse(text);
-          } catch {
-            setParseError("Not valid JSON");
-            return;
-          }
-        }
-        setParseError(null);
-        update.mutate({ runtime });
-      }}
-    >
-      <p className="text-sm text-muted">
-        How the agent is hosted: <code>local</code> (an agent the operator installed, by its <code>artifact</code>{" "}
-        name), <code>fargate</code> (a <code>task_definition</code> family under the operator&apos;s prefix) or{" "}
-        <code>agentcore</code> (an allowed AgentCore runtime ARN, for chat). Leave empty for none. Variables given as{" "}
-        <code>env</code> are stored encrypted and never shown again.
-      </p>
-      <Field label="Runtime (JSON)" htmlFor="runtime" error={parseError ?? Object.values(fields)[0]}>
-        <Textarea
-          id="runtime"
-          rows={8}
-          className="font-mono"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder={EXAMPLE}
-        />
-      </Field>
-      <SaveRow label="Save runtime" mutation={update} />
+      <SaveRow label="Save profile" pending={update.isPending} saved={update.isSuccess} error={errors.form} />
     </form>
   );
 }

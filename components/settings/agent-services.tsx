@@ -4,16 +4,15 @@ import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
-import { Field, Input, onFormData, Select, Textarea } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
+import { ConfirmButton } from "@/components/ui/form-confirm";
 import { formatUsd } from "@/components/ui/format";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
-import { api, ApiClientError } from "@/lib/client/api";
-import { useAgentServices, useSaveService } from "@/lib/client/hooks";
+import { api } from "@/lib/client/api";
+import { useAgentServices } from "@/lib/client/hooks";
 import { qk } from "@/lib/client/keys";
-import type { RequiredInput, Service } from "@/lib/client/types";
-import { splitList } from "./register-agent";
-
-const TYPES: RequiredInput["type"][] = ["string", "number", "boolean", "object", "array"];
+import type { Service } from "@/lib/client/types";
+import { ServiceForm } from "./service-form";
 
 export function AgentServices({ agentId }: { agentId: string }) {
   const services = useAgentServices(agentId);
@@ -29,11 +28,7 @@ export function AgentServices({ agentId }: { agentId: string }) {
   return (
     <div className="space-y-3">
       <Button onClick={() => setEditing("new")}>New service</Button>
-      {error ? (
-        <p role="alert" className="text-sm text-bad">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {services.isPending ? (
         <Skeleton className="h-24" />
       ) : services.isError ? (
@@ -53,10 +48,12 @@ export function AgentServices({ agentId }: { agentId: string }) {
               <Button variant="secondary" className="text-xs" onClick={() => setEditing(s)}>
                 Edit
               </Button>
-              <Button
-                variant="danger"
+              <ConfirmButton
                 className="text-xs"
-                onClick={async () => {
+                title={`Deactivate “${s.name}”?`}
+                body="Nobody can hire it any more. Jobs already hired go on as before."
+                confirmLabel="Deactivate service"
+                onConfirm={async () => {
                   setError(null);
                   try {
                     await api(`/api/services/${s.id}`, { method: "DELETE" });
@@ -67,134 +64,11 @@ export function AgentServices({ agentId }: { agentId: string }) {
                 }}
               >
                 Deactivate
-              </Button>
+              </ConfirmButton>
             </li>
           ))}
         </ul>
       )}
     </div>
-  );
-}
-
-function ServiceForm({ agentId, service, onDone }: { agentId: string; service: Service | null; onDone: () => void }) {
-  const save = useSaveService(agentId);
-  const [inputs, setInputs] = useState<RequiredInput[]>(service?.required_inputs ?? []);
-  const fields = save.error instanceof ApiClientError ? save.error.fields : {};
-  const setInput = (i: number, patch: Partial<RequiredInput>) =>
-    setInputs((list) => list.map((x, j) => (j === i ? { ...x, ...patch } : x)));
-
-  return (
-    <form
-      className="space-y-3"
-      onSubmit={onFormData((f) => {
-        save.mutate(
-          {
-            id: service?.id,
-            body: {
-              name: String(f.get("name")),
-              description: String(f.get("description")),
-              price_usd: Number(f.get("price_usd")),
-              output_type: String(f.get("output_type")) || "text",
-              capabilities_required: splitList(String(f.get("capabilities_required"))),
-              required_inputs: inputs
-                .filter((i) => i.name.trim())
-                .map((i) => ({
-                  name: i.name.trim(),
-                  type: i.type,
-                  ...(i.description ? { description: i.description } : {}),
-                })),
-            },
-          },
-          { onSuccess: onDone },
-        );
-      })}
-    >
-      <h3 className="font-semibold">{service ? `Edit ${service.name}` : "New service"}</h3>
-      <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Name" htmlFor="s-name" error={fields.name}>
-          <Input id="s-name" name="name" defaultValue={service?.name} required />
-        </Field>
-        <Field label="Price (USD)" htmlFor="s-price" error={fields.price_usd}>
-          <Input
-            id="s-price"
-            name="price_usd"
-            type="number"
-            min="0.01"
-            step="0.01"
-            defaultValue={service?.price_usd}
-            required
-          />
-        </Field>
-        <Field label="Output type" htmlFor="s-output" error={fields.output_type}>
-          <Input id="s-output" name="output_type" defaultValue={service?.output_type ?? "text"} />
-        </Field>
-        <Field
-          label="Capabilities required"
-          htmlFor="s-caps"
-          hint="Comma separated"
-          error={fields.capabilities_required}
-        >
-          <Input id="s-caps" name="capabilities_required" defaultValue={service?.capabilities_required.join(", ")} />
-        </Field>
-      </div>
-      <Field label="Description" htmlFor="s-description" error={fields.description}>
-        <Textarea id="s-description" name="description" rows={3} defaultValue={service?.description} />
-      </Field>
-      <fieldset className="space-y-2">
-        <legend className="text-sm font-medium">Required inputs</legend>
-        {inputs.map((inp, i) => (
-          <div key={i} className="flex flex-wrap gap-2">
-            <Input
-              aria-label="Input name"
-              value={inp.name}
-              onChange={(e) => setInput(i, { name: e.target.value })}
-              placeholder="name"
-              className="max-w-40"
-            />
-            <Select
-              aria-label="Input type"
-              value={inp.type}
-              onChange={(e) => setInput(i, { type: e.target.value as RequiredInput["type"] })}
-              className="max-w-32"
-            >
-              {TYPES.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </Select>
-            <Input
-              aria-label="Input description"
-              value={inp.description ?? ""}
-              onChange={(e) => setInput(i, { description: e.target.value })}
-              placeholder="description"
-              className="min-w-40 flex-1"
-            />
-            <Button
-              variant="ghost"
-              onClick={() => setInputs((l) => l.filter((_, j) => j !== i))}
-              aria-label={`Remove input ${inp.name}`}
-            >
-              ✕
-            </Button>
-          </div>
-        ))}
-        {fields.required_inputs ? <p className="text-xs text-bad">{fields.required_inputs}</p> : null}
-        <Button variant="secondary" onClick={() => setInputs((l) => [...l, { name: "", type: "string" }])}>
-          Add input
-        </Button>
-      </fieldset>
-      {save.isError ? (
-        <p role="alert" className="text-sm text-bad">
-          {save.error.message}
-        </p>
-      ) : null}
-      <div className="flex gap-2">
-        <Button type="submit" disabled={save.isPending}>
-          {service ? "Save service" : "Publish service"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
-    </form>
   );
 }

@@ -1,75 +1,55 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Card, SectionTitle } from "@/components/ui/card";
-import { Field, Input, Textarea } from "@/components/ui/field";
-import { ApiClientError } from "@/lib/client/api";
+import { buttonClass } from "@/components/ui/button-class";
+import { AGENT_RULES } from "@/lib/client/form-rules";
 import { useRegisterAgent } from "@/lib/client/hooks";
+import type { RegisteredAgent } from "@/lib/client/types";
+import { useFormErrors } from "@/lib/client/use-form-errors";
+import { agentBody, AgentFields } from "./agent-profile-form";
+import { SaveRow } from "./save-row";
 import { SecretOnce } from "./copy-button";
 
-export function splitList(s: string): string[] {
-  return s
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
-export function RegisterAgent({ onRegistered }: { onRegistered: (id: string) => void }) {
+/**
+ * Registering an agent, a step of its own (/settings/agents/new): the form, then the agent's first API key shown
+ * once with how to use it, then on to the agent's settings.
+ */
+export function RegisterAgent() {
   const register = useRegisterAgent();
-  const [key, setKey] = useState<string | null>(null);
-  const fields = register.error instanceof ApiClientError ? register.error.fields : {};
+  const errors = useFormErrors(AGENT_RULES);
+  const [done, setDone] = useState<RegisteredAgent | null>(null);
+  if (done) {
+    return (
+      <div className="space-y-4">
+        <p className="text-sm">
+          <strong>{done.name}</strong> is registered. This is its first API key.
+        </p>
+        <SecretOnce secret={done.api_key} />
+        <Link href={`/settings?agent=${done.id}&tab=profile`} className={buttonClass("primary")}>
+          Go to {done.name}&apos;s settings
+        </Link>
+      </div>
+    );
+  }
   return (
-    <Card>
-      <SectionTitle>Register an agent</SectionTitle>
-      {key ? (
-        <SecretOnce secret={key} onDone={() => setKey(null)} />
-      ) : (
-        <form
-          className="space-y-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const f = new FormData(e.currentTarget);
-            const form = e.currentTarget;
-            register.mutate(
-              {
-                name: String(f.get("name") ?? ""),
-                description: String(f.get("description") ?? ""),
-                category: String(f.get("category") ?? "") || "general",
-                capabilities: splitList(String(f.get("capabilities") ?? "")),
-              },
-              {
-                onSuccess: (agent) => {
-                  setKey(agent.api_key);
-                  onRegistered(agent.id);
-                  form.reset();
-                },
-              },
-            );
-          }}
-        >
-          <Field label="Name" htmlFor="agent-name" error={fields.name}>
-            <Input id="agent-name" name="name" required maxLength={100} />
-          </Field>
-          <Field label="Category" htmlFor="agent-category" error={fields.category}>
-            <Input id="agent-category" name="category" placeholder="general" />
-          </Field>
-          <Field label="Capabilities" htmlFor="agent-capabilities" hint="Comma separated" error={fields.capabilities}>
-            <Input id="agent-capabilities" name="capabilities" placeholder="coding, testing" />
-          </Field>
-          <Field label="Description" htmlFor="agent-description" error={fields.description}>
-            <Textarea id="agent-description" name="description" rows={3} />
-          </Field>
-          {register.isError ? (
-            <p role="alert" className="text-sm text-bad">
-              {register.error.message}
-            </p>
-          ) : null}
-          <Button type="submit" disabled={register.isPending}>
-            {register.isPending ? "Registering…" : "Register agent"}
-          </Button>
-        </form>
-      )}
-    </Card>
+    <form
+      aria-label="Register an agent"
+      className="space-y-3"
+      {...errors.formProps((f) => register.mutate(agentBody(f), { onSuccess: setDone, onError: errors.fail }))}
+    >
+      <AgentFields errors={errors.fields} idPrefix="agent" />
+      <SaveRow
+        label="Register agent"
+        pendingLabel="Registering…"
+        pending={register.isPending}
+        saved={false}
+        error={errors.form}
+      />
+      <p className="text-xs text-muted">You get the agent&apos;s API key once, on the next step.</p>
+      <Link href="/settings" className="text-sm text-accent underline">
+        Cancel
+      </Link>
+    </form>
   );
 }

@@ -1,40 +1,67 @@
-import type {
-  FormEvent,
-  InputHTMLAttributes,
-  KeyboardEvent,
-  ReactNode,
-  SelectHTMLAttributes,
-  TextareaHTMLAttributes,
+import {
+  cloneElement,
+  isValidElement,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type KeyboardEvent,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
 } from "react";
+import { CharCount } from "./form-count";
 
 export const inputClass =
-  "w-full rounded-md border border-line bg-card px-3 py-2 text-sm text-fg placeholder:text-muted/70 focus-visible:border-accent";
+  "w-full rounded-md border border-line bg-card px-3 py-2 text-sm text-fg placeholder:text-muted/70 focus-visible:border-accent aria-invalid:border-bad";
 
+/**
+ * A labelled field in the one validation style: its error in plain words under it (instead of its hint, so each
+ * message is shown once), the input marked invalid and described by that message, and with `max` a character count
+ * (`value` for a controlled input). Forms set noValidate: the browser's own pop-ups never mix with these messages.
+ */
 export function Field({
   label,
   hint,
   error,
   children,
   htmlFor,
+  max,
+  value,
 }: {
   label: string;
   hint?: ReactNode;
-  error?: string;
+  error?: string | null;
   htmlFor: string;
   children: ReactNode;
+  max?: number;
+  value?: string;
 }) {
+  const noteId = error ? `${htmlFor}-error` : hint ? `${htmlFor}-hint` : undefined;
+  const input =
+    isValidElement<{ "aria-invalid"?: boolean; "aria-describedby"?: string }>(children) && (error || noteId)
+      ? cloneElement(children, {
+          "aria-invalid": error ? true : children.props["aria-invalid"],
+          "aria-describedby": [children.props["aria-describedby"], noteId].filter(Boolean).join(" ") || undefined,
+        })
+      : children;
   return (
     <div className="space-y-1">
       <label htmlFor={htmlFor} className="block text-sm font-medium">
         {label}
       </label>
-      {children}
-      {error ? (
-        <p className="text-xs text-bad" id={`${htmlFor}-error`}>
-          {error}
-        </p>
-      ) : hint ? (
-        <p className="text-xs text-muted">{hint}</p>
+      {input}
+      {error || hint || max ? (
+        <div className="flex items-start gap-2">
+          {error ? (
+            <p className="text-xs text-bad" id={`${htmlFor}-error`} data-field-error={htmlFor}>
+              {error}
+            </p>
+          ) : hint ? (
+            <p className="text-xs text-muted" id={`${htmlFor}-hint`}>
+              {hint}
+            </p>
+          ) : null}
+          {max ? <CharCount htmlFor={htmlFor} max={max} value={value} /> : null}
+        </div>
       ) : null}
     </div>
   );

@@ -2,10 +2,11 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Input, onFormData } from "@/components/ui/field";
+import { Field, FormError, Input } from "@/components/ui/field";
 import { formatCents } from "@/components/ui/format";
-import { ApiClientError } from "@/lib/client/api";
+import { TOP_UP_RULES } from "@/lib/client/form-rules";
 import type { Wallet } from "@/lib/client/types";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 import { useTopUp } from "@/lib/client/wallet-hooks";
 import { dollarsToCents } from "./amount";
 
@@ -17,28 +18,27 @@ export const FAUCET_LABEL = "Development faucet — not real money";
  */
 export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: string }) {
   const topUp = useTopUp(agentId);
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFormErrors(TOP_UP_RULES);
   const [done, setDone] = useState<string | null>(null);
   const faucet = wallet.top_ups.mode === "faucet";
   // The faucet gives each wallet at most FAUCET_MAX_PER_ACCOUNT in all; past that the API answers 422.
   const exhausted = faucet && wallet.top_ups.faucet_remaining === 0;
 
-  const submit = onFormData((form) => {
+  const submit = (form: FormData) => {
     setDone(null);
     const cents = dollarsToCents(String(form.get("amount") ?? ""));
-    if (cents === null) return setError("Enter an amount in dollars, for example 25 or 12.50.");
-    setError(null);
+    if (cents === null) return errors.setForm("Enter an amount in dollars, for example 25 or 12.50.");
     topUp.mutate(cents, {
       onSuccess: (res) => {
         if (res.checkout_url) window.location.assign(res.checkout_url);
         else setDone(`${res.faucet ? `${FAUCET_LABEL}: added` : "Added"} ${formatCents(res.amount)}.`);
       },
-      onError: (err) => setError(err instanceof ApiClientError ? err.message : "Could not reach the server."),
+      onError: errors.fail,
     });
-  });
+  };
 
   return (
-    <form onSubmit={submit} className="space-y-3" noValidate>
+    <form className="space-y-3" {...errors.formProps(submit)}>
       {faucet ? (
         <p className="rounded-md bg-warn/10 px-3 py-2 text-sm text-warn" data-testid="faucet-label">
           {FAUCET_LABEL}. Stripe is not configured here, so top-ups are free test credit
@@ -52,14 +52,19 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
       )}
       {exhausted ? (
         <p className="text-sm text-muted">
-          This wallet has had all the faucet credit it may get. Earn by completing jobs, or pick an agent you own
-          above and top up its wallet.
+          This wallet has had all the faucet credit it may get. Earn by completing jobs, or pick an agent you own above
+          and top up its wallet.
         </p>
       ) : null}
-      <Field label="Amount (USD)" htmlFor="top-up-amount" hint="Dollars and cents, for example 25 or 12.50">
-        <Input id="top-up-amount" name="amount" inputMode="decimal" placeholder="25.00" required />
+      <Field
+        label="Amount (USD)"
+        htmlFor="top-up-amount"
+        hint="Dollars and cents, for example 25 or 12.50"
+        error={errors.fields.amount}
+      >
+        <Input id="top-up-amount" name="amount" inputMode="decimal" placeholder="25.00" />
       </Field>
-      <FormError message={error} />
+      <FormError message={errors.form} />
       {done ? (
         <p role="status" className="rounded-md bg-ok/10 px-3 py-2 text-sm text-ok">
           {done}

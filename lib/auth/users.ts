@@ -161,6 +161,14 @@ export async function changePassword(
   return { user: userJson(updated), sessionVersion: updated.sessionVersion };
 }
 
+/** Changes a person's display name (already trimmed and bounded by the contract). */
+export async function renameUser(userId: string, name: string): Promise<UserJson> {
+  const db = await getDb();
+  const [row] = await db.update(users).set({ name }).where(eq(users.id, userId)).returning();
+  if (!row) throw notFound("User");
+  return userJson(row);
+}
+
 export async function getUser(id: string): Promise<UserJson | null> {
   const db = await getDb();
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);

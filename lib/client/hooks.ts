@@ -186,8 +186,8 @@ export function useUpdateAgent(agentId: string) {
 export function useCreateKey(agentId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) =>
-      api<CreatedKey>("/api/agents/me/keys", { method: "POST", query: { agent_id: agentId }, body: { name } }),
+    mutationFn: (body: { name?: string; scopes?: string[] }) =>
+      api<CreatedKey>("/api/agents/me/keys", { method: "POST", query: { agent_id: agentId }, body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: qk.keys(agentId) }),
   });
 }

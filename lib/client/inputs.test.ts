@@ -30,10 +30,10 @@ describe("readInputs", () => {
     const { data, errors } = readInputs(inputs, form({ topic: "", count: "three", options: "[1]", files: "{" }));
     expect(data).toEqual({ urgent: false });
     expect(errors).toEqual({
-      topic: "Required",
-      count: "Must be a number",
-      options: "Must be a JSON object",
-      files: "Must be valid JSON (array)",
+      topic: "topic is required",
+      count: "Enter a number",
+      options: 'Enter a JSON object, like {"key": "value"}',
+      files: "This is not valid JSON: enter a JSON array",
     });
   });
 });

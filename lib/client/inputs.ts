@@ -15,22 +15,22 @@ export function readInputs(
     }
     const text = String(raw ?? "").trim();
     if (!text) {
-      errors[i.name] = "Required";
+      errors[i.name] = `${i.name} is required`;
       continue;
     }
     if (i.type === "string") data[i.name] = text;
     else if (i.type === "number") {
       const n = Number(text);
       if (Number.isFinite(n)) data[i.name] = n;
-      else errors[i.name] = "Must be a number";
+      else errors[i.name] = "Enter a number";
     } else {
       try {
         const v = JSON.parse(text) as unknown;
         const ok = i.type === "array" ? Array.isArray(v) : typeof v === "object" && v !== null && !Array.isArray(v);
         if (ok) data[i.name] = v;
-        else errors[i.name] = `Must be a JSON ${i.type}`;
+        else errors[i.name] = `Enter a JSON ${i.type}, like ${i.type === "array" ? "[1, 2]" : '{"key": "value"}'}`;
       } catch {
-        errors[i.name] = `Must be valid JSON (${i.type})`;
+        errors[i.name] = `This is not valid JSON: enter a JSON ${i.type}`;
       }
     }
   }

@@ -58,6 +58,24 @@ export const getMe = defineRoute({
   errors: [403],
 });
 
+export const updateMeBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).describe("The name other people see on your jobs and agents"),
+  })
+  .strict();
+
+// PATCH /api/me - change the signed-in person's name
+export const updateMe = defineRoute({
+  method: "PATCH",
+  path: "/api/me",
+  summary: "Change the signed-in person's name (session cookie only; an agent key gets 403)",
+  tags: ["auth"],
+  auth: "required",
+  body: updateMeBody,
+  response: meResponse,
+  errors: [403],
+});
+
 export const changePasswordBody = z
   .object({
     current_password: z.string().min(1).max(200),
