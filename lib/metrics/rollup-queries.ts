@@ -60,14 +60,14 @@ export async function bucketColumns(
   const ifUsage = (expr: string) => sql.raw(usage ? expr : "NULL::int");
   const t = sql.identifier(table);
   const rows = grouped
-    ? sql`SELECT (extract(epoch from bucket_start) / 60)::int AS m, sum(calls)::int AS calls,
+    ? sql`SELECT (date_part('epoch', bucket_start) / 60)::int AS m, sum(calls)::int AS calls,
           sum(errors + timeouts)::int AS failures, sum(latency_sum_ms)::int8 AS latency,
           ${sql.raw(["p50_ms", "p95_ms", "p99_ms"].map((c) => `CASE WHEN count(*) = 1 THEN min(${micros(c)}) END`).join(", "))},
           ${ifUsage("sum(resource_samples)::int")} AS samples, ${ifUsage("sum(cpu_utilization_sum)")} AS cpu,
           ${ifUsage("sum(memory_utilization_sum)")} AS memory, ${ifUsage("max(memory_bytes_max)")} AS memory_max,
           ${ifUsage("max(disk_bytes_max)")} AS disk_max
         FROM ${t} WHERE ${where(scope)} GROUP BY bucket_start ORDER BY bucket_start`
-    : sql`SELECT (extract(epoch from bucket_start) / 60)::int AS m, calls, errors + timeouts AS failures,
+    : sql`SELECT (date_part('epoch', bucket_start) / 60)::int AS m, calls, errors + timeouts AS failures,
           latency_sum_ms AS latency, ${sql.raw(["p50_ms", "p95_ms", "p99_ms"].map(micros).join(", "))},
           ${ifUsage("resource_samples")} AS samples, ${ifUsage("cpu_utilization_sum")} AS cpu,
           ${ifUsage("memory_utilization_sum")} AS memory, ${ifUsage("memory_bytes_max")} AS memory_max,
@@ -134,7 +134,7 @@ export function mergedQuantiles(
   const starts = `{${minutes.map((m) => new Date(m * 60_000).toISOString()).join(",")}}`;
   return quantilesOf(
     db,
-    sql`SELECT (extract(epoch from bucket_start) / 60)::int AS g, hist FROM ${sql.identifier(table)}
+    sql`SELECT (date_part('epoch', bucket_start) / 60)::int AS g, hist FROM ${sql.identifier(table)}
       WHERE ${where(scope)} AND calls > 0 AND bucket_start = ANY(${starts}::timestamptz[])`,
   );
 }
