@@ -6,7 +6,7 @@ import type { agentMetricsResponse } from "@/lib/api/contracts/metrics";
 import { notFound } from "@/lib/api/errors";
 import type { Environment } from "@/lib/deploy/types";
 import {
-  bucketColumns,
+  bucketColumnsSliced,
   mergedQuantiles,
   pairsServed,
   windowQuantiles,
@@ -68,7 +68,7 @@ export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise
   /** `rows`: how many (version, environment) pairs the scope holds: with one, every bucket is one row. */
   const view = async (s: RollupScope, rows: number) => {
     const [columns, window] = await Promise.all([
-      bucketColumns(db, table, s, rows > 1, q.select.has("resource_usage")),
+      bucketColumnsSliced(db, table, s, span, rows > 1, q.select.has("resource_usage")),
       windowQuantiles(db, { ...s, to: ceilTo(to, span) }),
     ]);
     // Buckets with calls but no stored percentiles: those made of several rows.

@@ -98,6 +98,42 @@ export async function bucketColumns(
   };
 }
 
+/** Buckets past which a series is read in slices, one connection each (a month of minutes is 43,200). */
+const SLICE_BUCKETS = 10_000;
+
+/**
+ * `bucketColumns` of a long window in consecutive slices read at once, so a server with several cores prints a
+ * month of minutes in parallel (slices are whole buckets: a bucket is never split). One query below the threshold.
+ */
+export async function bucketColumnsSliced(
+  db: Queryable,
+  table: RollupTable,
+  scope: RollupScope,
+  spanMs: number,
+  grouped: boolean,
+  usage: boolean,
+): Promise<BucketColumns> {
+  const buckets = Math.ceil((scope.to - scope.from) / spanMs);
+  const n = Math.min(4, Math.ceil(buckets / SLICE_BUCKETS));
+  if (n <= 1) return bucketColumns(db, table, scope, grouped, usage);
+  const step = Math.ceil(buckets / n) * spanMs;
+  const slices = Array.from({ length: n }, (_, i) => ({
+    ...scope,
+    from: scope.from + i * step,
+    to: Math.min(scope.to, scope.from + (i + 1) * step),
+  })).filter((s) => s.from < s.to);
+  const parts = await Promise.all(slices.map((s) => bucketColumns(db, table, s, grouped, usage)));
+  const out = parts[0]!;
+  for (const part of parts.slice(1)) {
+    for (const k of Object.keys(out) as (keyof BucketColumns)[]) {
+      const into = out[k] as unknown[] | null;
+      const from = part[k] as unknown[] | null;
+      if (into && from) for (const v of from) into.push(v);
+    }
+  }
+  return out;
+}
+
 /** p50, p95 and p99 in ms (bucket upper bounds, as quantile() reads them) */
 export type Quantiles = [number, number, number];
 

@@ -141,6 +141,20 @@ describe("GET /api/agents/{id}/metrics", () => {
     expect(firstThroughput.value).toBeCloseTo(within(from, from + MIN).length / 60, 5);
   });
 
+  it("reads a long window at 1m in slices and gives the same buckets, in order, as a short one", async () => {
+    // 8 days of minutes: read as two slices meeting at T0, in the middle of the calls.
+    const long = await metrics(
+      { start_time: iso(T0 - 4 * 24 * HOUR), end_time: iso(T0 + 4 * 24 * HOUR), granularity: "1m" },
+      owner,
+    );
+    const short = await metrics({ start_time: iso(T0 - HOUR), end_time: iso(T0 + 3 * HOUR), granularity: "1m" }, owner);
+    expect(long.status).toBe(200);
+    expect(long.body.metrics).toEqual(short.body.metrics);
+    expect(long.body.metrics.execution_count).toHaveLength(150);
+    const all = within(T0 - HOUR, T0 + 3 * HOUR);
+    expect(long.body.summary).toMatchObject({ total_executions: all.length, response_time_p95: exact(all, 0.95) });
+  });
+
   it("merges histograms for coarser buckets (5m, hour and day rows) instead of averaging percentiles", async () => {
     const DAY = 24 * HOUR;
     const day = Date.UTC(2026, 0, 5);
