@@ -115,7 +115,9 @@ async function measure(log: (l: string) => void, driver: "pg" | "pglite"): Promi
     )) as { rows: { id: string }[] };
     const t0 = performance.now();
     const { start, end } = await seedRollups(exec, agentId, version.rows[0]!.id);
-    log(`${driver}: seeded ${DAYS} days of minute and hour rows in ${Math.round(performance.now() - t0)} ms`);
+    log(
+      `${driver}: seeded ${DAYS} days of minute, 5-minute, hour and day rows in ${Math.round(performance.now() - t0)} ms`,
+    );
 
     const window = { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
     /** p50/p95 of RUNS calls after WARMUP; `call` returns the number of buckets it got. */
