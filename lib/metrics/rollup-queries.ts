@@ -203,8 +203,7 @@ export function coverOf(from: number, to: number): { table: RollupTable; from: n
 /** Percentiles over the whole scope, from the histograms of the rows that cover it most cheaply (coverOf). */
 export async function windowQuantiles(db: Queryable, scope: RollupScope): Promise<Quantiles | null> {
   const parts = coverOf(scope.from, scope.to).map(
-    (p) =>
-      sql`SELECT 0 AS g, hist FROM ${sql.identifier(p.table)} WHERE ${where({ ...scope, ...p })} AND calls > 0`,
+    (p) => sql`SELECT 0 AS g, hist FROM ${sql.identifier(p.table)} WHERE ${where({ ...scope, ...p })} AND calls > 0`,
   );
   if (parts.length === 0) return null;
   return (await quantilesOf(db, sql.join(parts, sql` UNION ALL `))).get(0) ?? null;
