@@ -1,8 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  bigint,
   customType,
-  doublePrecision,
   index,
   integer,
   jsonb,
@@ -245,50 +243,3 @@ export const scalingEvents = pgTable(
   },
   (t) => [index("scaling_events_agent_idx").on(t.agentId, t.environment, t.createdAt.desc())],
 );
-
-/**
- * Calls through the router, rolled up per agent, environment, version and minute (and again per hour, so long
- * windows read few rows). `hist` is a fixed log-bucket latency histogram (lib/metrics/histogram.ts): buckets add up,
- * so a percentile over any window is exact to the bucket. p50/p95/p99 are kept per row for fine-grained series.
- */
-function rollupColumns() {
-  return {
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
-    environment: deployEnvironment().notNull(),
-    versionId: uuid()
-      .notNull()
-      .references(() => agentVersions.id, { onDelete: "cascade" }),
-    bucketStart: timestamp({ withTimezone: true }).notNull(),
-    calls: integer().notNull().default(0),
-    errors: integer().notNull().default(0),
-    timeouts: integer().notNull().default(0),
-    latencySumMs: bigint({ mode: "number" }).notNull().default(0),
-    bytesIn: bigint({ mode: "number" }).notNull().default(0),
-    bytesOut: bigint({ mode: "number" }).notNull().default(0),
-    hist: integer().array().notNull(),
-    p50Ms: doublePrecision().notNull().default(0),
-    p95Ms: doublePrecision().notNull().default(0),
-    p99Ms: doublePrecision().notNull().default(0),
-    /** Host resource samples: sums of utilizations (0-1) and how many samples, peak bytes. */
-    resourceSamples: integer().notNull().default(0),
-    cpuUtilizationSum: doublePrecision().notNull().default(0),
-    memoryUtilizationSum: doublePrecision().notNull().default(0),
-    memoryBytesMax: bigint({ mode: "number" }).notNull().default(0),
-    diskBytesMax: bigint({ mode: "number" }).notNull().default(0),
-  };
-}
-
-export const callRollups = pgTable("call_rollups", rollupColumns(), (t) => [
-  primaryKey({ columns: [t.agentId, t.environment, t.versionId, t.bucketStart] }),
-  index("call_rollups_agent_time_idx").on(t.agentId, t.bucketStart),
-  // The platform's last minutes, all agents together (system health): rows arrive in time order, so a BRIN index
-  // finds them for a few pages of index at no cost to the writes.
-  index("call_rollups_time_brin").using("brin", t.bucketStart),
-]);
-
-export const callRollupsHourly = pgTable("call_rollups_hourly", rollupColumns(), (t) => [
-  primaryKey({ columns: [t.agentId, t.environment, t.versionId, t.bucketStart] }),
-  index("call_rollups_hourly_agent_time_idx").on(t.agentId, t.bucketStart),
-]);

@@ -6,9 +6,9 @@ import type { agentMetricsResponse } from "@/lib/api/contracts/metrics";
 import { notFound } from "@/lib/api/errors";
 import type { Environment } from "@/lib/deploy/types";
 import {
-  bucketColumns,
+  bucketColumnsSliced,
   mergedQuantiles,
-  versionsServed,
+  pairsServed,
   windowQuantiles,
   type RollupScope,
   type RollupTable,
@@ -28,15 +28,23 @@ export interface AgentMetricsQuery {
   version?: string;
 }
 
-const HOUR = 3_600_000;
+/** The rollup table whose rows are the granularity's buckets. */
+const TABLE: Record<Granularity, RollupTable> = {
+  "1m": "call_rollups",
+  "5m": "call_rollups_5m",
+  "1h": "call_rollups_hourly",
+  "1d": "call_rollups_daily",
+};
+
 const floorTo = (ms: number, span: number) => Math.floor(ms / span) * span;
 const ceilTo = (ms: number, span: number) => Math.ceil(ms / span) * span;
 
 /**
- * GET /api/agents/{id}/metrics. Minute rows serve 1m and 5m, hour rows 1h and 1d; the database groups them into
- * the answer's buckets. A bucket that is one row at its own resolution (a minute of one version at 1m) carries the
- * row's stored percentiles; the others' come from their histograms merged in the database, and the window's from
- * the hour rows of its whole hours plus the minute rows at its edges (720 histograms for 30 days, not 43,200).
+ * GET /api/agents/{id}/metrics. Each granularity reads the rollup table of its own bucket size, so a bucket of one
+ * version in one environment is one row with its stored percentiles, read off the covering index; a bucket of several
+ * rows (the agent's versions or environments together) has its histograms merged in the database. The window's
+ * percentiles come from the rows that cover it most cheaply (day rows for whole days, then hours, then minutes).
+ * Buckets are whole: the window runs from the first bucket's start to the end of the last one's.
  */
 export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise<AgentMetricsJson> {
   const versions = (await db.execute(
@@ -46,51 +54,46 @@ export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise
   if (q.version !== undefined && !versionId) throw notFound("Version");
 
   const span = GRANULARITIES[q.granularity];
+  const table = TABLE[q.granularity];
   const from = floorTo(q.start.getTime(), span);
   const to = q.end.getTime();
-  const table: RollupTable = span < HOUR ? "call_rollups" : "call_rollups_hourly";
-  const native = span === (span < HOUR ? 60_000 : HOUR);
-  // Whole hours come from the hour rows (at 1h and 1d every bucket is whole hours: to rounds up to its hour).
-  const hoursFrom = span < HOUR ? Math.min(ceilTo(from, HOUR), to) : from;
-  const hoursTo = span < HOUR ? Math.max(hoursFrom, floorTo(to, HOUR)) : ceilTo(to, HOUR);
+  const scope: RollupScope = { agentId: q.agentId, environment: q.environment, versionId, from, to };
+  const pairs = await pairsServed(
+    db,
+    table,
+    scope,
+    versions.rows.map((v) => v.id),
+  );
 
-  const view = async (scope: RollupScope) => {
+  /** `rows`: how many (version, environment) pairs the scope holds: with one, every bucket is one row. */
+  const view = async (s: RollupScope, rows: number) => {
     const [columns, window] = await Promise.all([
-      bucketColumns(db, table, scope, span, native, q.select.has("resource_usage")),
-      windowQuantiles(db, scope, hoursFrom, hoursTo),
+      bucketColumnsSliced(db, table, s, span, rows > 1, q.select.has("resource_usage")),
+      windowQuantiles(db, { ...s, to: ceilTo(to, span) }),
     ]);
-    // Buckets with calls but no stored percentiles: all of them unless the rows are at the answer's resolution.
-    const shared = native ? columns.minute.filter((_, k) => columns.calls[k]! > 0 && columns.p50[k] === null) : "all";
+    // Buckets with calls but no stored percentiles: those made of several rows.
+    const shared = columns.minute.filter((_, k) => columns.calls[k]! > 0 && columns.p50[k] === null);
     const merged =
-      (shared !== "all" && shared.length === 0) || !q.select.has("response_time")
+      shared.length === 0 || !q.select.has("response_time")
         ? new Map<number, never>()
-        : await mergedQuantiles(db, table, scope, span, native, shared);
+        : await mergedQuantiles(db, table, s, shared);
     return seriesOf(columns, q.granularity, q.select, merged, window);
   };
 
-  const scope: RollupScope = { agentId: q.agentId, environment: q.environment, versionId, from, to };
-  const [top, served] = await Promise.all([
-    view(scope),
-    versionId
-      ? []
-      : versionsServed(
-          db,
-          table,
-          scope,
-          versions.rows.map((v) => v.id),
-        ),
-  ]);
-  // With one version the top level is its view already: listed per version only when several served (a canary).
-  const byVersion =
+  const served = [...new Set(pairs.map((p) => p.versionId))];
+  const [top, byVersion] = await Promise.all([
+    view(scope, pairs.length),
+    // With one version the top level is its view already: listed per version only when several served (a canary).
     served.length > 1
-      ? await Promise.all(
+      ? Promise.all(
           served.map(async (id) => ({
             version_id: id,
             version: versions.rows.find((v) => v.id === id)!.version,
-            ...(await view({ ...scope, versionId: id })),
+            ...(await view({ ...scope, versionId: id }, pairs.filter((p) => p.versionId === id).length)),
           })),
         )
-      : [];
+      : [],
+  ]);
   return {
     agent_id: q.agentId,
     time_range: { start: new Date(from).toISOString(), end: new Date(to).toISOString(), granularity: q.granularity },

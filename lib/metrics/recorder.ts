@@ -1,7 +1,7 @@
 import "server-only";
 import { getTableName, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { callRollups, callRollupsHourly } from "@/db/schema";
+import { callRollups, callRollups5m, callRollupsDaily, callRollupsHourly } from "@/db/schema";
 import type { Environment } from "@/lib/deploy/types";
 import { env } from "@/lib/env";
 import { log, safeError } from "@/lib/log";
@@ -9,8 +9,9 @@ import { emptyHistogram, merge, quantile, record, type Histogram } from "./histo
 
 /**
  * Every call through the router and every host resource sample lands here: buffered per agent, environment,
- * version and minute in this process, and written every METRICS_FLUSH_MS as one upsert into call_rollups (minutes)
- * and call_rollups_hourly (hours). The upsert adds counts and histograms inside the database (hist_add), so several
+ * version and minute in this process, and written every METRICS_FLUSH_MS as one upsert into each rollup table:
+ * call_rollups (minutes), call_rollups_5m, call_rollups_hourly and call_rollups_daily, in one transaction, so a query
+ * at any granularity reads rows already merged to its bucket size. The upsert adds counts and histograms inside the database (hist_add), so several
  * processes may flush the same minute; a failed flush puts its buckets back, nothing is lost.
  */
 
@@ -58,7 +59,15 @@ interface Bucket {
 }
 
 const MINUTE = 60_000;
-const HOUR = 3_600_000;
+
+/** Each rollup table and its bucket size; the minute buckets of a flush are added into each. */
+const TABLES = [
+  [callRollups, MINUTE],
+  [callRollups5m, 5 * MINUTE],
+  [callRollupsHourly, 60 * MINUTE],
+  [callRollupsDaily, 1440 * MINUTE],
+] as const;
+type RollupTable = (typeof TABLES)[number][0];
 
 let pending = new Map<string, Bucket>();
 let timer: NodeJS.Timeout | undefined;
@@ -170,7 +179,7 @@ function row(b: Bucket) {
 }
 
 /** What an upsert of a bucket into an existing row does: add, merge the histogram, recompute its percentiles. */
-function mergeSet(t: typeof callRollups | typeof callRollupsHourly) {
+function mergeSet(t: RollupTable) {
   // Qualified by the table: unqualified names in ON CONFLICT ... SET would be ambiguous with `excluded`.
   const name = getTableName(t);
   const add = (column: string) => sql.raw(`"${name}"."${column}" + excluded."${column}"`);
@@ -196,14 +205,15 @@ function mergeSet(t: typeof callRollups | typeof callRollupsHourly) {
 }
 
 async function write(buckets: Bucket[]): Promise<void> {
-  const hours = new Map<string, Bucket>();
-  for (const b of buckets) addInto(hours, b, HOUR);
   const db = await getDb();
   await db.transaction(async (tx) => {
-    for (const [table, rows] of [
-      [callRollups, buckets],
-      [callRollupsHourly, [...hours.values()]],
-    ] as const) {
+    for (const [table, span] of TABLES) {
+      let rows = buckets;
+      if (span !== MINUTE) {
+        const coarse = new Map<string, Bucket>();
+        for (const b of buckets) addInto(coarse, b, span);
+        rows = [...coarse.values()];
+      }
       await tx
         .insert(table)
         .values(rows.map(row))

@@ -9,6 +9,7 @@ import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { runtimeSchema, splitRuntime } from "./config";
+import { deployedEnvironmentOf, runDeployed } from "./execute/run-deployed";
 import { loadRow, timeoutExecution } from "./executions";
 import { FARGATE_MAX_INPUT_BYTES } from "./hosts/fargate";
 import { getHost } from "./hosts/index";
@@ -23,7 +24,10 @@ export interface RunRequest {
   timeoutS?: number;
 }
 
-/** Starts an execution of an agent: 202-style, the record comes back `starting` (or `failed` if the host refused). */
+/**
+ * Starts an execution of an agent: 202-style, the record comes back `starting` (or `failed` if the host refused).
+ * An agent with a live deployment runs through the deployment router instead of its raw runtime (run-deployed.ts).
+ */
 export async function startExecution(principal: Principal, agentId: string, req: RunRequest): Promise<ExecutionJson> {
   const e = env();
   const db = await getDb();
@@ -40,6 +44,12 @@ export async function startExecution(principal: Principal, agentId: string, req:
     .limit(1);
   if (!agent || !(await actsForAgent(db, principal, agent.id, agent.ownerUserId))) throw notFound("Agent");
   if (agent.status === "retired") throw conflict("This agent is retired and cannot be run");
+  // A live deployment owns how the agent's code runs: the run goes through its router (run-deployed.ts).
+  const deployedIn = await deployedEnvironmentOf(agent.id);
+  if (deployedIn) {
+    const timeoutS = checkRun(req, e.EXECUTION_MAX_INPUT_BYTES);
+    return runDeployed(principal, agent, deployedIn, { input: req.input, timeoutS });
+  }
   const parsed = agent.runtime ? runtimeSchema.safeParse(agent.runtime) : null;
   if (!parsed?.success)
     throw unprocessable("This agent has no runtime to run it with; set `runtime` on the agent first");
@@ -49,22 +59,12 @@ export async function startExecution(principal: Principal, agentId: string, req:
   }
   // The operator's configuration may have changed since the runtime was written: check it again (lib/runtime/policy.ts).
   if (runtime.kind === "fargate") assertRuntimeAllowed(runtime);
-  const maxInput =
+  const timeoutS = checkRun(
+    req,
     runtime.kind === "fargate"
       ? Math.min(e.EXECUTION_MAX_INPUT_BYTES, FARGATE_MAX_INPUT_BYTES)
-      : e.EXECUTION_MAX_INPUT_BYTES;
-  const inputBytes = Buffer.byteLength(JSON.stringify(req.input));
-  if (inputBytes > maxInput) {
-    throw new ApiError(413, "PayloadTooLargeError", `input is ${inputBytes} bytes; the limit is ${maxInput}`, {
-      limit_bytes: maxInput,
-    });
-  }
-  const timeoutS = req.timeoutS ?? Math.min(e.EXECUTION_DEFAULT_TIMEOUT_S, e.EXECUTION_MAX_TIMEOUT_S);
-  if (timeoutS > e.EXECUTION_MAX_TIMEOUT_S) {
-    throw badRequest(`timeout_s may be at most ${e.EXECUTION_MAX_TIMEOUT_S}`, {
-      fields: { timeout_s: `at most ${e.EXECUTION_MAX_TIMEOUT_S}` },
-    });
-  }
+      : e.EXECUTION_MAX_INPUT_BYTES,
+  );
   const starter = partyOf(principal);
   const max = e.EXECUTION_MAX_CONCURRENT_PER_AGENT;
 
@@ -107,6 +107,24 @@ export async function startExecution(principal: Principal, agentId: string, req:
   await launch(row, { id: agent.id, name: agent.name }, splitRuntime(runtime).stored as StartSpec["runtime"]);
   const current = await loadRow(db, row.id);
   return toExecutionRecord(current ?? row, agent.name);
+}
+
+/** The run's input size and timeout against the limits; returns the timeout in seconds. */
+function checkRun(req: RunRequest, maxInput: number): number {
+  const e = env();
+  const inputBytes = Buffer.byteLength(JSON.stringify(req.input));
+  if (inputBytes > maxInput) {
+    throw new ApiError(413, "PayloadTooLargeError", `input is ${inputBytes} bytes; the limit is ${maxInput}`, {
+      limit_bytes: maxInput,
+    });
+  }
+  const timeoutS = req.timeoutS ?? Math.min(e.EXECUTION_DEFAULT_TIMEOUT_S, e.EXECUTION_MAX_TIMEOUT_S);
+  if (timeoutS > e.EXECUTION_MAX_TIMEOUT_S) {
+    throw badRequest(`timeout_s may be at most ${e.EXECUTION_MAX_TIMEOUT_S}`, {
+      fields: { timeout_s: `at most ${e.EXECUTION_MAX_TIMEOUT_S}` },
+    });
+  }
+  return timeoutS;
 }
 
 async function launch(

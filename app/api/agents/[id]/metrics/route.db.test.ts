@@ -141,17 +141,42 @@ describe("GET /api/agents/{id}/metrics", () => {
     expect(firstThroughput.value).toBeCloseTo(within(from, from + MIN).length / 60, 5);
   });
 
-  it("merges histograms for coarser buckets (5m, and hours from the hour rows) instead of averaging percentiles", async () => {
-    for (const [granularity, span] of [
-      ["5m", 5 * MIN],
-      ["1h", HOUR],
+  it("reads a long window at 1m in slices and gives the same buckets, in order, as a short one", async () => {
+    // 8 days of minutes: read as two slices meeting at T0, in the middle of the calls.
+    const long = await metrics(
+      { start_time: iso(T0 - 4 * 24 * HOUR), end_time: iso(T0 + 4 * 24 * HOUR), granularity: "1m" },
+      owner,
+    );
+    const short = await metrics({ start_time: iso(T0 - HOUR), end_time: iso(T0 + 3 * HOUR), granularity: "1m" }, owner);
+    expect(long.status).toBe(200);
+    expect(long.body.metrics).toEqual(short.body.metrics);
+    expect(long.body.metrics.execution_count).toHaveLength(150);
+    const all = within(T0 - HOUR, T0 + 3 * HOUR);
+    expect(long.body.summary).toMatchObject({ total_executions: all.length, response_time_p95: exact(all, 0.95) });
+  });
+
+  it("merges histograms for coarser buckets (5m, hour and day rows) instead of averaging percentiles", async () => {
+    const DAY = 24 * HOUR;
+    const day = Date.UTC(2026, 0, 5);
+    for (const [granularity, span, from, to, buckets] of [
+      ["5m", 5 * MIN, T0 - HOUR, T0 + 2 * HOUR, 30],
+      ["1h", HOUR, T0 - HOUR, T0 + 2 * HOUR, 3],
+      // Three whole days: the buckets and the window's percentiles both come from the day rows.
+      ["1d", DAY, day - DAY, day + 2 * DAY, 1],
+      // Hours on both sides of a whole day: the window is minute, hour and day rows together.
+      ["1h", HOUR, day - 90 * MIN, day + DAY + 10 * HOUR + 45 * MIN, 3],
     ] as const) {
-      const from = T0 - HOUR;
-      const to = T0 + 2 * HOUR;
       const res = await metrics({ start_time: iso(from), end_time: iso(to), granularity }, owner);
       expect(res.status).toBe(200);
+      const all = within(from, Math.ceil(to / span) * span);
+      expect(res.body.summary, `${granularity} window`).toMatchObject({
+        total_executions: all.length,
+        response_time_p50: exact(all, 0.5),
+        response_time_p95: exact(all, 0.95),
+        response_time_p99: exact(all, 0.99),
+      });
       const rt = res.body.metrics.response_time as { timestamp: string; avg: number; p95: number; p99: number }[];
-      expect(rt.length).toBe(granularity === "5m" ? 30 : 3);
+      expect(rt.length).toBe(buckets);
       for (const point of rt) {
         const t = Date.parse(point.timestamp);
         const mine = within(t, t + span);
