@@ -109,7 +109,8 @@ export const runBody = z
 export const runAgent = defineRoute({
   method: "POST",
   path: "/api/agents/{id}/run",
-  summary: "Run an agent on its host (local process or ECS Fargate); returns the execution at once, status starting",
+  summary:
+    "Run an agent: through its deployment router when it has a live deployment, otherwise on its own host (local process or ECS Fargate); returns the execution at once",
   tags,
   auth: "required",
   rateLimit: { name: "runs", per: "principal" },
