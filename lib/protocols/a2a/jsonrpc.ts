@@ -39,8 +39,14 @@ function rulesOf(method: string, params: Record<string, unknown> | undefined, ma
       return cancelJobRoute;
     case "SubscribeToTask":
       return { scopes: getJob.scopes, rateLimit: getEvents.rateLimit };
+    // A push config is a subscription that outlives the request: read access to the job, as GetTask.
+    case "CreateTaskPushNotificationConfig":
+    case "GetTaskPushNotificationConfig":
+    case "ListTaskPushNotificationConfigs":
+    case "DeleteTaskPushNotificationConfig":
+      return getJob;
     default:
-      return null; // the transport answers (push configs: not supported; unknown: method not found)
+      return null; // the transport answers (unknown: method not found)
   }
 }
 
