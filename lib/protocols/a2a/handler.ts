@@ -31,7 +31,8 @@ import type { JobDetailJson } from "@/lib/market/job-serialize";
 import { browseServices } from "@/lib/market/service-search";
 import { getServiceJson } from "@/lib/market/services";
 import { invalidParams, toRpcFailure, type RpcError, MarketRpcError } from "./errors";
-import { decisionOf, hireRequestOf, textOf } from "./message-input";
+import { invokeMessage, invokeStream } from "./invoke";
+import { decisionOf, hireRequestOf, namedSkill, textOf } from "./message-input";
 import { isFinalState, jobStatusesOf, jobToTask } from "./task-map";
 import { checkPushParams, createPushConfig, deletePushConfig, getPushConfig, listPushConfigs } from "./push/store";
 import { readTask } from "./task-read";
@@ -43,6 +44,8 @@ export interface A2ATarget {
   card: () => Promise<AgentCard>;
   /** The only skill, when the agent has exactly one: a message that names none hires it. */
   soleSkillId?: () => Promise<string | undefined>;
+  /** Whether the agent answers invocations from the caller: then a message naming no skill invokes it. */
+  invocable?: (principal: Principal) => Promise<boolean>;
 }
 
 /**
@@ -91,6 +94,9 @@ export class MarketA2AHandler implements A2ARequestHandler {
     const message = params.message;
     if (!message) throw invalidParams("message is required");
     if (message.taskId) return this.followUp(message.taskId, message);
+    if (await this.invoking(params)) {
+      return invokeMessage(this.principal, this.target.agentId!, message, this.signal);
+    }
     const hire = hireRequestOf(params, message);
     if (!this.target.agentId && hire.skillId === "search_services") return this.search(message);
     const skillId = hire.skillId ?? (await this.target.soleSkillId?.());
@@ -120,6 +126,15 @@ export class MarketA2AHandler implements A2ARequestHandler {
     });
     if (push) await createPushConfig(this.principal, job.id, { ...push, taskId: job.id }, version);
     return (await this.task(job.id)).task;
+  }
+
+  /** A new message naming no skill, to an agent that answers invocations: a conversation turn, not a hire. */
+  private async invoking(params: SendMessageRequest): Promise<boolean> {
+    const m = params.message;
+    if (!m || m.taskId || !this.target.agentId || !this.target.invocable || namedSkill(params)) return false;
+    // A data part is a job's input: such a message still hires the agent's only service.
+    if (m.parts.some((p) => p.content?.$case === "data")) return false;
+    return this.target.invocable(this.principal);
   }
 
   /** A message on an existing task: the client's decision on a delivery. */
@@ -157,6 +172,16 @@ export class MarketA2AHandler implements A2ARequestHandler {
     params: SendMessageRequest,
     context?: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
+    if (await this.guard(() => this.invoking(params))) {
+      try {
+        yield* invokeStream(this.principal, this.target.agentId!, params.message!, this.signal);
+      } catch (err) {
+        const failure = toRpcFailure(err);
+        if (failure instanceof MarketRpcError) this.failure = failure.rpc;
+        throw failure;
+      }
+      return;
+    }
     const first = await this.sendMessage(params, context);
     if ("messageId" in first) {
       yield { payload: { $case: "message", value: first } };
