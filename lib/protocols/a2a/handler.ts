@@ -224,12 +224,16 @@ export class MarketA2AHandler implements A2ARequestHandler {
       const one = await this.task(params.contextId).catch(() => null);
       return { tasks: one ? [one.task] : [], nextPageToken: "", pageSize, totalSize: one ? 1 : 0 };
     }
+    const after = params.statusTimestampAfter ? new Date(params.statusTimestampAfter) : undefined;
+    if (after && Number.isNaN(after.getTime()))
+      throw invalidParams("statusTimestampAfter must be an ISO 8601 timestamp");
     const page = await listJobs(this.principal, {
       role: "client",
       limit: pageSize,
       ...(params.pageToken ? { cursor: params.pageToken } : {}),
       ...(params.status ? { statuses: jobStatusesOf(params.status) } : {}),
       ...(this.target.agentId ? { worker_id: this.target.agentId } : {}),
+      ...(after ? { updated_after: after } : {}),
     });
     // Artifacts cost a read per task: only when asked for.
     const tasks = params.includeArtifacts

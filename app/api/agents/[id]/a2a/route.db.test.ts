@@ -7,8 +7,10 @@ import type { Principal } from "@/lib/auth/principal";
 import { stopEventHub } from "@/lib/events/hub";
 import { deliverJob, startJob } from "@/lib/market/jobs";
 import { PRICING_EXTENSION_URI } from "@/lib/protocols/a2a/card";
+import { GET as getAgentRoute } from "@/app/api/agents/[id]/route";
 import { asTask, data, message, rpc as rawRpc, serveA2A, v1Client as clientAt } from "@/test/fixtures/a2a";
 import { createAgent, setupHiringTest, type AgentFixture } from "@/test/fixtures/market";
+import { call } from "@/test/http";
 import type { ServedRoute } from "@/test/serve-route";
 
 const { db, worker, client, service } = setupHiringTest({ requiredInputs: [{ name: "topic", type: "string" }] });
@@ -195,6 +197,46 @@ describe("the agent's A2A endpoint", () => {
       error: "AuthorizationError",
       message: "This API key lacks the scope jobs:write",
       details: { missing_scopes: ["jobs:write"] },
+    });
+  });
+
+  it("ListTasks filters by statusTimestampAfter; the agent resource links to its card and endpoint", async () => {
+    const a2a = await v1Client(client);
+    const task = asTask(
+      await a2a.sendMessage(message([data({ topic: "since" })], { metadata: { skill_id: service.id } })),
+    );
+    const list = (after: string | undefined) =>
+      a2a.listTasks({
+        tenant: "",
+        contextId: "",
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageSize: 100,
+        pageToken: "",
+        statusTimestampAfter: after,
+      });
+    const hiredAt = task.status!.timestamp!;
+    expect((await list(new Date(Date.parse(hiredAt) - 1).toISOString())).tasks.map((t) => t.id)).toContain(task.id);
+    expect((await list(hiredAt)).tasks.map((t) => t.id)).not.toContain(task.id);
+    await startJob(workerPrincipal(), task.id);
+    const started = await a2a.getTask({ tenant: "", id: task.id });
+    // Changed since: listed again, with the new timestamp.
+    expect(Date.parse(started.status!.timestamp!)).toBeGreaterThan(Date.parse(hiredAt));
+    expect((await list(hiredAt)).tasks.map((t) => t.id)).toContain(task.id);
+    expect(
+      (
+        await rpc(
+          "ListTasks",
+          { statusTimestampAfter: "yesterday" },
+          { "x-agent-key": client.key, "a2a-version": "1.0" },
+        )
+      ).body.error.code,
+    ).toBe(-32602);
+
+    const res = await call(getAgentRoute, `/api/agents/${worker.agent.id}`, { params: { id: worker.agent.id } });
+    expect(res.status).toBe(200);
+    expect(res.body.a2a).toEqual({
+      card_url: `http://localhost${cardPath()}`,
+      endpoint: `http://localhost/api/agents/${worker.agent.id}/a2a`,
     });
   });
 });
