@@ -30,6 +30,10 @@ export async function register(): Promise<void> {
       const { startExecutionWorker, stopExecutionWorker } = await import("@/lib/runtime/execute/worker");
       startExecutionWorker().catch((err: Error) => console.error(`[start] execution worker: ${err.message}`));
       for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopExecutionWorker());
+      // A2A push notifications (lib/protocols/a2a/push): signed POSTs of task changes, retried like the callbacks.
+      const { startPushDispatcher, stopPushDispatcher } = await import("@/lib/protocols/a2a/push/dispatcher");
+      startPushDispatcher().catch((err: Error) => console.error(`[start] push notifications: ${err.message}`));
+      for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopPushDispatcher());
     }
     if (env().DEPLOY_CONTROLLER) {
       const { startController, stopController } = await import("@/lib/deploy/controller");

@@ -14,3 +14,4 @@ export * from "./ledger";
 export * from "./idempotency";
 export * from "./disputes";
 export * from "./metrics";
+export * from "./a2a-push";

@@ -1,5 +1,5 @@
 import "server-only";
-import { count, eq, inArray, type SQL } from "drizzle-orm";
+import { count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
@@ -25,6 +25,8 @@ export async function listJobs(
     cursor?: string;
     worker_id?: string;
     statuses?: JobStatus[];
+    /** Changed after this instant, at the millisecond precision jobs are shown with (A2A's statusTimestampAfter). */
+    updated_after?: Date;
   },
 ): Promise<Page<JobJson>> {
   const db = await getDb();
@@ -33,6 +35,8 @@ export async function listJobs(
   if (q.statuses) conds.push(inArray(jobs.status, q.statuses));
   // One agent's jobs (its A2A endpoint lists the tasks the caller gave it).
   if (q.worker_id) conds.push(eq(jobs.workerAgentId, q.worker_id));
+  if (q.updated_after)
+    conds.push(sql`date_trunc('milliseconds', ${jobs.updatedAt}) > ${q.updated_after.toISOString()}`);
   const page = await keysetList(
     jobSort,
     q,

@@ -23,6 +23,10 @@ export async function postSigned(opts: {
   body: string;
   policy: SsrfPolicy;
   timeoutMs: number;
+  /** Default application/json. */
+  contentType?: string;
+  /** Sent besides the signature headers (e.g. A2A's X-A2A-Notification-Token); they cannot replace those. */
+  headers?: Record<string, string>;
 }): Promise<PostResult> {
   let target: { address: string; family: number };
   let url: URL;
@@ -36,7 +40,8 @@ export async function postSigned(opts: {
   const now = new Date();
   const signature = new Webhook(opts.secret).sign(opts.messageId, now, opts.body);
   const headers = {
-    "content-type": "application/json",
+    ...opts.headers,
+    "content-type": opts.contentType ?? "application/json",
     "content-length": String(Buffer.byteLength(opts.body)),
     "user-agent": "AgentMarket-Webhooks/1",
     "webhook-id": opts.messageId,

@@ -42,6 +42,9 @@ export const agentListItemSchema = agentSchema.extend({
 
 export const agentDetailSchema = agentSchema.extend({
   ...deployedFields,
+  a2a: z
+    .object({ card_url: z.string(), endpoint: z.string() })
+    .describe("The agent over A2A (docs/protocols.md): its agent card and its JSON-RPC endpoint"),
   metadata: z.object({
     name: z.string(),
     description: z.string(),

@@ -123,7 +123,7 @@ export function agentCard(agent: AgentRow, rows: ServiceRow[], origin: string): 
     description: agent.description || `${agent.name} on Agent Market`,
     capabilities: {
       streaming: true,
-      pushNotifications: false,
+      pushNotifications: true,
       extendedAgentCard: false,
       extensions: [
         {
@@ -182,7 +182,7 @@ export function marketplaceCard(origin: string): AgentCard {
     ...baseCard(origin, "/api/a2a"),
     name: "Agent Market",
     description: "A marketplace of AI agents: find a service, hire it, follow the job and accept the deliverable.",
-    capabilities: { streaming: true, pushNotifications: false, extendedAgentCard: false, extensions: [] },
+    capabilities: { streaming: true, pushNotifications: true, extendedAgentCard: false, extensions: [] },
     skills: MARKET_SKILLS,
   };
 }

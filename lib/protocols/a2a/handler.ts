@@ -4,6 +4,10 @@ import {
   TaskState,
   type AgentCard,
   type CancelTaskRequest,
+  type DeleteTaskPushNotificationConfigRequest,
+  type GetTaskPushNotificationConfigRequest,
+  type ListTaskPushNotificationConfigsRequest,
+  type ListTaskPushNotificationConfigsResponse,
   type GetTaskRequest,
   type ListTasksRequest,
   type ListTasksResponse,
@@ -14,22 +18,24 @@ import {
   type Task,
   type TaskPushNotificationConfig,
 } from "@a2a-js/sdk";
-import { ExtendedAgentCardNotConfiguredError, PushNotificationNotSupportedError } from "@a2a-js/sdk/errors";
-import type { A2ARequestHandler } from "@a2a-js/sdk/server";
+import { ExtendedAgentCardNotConfiguredError } from "@a2a-js/sdk/errors";
+import type { A2ARequestHandler, ServerCallContext } from "@a2a-js/sdk/server";
 import { randomUUID } from "node:crypto";
 import { isUuid } from "@/lib/api/contract";
 import { browseServicesQuery } from "@/lib/api/contracts/services";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { ApiError } from "@/lib/api/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { toCents } from "@/lib/ledger/money";
-import { cancelJob, completeJob, getJobDetail, hireJob, listJobs, requestRevision } from "@/lib/market/jobs";
-import { getJobDeliverable } from "@/lib/market/job-read";
+import { cancelJob, completeJob, hireJob, listJobs, requestRevision } from "@/lib/market/jobs";
 import type { JobDetailJson } from "@/lib/market/job-serialize";
 import { browseServices } from "@/lib/market/service-search";
 import { getServiceJson } from "@/lib/market/services";
 import { invalidParams, toRpcFailure, type RpcError, MarketRpcError } from "./errors";
-import { decisionOf, hireRequestOf, textOf } from "./message-input";
+import { invokeMessage, invokeStream } from "./invoke";
+import { decisionOf, hireRequestOf, namedSkill, textOf } from "./message-input";
 import { isFinalState, jobStatusesOf, jobToTask } from "./task-map";
+import { checkPushParams, createPushConfig, deletePushConfig, getPushConfig, listPushConfigs } from "./push/store";
+import { readTask } from "./task-read";
 import { watchJob } from "./watch";
 
 /** Which agent's endpoint a request came to (null: the marketplace's own, over every agent). */
@@ -38,6 +44,8 @@ export interface A2ATarget {
   card: () => Promise<AgentCard>;
   /** The only skill, when the agent has exactly one: a message that names none hires it. */
   soleSkillId?: () => Promise<string | undefined>;
+  /** Whether the agent answers invocations from the caller: then a message naming no skill invokes it. */
+  invocable?: (principal: Principal) => Promise<boolean>;
 }
 
 /**
@@ -74,23 +82,21 @@ export class MarketA2AHandler implements A2ARequestHandler {
   }
 
   /** The job as a task, 404 (TaskNotFound) unless the caller is a party and the job is this agent's. */
-  private async task(jobId: string): Promise<{ task: Task; job: JobDetailJson }> {
-    if (!isUuid(jobId)) throw notFound("Task");
-    const job = await getJobDetail(this.principal, jobId);
-    if (this.target.agentId && job.worker.id !== this.target.agentId) throw notFound("Task");
-    const latest = job.latest_deliverable;
-    const whole = latest?.truncated ? await getJobDeliverable(this.principal, job.id, latest.id) : latest;
-    return { task: jobToTask(job, whole ?? null), job };
+  private task(jobId: string): Promise<{ task: Task; job: JobDetailJson }> {
+    return readTask(this.principal, jobId, this.target.agentId);
   }
 
-  sendMessage(params: SendMessageRequest): Promise<Message | Task> {
-    return this.guard(() => this.send(params));
+  sendMessage(params: SendMessageRequest, context?: ServerCallContext): Promise<Message | Task> {
+    return this.guard(() => this.send(params, context?.requestedVersion ?? "1.0"));
   }
 
-  private async send(params: SendMessageRequest): Promise<Message | Task> {
+  private async send(params: SendMessageRequest, version: string): Promise<Message | Task> {
     const message = params.message;
     if (!message) throw invalidParams("message is required");
     if (message.taskId) return this.followUp(message.taskId, message);
+    if (await this.invoking(params)) {
+      return invokeMessage(this.principal, this.target.agentId!, message, this.signal);
+    }
     const hire = hireRequestOf(params, message);
     if (!this.target.agentId && hire.skillId === "search_services") return this.search(message);
     const skillId = hire.skillId ?? (await this.target.soleSkillId?.());
@@ -106,6 +112,11 @@ export class MarketA2AHandler implements A2ARequestHandler {
     if (!service || (this.target.agentId && service.agent_id !== this.target.agentId)) {
       throw invalidParams(`No skill ${skillId} here`, { skill_id: skillId });
     }
+    // A push config given with the hire (configuration.taskPushNotificationConfig) is checked before the hire and
+    // hears of the job from then on; "default" is its id unless it names one, so a retried message keeps one.
+    const given = params.configuration?.taskPushNotificationConfig;
+    const push = given?.url ? { ...given, id: given.id || "default" } : null;
+    if (push) checkPushParams(push);
     const job = await hireJob(this.principal, {
       service_id: service.id,
       title: hire.title ?? service.name,
@@ -113,7 +124,17 @@ export class MarketA2AHandler implements A2ARequestHandler {
       request_key: `a2a:${hire.messageId}`,
       ...(hire.maxPriceUsd === undefined ? {} : { max_price_cents: toCents(hire.maxPriceUsd) }),
     });
+    if (push) await createPushConfig(this.principal, job.id, { ...push, taskId: job.id }, version);
     return (await this.task(job.id)).task;
+  }
+
+  /** A new message naming no skill, to an agent that answers invocations: a conversation turn, not a hire. */
+  private async invoking(params: SendMessageRequest): Promise<boolean> {
+    const m = params.message;
+    if (!m || m.taskId || !this.target.agentId || !this.target.invocable || namedSkill(params)) return false;
+    // A data part is a job's input: such a message still hires the agent's only service.
+    if (m.parts.some((p) => p.content?.$case === "data")) return false;
+    return this.target.invocable(this.principal);
   }
 
   /** A message on an existing task: the client's decision on a delivery. */
@@ -147,8 +168,21 @@ export class MarketA2AHandler implements A2ARequestHandler {
     };
   }
 
-  async *sendMessageStream(params: SendMessageRequest): AsyncGenerator<StreamResponse, void, undefined> {
-    const first = await this.sendMessage(params);
+  async *sendMessageStream(
+    params: SendMessageRequest,
+    context?: ServerCallContext,
+  ): AsyncGenerator<StreamResponse, void, undefined> {
+    if (await this.guard(() => this.invoking(params))) {
+      try {
+        yield* invokeStream(this.principal, this.target.agentId!, params.message!, this.signal);
+      } catch (err) {
+        const failure = toRpcFailure(err);
+        if (failure instanceof MarketRpcError) this.failure = failure.rpc;
+        throw failure;
+      }
+      return;
+    }
+    const first = await this.sendMessage(params, context);
     if ("messageId" in first) {
       yield { payload: { $case: "message", value: first } };
       return;
@@ -190,12 +224,16 @@ export class MarketA2AHandler implements A2ARequestHandler {
       const one = await this.task(params.contextId).catch(() => null);
       return { tasks: one ? [one.task] : [], nextPageToken: "", pageSize, totalSize: one ? 1 : 0 };
     }
+    const after = params.statusTimestampAfter ? new Date(params.statusTimestampAfter) : undefined;
+    if (after && Number.isNaN(after.getTime()))
+      throw invalidParams("statusTimestampAfter must be an ISO 8601 timestamp");
     const page = await listJobs(this.principal, {
       role: "client",
       limit: pageSize,
       ...(params.pageToken ? { cursor: params.pageToken } : {}),
       ...(params.status ? { statuses: jobStatusesOf(params.status) } : {}),
       ...(this.target.agentId ? { worker_id: this.target.agentId } : {}),
+      ...(after ? { updated_after: after } : {}),
     });
     // Artifacts cost a read per task: only when asked for.
     const tasks = params.includeArtifacts
@@ -218,17 +256,31 @@ export class MarketA2AHandler implements A2ARequestHandler {
     yield* this.watch(task, (t) => isFinalState(t.status!.state));
   }
 
-  // Push notifications are not offered yet (the card says pushNotifications: false).
-  async createTaskPushNotificationConfig(): Promise<TaskPushNotificationConfig> {
-    throw new PushNotificationNotSupportedError();
+  // Push notification configs: the caller's own, on a task it may see (push/store.ts); delivered by push/dispatcher.ts.
+  createTaskPushNotificationConfig(
+    params: TaskPushNotificationConfig,
+    context: ServerCallContext,
+  ): Promise<TaskPushNotificationConfig> {
+    return this.guard(async () => {
+      const { job } = await this.task(params.taskId);
+      return createPushConfig(this.principal, job.id, params, context.requestedVersion);
+    });
   }
-  async getTaskPushNotificationConfig(): Promise<TaskPushNotificationConfig> {
-    throw new PushNotificationNotSupportedError();
+
+  getTaskPushNotificationConfig(params: GetTaskPushNotificationConfigRequest): Promise<TaskPushNotificationConfig> {
+    return this.guard(async () => getPushConfig(this.principal, (await this.task(params.taskId)).job.id, params.id));
   }
-  async listTaskPushNotificationConfigs(): Promise<never> {
-    throw new PushNotificationNotSupportedError();
+
+  listTaskPushNotificationConfigs(
+    params: ListTaskPushNotificationConfigsRequest,
+  ): Promise<ListTaskPushNotificationConfigsResponse> {
+    return this.guard(async () => {
+      const { job } = await this.task(params.taskId);
+      return listPushConfigs(this.principal, job.id, params.pageSize, params.pageToken);
+    });
   }
-  async deleteTaskPushNotificationConfig(): Promise<void> {
-    throw new PushNotificationNotSupportedError();
+
+  deleteTaskPushNotificationConfig(params: DeleteTaskPushNotificationConfigRequest): Promise<void> {
+    return this.guard(async () => deletePushConfig(this.principal, (await this.task(params.taskId)).job.id, params.id));
   }
 }

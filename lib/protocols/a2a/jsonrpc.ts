@@ -8,6 +8,7 @@ import { readJsonBody } from "@/lib/api/body";
 import type { RouteContract } from "@/lib/api/contract";
 import { getEvents } from "@/lib/api/contracts/events";
 import { cancelJobRoute, completeJobRoute, getJob, hireJobRoute, listJobsRoute } from "@/lib/api/contracts/jobs";
+import { invokeAgentRoute } from "@/lib/api/contracts/invoke";
 import { browseServicesRoute } from "@/lib/api/contracts/services";
 import { assertScopes } from "@/lib/api/handler";
 import { enforceRateLimit, type RateLimitGrant } from "@/lib/api/rate-limit";
@@ -22,14 +23,25 @@ type Rules = Pick<RouteContract, "scopes" | "rateLimit">;
  * The REST route whose scopes and rate limit an A2A call takes, as each MCP tool takes its route's: checked on
  * HTTP before the call runs, so a missing scope is REST's 403 and a limit REST's 429, with REST's body.
  */
-function rulesOf(method: string, params: Record<string, unknown> | undefined, marketplace: boolean): Rules | null {
+async function rulesOf(
+  method: string,
+  params: Record<string, unknown> | undefined,
+  target: A2ATarget,
+  principal: Principal,
+): Promise<Rules | null> {
   switch (method) {
     case "SendMessage":
     case "SendStreamingMessage": {
       const message = params?.message as Record<string, unknown> | undefined;
       if (typeof message?.taskId === "string" && message.taskId) return completeJobRoute;
       const meta = { ...(params?.metadata as object), ...(message?.metadata as object) } as Record<string, unknown>;
-      return marketplace && meta.skill_id === "search_services" ? browseServicesRoute : hireJobRoute;
+      if (target.agentId === null && meta.skill_id === "search_services") return browseServicesRoute;
+      // Naming no skill, to an agent that answers invocations: an invocation (MarketA2AHandler.invoking).
+      const skill = meta.skill_id || meta.service_id;
+      const parts = Array.isArray(message?.parts) ? (message.parts as Record<string, unknown>[]) : [];
+      const hasData = parts.some((p) => p && typeof p === "object" && ("data" in p || p.kind === "data"));
+      if (!skill && !hasData && target.invocable && (await target.invocable(principal))) return invokeAgentRoute;
+      return hireJobRoute;
     }
     case "GetTask":
       return getJob;
@@ -39,8 +51,14 @@ function rulesOf(method: string, params: Record<string, unknown> | undefined, ma
       return cancelJobRoute;
     case "SubscribeToTask":
       return { scopes: getJob.scopes, rateLimit: getEvents.rateLimit };
+    // A push config is a subscription that outlives the request: read access to the job, as GetTask.
+    case "CreateTaskPushNotificationConfig":
+    case "GetTaskPushNotificationConfig":
+    case "ListTaskPushNotificationConfigs":
+    case "DeleteTaskPushNotificationConfig":
+      return getJob;
     default:
-      return null; // the transport answers (push configs: not supported; unknown: method not found)
+      return null; // the transport answers (unknown: method not found)
   }
 }
 
@@ -114,7 +132,7 @@ export async function handleA2ARequest(req: Request, principal: Principal, targe
   // An unknown method is the transport's to answer (method not found); here it needs no rules.
   const method = legacy ? (isLegacyJsonRpcMethod(rawMethod) ? legacyJsonRpcToV1Method(rawMethod) : "") : rawMethod;
   const params = body?.params && typeof body.params === "object" ? (body.params as Record<string, unknown>) : undefined;
-  const rules = rulesOf(method, params, target.agentId === null);
+  const rules = await rulesOf(method, params, target, principal);
   let grant: RateLimitGrant | null = null;
   if (rules) {
     assertScopes(rules, principal);

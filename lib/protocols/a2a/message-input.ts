@@ -48,6 +48,11 @@ function metaNumber(req: SendMessageRequest, key: string): number | undefined {
   return undefined;
 }
 
+/** The skill (service id) a message names in its metadata, if any. */
+export function namedSkill(req: SendMessageRequest): string | undefined {
+  return metaString(req, "skill_id") ?? metaString(req, "service_id");
+}
+
 export interface HireRequest {
   messageId: string;
   /** The skill (service id) the message names in its metadata (`skill_id`, or `service_id`); else the only one. */
@@ -67,7 +72,7 @@ export function hireRequestOf(req: SendMessageRequest, message: Message): HireRe
   const text = textOf(message);
   return {
     messageId: message.messageId,
-    skillId: metaString(req, "skill_id") ?? metaString(req, "service_id"),
+    skillId: namedSkill(req),
     title: metaString(req, "title") ?? (text ? text.split("\n")[0]!.slice(0, 200) : undefined),
     inputData,
     maxPriceUsd: metaNumber(req, "max_price"),

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { notFound } from "@/lib/api/errors";
 import { findAgentCached } from "@/lib/market/agents";
+import { isInvocable } from "./invoke";
 import { activeServices, agentCard, marketplaceCard } from "./card";
 import type { A2ATarget } from "./handler";
 
@@ -10,6 +11,7 @@ export async function agentTarget(agentId: string, origin: string): Promise<A2AT
   const agent = await findAgentCached(agentId);
   if (!agent || agent.status === "retired") throw notFound("Agent");
   const services = activeServices(agentId);
+  let invocable: Promise<boolean> | undefined;
   return {
     agentId,
     card: async () => agentCard(agent, await services, origin),
@@ -17,6 +19,8 @@ export async function agentTarget(agentId: string, origin: string): Promise<A2AT
       const all = await services;
       return all.length === 1 ? all[0]!.id : undefined;
     },
+    // Asked by the route (for the call's scopes) and by the handler: one answer per request.
+    invocable: (principal) => (invocable ??= isInvocable(principal, agentId)),
   };
 }
 

@@ -9,7 +9,9 @@ import { assertNoNul } from "@/lib/api/input-guards";
 import { enforceRateLimit } from "@/lib/api/rate-limit";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
-import { MCP_TOOLS, type McpTool } from "./tools";
+import { registerResources } from "./resources";
+import type { McpTool } from "./tool";
+import { MCP_TOOLS } from "./tools";
 
 const SERVER_INFO = { name: "agent-market", version: "1.0.0" };
 
@@ -31,7 +33,7 @@ async function callTool(t: McpTool, principal: Principal, req: Request, args: un
     // The rate-limit headers of a success have no place in a tool result; a refusal is the 429 error body.
     if (t.route.rateLimit) await enforceRateLimit(t.route.rateLimit, req, principal);
     assertNoNul(args, "body");
-    const result = (await t.run(principal, args as never)) as Record<string, unknown>;
+    const result = (await t.run(principal, args as never, { req })) as Record<string, unknown>;
     return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
   } catch (err) {
     return errorResult(err, t.route);
@@ -42,7 +44,9 @@ function marketServer(principal: Principal, req: Request): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions:
       "Agent Market: find services (search_services), hire one (hire_service), follow the job (get_job) and " +
-      "accept the deliverable (complete_job). Workers start_job and deliver_job. Errors carry the REST API's error.",
+      "accept the deliverable (complete_job). Workers start_job and deliver_job. Run agents with invoke_agent (a " +
+      "conversation turn) or execute_agent (queued; follow with get_execution). Resources: a job's deliverables " +
+      "and an execution's logs. Errors carry the REST API's error.",
   });
   for (const t of MCP_TOOLS) {
     server.registerTool(
@@ -50,12 +54,13 @@ function marketServer(principal: Principal, req: Request): McpServer {
       {
         description: t.hint ? `${t.route.summary}. ${t.hint}` : t.route.summary,
         inputSchema: t.input,
-        outputSchema: t.route.response as z.ZodObject,
+        outputSchema: t.output ?? (t.route.response as z.ZodObject),
         annotations: { readOnlyHint: t.route.method === "GET" },
       },
       (args: unknown) => callTool(t, principal, req, args),
     );
   }
+  registerResources(server, principal, req);
   return server;
 }
 

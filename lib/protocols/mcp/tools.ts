@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { uuidParam, type RouteContract } from "@/lib/api/contract";
+import { uuidParam } from "@/lib/api/contract";
 import { searchAgentsQuery, searchAgentsRoute } from "@/lib/api/contracts/agent-listings";
 import { inboxQuery, listInboxRoute } from "@/lib/api/contracts/inbox";
 import {
@@ -23,7 +23,6 @@ import {
 } from "@/lib/api/contracts/jobs";
 import { browseServicesQuery, browseServicesRoute, getService } from "@/lib/api/contracts/services";
 import { getWalletRoute } from "@/lib/api/contracts/wallet";
-import type { Principal } from "@/lib/auth/principal";
 import { searchAgents } from "@/lib/market/agent-search";
 import {
   cancelJob,
@@ -40,36 +39,15 @@ import { browseServices } from "@/lib/market/service-search";
 import { getServiceJson } from "@/lib/market/services";
 import { toCents } from "@/lib/ledger/money";
 import { getWallet } from "@/lib/ledger/wallet";
-
-/**
- * The market as MCP tools. Each tool is one REST route: its input is the route's query or body schema (with the
- * path id as a field), its output the route's response schema, its scopes and rate limit the route's, and it calls
- * the same domain verb the route calls. So the REST contract stays the one source of truth.
- */
-export interface McpTool {
-  name: string;
-  route: RouteContract;
-  /** Said after the route's summary: what an agent needs to know to use the tool well. */
-  hint?: string;
-  input: z.ZodObject;
-  run(principal: Principal, args: never): Promise<unknown>;
-}
-
-function tool<I extends z.ZodObject>(t: {
-  name: string;
-  route: RouteContract;
-  hint?: string;
-  input: I;
-  run(principal: Principal, args: z.infer<I>): Promise<unknown>;
-}): McpTool {
-  return t;
-}
+import { RUN_TOOLS } from "./run-tools";
+import { tool, type McpTool } from "./tool";
 
 const jobId = { job_id: uuidParam.describe("The job's id") };
 const FOLLOW =
   "Follow a job with get_job: the worker starts it (in_progress) and delivers (delivered); then complete_job " +
   "(with a rating) or request_revision.";
 
+/** The market as MCP tools (tool.ts says how each stands for its REST route). */
 export const MCP_TOOLS: readonly McpTool[] = [
   tool({
     name: "search_agents",
@@ -178,4 +156,5 @@ export const MCP_TOOLS: readonly McpTool[] = [
     input: inboxQuery,
     run: (p, q) => listInbox(p, q),
   }),
+  ...RUN_TOOLS,
 ];

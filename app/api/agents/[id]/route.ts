@@ -8,6 +8,7 @@ import { appOrigins } from "@/lib/auth/csrf";
 import { deployedDetail } from "@/lib/market/deployed-agents";
 import { agentForChange, findAgentCached, retireAgent, updateAgent } from "@/lib/market/agents";
 import { agentJson } from "@/lib/market/serialize";
+import { agentA2aLinks } from "@/lib/protocols/a2a/links";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,12 @@ export const GET = withApi(getAgent, async ({ req, principal, params }) => {
   if (!agent) throw notFound("Agent");
   const db = await getDb();
   const own = !!principal && (await actsForAgent(db, principal, agent.id, agent.ownerUserId));
-  return { ...agentJson(agent), ...(await deployedDetail(db, agent, appOrigins(req)[0]!, own)) };
+  const origin = appOrigins(req)[0]!;
+  return {
+    ...agentJson(agent),
+    ...(await deployedDetail(db, agent, origin, own)),
+    a2a: agentA2aLinks(agent.id, origin),
+  };
 });
 
 // PUT /api/agents/{id} - the agent or its owner updates profile, runtime or status (omitted fields are kept)

@@ -1,20 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  AgentCard,
-  Role,
-  TaskState,
-  type Message,
-  type SendMessageRequest,
-  type StreamResponse,
-  type Task,
-} from "@a2a-js/sdk";
-import {
-  Client,
-  ClientFactory,
-  ClientFactoryOptions,
-  DefaultAgentCardResolver,
-  JsonRpcTransportFactory,
-} from "@a2a-js/sdk/client";
+import { AgentCard, TaskState, type StreamResponse } from "@a2a-js/sdk";
 import { isLegacyAgentCard, parseLegacyAgentCard } from "@a2a-js/sdk/compat/v0_3/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorBodySchema } from "@/lib/api/errors";
@@ -22,29 +7,18 @@ import type { Principal } from "@/lib/auth/principal";
 import { stopEventHub } from "@/lib/events/hub";
 import { deliverJob, startJob } from "@/lib/market/jobs";
 import { PRICING_EXTENSION_URI } from "@/lib/protocols/a2a/card";
+import { GET as getAgentRoute } from "@/app/api/agents/[id]/route";
+import { asTask, data, message, rpc as rawRpc, serveA2A, v1Client as clientAt } from "@/test/fixtures/a2a";
 import { createAgent, setupHiringTest, type AgentFixture } from "@/test/fixtures/market";
-import { serveRoute, type ServedRoute } from "@/test/serve-route";
-import { GET as legacyMarketCard } from "@/app/.well-known/agent.json/route";
-import { GET as marketCard } from "@/app/.well-known/agent-card.json/route";
-import { GET as agentCard } from "./agent-card.json/route";
-import { POST } from "./route";
+import { call } from "@/test/http";
+import type { ServedRoute } from "@/test/serve-route";
 
 const { db, worker, client, service } = setupHiringTest({ requiredInputs: [{ name: "topic", type: "string" }] });
 
 let served: ServedRoute;
 
 beforeAll(async () => {
-  // The A2A routes on one loopback server, as Next would route them.
-  served = await serveRoute(async (req) => {
-    const path = new URL(req.url).pathname;
-    const agent = /^\/api\/agents\/([^/]+)\/a2a(\/agent-card\.json)?$/.exec(path);
-    if (path === "/.well-known/agent-card.json") return marketCard(req);
-    if (path === "/.well-known/agent.json") return legacyMarketCard(req);
-    if (agent && agent[2] && req.method === "GET")
-      return agentCard(req, { params: Promise.resolve({ id: agent[1]! }) });
-    if (agent && !agent[2] && req.method === "POST") return POST(req, { params: Promise.resolve({ id: agent[1]! }) });
-    return new Response(null, { status: 404 });
-  });
+  served = await serveA2A();
 });
 afterAll(async () => {
   await stopEventHub();
@@ -55,67 +29,12 @@ const workerPrincipal = (): Principal => ({ kind: "agent", agentId: worker.agent
 const cardPath = () => `/api/agents/${worker.agent.id}/a2a/agent-card.json`;
 const endpoint = () => `${served.url}/api/agents/${worker.agent.id}/a2a`;
 
-/** fetch that carries an agent's key, as an A2A client configured with an API key does. */
-const keyed =
-  (as: AgentFixture): typeof fetch =>
-  (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set("x-agent-key", as.key);
-    return fetch(input, { ...init, headers });
-  };
-
 /** The official v1.0 client, from the agent's card. */
-async function v1Client(as: AgentFixture): Promise<Client> {
-  const fetchImpl = keyed(as);
-  const factory = new ClientFactory(
-    ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
-      transports: [new JsonRpcTransportFactory({ fetchImpl })],
-      cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
-    }),
-  );
-  return factory.createFromUrl(served.url, cardPath());
-}
-
-function message(parts: Message["parts"], extra: Partial<Message> = {}): SendMessageRequest {
-  return {
-    tenant: "",
-    message: {
-      messageId: randomUUID(),
-      contextId: "",
-      taskId: "",
-      role: Role.ROLE_USER,
-      parts,
-      metadata: undefined,
-      extensions: [],
-      referenceTaskIds: [],
-      ...extra,
-    },
-    configuration: undefined,
-    metadata: undefined,
-  };
-}
-
-const data = (value: Record<string, unknown>): Message["parts"][number] => ({
-  content: { $case: "data", value },
-  metadata: undefined,
-  filename: "",
-  mediaType: "application/json",
-});
-
-function asTask(result: Message | Task): Task {
-  if (!("status" in result)) throw new Error("expected a task");
-  return result;
-}
+const v1Client = (as: AgentFixture) => clientAt(as, served.url, cardPath());
 
 /** A raw JSON-RPC call, as a v0.3 client sends it (no A2A-Version header). */
-async function rpc(method: string, params: unknown, headers: Record<string, string> = { "x-agent-key": client.key }) {
-  const res = await fetch(endpoint(), {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const rpc = (method: string, params: unknown, headers: Record<string, string> = { "x-agent-key": client.key }) =>
+  rawRpc(endpoint(), method, params, headers);
 
 describe("the agent's A2A card", () => {
   it("lists the active services as skills with their price, the JSON-RPC interfaces and the API key schemes", async () => {
@@ -278,6 +197,46 @@ describe("the agent's A2A endpoint", () => {
       error: "AuthorizationError",
       message: "This API key lacks the scope jobs:write",
       details: { missing_scopes: ["jobs:write"] },
+    });
+  });
+
+  it("ListTasks filters by statusTimestampAfter; the agent resource links to its card and endpoint", async () => {
+    const a2a = await v1Client(client);
+    const task = asTask(
+      await a2a.sendMessage(message([data({ topic: "since" })], { metadata: { skill_id: service.id } })),
+    );
+    const list = (after: string | undefined) =>
+      a2a.listTasks({
+        tenant: "",
+        contextId: "",
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageSize: 100,
+        pageToken: "",
+        statusTimestampAfter: after,
+      });
+    const hiredAt = task.status!.timestamp!;
+    expect((await list(new Date(Date.parse(hiredAt) - 1).toISOString())).tasks.map((t) => t.id)).toContain(task.id);
+    expect((await list(hiredAt)).tasks.map((t) => t.id)).not.toContain(task.id);
+    await startJob(workerPrincipal(), task.id);
+    const started = await a2a.getTask({ tenant: "", id: task.id });
+    // Changed since: listed again, with the new timestamp.
+    expect(Date.parse(started.status!.timestamp!)).toBeGreaterThan(Date.parse(hiredAt));
+    expect((await list(hiredAt)).tasks.map((t) => t.id)).toContain(task.id);
+    expect(
+      (
+        await rpc(
+          "ListTasks",
+          { statusTimestampAfter: "yesterday" },
+          { "x-agent-key": client.key, "a2a-version": "1.0" },
+        )
+      ).body.error.code,
+    ).toBe(-32602);
+
+    const res = await call(getAgentRoute, `/api/agents/${worker.agent.id}`, { params: { id: worker.agent.id } });
+    expect(res.status).toBe(200);
+    expect(res.body.a2a).toEqual({
+      card_url: `http://localhost${cardPath()}`,
+      endpoint: `http://localhost/api/agents/${worker.agent.id}/a2a`,
     });
   });
 });
