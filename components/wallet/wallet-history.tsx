@@ -10,6 +10,7 @@ const KIND_LABELS: Record<WalletTransaction["kind"], string> = {
   refund: "Refund",
   release: "Payment received",
   split: "Dispute settlement (split)",
+  charge: "Paid run or call",
 };
 
 /** The available balance after each entry, oldest first, as the deployments' SVG line chart draws it. */

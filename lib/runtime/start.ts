@@ -7,6 +7,7 @@ import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
+import { checkRunPrice, holdForRun } from "@/lib/ledger/usage-hooks";
 import { log } from "@/lib/log";
 import { runtimeSchema, splitRuntime } from "./config";
 import { loadRow, timeoutExecution } from "./executions";
@@ -21,6 +22,8 @@ import { HostStartError, isHostStartError, LIVE_STATUSES, type ExecutionRow, typ
 export interface RunRequest {
   input: Record<string, unknown>;
   timeoutS?: number;
+  /** The most this run may cost the caller, in cents (a priced agent run by someone else). */
+  maxCharge?: number;
 }
 
 /** Starts an execution of an agent: 202-style, the record comes back `starting` (or `failed` if the host refused). */
@@ -34,11 +37,17 @@ export async function startExecution(principal: Principal, agentId: string, req:
       ownerUserId: agents.ownerUserId,
       status: agents.status,
       runtime: agents.runtime,
+      pricePerRun: agents.pricePerRun,
+      pricePerCall: agents.pricePerCall,
     })
     .from(agents)
     .where(eq(agents.id, agentId))
     .limit(1);
-  if (!agent || !(await actsForAgent(db, principal, agent.id, agent.ownerUserId))) throw notFound("Agent");
+  // Its owner runs it free; anyone else only when the owner sells runs (price_per_run), paying on success.
+  if (!agent) throw notFound("Agent");
+  if (!(await actsForAgent(db, principal, agent.id, agent.ownerUserId)) && agent.pricePerRun === null) {
+    throw notFound("Agent");
+  }
   if (agent.status === "retired") throw conflict("This agent is retired and cannot be run");
   const parsed = agent.runtime ? runtimeSchema.safeParse(agent.runtime) : null;
   if (!parsed?.success)
@@ -65,6 +74,7 @@ export async function startExecution(principal: Principal, agentId: string, req:
       fields: { timeout_s: `at most ${e.EXECUTION_MAX_TIMEOUT_S}` },
     });
   }
+  await checkRunPrice(db, principal, agent, req.maxCharge);
   const starter = partyOf(principal);
   const max = e.EXECUTION_MAX_CONCURRENT_PER_AGENT;
 
@@ -100,6 +110,7 @@ export async function startExecution(principal: Principal, agentId: string, req:
       })
       .returning();
     if (!inserted) throw new Error("execution insert returned nothing");
+    await holdForRun(tx, principal, agent, inserted.id, req.maxCharge);
     await appendExecutionEvent(tx, inserted);
     return inserted;
   });
