@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dollarsToCents } from "./amount";
+import { dollarsToCents, priceNoteText } from "./amount";
 
 describe("dollarsToCents", () => {
   it("reads whole dollars and up to two decimals, with or without a dollar sign", () => {
@@ -11,5 +11,18 @@ describe("dollarsToCents", () => {
 
   it("refuses zero, negatives, more than two decimals and anything else", () => {
     for (const bad of ["", "0", "0.00", "-5", "1.234", "abc", "1e3", "1,000"]) expect(dollarsToCents(bad)).toBeNull();
+  });
+});
+
+describe("priceNoteText", () => {
+  it("says what a run or call costs and that only a success is charged", () => {
+    expect(priceNoteText(5, "run")).toBe("Costs $0.05 per run, charged only when it succeeds");
+    expect(priceNoteText(125, "call")).toBe("Costs $1.25 per call, charged only when it succeeds");
+  });
+
+  it("says nothing for a free agent, and tells an owner their own agent is free", () => {
+    expect(priceNoteText(null, "run")).toBeNull();
+    expect(priceNoteText(0, "call")).toBeNull();
+    expect(priceNoteText(5, "run", true)).toBe("Free for you: your agent. Others pay $0.05 per run.");
   });
 });
