@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dollarsToCents, priceNoteText } from "./amount";
+import { axisCents, dollarsToCents, priceNoteText } from "./amount";
 
 describe("dollarsToCents", () => {
   it("reads whole dollars and up to two decimals, with or without a dollar sign", () => {
@@ -24,5 +24,19 @@ describe("priceNoteText", () => {
     expect(priceNoteText(null, "run")).toBeNull();
     expect(priceNoteText(0, "call")).toBeNull();
     expect(priceNoteText(5, "run", true)).toBe("Free for you: your agent. Others pay $0.05 per run.");
+  });
+});
+
+describe("axisCents", () => {
+  it("keeps every balance chart label short enough for the axis margin", () => {
+    expect(axisCents(0)).toBe("$0.00");
+    expect(axisCents(9_999)).toBe("$99.99");
+    expect(axisCents(95_000)).toBe("$950");
+    expect(axisCents(100_000)).toBe("$1K");
+    expect(axisCents(123_456)).toBe("$1.2K");
+    expect(axisCents(25_000_000)).toBe("$250K");
+    for (const c of [0, 5, 9_999, 10_000, 55_555, 100_000, 999_999, 12_345_678, 99_999_999]) {
+      expect(axisCents(c).length).toBeLessThanOrEqual(7);
+    }
   });
 });

@@ -18,3 +18,19 @@ export function priceNoteText(priceMinor: number | null | undefined, kind: "run"
   if (own) return `Free for you: your agent. Others pay ${price} per ${kind}.`;
   return `Costs ${price} per ${kind}, charged only when it succeeds`;
 }
+
+const compactUsd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  notation: "compact",
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 1,
+});
+
+/**
+ * Cents as a short axis label that fits the chart's left margin (at most 7 characters: "$99.99", "$950", "$1.2K",
+ * "$250K"): the full "$1,000.00" was clipped at the edge of the wallet's balance chart.
+ */
+export function axisCents(cents: number): string {
+  return Math.abs(cents) < 10_000 ? formatCents(cents) : compactUsd.format(cents / 100);
+}
