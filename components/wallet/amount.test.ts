@@ -32,10 +32,11 @@ describe("axisCents", () => {
     expect(axisCents(0)).toBe("$0.00");
     expect(axisCents(9_999)).toBe("$99.99");
     expect(axisCents(95_000)).toBe("$950");
+    expect(axisCents(50_525)).toBe("$505");
     expect(axisCents(100_000)).toBe("$1K");
     expect(axisCents(123_456)).toBe("$1.2K");
     expect(axisCents(25_000_000)).toBe("$250K");
-    for (const c of [0, 5, 9_999, 10_000, 55_555, 100_000, 999_999, 12_345_678, 99_999_999]) {
+    for (const c of [0, 5, 9_999, 10_000, 55_555, 99_949, 99_950, 100_000, 999_999, 12_345_678, 99_999_999]) {
       expect(axisCents(c).length).toBeLessThanOrEqual(7);
     }
   });

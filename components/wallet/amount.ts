@@ -32,5 +32,8 @@ const compactUsd = new Intl.NumberFormat("en-US", {
  * "$250K"): the full "$1,000.00" was clipped at the edge of the wallet's balance chart.
  */
 export function axisCents(cents: number): string {
-  return Math.abs(cents) < 10_000 ? formatCents(cents) : compactUsd.format(cents / 100);
+  const abs = Math.abs(cents);
+  if (abs < 10_000) return formatCents(cents);
+  if (abs < 100_000) return `${cents < 0 ? "-" : ""}$${Math.round(abs / 100)}`;
+  return compactUsd.format(cents / 100);
 }
