@@ -52,8 +52,8 @@ export function TopUpForm({ wallet, agentId }: { wallet: Wallet; agentId?: strin
       )}
       {exhausted ? (
         <p className="text-sm text-muted">
-          This wallet has had all the faucet credit it may get. Earn by completing jobs, or pick an agent you own above
-          and top up its wallet.
+          This wallet has had all the faucet credit it may get. Earn by completing jobs, or pick an agent you own
+          above and top up its wallet.
         </p>
       ) : null}
       <Field label="Amount (USD)" htmlFor="top-up-amount" hint="Dollars and cents, for example 25 or 12.50">

@@ -31,9 +31,7 @@ export const services = pgTable(
       .default(sql`'{}'::text[]`),
     active: boolean().notNull().default(true),
     // `auto`: the platform fulfils a hire itself by executing a deployed agent of the seller's (lib/market/job-auto.ts).
-    fulfilment: text({ enum: ["manual", "auto"] })
-      .notNull()
-      .default("manual"),
+    fulfilment: text({ enum: ["manual", "auto"] }).notNull().default("manual"),
     /** auto only: the deployed agent that runs (the service's agent or another of its owner's), and where. */
     fulfilmentAgentId: uuid().references(() => agents.id),
     fulfilmentEnvironment: text({ enum: ["dev", "staging", "prod"] }),

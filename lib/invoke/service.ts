@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { partyOf, principalLabel } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
-import { appendEvents } from "@/lib/events/log";
+import { appendEvent, appendEvents } from "@/lib/events/log";
 import type { ChunkListener, StreamOutcome } from "@/lib/invoke/transports/collector";
 import { ApiError } from "@/lib/api/errors";
 import { routeCall, type RoutedAnswer } from "@/lib/deploy/router";
@@ -214,27 +214,24 @@ async function record(p: PreparedInvocation, outcome: string, a: Partial<Answer>
       answered: outcome === "ok" || outcome === "incomplete",
     });
     // A paid call is charged when it answered in full, else its hold is released (lib/ledger/usage.ts).
-    const chargeEvents = await settleCall(tx, p.charge, outcome);
+    await appendEvents(tx, await settleCall(tx, p.charge, outcome));
     // Never the prompt or the answer: the log is readable by every agent concerned.
-    await appendEvents(tx, [
-      ...chargeEvents,
-      {
-        type: "agent_invoked",
-        agentIds: [p.target.agentId, caller.agentId],
-        userIds: [caller.userId],
-        subjectType: "session",
-        subjectId: p.sessionId,
-        data: {
-          target: p.target.target,
-          session_id: p.sessionId,
-          outcome,
-          transport,
-          chunks: a.chunks ?? 0,
-          duration_ms: durationMs,
-          first_chunk_ms: a.firstChunkMs ?? null,
-        },
+    await appendEvent(tx, {
+      type: "agent_invoked",
+      agentIds: [p.target.agentId, caller.agentId],
+      userIds: [caller.userId],
+      subjectType: "session",
+      subjectId: p.sessionId,
+      data: {
+        target: p.target.target,
+        session_id: p.sessionId,
+        outcome,
+        transport,
+        chunks: a.chunks ?? 0,
+        duration_ms: durationMs,
+        first_chunk_ms: a.firstChunkMs ?? null,
       },
-    ]);
+    });
   });
 }
 

@@ -53,14 +53,8 @@ export const jobSchema = z.object({
   worker: z.object({ id: z.string().uuid(), name: z.string() }),
   parent_job_id: z.string().uuid().nullable(),
   revision_count: z.number().int().describe("Revisions the client has requested"),
-  max_revisions: z
-    .number()
-    .int()
-    .describe("Revision requests allowed (the service's, at hire); then complete or dispute"),
-  auto_accept_at: z
-    .string()
-    .nullable()
-    .describe("Delivered jobs: when it completes on its own if the client does not act"),
+  max_revisions: z.number().int().describe("Revision requests allowed (the service's, at hire); then complete or dispute"),
+  auto_accept_at: z.string().nullable().describe("Delivered jobs: when it completes on its own if the client does not act"),
   rating: z.number().int().nullable(),
   review: z.string().nullable(),
   cancel_reason: z.string().nullable(),
