@@ -4,10 +4,10 @@ import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as stop } from "@/app/api/executions/[id]/stop/route";
 import { POST as run } from "@/app/api/agents/[id]/run/route";
 import { getDb } from "@/db/client";
-import { agents, ledgerHolds } from "@/db/schema";
+import { agents } from "@/db/schema";
 import { resetHostsForTests } from "@/lib/runtime/hosts/index";
 import { setupTestDatabase } from "@/test/db";
-import { balanceOf, fund } from "@/test/fixtures/ledger";
+import { balanceOf, fund, runHoldOf } from "@/test/fixtures/ledger";
 import { runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
 
@@ -26,16 +26,6 @@ const until = (id: string, key: string, status: string) =>
     const r = (await call(getExecution, `/api/executions/${id}`, { key, params: { id } })).body;
     return r.status === status ? r : undefined;
   }, `execution ${id} to be ${status}`);
-
-async function holdOf(id: string) {
-  const [row] = await (
-    await getDb()
-  )
-    .select()
-    .from(ledgerHolds)
-    .where(eq(ledgerHolds.reference, `execution:${id}`));
-  return row;
-}
 
 async function priced(price: number | null) {
   const t = await runnableAgent(textStats({ EXIT_AFTER_INVOCATIONS: "1" }));
@@ -58,7 +48,7 @@ describe("the run route with a price", () => {
     const res = await runAs(t.agent.id, t.strangerKey, { input: {}, timeout_s: 60, max_charge: 30 });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const id = res.body.execution_id as string;
-    expect(await holdOf(id)).toMatchObject({ status: "held", amount: 30 });
+    expect(await runHoldOf(id)).toMatchObject({ status: "held", amount: 30 });
     const running = await until(id, t.strangerKey, "running");
     await fetch(`${running.endpoint}/invocations`, {
       method: "POST",
@@ -66,7 +56,7 @@ describe("the run route with a price", () => {
       body: JSON.stringify({ input: { text: "one two" } }),
     });
     await until(id, t.strangerKey, "completed");
-    expect(await holdOf(id)).toMatchObject({ status: "charged" });
+    expect(await runHoldOf(id)).toMatchObject({ status: "charged" });
     expect(await balanceOf(stranger)).toBe(40);
     expect(await balanceOf({ kind: "agent", agentId: t.agent.id })).toBe(29);
 
@@ -79,7 +69,7 @@ describe("the run route with a price", () => {
     expect(third.body.details).toEqual({ required_cents: 30, available_cents: 10, shortfall_cents: 20 });
     const stopped = await call(stop, `/api/executions/${other}/stop`, { key: t.key, params: { id: other } });
     expect(stopped.status, JSON.stringify(stopped.body)).toBeLessThan(300);
-    expect(await holdOf(other)).toMatchObject({ status: "released" });
+    expect(await runHoldOf(other)).toMatchObject({ status: "released" });
     expect(await balanceOf(stranger)).toBe(40);
   });
 });

@@ -2,13 +2,13 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { PUT as putAgent, GET as getAgent } from "@/app/api/agents/[id]/route";
 import { getDb } from "@/db/client";
-import { events, executions, ledgerAccounts, ledgerHolds, ledgerTransactions } from "@/db/schema";
+import { events, executions, ledgerAccounts, ledgerTransactions } from "@/db/schema";
 import { agentSchema } from "@/lib/api/contracts/agents";
 import { executeAsyncSchema, executeSyncSchema } from "@/lib/api/contracts/execute";
 import { ExecutionWorker } from "@/lib/runtime/execute/worker";
 import { setupTestDatabase } from "@/test/db";
 import { deployFakeAgent, type FakeAgent } from "@/test/fixtures/execute";
-import { balanceOf, fund, platformBalance } from "@/test/fixtures/ledger";
+import { balanceOf, fund, platformBalance, runHoldOf } from "@/test/fixtures/ledger";
 import { api } from "@/test/fixtures/job-routes";
 import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
 import { waitFor } from "@/test/fixtures/runtime";
@@ -49,16 +49,6 @@ const agentWallet = (a: FakeAgent) => balanceOf({ kind: "agent", agentId: a.agen
 
 async function account(who: AgentFixture) {
   const [row] = await (await getDb()).select().from(ledgerAccounts).where(eq(ledgerAccounts.agentId, who.agent.id));
-  return row;
-}
-
-async function holdOf(executionId: string) {
-  const [row] = await (
-    await getDb()
-  )
-    .select()
-    .from(ledgerHolds)
-    .where(eq(ledgerHolds.reference, `execution:${executionId}`));
   return row;
 }
 
@@ -108,7 +98,7 @@ describe("paying per run", () => {
     expect(await agentWallet(a)).toBe(38);
     expect((await platformBalance()) - platformBefore).toBe(2);
     expect((await account(caller))?.held).toBe(0);
-    const hold = await holdOf(body.execution_id);
+    const hold = await runHoldOf(body.execution_id);
     expect(hold).toMatchObject({ status: "charged", amount: 40 });
     const [txn] = await (
       await getDb()
@@ -132,7 +122,7 @@ describe("paying per run", () => {
     const res = await run(a, a.key, { input_data: { parameters: {} } });
     expect(res.status).toBe(200);
     expect(await agentWallet(a)).toBe(0);
-    expect(await holdOf(executeSyncSchema.parse(res.body).execution_id)).toBeUndefined();
+    expect(await runHoldOf(executeSyncSchema.parse(res.body).execution_id)).toBeUndefined();
   });
 
   it("a failed run is not charged: the hold is released", async () => {
@@ -144,7 +134,7 @@ describe("paying per run", () => {
     expect(body.status).toBe("failed");
     expect(await balanceOf(caller)).toBe(100);
     expect((await account(caller))?.held).toBe(0);
-    expect(await holdOf(body.execution_id)).toMatchObject({ status: "released", transactionId: null });
+    expect(await runHoldOf(body.execution_id)).toMatchObject({ status: "released", transactionId: null });
     expect(await agentWallet(a)).toBe(0);
   });
 
@@ -159,7 +149,7 @@ describe("paying per run", () => {
     const body = executeSyncSchema.parse(res.body);
     expect(body.status).toBe("timeout");
     expect(await balanceOf(caller)).toBe(100);
-    expect(await holdOf(body.execution_id)).toMatchObject({ status: "released" });
+    expect(await runHoldOf(body.execution_id)).toMatchObject({ status: "released" });
   });
 
   it("max_charge below the price, or a balance that cannot cover it: 402 up front and nothing runs", async () => {
@@ -205,7 +195,7 @@ describe("paying per run", () => {
     worker = await new ExecutionWorker({ pollingIntervalSeconds: 0.5, supervise: false }).start();
     const ids = accepted.map((r) => executeAsyncSchema.parse(r.body).execution_id);
     await waitFor(async () => {
-      const holds = await Promise.all(ids.map(holdOf));
+      const holds = await Promise.all(ids.map(runHoldOf));
       return holds.every((h) => h?.status === "charged") || undefined;
     }, "the paid runs to be charged");
     expect(await account(caller)).toMatchObject({ balance: 5, held: 0 });
