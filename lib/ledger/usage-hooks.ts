@@ -1,9 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Queryable, Tx } from "@/db/client";
-import type { Principal } from "@/lib/auth/principal";
+import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
+import { env } from "@/lib/env";
 import { appendEvents, type NewEvent } from "@/lib/events/log";
+import { accountOf, holderOf } from "./accounts";
 import {
   checkMaxCharge,
   executionReference,
@@ -11,9 +13,13 @@ import {
   invocationReference,
   loadPricedAgent,
   priceFor,
+  releaseStaleCallHolds,
   settleCharge,
   type PricedAgent,
 } from "./usage";
+
+/** An invocation hold this many invocation timeouts old was left by a process that died (releaseStaleCallHolds). */
+const STALE_CALL_HOLD_FACTOR = 3;
 
 /*
  * The calls the run and invoke paths make into pay per use (lib/ledger/usage.ts), one per step, so that
@@ -73,7 +79,11 @@ export async function holdForCall(
   const price = agent ? await priceFor(db, principal, agent, "call") : null;
   if (!agent || price === null) return null;
   const reference = invocationReference(randomUUID());
-  await inTransaction((tx) => holdCharge(tx, { principal, agentId: agent.id, amount: price, reference, maxCharge }));
+  await inTransaction(async (tx) => {
+    const accountId = await accountOf(tx, holderOf(partyOf(principal)));
+    await releaseStaleCallHolds(tx, accountId, STALE_CALL_HOLD_FACTOR * env().INVOKE_TIMEOUT_MS);
+    await holdCharge(tx, { principal, agentId: agent.id, amount: price, reference, maxCharge });
+  });
   return reference;
 }
 

@@ -1,8 +1,12 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/agents/invoke/route";
 import { agentSessions, agents, ledgerAccounts, ledgerHolds, ledgerTransactions } from "@/db/schema";
+import type { Principal } from "@/lib/auth/principal";
+import { SCOPES } from "@/lib/auth/scopes";
+import { inTransaction } from "@/lib/db";
 import { reloadEnv } from "@/lib/env";
+import { holdCharge } from "@/lib/ledger/usage";
 import { setAgentCoreClient } from "@/lib/invoke/client";
 import { setupTestDatabase } from "@/test/db";
 import { FAULTY_ARN, setupAgentCore, TEXT_STATS_ARN } from "@/test/fixtures/agentcore";
@@ -98,6 +102,25 @@ describe("paying per call", () => {
     expect(acc?.held).toBe(0);
     const holds = await conn().select().from(ledgerHolds).where(eq(ledgerHolds.accountId, acc!.id));
     expect(holds.map((h) => h.status)).toEqual(["released", "released"]);
+  });
+
+  it("a call's hold left by a process that died is released by the caller's next paid call", async () => {
+    const caller = await createAgent(conn());
+    await fund(caller, 20);
+    const principal: Principal = { kind: "agent", agentId: caller.agent.id, keyId: "", scopes: SCOPES };
+    const stale = "invocation:left-by-a-crash";
+    await inTransaction((tx) => holdCharge(tx, { principal, agentId: seller.agent.id, amount: 20, reference: stale }));
+    // Recent, it still holds the whole balance.
+    expect((await invoke(caller.key, { agentId: seller.agent.id, prompt: "blocked" })).status).toBe(402);
+    await conn()
+      .update(ledgerHolds)
+      .set({ createdAt: sql`now() - interval '1 hour'` })
+      .where(eq(ledgerHolds.reference, stale));
+    const res = await invoke(caller.key, { agentId: seller.agent.id, prompt: "after the crash" });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [old] = await conn().select().from(ledgerHolds).where(eq(ledgerHolds.reference, stale));
+    expect(old).toMatchObject({ status: "released", transactionId: null });
+    expect(await accountOf(caller)).toMatchObject({ balance: 0, held: 0 });
   });
 
   it("concurrent paid calls on one balance never overdraw it", async () => {

@@ -135,5 +135,22 @@ export async function settleCharge(tx: Tx, reference: string, succeeded: boolean
   return posted!.events;
 }
 
+/**
+ * Releases the account's invocation holds older than `olderThanMs`: an invocation settles in the process that runs
+ * it, so one still held long past the invocation timeout belongs to a process that died before recording it (an
+ * unrecorded call is not charged). Executions need no such sweep: every end of theirs goes through settleCharge.
+ */
+export async function releaseStaleCallHolds(tx: Tx, accountId: string, olderThanMs: number): Promise<void> {
+  const stale = await tx
+    .select({ reference: ledgerHolds.reference })
+    .from(ledgerHolds)
+    .where(
+      sql`${ledgerHolds.accountId} = ${accountId} AND ${ledgerHolds.status} = 'held'
+        AND ${ledgerHolds.reference} LIKE 'invocation:%'
+        AND ${ledgerHolds.createdAt} < now() - ${olderThanMs} * interval '1 millisecond'`,
+    );
+  for (const h of stale) await settleCharge(tx, h.reference, false);
+}
+
 export const executionReference = (id: string) => `execution:${id}`;
 export const invocationReference = (id: string) => `invocation:${id}`;
