@@ -29,6 +29,8 @@ const env = [
   "RATE_LIMIT_INVOCATIONS_PER_MIN=10000",
   "RATE_LIMIT_SERVICES_PER_HOUR=10000",
   "SSE_MAX_CONNECTIONS_PER_CLIENT=1000",
+  // The admin of the disputes journey (e2e/disputes.spec.ts), who signs up with this address.
+  "OPERATOR_EMAILS=e2e-admin@example.com",
   // A fresh secret per run (workers inherit it through the environment), never a constant in the source.
   `NEXTAUTH_SECRET=${(process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url"))}`,
   `NEXTAUTH_URL=${baseURL}`,

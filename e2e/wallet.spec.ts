@@ -19,9 +19,24 @@ test("wallet: see the balance, top up from the faucet, and hire into escrow", as
   await expect(page.getByRole("heading", { name: "Wallet" })).toBeVisible();
   expect(await dollars(page.getByTestId("wallet-balance"))).toBeGreaterThan(0);
   await expect(page.getByTestId("faucet-label")).toContainText("Development faucet — not real money");
-  await expect(page.getByRole("img", { name: /Available balance over time/ })).toBeVisible();
+  const chart = page.getByRole("img", { name: /Available balance over time/ });
+  await expect(chart).toBeVisible();
+  // The y-axis labels fit inside the chart (they were clipped at its left edge).
+  const chartBox = (await chart.boundingBox())!;
+  const yLabels = chart.locator('text[text-anchor="end"]');
+  expect(await yLabels.count()).toBeGreaterThanOrEqual(3);
+  for (const label of await yLabels.all()) {
+    expect((await label.boundingBox())!.x).toBeGreaterThanOrEqual(chartBox.x);
+  }
 
-  // The demo person spent their faucet allowance in the demo data; an agent they own has room for more.
+  // The demo data's credit does not use up the demo person's faucet allowance: they can top up themselves.
+  const own = await dollars(page.getByTestId("wallet-available"));
+  await page.getByLabel("Amount (USD)").fill("1");
+  await page.getByRole("button", { name: "Add test credit" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "added $1.00" })).toBeVisible();
+  await expect.poll(() => dollars(page.getByTestId("wallet-available"))).toBeCloseTo(own + 1, 2);
+
+  // An agent they own has its own wallet and allowance.
   await page.getByLabel("Whose wallet").selectOption({ index: 1 });
   const available = page.getByTestId("wallet-available");
   await expect(available).toBeVisible();

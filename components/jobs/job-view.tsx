@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { DisputePanel } from "@/components/disputes/dispute-panel";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, SectionTitle } from "@/components/ui/card";
 import { formatCents } from "@/components/ui/format";
@@ -80,6 +81,7 @@ export function JobView({ initial }: { initial: JobDetail }) {
             <SectionTitle>Your move</SectionTitle>
             <JobActions job={job} />
           </Card>
+          <DisputePanel job={job} />
           <JobDeliverables job={job} />
           <JobMessages job={job} />
         </div>

@@ -2,6 +2,7 @@ import { LineChart } from "@/components/deployments/line-chart";
 import { formatCents, formatDateTime } from "@/components/ui/format";
 import type { WalletTransaction } from "@/lib/client/types";
 import Link from "next/link";
+import { axisCents } from "./amount";
 
 const KIND_LABELS: Record<WalletTransaction["kind"], string> = {
   top_up: "Top-up",
@@ -10,6 +11,7 @@ const KIND_LABELS: Record<WalletTransaction["kind"], string> = {
   refund: "Refund",
   release: "Payment received",
   split: "Dispute settlement (split)",
+  charge: "Paid run or call",
 };
 
 /** The available balance after each entry, oldest first, as the deployments' SVG line chart draws it. */
@@ -25,7 +27,7 @@ export function BalanceChart({ entries }: { entries: WalletTransaction[] }) {
       series={[{ name: "available balance", color: "var(--accent)", points }]}
       start={start}
       end={end}
-      format={formatCents}
+      format={axisCents}
       empty="No movements yet."
     />
   );

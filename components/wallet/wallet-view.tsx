@@ -65,7 +65,7 @@ function Balances({ wallet }: { wallet: Wallet }) {
     {
       label: "Held in escrow",
       value: wallet.held_in_escrow,
-      hint: "Prices of open jobs, paid to the worker when you accept, refunded if cancelled or failed",
+      hint: "Prices of open jobs (paid to the worker when you accept, refunded if cancelled or failed) and of paid runs in flight",
       id: "wallet-escrow",
     },
     { label: "Balance", value: wallet.balance, hint: "Available plus held in escrow", id: "wallet-balance" },

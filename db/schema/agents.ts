@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
+  check,
   doublePrecision,
   index,
   integer,
@@ -37,6 +39,10 @@ export const agents = pgTable(
     reputation: doublePrecision().notNull().default(0),
     ratingCount: integer().notNull().default(0),
     jobsCompleted: integer().notNull().default(0),
+    // Pay per use (lib/ledger/usage.ts), in cents: null is free for its owner and closed to everyone else (run),
+    // or free to all as before (invoke, execute). Whoever else runs or invokes it pays on success.
+    pricePerRun: bigint({ mode: "number" }),
+    pricePerCall: bigint({ mode: "number" }),
     searchVector: tsvector().generatedAlwaysAs(
       sql`to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))`,
     ),
@@ -50,6 +56,7 @@ export const agents = pgTable(
     index("agents_owner_idx").on(t.ownerUserId),
     index("agents_reputation_idx").on(t.reputation.desc(), t.id),
     index("agents_created_idx").on(t.createdAt.desc(), t.id),
+    check("agents_prices_not_negative", sql`${t.pricePerRun} >= 0 AND ${t.pricePerCall} >= 0`),
   ],
 );
 

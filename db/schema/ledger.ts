@@ -30,7 +30,11 @@ export const ledgerTransactionKind = pgEnum("ledger_transaction_kind", [
   "release",
   // A dispute resolved with a split: part of the escrow back to the client, the rest to the worker less the fee.
   "split",
+  // Pay per use: a paid run or invocation, from the caller's hold to the agent less the fee (lib/ledger/usage.ts).
+  "charge",
 ]);
+
+export const ledgerHoldStatus = pgEnum("ledger_hold_status", ["held", "charged", "released"]);
 
 /**
  * One account per person, per agent (both created on first use), per job while its price is held (escrow), and
@@ -46,6 +50,8 @@ export const ledgerAccounts = pgTable(
     agentId: uuid().references(() => agents.id, { onDelete: "restrict" }),
     jobId: uuid().references(() => jobs.id, { onDelete: "restrict" }),
     balance: bigint({ mode: "number" }).notNull().default(0),
+    // Reserved by open holds (paid runs and invocations in flight): spendable is balance - held.
+    held: bigint({ mode: "number" }).notNull().default(0),
     // Development faucet credit granted so far, capped by FAUCET_MAX_PER_ACCOUNT with a conditional update.
     faucetGranted: bigint({ mode: "number" }).notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -53,6 +59,10 @@ export const ledgerAccounts = pgTable(
   (t) => [
     // The last line of defence behind the conditional update in lib/ledger/post.ts: only `external` goes below zero.
     check("ledger_accounts_not_negative", sql`${t.kind} = 'external' OR ${t.balance} >= 0`),
+    check(
+      "ledger_accounts_held_covered",
+      sql`${t.held} >= 0 AND (${t.kind} = 'external' OR ${t.held} <= ${t.balance})`,
+    ),
     check(
       "ledger_accounts_owner",
       sql`(${t.kind} = 'user') = (${t.userId} IS NOT NULL) AND (${t.kind} = 'agent') = (${t.agentId} IS NOT NULL)
@@ -110,5 +120,36 @@ export const ledgerEntries = pgTable(
     check("ledger_entries_nonzero", sql`${t.amount} <> 0`),
     index("ledger_entries_account_idx").on(t.accountId, t.id),
     index("ledger_entries_transaction_idx").on(t.transactionId),
+  ],
+);
+
+/**
+ * A reservation of a paid run's or invocation's price on the caller's account while it is in flight
+ * (`reference`: "execution:<id>" or "invocation:<id>"). It ends once: `charged` (the ledger transaction that paid
+ * the agent) when it succeeded, `released` otherwise. Moves no money itself: the account's `held` column counts it.
+ */
+export const ledgerHolds = pgTable(
+  "ledger_holds",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    reference: text().notNull(),
+    accountId: uuid()
+      .notNull()
+      .references(() => ledgerAccounts.id, { onDelete: "restrict" }),
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "restrict" }),
+    amount: bigint({ mode: "number" }).notNull(),
+    status: ledgerHoldStatus().notNull().default("held"),
+    transactionId: uuid().references(() => ledgerTransactions.id, { onDelete: "restrict" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    check("ledger_holds_positive", sql`${t.amount} > 0`),
+    uniqueIndex("ledger_holds_reference_key").on(t.reference),
+    index("ledger_holds_open_idx")
+      .on(t.accountId, t.createdAt)
+      .where(sql`${t.status} = 'held'`),
   ],
 );

@@ -19,6 +19,7 @@ import { autoFulfilDemoServices } from "./auto-services";
 import { seedDeployments, type DeployedDemo } from "./deployments";
 import { demoJobs, type DemoJob } from "./jobs";
 import { DEMO_PERSON, demoParticipants } from "./participants";
+import { priceDemoAgent } from "./pricing";
 import { demoServices } from "./services";
 import { fundDemoWallets } from "./wallets";
 
@@ -65,11 +66,14 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
   // The runnable and invocable demo agents, owned by the demo person so that they can be run and watched from the
   // browser: each as a local process, and where the operator allows it (docs/agent-contract.md) on Fargate (the
   // ECS configuration, which `npm run dev` sets for the local ECS endpoint) and on AgentCore (an allowed ARN).
-  const hosted = (a: (typeof DEMO_AGENTS)[number], host: DemoHost) =>
-    register(
-      `${host}:${a.slug}`,
-      { description: a.description, category: a.category, capabilities: a.capabilities, ...demoVariant(a, host) },
-      person.id,
+  const hosted = async (a: (typeof DEMO_AGENTS)[number], host: DemoHost) =>
+    priceDemoAgent(
+      await register(
+        `${host}:${a.slug}`,
+        { description: a.description, category: a.category, capabilities: a.capabilities, ...demoVariant(a, host) },
+        person.id,
+      ),
+      a.slug,
     );
   const local: DeployedDemo[] = [];
   for (const a of DEMO_AGENTS) local.push({ ...(await hosted(a, "local")), slug: a.slug });

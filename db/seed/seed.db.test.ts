@@ -4,7 +4,20 @@ import { demoAllowedRuntimeArns, demoEcsOperatorEnv } from "./demo-agents";
 import { setTestEnv } from "@/test/fixtures/runtime";
 import { setupTestDatabase } from "@/test/db";
 import { seedIfEmpty } from "./index";
-import { agentRoutes, agents, agentVersions, deployments, events, jobs, messages, services, users } from "../schema";
+import { inTransaction } from "@/lib/db";
+import { grantFaucet } from "@/lib/ledger/top-ups";
+import {
+  agentRoutes,
+  agents,
+  agentVersions,
+  deployments,
+  events,
+  jobs,
+  ledgerAccounts,
+  messages,
+  services,
+  users,
+} from "../schema";
 
 const t = setupTestDatabase();
 
@@ -114,5 +127,26 @@ describe("demo data", () => {
     // Second start: nothing more.
     expect(await seedIfEmpty(database)).toBe(false);
     expect((await db.select({ n: count() }).from(jobs))[0]?.n).toBe(statuses.reduce((a, s) => a + s.n, 0));
+  });
+
+  it("prices every runnable and invocable demo agent, and leaves the demo person's faucet allowance whole", async () => {
+    const db = t.current.database.db;
+    const hosted = await db
+      .select({ run: agents.pricePerRun, call: agents.pricePerCall })
+      .from(agents)
+      .where(sql`${agents.runtime}->>'kind' IN ('local', 'fargate', 'agentcore')`);
+    expect(hosted.length).toBeGreaterThanOrEqual(5);
+    for (const a of hosted) {
+      expect(a.run).toBeGreaterThan(0);
+      expect(a.call).toBeGreaterThan(0);
+    }
+    const [person] = await db.select().from(users).where(eq(users.email, "demo@agent.market"));
+    const [account] = await db.select().from(ledgerAccounts).where(eq(ledgerAccounts.userId, person!.id));
+    expect(account).toMatchObject({ faucetGranted: 0 });
+    expect(account!.balance).toBeGreaterThan(0);
+    // The wallet page's faucet still tops the demo person up.
+    await inTransaction((tx) => grantFaucet(tx, account!.id, 5_000));
+    const [after] = await db.select().from(ledgerAccounts).where(eq(ledgerAccounts.id, account!.id));
+    expect(after!.balance - account!.balance).toBe(5_000);
   });
 });

@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { partyOf, principalLabel } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
-import { appendEvent } from "@/lib/events/log";
+import { appendEvent, appendEvents } from "@/lib/events/log";
 import type { ChunkListener, StreamOutcome } from "@/lib/invoke/transports/collector";
 import { ApiError } from "@/lib/api/errors";
 import { routeCall, type RoutedAnswer } from "@/lib/deploy/router";
@@ -20,6 +20,7 @@ import { tryAcquireSlot } from "./limits";
 import { claimSession, recordInvocation, titleOf } from "./sessions";
 import { resolveTarget, type InvokeTarget } from "./targets";
 import { log } from "@/lib/log";
+import { holdForCall, releaseCall, settleCall } from "@/lib/ledger/usage-hooks";
 
 export type InvokeRequest = z.infer<typeof invokeBody>;
 
@@ -35,6 +36,8 @@ export interface PreparedInvocation {
   /** Settles once the session row exists (a new session is recorded while the agent already works). */
   sessionReady: Promise<void>;
   release: () => void;
+  /** A paid call's hold (lib/ledger/usage.ts), settled with the outcome; null when the call is free. */
+  charge: string | null;
 }
 
 /**
@@ -85,20 +88,27 @@ export async function prepareInvocation(principal: Principal, request: InvokeReq
       caller: partyOf(principal),
       title: titleOf(request.prompt),
     });
+  let charge: string | null = null;
   try {
     if (request.sessionId !== undefined) {
       // An existing id must be checked before the agent hears anything in that session.
       await claim(request.sessionId);
-      return { principal, request, target, sessionId: request.sessionId, sessionReady: Promise.resolve(), release };
+    }
+    // A priced agent (price_per_call): its price is held before the agent hears anything (402 if it cannot be).
+    if (target.kind !== "execution") charge = await holdForCall(db, principal, target.agentId, request.maxCharge);
+    if (request.sessionId !== undefined) {
+      const sessionReady = Promise.resolve();
+      return { principal, request, target, sessionId: request.sessionId, sessionReady, release, charge };
     }
     // A fresh random id cannot belong to anyone: its row is written while the invocation already runs,
     // which keeps a database round trip off the time to first chunk.
     const sessionId = generateSessionId();
     const sessionReady = claim(sessionId).then(() => undefined);
     sessionReady.catch(() => {});
-    return { principal, request, target, sessionId, sessionReady, release };
+    return { principal, request, target, sessionId, sessionReady, release, charge };
   } catch (err) {
     release();
+    await releaseCall(charge);
     throw err;
   }
 }
@@ -203,6 +213,8 @@ async function record(p: PreparedInvocation, outcome: string, a: Partial<Answer>
       firstChunkMs: a.firstChunkMs ?? null,
       answered: outcome === "ok" || outcome === "incomplete",
     });
+    // A paid call is charged when it answered in full, else its hold is released (lib/ledger/usage.ts).
+    await appendEvents(tx, await settleCall(tx, p.charge, outcome));
     // Never the prompt or the answer: the log is readable by every agent concerned.
     await appendEvent(tx, {
       type: "agent_invoked",
@@ -235,9 +247,10 @@ export interface RunHooks {
 export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {}): Promise<InvokeResult> {
   const started = performance.now();
   const recordOrLog = (outcome: string, a: Partial<Answer>, duration: number) =>
-    record(p, outcome, a, duration).catch((e: Error) =>
-      log().error({ err: e, target: p.target.target }, "could not record an invocation"),
-    );
+    record(p, outcome, a, duration).catch(async (e: Error) => {
+      log().error({ err: e, target: p.target.target }, "could not record an invocation");
+      await releaseCall(p.charge).catch(() => {});
+    });
   try {
     let a: Answer;
     try {

@@ -14,13 +14,19 @@ import { setupTestDatabase } from "@/test/db";
 import { fund } from "@/test/fixtures/ledger";
 import { createAgent, createService, createUser } from "@/test/fixtures/market";
 import { feeOf } from "./money";
+import { holdCharge, settleCharge } from "./usage";
+import { inTransaction } from "@/lib/db";
+import { appendEvents } from "@/lib/events/log";
 
 /**
  * Random sequences of hires (and sub-hires), starts, deliveries, revisions, auto-accepts, cancellations, failures (a worker
- * retired mid-job), completions, disputes (opened by either party, resolved by an admin) and top-ups, run one at a time and in concurrent batches. After every step the
+ * retired mid-job), completions, disputes (opened by either party, resolved by an admin), top-ups and paid runs (a
+ * hold at the start, then a charge or a release: lib/ledger/usage.ts), run one at a time and in concurrent batches.
+ * After every step the
  * ledger must agree with itself and with the jobs: every transaction sums to zero; all balances add up to the money
  * that came in; each open job's escrow holds its price and a settled one nothing; no balance is negative; each job
- * settles at most once (exactly once when it is over); and every wallet holds what the jobs say it should.
+ * settles at most once (exactly once when it is over); each paid run is charged at most once and what the open holds
+ * reserve is covered by the balance; and every wallet holds what the jobs and the charges say it should.
  */
 
 const holder = setupTestDatabase();
@@ -37,6 +43,8 @@ interface World {
   moneyIn: number;
   /** The admin (operator scope) who resolves disputes. */
   admin: Principal;
+  /** Paid runs started (their hold references). */
+  runs: string[];
 }
 
 type Op =
@@ -49,7 +57,10 @@ type Op =
   // part: the client's share of a split, in percent of the price.
   | { kind: "resolve"; job: number; resolution: "refund" | "release" | "split"; part: number }
   // The scheduled sweep (lib/market/job-auto-accept.ts), with a zero threshold: every delivered job completes.
-  | { kind: "auto-accept" };
+  | { kind: "auto-accept" }
+  // A paid run of a worker agent by any wallet (0-4) starts (its price held), and one ends (charged if ok).
+  | { kind: "paid-run"; payer: number; agent: number; cents: number }
+  | { kind: "run-end"; run: number; ok: boolean };
 
 /** A job: -1 is the latest (half the time, so that jobs get somewhere), else any. */
 const jobArb = fc.oneof(fc.constant(-1), fc.nat(30));
@@ -121,6 +132,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       part: fc.integer({ min: 1, max: 99 }),
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("paid-run" as const),
+      payer: fc.nat(4),
+      agent: fc.nat(2),
+      cents: fc.integer({ min: 1, max: 900 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("run-end" as const), run: jobArb, ok: fc.boolean() }),
+  },
   // Only the third worker is ever retired, so that the other two keep working.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("retire" as const), worker: fc.constant(2) }) },
 );
@@ -143,6 +167,7 @@ async function freshWorld(): Promise<World> {
     jobs: [],
     moneyIn: 0,
     admin: { kind: "user", userId: (await createUser(db())).user.id, scopes: [...SCOPES, OPERATOR_SCOPE] },
+    runs: [],
   };
   await topUp(world, 0, 2_000);
   await topUp(world, 1, 2_000);
@@ -170,6 +195,11 @@ const EVERY_ENDING: Op[] = [
   { kind: "advance", job: -1 },
   { kind: "dispute", job: -1, by: "worker" },
   { kind: "resolve", job: -1, resolution: "split", part: 30 },
+  { kind: "paid-run", payer: 0, agent: 1, cents: 250 },
+  { kind: "run-end", run: -1, ok: true },
+  { kind: "paid-run", payer: 1, agent: 0, cents: 90 },
+  { kind: "hire", client: 1, worker: 0, price: 2 },
+  { kind: "run-end", run: -1, ok: false },
 ];
 
 /** Wallets 0-1 are the clients, 2-4 the workers (who pay for their sub-hires). */
@@ -194,6 +224,8 @@ const ALLOWED: Record<Op["kind"], number[]> = {
   "auto-accept": [],
   dispute: [409],
   resolve: [409, 422],
+  "paid-run": [402],
+  "run-end": [],
 };
 
 async function apply(world: World, op: Op): Promise<void> {
@@ -239,6 +271,21 @@ async function apply(world: World, op: Op): Promise<void> {
       case "auto-accept":
         await autoAcceptDeliveredJobs(new Date(), { afterHours: 0 });
         return;
+      case "paid-run": {
+        const payer = [...world.clients, ...world.workers][op.payer]!;
+        const agentId = (world.workers[op.agent] as { agentId: string }).agentId;
+        if (payer.kind === "agent" && payer.agentId === agentId) return; // its own agent: free
+        const reference = `execution:${crypto.randomUUID()}`;
+        await inTransaction((tx) => holdCharge(tx, { principal: payer, agentId, amount: op.cents, reference }));
+        world.runs.push(reference);
+        return;
+      }
+      case "run-end": {
+        if (world.runs.length === 0) return;
+        const ref = world.runs[op.run < 0 ? world.runs.length - 1 : op.run % world.runs.length]!;
+        await inTransaction(async (tx) => appendEvents(tx, await settleCharge(tx, ref, op.ok)));
+        return;
+      }
       case "retire": {
         const id = (world.workers[op.worker] as { agentId: string }).agentId;
         const [row] = await db().select().from(agents).where(eq(agents.id, id));
@@ -320,6 +367,25 @@ async function checkInvariants(world: World): Promise<void> {
     WHERE l.balance_after <> a.balance`);
   expect(drift, "running balances").toEqual([]);
 
+  // Paid runs: each account's `held` is its open holds, covered by its balance; a hold is charged at most once.
+  const holds = await rows(sql`
+    SELECT a.id, a.kind, a.held, a.balance,
+      (SELECT sum(h.amount) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'held') AS open
+    FROM ledger_accounts a
+    WHERE a.held <> coalesce((SELECT sum(h.amount) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'held'), 0)
+       OR (a.kind <> 'external' AND a.held > a.balance)`);
+  expect(holds, "held matches the open holds, within the balance").toEqual([]);
+  const charges = await rows(sql`
+    SELECT h.id FROM ledger_holds h
+    WHERE (h.status = 'charged') <> (h.transaction_id IS NOT NULL)
+       OR (h.transaction_id IS NOT NULL AND NOT EXISTS
+            (SELECT 1 FROM ledger_transactions t WHERE t.id = h.transaction_id AND t.kind = 'charge'))`);
+  expect(charges, "a charged hold names its one charge, others none").toEqual([]);
+  const [orphans] = await rows<{ n: string }>(sql`
+    SELECT count(*) AS n FROM ledger_transactions t WHERE t.kind = 'charge'
+      AND NOT EXISTS (SELECT 1 FROM ledger_holds h WHERE h.transaction_id = t.id)`);
+  expect(Number(orphans!.n), "every charge is a hold's").toBe(0);
+
   // Each wallet holds what the jobs say: top-ups, less what it hired and did not get back, plus what it earned.
   const bps = env().PLATFORM_FEE_BPS;
   const jobs = await rows<{
@@ -341,6 +407,13 @@ async function checkInvariants(world: World): Promise<void> {
     const back = j.status === "completed" ? Number(j.back ?? 0) : 0;
     if (j.status !== "cancelled" && j.status !== "failed") add(j.client_agent ?? j.client_user!, back - price);
     if (j.status === "completed") add(j.worker, price - back - feeOf(price - back, bps));
+  }
+  const charged = await rows<{ payer: string; agent: string; amount: string }>(sql`
+    SELECT coalesce(a.agent_id, a.user_id) AS payer, h.agent_id AS agent, h.amount
+    FROM ledger_holds h JOIN ledger_accounts a ON a.id = h.account_id WHERE h.status = 'charged'`);
+  for (const c of charged) {
+    add(c.payer, -Number(c.amount));
+    add(c.agent, Number(c.amount) - feeOf(Number(c.amount), bps));
   }
   const wallets = await rows<{ holder: string; balance: string; credited: string }>(sql`
     SELECT coalesce(a.agent_id, a.user_id) AS holder, a.balance,
@@ -377,7 +450,9 @@ describe("ledger properties", () => {
     const reached = await rows<{ status: string }>(sql`SELECT DISTINCT status FROM jobs`);
     expect(reached.map((r) => r.status)).toEqual(expect.arrayContaining(["completed", "cancelled", "failed"]));
     const settledBy = await rows<{ kind: string }>(sql`SELECT DISTINCT kind FROM ledger_transactions`);
-    expect(settledBy.map((r) => r.kind)).toEqual(expect.arrayContaining(["refund", "release", "split"]));
+    expect(settledBy.map((r) => r.kind)).toEqual(expect.arrayContaining(["refund", "release", "split", "charge"]));
+    const ended = await rows<{ status: string }>(sql`SELECT DISTINCT status FROM ledger_holds`);
+    expect(ended.map((r) => r.status)).toEqual(expect.arrayContaining(["charged", "released"]));
   }, 240_000);
 
   it("holds its invariants when the steps race each other", async () => {

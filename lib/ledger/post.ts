@@ -34,7 +34,8 @@ export interface Posted {
 /**
  * Writes one balanced ledger transaction inside the caller's database transaction.
  *
- * Each leg is one conditional update of its account's balance (`... AND balance + amount >= 0`), so a spend that
+ * Each leg is one conditional update of its account's balance (`... AND balance + amount >= held`: what open holds
+ * of paid runs reserve is not spendable, lib/ledger/usage.ts), so a spend that
  * the balance cannot cover changes nothing and becomes a 402 with the shortfall; two concurrent spends of the same
  * money are serialized by the row lock, and the second re-checks the condition against the first one's result.
  * Legs are applied in account-id order so that two transactions touching the same accounts cannot deadlock.
@@ -67,7 +68,7 @@ export async function post(tx: Tx, input: PostInput): Promise<Posted | null> {
       .set({ balance: sql`${ledgerAccounts.balance} + ${leg.amount}` })
       .where(
         sql`${ledgerAccounts.id} = ${leg.accountId}
-          AND (${ledgerAccounts.kind} = 'external' OR ${ledgerAccounts.balance} + ${leg.amount} >= 0)`,
+          AND (${ledgerAccounts.kind} = 'external' OR ${ledgerAccounts.balance} + ${leg.amount} >= ${ledgerAccounts.held})`,
       )
       .returning();
     if (!acc) await refuse(tx, leg);
@@ -97,13 +98,17 @@ export async function post(tx: Tx, input: PostInput): Promise<Posted | null> {
 
 async function refuse(tx: Tx, leg: Leg): Promise<never> {
   const [acc] = await tx
-    .select({ balance: ledgerAccounts.balance })
+    .select({ balance: ledgerAccounts.balance, held: ledgerAccounts.held })
     .from(ledgerAccounts)
     .where(eq(ledgerAccounts.id, leg.accountId));
   if (!acc) throw new Error("ledger account not found");
-  const required = -leg.amount;
-  throw paymentRequired(
-    `Not enough available balance: this costs ${formatUsd(required)} and ${formatUsd(acc.balance)} is available`,
-    { required_cents: required, available_cents: acc.balance, shortfall_cents: required - acc.balance },
+  throw shortOf(-leg.amount, acc.balance - acc.held);
+}
+
+/** The 402 of a spend of `required` cents that `available` cannot cover, with the shortfall. */
+export function shortOf(required: number, available: number) {
+  return paymentRequired(
+    `Not enough available balance: this costs ${formatUsd(required)} and ${formatUsd(available)} is available`,
+    { required_cents: required, available_cents: available, shortfall_cents: required - available },
   );
 }

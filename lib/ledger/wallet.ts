@@ -45,8 +45,10 @@ export async function getWallet(principal: Principal, agentId?: string): Promise
         holder.kind === "user" ? eq(jobs.clientUserId, holder.userId) : eq(jobs.clientAgentId, holder.agentId),
       ),
     );
-  const available = account?.balance ?? 0;
-  const heldCents = held?.cents ?? 0;
+  // Paid runs and calls in flight hold part of the balance (lib/ledger/usage.ts): held, not spendable.
+  const inFlight = account?.held ?? 0;
+  const available = (account?.balance ?? 0) - inFlight;
+  const heldCents = (held?.cents ?? 0) + inFlight;
   const faucet = !stripeConfigured();
   return {
     account_id: account?.id ?? null,

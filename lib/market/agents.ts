@@ -35,6 +35,8 @@ export const agentColumns = {
   jobsCompleted: agents.jobsCompleted,
   ownerUserId: agents.ownerUserId,
   runtime: agents.runtime,
+  pricePerRun: agents.pricePerRun,
+  pricePerCall: agents.pricePerCall,
   createdAt: agents.createdAt,
   updatedAt: agents.updatedAt,
 };
@@ -56,6 +58,8 @@ export interface AgentPatch {
   category?: string;
   runtime?: RuntimeConfig | null;
   status?: "active" | "busy" | "offline";
+  price_per_run?: number | null;
+  price_per_call?: number | null;
 }
 
 const unique = (list: string[]) => [...new Set(list)];
@@ -169,6 +173,8 @@ export async function updateAgent(agent: AgentRow, patch: AgentPatch): Promise<A
     secrets = split.env;
   } else if (patch.runtime === null) set.runtime = null;
   if (patch.status !== undefined) set.status = patch.status;
+  if (patch.price_per_run !== undefined) set.pricePerRun = patch.price_per_run;
+  if (patch.price_per_call !== undefined) set.pricePerCall = patch.price_per_call;
   const fields = Object.keys(set);
   if (agent.status === "retired") throw conflict("A retired agent cannot be changed");
   if (fields.length === 0) return agent;

@@ -51,6 +51,8 @@ export interface AgentRowLike {
   jobsCompleted: number;
   ownerUserId: string | null;
   runtime: Record<string, unknown> | null;
+  pricePerRun: number | null;
+  pricePerCall: number | null;
   createdAt: Date | string;
   updatedAt: Date | string;
 }
@@ -83,6 +85,8 @@ export function agentJson(row: AgentRowLike): AgentJson {
     runtime: publicRuntime(row.runtime),
     runnable: isRunnable(row.runtime),
     invocable: isInvocable(row.runtime),
+    price_per_run: row.pricePerRun,
+    price_per_call: row.pricePerCall,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   };

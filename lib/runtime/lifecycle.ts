@@ -3,7 +3,8 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { executions } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
-import { appendEvent, type NewEvent } from "@/lib/events/log";
+import { appendEvent, appendEvents, type NewEvent } from "@/lib/events/log";
+import { settleRun } from "@/lib/ledger/usage-hooks";
 import { insertLogs } from "./logs";
 import { statusSnapshot } from "./serialize";
 import { isTerminal, type ExecutionRow, type ExecutionStatus, type Observation } from "./types";
@@ -71,7 +72,8 @@ export async function transition(id: string, obs: Observation): Promise<Executio
       .returning();
     if (!row) return null;
     if (obs.log) await insertLogs(tx, id, [{ stream: "system", line: obs.log }]);
-    await appendExecutionEvent(tx, row);
+    // A paid run is charged if it completed, its hold released otherwise (lib/ledger/usage.ts), in this transaction.
+    await appendEvents(tx, [...(terminal ? await settleRun(tx, row) : []), executionEvent(row)]);
     return row;
   });
 }

@@ -7,6 +7,7 @@ import { actsForAgent } from "@/lib/auth/acting";
 import { partyOf, type Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
+import { checkRunPrice, holdForRun } from "@/lib/ledger/usage-hooks";
 import { log } from "@/lib/log";
 import { runtimeSchema, splitRuntime } from "./config";
 import { deployedEnvironmentOf, runDeployed } from "./execute/run-deployed";
@@ -22,6 +23,8 @@ import { HostStartError, isHostStartError, LIVE_STATUSES, type ExecutionRow, typ
 export interface RunRequest {
   input: Record<string, unknown>;
   timeoutS?: number;
+  /** The most this run may cost the caller, in cents (a priced agent run by someone else). */
+  maxCharge?: number;
 }
 
 /**
@@ -38,17 +41,29 @@ export async function startExecution(principal: Principal, agentId: string, req:
       ownerUserId: agents.ownerUserId,
       status: agents.status,
       runtime: agents.runtime,
+      pricePerRun: agents.pricePerRun,
+      pricePerCall: agents.pricePerCall,
     })
     .from(agents)
     .where(eq(agents.id, agentId))
     .limit(1);
-  if (!agent || !(await actsForAgent(db, principal, agent.id, agent.ownerUserId))) throw notFound("Agent");
+  // Its owner runs it free; anyone else only when the owner sells runs (price_per_run), paying on success.
+  if (!agent) throw notFound("Agent");
+  if (!(await actsForAgent(db, principal, agent.id, agent.ownerUserId)) && agent.pricePerRun === null) {
+    throw notFound("Agent");
+  }
   if (agent.status === "retired") throw conflict("This agent is retired and cannot be run");
   // A live deployment owns how the agent's code runs: the run goes through its router (run-deployed.ts).
   const deployedIn = await deployedEnvironmentOf(agent.id);
   if (deployedIn) {
     const timeoutS = checkRun(req, e.EXECUTION_MAX_INPUT_BYTES);
-    return runDeployed(principal, agent, deployedIn, { input: req.input, timeoutS });
+    await checkRunPrice(db, principal, agent, req.maxCharge);
+    return runDeployed(principal, agent, deployedIn, {
+      input: req.input,
+      timeoutS,
+      // A paid run holds its price in the transaction that records it; execute/finish.ts settles it.
+      hold: (tx, executionId) => holdForRun(tx, principal, agent, executionId, req.maxCharge),
+    });
   }
   const parsed = agent.runtime ? runtimeSchema.safeParse(agent.runtime) : null;
   if (!parsed?.success)
@@ -65,6 +80,7 @@ export async function startExecution(principal: Principal, agentId: string, req:
       ? Math.min(e.EXECUTION_MAX_INPUT_BYTES, FARGATE_MAX_INPUT_BYTES)
       : e.EXECUTION_MAX_INPUT_BYTES,
   );
+  await checkRunPrice(db, principal, agent, req.maxCharge);
   const starter = partyOf(principal);
   const max = e.EXECUTION_MAX_CONCURRENT_PER_AGENT;
 
@@ -100,6 +116,7 @@ export async function startExecution(principal: Principal, agentId: string, req:
       })
       .returning();
     if (!inserted) throw new Error("execution insert returned nothing");
+    await holdForRun(tx, principal, agent, inserted.id, req.maxCharge);
     await appendExecutionEvent(tx, inserted);
     return inserted;
   });

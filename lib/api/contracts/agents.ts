@@ -22,6 +22,8 @@ const descriptionSchema = z.string().max(5000);
 export const categorySchema = z.string().trim().toLowerCase().min(1).max(50);
 export const agentStatusSchema = z.enum(agentStatus.enumValues);
 /** Statuses an agent may set itself; `retired` is reached only through DELETE. */
+/** A pay-per-use price in cents (lib/ledger/usage.ts): 1 cent to $10,000, or null for none. */
+const usagePriceSchema = z.number().int().min(1).max(1_000_000).nullable().optional();
 const settableStatusSchema = agentStatusSchema.exclude(["retired"]);
 
 export const agentSchema = z.object({
@@ -41,6 +43,16 @@ export const agentSchema = z.object({
     .describe("Host configuration; never holds a secret (a local runtime's `env` is write-only: see /secrets)"),
   runnable: z.boolean().describe("Runtime kind local or fargate: POST /api/agents/{id}/run works"),
   invocable: z.boolean().describe("Runtime kind agentcore: POST /api/agents/invoke works"),
+  price_per_run: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold"),
+  price_per_call: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Cents an invocation costs anyone but its owner, charged on success; null: free"),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -67,6 +79,10 @@ export const updateAgentBody = z
     capabilities: capabilitiesSchema.optional(),
     category: categorySchema.optional(),
     runtime: runtimeSchema.nullable().optional().describe("null removes the runtime"),
+    price_per_run: usagePriceSchema.describe("Cents per successful run by anyone but the owner; null removes it"),
+    price_per_call: usagePriceSchema.describe(
+      "Cents per successful invocation by anyone but the owner; null removes it",
+    ),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maxChargeSchema } from "./wallet";
 import { defineRoute, idParams } from "../contract";
 import { executionLogSchema, executionSchema } from "./executions";
 
@@ -34,6 +35,7 @@ export const executeBody = z.strictObject({
         .optional(),
     })
     .default({ parameters: {} }),
+  max_charge: maxChargeSchema,
   execution_options: z
     .strictObject({
       timeout: z.number().int().positive().optional().describe("Seconds, all attempts together"),
@@ -101,7 +103,7 @@ export const executeAgentRoute = defineRoute({
   body: executeBody,
   response: executeSyncSchema,
   otherResponses: { 202: { description: "Queued or still running", schema: executeAsyncSchema } },
-  errors: [403, 404, 409, 413, 422, 429],
+  errors: [402, 403, 404, 409, 413, 422, 429],
 });
 
 export const agentExecutionParams = z.strictObject({

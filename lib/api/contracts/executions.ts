@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maxChargeSchema } from "./wallet";
 import { defineRoute, idParams } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 
@@ -102,6 +103,7 @@ export const runBody = z
       .positive()
       .optional()
       .describe("Stop the execution after this many seconds (at most EXECUTION_MAX_TIMEOUT_S)"),
+    max_charge: maxChargeSchema,
   })
   .strict();
 
@@ -119,7 +121,7 @@ export const runAgent = defineRoute({
   body: runBody,
   response: executionSchema,
   status: 202,
-  errors: [404, 409, 413, 422, 429],
+  errors: [402, 404, 409, 413, 422, 429],
 });
 
 export const listExecutionsQuery = z.strictObject({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
+import { maxChargeSchema } from "./wallet";
 
 // This one endpoint stays camelCase, for the clients written against it before the rest of the API.
 export const invokeBody = z.strictObject({
@@ -19,6 +20,9 @@ export const invokeBody = z.strictObject({
     .describe(
       "Continue this session (33 to 256 characters); a new one is started when absent. Another caller's session answers 404, a session of another agent 409",
     ),
+  maxCharge: maxChargeSchema.describe(
+    "The most this invocation may cost, in cents (an agent with a price_per_call); above it 402 and nothing is sent",
+  ),
 });
 
 export const invokeResponse = z.object({
@@ -44,7 +48,7 @@ export const invokeAgentRoute = defineRoute({
   scopes: ["invoke"],
   body: invokeBody,
   response: invokeResponse,
-  errors: [404, 409, 413, 429, 503, 504],
+  errors: [402, 404, 409, 413, 429, 503, 504],
 });
 
 export const sessionView = z.object({

@@ -17,7 +17,9 @@ export const walletSchema = z.object({
   holder: z.object({ kind: z.enum(["user", "agent"]), id: z.string().uuid() }),
   currency: z.literal("usd"),
   balance: cents("available + held_in_escrow"),
-  held_in_escrow: cents("The price of the open jobs this wallet hired, held until each settles"),
+  held_in_escrow: cents(
+    "The price of the open jobs this wallet hired, held until each settles, and of its paid runs and calls in flight",
+  ),
   available: cents("What the wallet can spend now"),
   top_ups: z.object({
     mode: z.enum(["faucet", "stripe"]).describe("faucet: development credit, not real money; stripe: Checkout"),
@@ -28,7 +30,9 @@ export const walletSchema = z.object({
 export const transactionSchema = z.object({
   id: z.string().describe("The ledger entry"),
   transaction_id: z.string().uuid(),
-  kind: z.enum(["top_up", "faucet", "hire", "refund", "release", "split"]),
+  kind: z
+    .enum(["top_up", "faucet", "hire", "refund", "release", "split", "charge"])
+    .describe("charge: a paid run or invocation (price_per_run, price_per_call)"),
   amount: cents("Signed: positive credits the wallet, negative debits it"),
   balance_after: cents("The wallet's available balance right after this entry"),
   job_id: z.string().uuid().nullable(),
@@ -106,3 +110,12 @@ export const stripeWebhookRoute = defineRoute({
   response: z.object({ received: z.literal(true), credited: z.boolean() }),
   errors: [400, 422],
 });
+
+/** A request's cap on what a paid run or call may cost (cents): a higher price is refused up front with 402. */
+export const maxChargeSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER)
+  .optional()
+  .describe("The most this request may cost, in cents; a priced agent above it answers 402 and nothing runs");

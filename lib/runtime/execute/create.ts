@@ -11,6 +11,7 @@ import { inTransaction } from "@/lib/db";
 import { environmentOf, mayInvoke } from "@/lib/deploy/invocations";
 import type { Environment } from "@/lib/deploy/types";
 import { env } from "@/lib/env";
+import { checkRunPrice, holdForRun } from "@/lib/ledger/usage-hooks";
 import { findAgentCached } from "@/lib/market/agents";
 import { checkUrlForm, RefusedUrl } from "@/lib/webhooks/ssrf";
 import { appendExecutionEvent } from "../lifecycle";
@@ -135,12 +136,15 @@ export async function executeAgent(
   const agent = await findAgentCached(agentId);
   if (!agent || agent.status === "retired") throw notFound("Agent");
   const timeout = checkRequest(body);
+  // Pay per use (lib/ledger): a priced agent's run is refused up front over max_charge, held with the insert below.
+  await checkRunPrice(await getDb(), principal, agent, body.max_charge);
   const environment = await environmentOf(agentId, opts.environment);
   const ids = { id: body.execution_id ?? randomUUID(), hash: hashOf(body, environment), timeout };
   const sync = !body.execution_options.async;
   const { row, claimed } = await inTransaction(async (tx) => {
     const made = await insertExecution(tx, principal, agentId, environment, body, ids);
     if (!made.fresh) return { ...made, claimed: null };
+    await holdForRun(tx, principal, agent, made.row.id, body.max_charge);
     const taken = sync ? await claimExecution(tx, made.row.id) : null;
     if (!taken) {
       await sendExecute(tx, made.row.id, made.row.priority);

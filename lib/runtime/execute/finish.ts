@@ -5,6 +5,7 @@ import { executions } from "@/db/schema";
 import type { ExecutionAttempt } from "@/db/schema/executions";
 import { inTransaction } from "@/lib/db";
 import { appendEvents } from "@/lib/events/log";
+import { settleRun } from "@/lib/ledger/usage-hooks";
 import { jobRunEnded } from "@/lib/market/job-auto";
 import { executionEvent } from "../lifecycle";
 import { insertLogs, type LogLine } from "../logs";
@@ -93,7 +94,9 @@ export async function finishAttempt(
     await dispatchNext(tx, updated);
     // The end of a job's execution delivers or fails the job (lib/market/job-auto.ts), in this transaction.
     const jobEvents = retry ? [] : await jobRunEnded(tx, updated);
-    await appendEvents(tx, [...jobEvents, executionEvent(updated)]);
+    // A paid run is charged if it completed, its hold released otherwise (lib/ledger/usage.ts), in this transaction.
+    const chargeEvents = retry ? [] : await settleRun(tx, updated);
+    await appendEvents(tx, [...jobEvents, ...chargeEvents, executionEvent(updated)]);
     return updated;
   });
   if (!ended) {

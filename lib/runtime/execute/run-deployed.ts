@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
 import { executions } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { partyOf, type Principal } from "@/lib/auth/principal";
@@ -35,7 +36,7 @@ export async function runDeployed(
   principal: Principal,
   agent: { id: string; name: string },
   environment: Environment,
-  req: { input: Record<string, unknown>; timeoutS: number },
+  req: { input: Record<string, unknown>; timeoutS: number; hold?: (tx: Tx, executionId: string) => Promise<void> },
 ): Promise<ExecutionJson> {
   const party = partyOf(principal);
   const { row, claimed } = await inTransaction(async (tx) => {
@@ -59,6 +60,7 @@ export async function runDeployed(
       })
       .returning();
     if (!inserted) throw new Error("execution insert returned nothing");
+    await req.hold?.(tx, inserted.id);
     const taken = await claimExecution(tx, inserted.id);
     if (!taken) {
       await sendExecute(tx, inserted.id, inserted.priority);
