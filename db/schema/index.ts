@@ -13,3 +13,4 @@ export * from "./deployments";
 export * from "./ledger";
 export * from "./idempotency";
 export * from "./disputes";
+export * from "./session-turns";
