@@ -71,7 +71,10 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   await page.getByRole("button", { name: "New chat" }).click();
   await expect(page).not.toHaveURL(/session=/);
   await expect(page.getByTestId("prompt")).toHaveCount(0);
-  await page.getByTestId("sessions").getByRole("link", { name: /Otters/ }).click();
+  await page
+    .getByTestId("sessions")
+    .getByRole("link", { name: /Otters/ })
+    .click();
   await expect(page).toHaveURL(new RegExp(`session=${session}`));
   await expect(page.getByTestId("prompt")).toHaveCount(2);
   await expect(answers.nth(1)).toHaveAttribute("data-state", "stopped");

@@ -14,8 +14,8 @@ export function NoChat({ agentId, agentName }: { agentId: string; agentName: str
           </ButtonLink>
         }
       >
-        It is not hosted where it can be invoked (no AgentCore runtime and no live deployment). You can still hire
-        it through its services.
+        It is not hosted where it can be invoked (no AgentCore runtime and no live deployment). You can still hire it
+        through its services.
       </EmptyState>
     </div>
   );

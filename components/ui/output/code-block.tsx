@@ -11,12 +11,23 @@ import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
 
+// Inside a code block a guess costs little: a language is taken from a modest relevance on.
 // The core and a dozen common languages (about a tenth of the full build); anything else shows as plain code.
 const LANGUAGES = { bash, css, go, javascript, json, python, rust, sql, typescript, xml, yaml };
 for (const [name, lang] of Object.entries(LANGUAGES)) {
   if (!hljs.getLanguage(name)) hljs.registerLanguage(name, lang);
 }
-const ALIASES: Record<string, string> = { sh: "bash", shell: "bash", js: "javascript", ts: "typescript", py: "python", html: "xml", yml: "yaml", tsx: "typescript", jsx: "javascript" };
+const ALIASES: Record<string, string> = {
+  sh: "bash",
+  shell: "bash",
+  js: "javascript",
+  ts: "typescript",
+  py: "python",
+  html: "xml",
+  yml: "yaml",
+  tsx: "typescript",
+  jsx: "javascript",
+};
 
 /** The highlighted HTML of some code (highlight.js escapes the code; its output holds only spans with classes). */
 export function highlight(code: string, language?: string): { html: string; language: string | null } {
@@ -26,7 +37,7 @@ export function highlight(code: string, language?: string): { html: string; lang
   }
   if (!name && code.length < 20_000) {
     const auto = hljs.highlightAuto(code, Object.keys(LANGUAGES));
-    if (auto.language && auto.relevance >= 5) return { html: auto.value, language: auto.language };
+    if (auto.language && auto.relevance >= 3) return { html: auto.value, language: auto.language };
   }
   return { html: escapeHtml(code), language: null };
 }

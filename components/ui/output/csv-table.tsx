@@ -28,7 +28,9 @@ export function CsvTable({ rows }: { rows: string[][] }) {
         </tbody>
       </table>
       {body.length > MAX_ROWS ? (
-        <p className="px-3 py-2 text-xs text-muted">Showing {MAX_ROWS} of {body.length} rows.</p>
+        <p className="px-3 py-2 text-xs text-muted">
+          Showing {MAX_ROWS} of {body.length} rows.
+        </p>
       ) : null}
     </div>
   );

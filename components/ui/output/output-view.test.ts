@@ -82,3 +82,12 @@ describe("OutputView", () => {
     expect(render("just words, nothing more")).toContain('data-output="text"');
   });
 });
+
+describe("code in HTML answers", () => {
+  it("highlights a <pre><code> block without a language when it is clearly code", () => {
+    const html = render("<pre><code>function add(a, b) {\n  return a + b;\n}\nconst total = add(1, 2);</code></pre>");
+    expect(html).toContain('<pre class="output-code"');
+    expect(html).toContain('<span class="hljs-keyword">');
+    expect(render("Use `npm test` now")).toContain('<code class="output-inline-code">npm test</code>');
+  });
+});

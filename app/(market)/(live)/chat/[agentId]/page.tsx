@@ -6,11 +6,7 @@ import { chatTargetOf } from "./chat-target";
 
 export const metadata = { title: "Chat" };
 
-export default async function ChatPage({
-  params,
-}: {
-  params: Promise<{ agentId: string }>;
-}) {
+export default async function ChatPage({ params }: { params: Promise<{ agentId: string }> }) {
   const { agentId } = await params;
   await requireUser(`/chat/${agentId}`);
   // A marketplace agent has a profile; a configured AgentCore agent (onboarding, provisioning, mwc) is named by its key.
