@@ -28,3 +28,53 @@ export function watchConsole(page: Page): { expectNone: () => void } {
   page.on("pageerror", (e) => errors.push(e.message));
   return { expectNone: () => expect(errors, "console errors").toEqual([]) };
 }
+
+/**
+ * Text elements under `root` whose colour against their effective background is below `min` (WCAG contrast
+ * ratio), as "tag 'text' ratio" lines; an empty list when all pass.
+ */
+export async function contrastFailures(page: Page, root: string, min = 4.5): Promise<string[]> {
+  return page.evaluate(
+    ({ root, min }) => {
+      const parse = (c: string) => {
+        const m = c.match(/rgba?\(([^)]+)\)/);
+        if (!m) return null;
+        const [r, g, b, a = 1] = m[1]!
+          .split(/[,\s/]+/)
+          .filter(Boolean)
+          .map(Number);
+        return { r: r!, g: g!, b: b!, a };
+      };
+      const lum = ({ r, g, b }: { r: number; g: number; b: number }) => {
+        const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (el: Element | null): { r: number; g: number; b: number } => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c && c.a > 0.5) return c;
+        }
+        return parse(getComputedStyle(document.body).backgroundColor) ?? { r: 255, g: 255, b: 255 };
+      };
+      const out: string[] = [];
+      const all = document.querySelectorAll(
+        `${root} h1, ${root} h2, ${root} h3, ${root} h4, ${root} p, ${root} a, ${root} code, ${root} td, ${root} th, ${root} summary, ${root} li, ${root} span`,
+      );
+      for (const el of all) {
+        const text = [...el.childNodes]
+          .filter((n) => n.nodeType === 3)
+          .map((n) => n.textContent ?? "")
+          .join("")
+          .trim();
+        if (!text || !(el as HTMLElement).offsetParent) continue;
+        const fg = parse(getComputedStyle(el).color);
+        if (!fg) continue;
+        const [hi, lo] = [lum(fg), lum(background(el))].sort((a, b) => b - a);
+        const ratio = (hi! + 0.05) / (lo! + 0.05);
+        if (ratio < min) out.push(`${el.tagName.toLowerCase()} '${text.slice(0, 30)}' ${ratio.toFixed(2)}`);
+      }
+      return out;
+    },
+    { root, min },
+  );
+}
