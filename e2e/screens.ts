@@ -4,17 +4,17 @@ import { expect, type Page } from "@playwright/test";
  * Review pictures of a page: light and dark at desktop width, and light at phone width (git-ignored, under
  * e2e/screenshots/). The theme is switched the way the header's toggle does it (the `dark` class on <html>).
  */
-export async function themedScreens(page: Page, name: string): Promise<void> {
+export async function themedScreens(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   const size = page.viewportSize() ?? { width: 1280, height: 720 };
   for (const theme of ["light", "dark"] as const) {
     await page.evaluate((dark) => document.documentElement.classList.toggle("dark", dark), theme === "dark");
-    await page.screenshot({ path: `e2e/screenshots/${name}-${theme}.png`, fullPage: true });
+    await page.screenshot({ path: `e2e/screenshots/${name}-${theme}.png`, fullPage });
   }
   await page.evaluate(() => document.documentElement.classList.remove("dark"));
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: `e2e/screenshots/${name}-phone.png`, fullPage: true });
+  await page.screenshot({ path: `e2e/screenshots/${name}-phone.png`, fullPage });
   await page.evaluate(() => document.documentElement.classList.add("dark"));
-  await page.screenshot({ path: `e2e/screenshots/${name}-phone-dark.png`, fullPage: true });
+  await page.screenshot({ path: `e2e/screenshots/${name}-phone-dark.png`, fullPage });
   await page.evaluate(() => document.documentElement.classList.remove("dark"));
   await page.setViewportSize(size);
 }

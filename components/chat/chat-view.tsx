@@ -50,7 +50,11 @@ export function ChatView({ agentId, agentName }: { agentId: string; agentName: s
               </Button>
             </div>
           </div>
-          <div className="flex-1 space-y-3 overflow-y-auto" aria-live="polite" data-testid="transcript">
+          <div
+            className="max-h-[65vh] min-h-[40vh] flex-1 space-y-3 overflow-y-auto"
+            aria-live="polite"
+            data-testid="transcript"
+          >
             {chat.notice ? (
               <p role="status" className="text-center text-xs text-muted">
                 {chat.notice}

@@ -10,6 +10,7 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
+import "./output.css";
 
 // Inside a code block a guess costs little: a language is taken from a modest relevance on.
 // The core and a dozen common languages (about a tenth of the full build); anything else shows as plain code.
