@@ -93,8 +93,11 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   await expect(answers.first()).toHaveAttribute("data-state", "done", { timeout: 60_000 });
   const tree = answers.first().locator('[data-output="json"]');
   await expect(tree).toContainText('"name": "ada"');
+  // The tree folds and unfolds.
   await tree.locator("summary").first().click();
   await expect(tree.locator("details").first()).not.toHaveAttribute("open", "");
+  await tree.locator("summary").first().click();
+  await expect(tree.locator("details").first()).toHaveAttribute("open", "");
   await themedScreens(page, "chat-json");
   console.expectNone();
   await context.close();
