@@ -87,7 +87,9 @@ export const sessionDetail = sessionView.extend({
       answer: z
         .string()
         .nullable()
-        .describe("The answer as far as it arrived (cut at 200,000 characters); null for turns stored before words were"),
+        .describe(
+          "The answer as far as it arrived (cut at 200,000 characters); null for turns stored before words were",
+        ),
     }),
   ),
 });
