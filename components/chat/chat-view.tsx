@@ -1,87 +1,34 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, SectionTitle } from "@/components/ui/card";
+import { Card } from "@/components/ui/card";
 import { MessageBox } from "@/components/ui/field";
-import { timeAgo } from "@/components/ui/format";
-import { EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui/states";
-import { useSessions } from "@/lib/client/hooks";
-import { invokeStream } from "@/lib/client/invoke";
-import { qk } from "@/lib/client/keys";
-
-interface Turn {
-  role: "you" | "agent";
-  text: string;
-  chunks?: number;
-  state?: "streaming" | "done" | "incomplete" | "error";
-}
+import { Skeleton } from "@/components/ui/states";
+import { SessionList } from "./session-list";
+import { TurnBubble } from "./turn-bubble";
+import { useChat } from "./use-chat";
 
 /**
- * Chat with an invocable agent: each answer streams in chunk by chunk; the session id from the first answer is
- * sent with every later prompt so the agent keeps the conversation. Earlier sessions can be continued (their
- * text is not stored by the platform, only the session).
+ * Chat with an invocable agent: each answer streams in chunk by chunk and can be stopped; the session id from the
+ * first answer goes into the address and with every later prompt, so the agent keeps the conversation and a reload
+ * (or a click on an earlier session) shows the stored transcript.
  */
-export function ChatView({
-  agentId,
-  agentName,
-  initialSession,
-}: {
-  agentId: string;
-  agentName: string;
-  initialSession: string | null;
-}) {
-  const qc = useQueryClient();
-  const sessions = useSessions(agentId);
-  const [sessionId, setSessionId] = useState<string | null>(initialSession);
-  const [turns, setTurns] = useState<Turn[]>([]);
+export function ChatView({ agentId, agentName }: { agentId: string; agentName: string }) {
+  const chat = useChat(agentId);
   const [prompt, setPrompt] = useState("");
-  const [busy, setBusy] = useState(false);
-  const abort = useRef<AbortController | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: "nearest" });
-  }, [turns]);
-  useEffect(
-    () => () => {
-      abort.current?.abort();
-    },
-    [],
-  );
+  }, [chat.turns]);
 
-  const patchLast = (patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
-    setTurns((list) => {
-      const last = list[list.length - 1];
-      if (!last) return list;
-      return [...list.slice(0, -1), { ...last, ...(typeof patch === "function" ? patch(last) : patch) }];
-    });
-
-  async function send(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
     const text = prompt.trim();
-    if (!text || busy) return;
+    if (!text || chat.busy) return;
     setPrompt("");
-    setBusy(true);
-    setTurns((t) => [...t, { role: "you", text }, { role: "agent", text: "", state: "streaming", chunks: 0 }]);
-    abort.current = new AbortController();
-    try {
-      const done = await invokeStream(
-        { agentId, prompt: text, ...(sessionId ? { sessionId } : {}) },
-        {
-          onChunk: (chunk) => patchLast((t) => ({ text: t.text + chunk, chunks: (t.chunks ?? 0) + 1 })),
-          signal: abort.current.signal,
-        },
-      );
-      setSessionId(done.sessionId);
-      patchLast({ state: done.incomplete ? "incomplete" : "done" });
-      void qc.invalidateQueries({ queryKey: qk.sessionsAll });
-    } catch (err) {
-      patchLast((t) => ({ state: "error", text: t.text || (err instanceof Error ? err.message : "The agent failed") }));
-    } finally {
-      setBusy(false);
-    }
+    void chat.send(text);
   }
 
   return (
@@ -91,59 +38,41 @@ export function ChatView({
           <div className="mb-3 flex flex-wrap items-center justify-between gap-2 border-b border-line pb-3">
             <h1 className="text-lg font-semibold">Chat with {agentName}</h1>
             <div className="flex items-center gap-2 text-xs text-muted">
-              {sessionId ? (
-                <span data-testid="session-id" title={sessionId}>
-                  session …{sessionId.slice(-8)}
+              {chat.sessionId ? (
+                <span data-testid="session-id" title={chat.sessionId}>
+                  session …{chat.sessionId.slice(-8)}
                 </span>
               ) : (
                 <span>new session</span>
               )}
-              <Button
-                variant="ghost"
-                className="text-xs"
-                onClick={() => {
-                  setSessionId(null);
-                  setTurns([]);
-                }}
-                disabled={busy}
-              >
+              <Button variant="ghost" className="text-xs" onClick={() => chat.open(null)} disabled={chat.busy}>
                 New chat
               </Button>
             </div>
           </div>
-          <div className="flex-1 space-y-3 overflow-y-auto" aria-live="polite" data-testid="transcript">
-            {turns.length === 0 ? (
-              <p className="py-10 text-center text-sm text-muted">
-                {sessionId
-                  ? "Continuing an earlier session: the agent remembers it, this page does not."
-                  : `Say hello to ${agentName}.`}
+          <div
+            className="max-h-[65vh] min-h-[40vh] flex-1 space-y-3 overflow-y-auto"
+            aria-live="polite"
+            data-testid="transcript"
+          >
+            {chat.notice ? (
+              <p role="status" className="text-center text-xs text-muted">
+                {chat.notice}
               </p>
+            ) : null}
+            {chat.loading ? (
+              <div aria-busy="true" aria-label="Loading the transcript" className="space-y-3">
+                <Skeleton className="ml-auto h-10 w-1/2" />
+                <Skeleton className="h-24 w-3/4" />
+              </div>
+            ) : chat.turns.length === 0 ? (
+              <p className="py-10 text-center text-sm text-muted">Say hello to {agentName}.</p>
             ) : (
-              turns.map((t, i) => (
-                <div key={i} className={`flex ${t.role === "you" ? "justify-end" : "justify-start"}`}>
-                  <div
-                    data-testid={t.role === "agent" ? "answer" : "prompt"}
-                    data-state={t.state}
-                    data-chunks={t.chunks}
-                    className={`max-w-[85%] whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-sm ${
-                      t.role === "you"
-                        ? "bg-accent text-accent-fg"
-                        : t.state === "error"
-                          ? "bg-bad/10 text-bad"
-                          : "bg-subtle"
-                    }`}
-                  >
-                    {t.text || (t.state === "streaming" ? <Spinner label="Thinking" /> : null)}
-                    {t.state === "incomplete" ? (
-                      <span className="mt-1 block text-xs text-warn">(answer incomplete)</span>
-                    ) : null}
-                  </div>
-                </div>
-              ))
+              chat.turns.map((t, i) => <TurnBubble key={i} turn={t} />)
             )}
             <div ref={bottom} />
           </div>
-          <form onSubmit={send} className="mt-4 flex gap-2 border-t border-line pt-3">
+          <form onSubmit={submit} className="mt-4 flex gap-2 border-t border-line pt-3">
             <MessageBox
               id="prompt"
               value={prompt}
@@ -152,42 +81,20 @@ export function ChatView({
               placeholder="Ask something… (Enter to send, Shift+Enter for a new line)"
               className="flex-1"
             />
-            <Button type="submit" disabled={busy || !prompt.trim()} className="self-end">
-              Send
-            </Button>
+            {chat.busy ? (
+              <Button variant="secondary" onClick={chat.stop} className="self-end">
+                Stop
+              </Button>
+            ) : (
+              <Button type="submit" disabled={!prompt.trim() || chat.loading} className="self-end">
+                Send
+              </Button>
+            )}
           </form>
         </Card>
       </div>
       <Card>
-        <SectionTitle>Earlier sessions</SectionTitle>
-        {sessions.isPending ? (
-          <Skeleton className="h-24" />
-        ) : sessions.isError ? (
-          <ErrorState message={sessions.error.message} />
-        ) : sessions.data.data.length === 0 ? (
-          <EmptyState title="None yet" />
-        ) : (
-          <ul className="space-y-1 text-sm" data-testid="sessions">
-            {sessions.data.data.map((s) => (
-              <li key={s.session_id}>
-                <button
-                  type="button"
-                  onClick={() => {
-                    setSessionId(s.session_id);
-                    setTurns([]);
-                  }}
-                  aria-current={s.session_id === sessionId}
-                  className={`w-full rounded-md px-2 py-1.5 text-left hover:bg-subtle ${s.session_id === sessionId ? "bg-subtle" : ""}`}
-                >
-                  <span className="block truncate font-medium">{s.title || "Untitled"}</span>
-                  <span className="text-xs text-muted">
-                    {s.turns} turn{s.turns === 1 ? "" : "s"} · {timeAgo(s.last_used_at)}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+        <SessionList agentId={agentId} current={chat.sessionId} onOpen={chat.open} />
       </Card>
     </div>
   );

@@ -3,18 +3,18 @@ import type { FieldRow } from "./schema-rows";
 
 /** A schema as a table of fields; nested fields are indented under their parent. */
 export function FieldTable({ rows, empty = "No fields." }: { rows: FieldRow[]; empty?: string }) {
-  if (rows.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
+  if (rows.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200">
+    <div className="overflow-x-auto rounded-md border border-line">
       <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+        <thead className="bg-subtle text-xs uppercase tracking-wide text-muted">
           <tr>
             <th className="px-3 py-2 font-medium">Field</th>
             <th className="px-3 py-2 font-medium">Type</th>
             <th className="px-3 py-2 font-medium">Description</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-line">
           {rows.map((r) => (
             <tr key={r.name} className="align-top">
               <td
@@ -23,13 +23,13 @@ export function FieldTable({ rows, empty = "No fields." }: { rows: FieldRow[]; e
               >
                 {r.name}
                 {r.required ? (
-                  <span className="ml-1 text-rose-600" title="required">
+                  <span className="ml-1 text-bad" title="required">
                     *
                   </span>
                 ) : null}
               </td>
-              <td className="px-3 py-2 font-mono text-xs text-indigo-700">{r.type}</td>
-              <td className="px-3 py-2 text-slate-700">
+              <td className="px-3 py-2 font-mono text-xs text-accent">{r.type}</td>
+              <td className="px-3 py-2 text-fg">
                 <RichText text={r.description} />
               </td>
             </tr>

@@ -1,4 +1,7 @@
+import { CodeBlock } from "@/components/ui/output/code-block";
+import { curlOf, fetchOf, responseExampleOf } from "./examples";
 import { FieldTable } from "./field-table";
+import { MethodBadge } from "./method-badge";
 import { RichText } from "./rich-text";
 import { fieldRows, typeLabel, type FieldRow, type JsonSchema } from "./schema-rows";
 
@@ -16,24 +19,6 @@ export interface OperationDoc {
   responses: Record<string, { description?: string; content?: Record<string, { schema?: JsonSchema }> }>;
 }
 
-const METHOD_COLORS: Record<string, string> = {
-  GET: "bg-sky-100 text-sky-800",
-  POST: "bg-emerald-100 text-emerald-800",
-  PUT: "bg-amber-100 text-amber-800",
-  PATCH: "bg-amber-100 text-amber-800",
-  DELETE: "bg-rose-100 text-rose-800",
-};
-
-export function MethodBadge({ method }: { method: string }) {
-  return (
-    <span
-      className={`inline-block w-16 rounded px-2 py-0.5 text-center font-mono text-xs font-semibold ${METHOD_COLORS[method] ?? "bg-slate-100"}`}
-    >
-      {method}
-    </span>
-  );
-}
-
 function AuthLine({ op }: { op: OperationDoc }) {
   const auth = op["x-auth"] ?? (op.security?.length ? "required" : "public");
   const label =
@@ -43,14 +28,14 @@ function AuthLine({ op }: { op: OperationDoc }) {
         ? "Credentials optional: X-Agent-Key, Bearer key or session"
         : "Requires X-Agent-Key, a Bearer key or a session";
   return (
-    <p className="text-sm text-slate-600">
-      <span className="font-medium text-slate-800">Auth:</span> {label}
+    <p className="text-sm text-muted">
+      <span className="font-medium text-fg">Auth:</span> {label}
       {op["x-scopes"]?.length ? (
         <>
           {" · "}
-          <span className="font-medium text-slate-800">Scopes:</span>{" "}
+          <span className="font-medium text-fg">Scopes:</span>{" "}
           {op["x-scopes"].map((s) => (
-            <code key={s} className="mr-1 rounded bg-slate-100 px-1 text-xs">
+            <code key={s} className="mr-1 rounded bg-subtle px-1 text-xs">
               {s}
             </code>
           ))}
@@ -73,7 +58,7 @@ function paramRows(op: OperationDoc, schemas: Record<string, JsonSchema>): Field
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <div className="space-y-2">
-      <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</h4>
+      <h4 className="text-xs font-semibold uppercase tracking-wide text-muted">{title}</h4>
       {children}
     </div>
   );
@@ -85,16 +70,19 @@ export function Operation({ op, schemas }: { op: OperationDoc; schemas: Record<s
   const statuses = Object.keys(op.responses).sort();
   const success = statuses.filter((s) => s.startsWith("2"));
   const errors = statuses.filter((s) => !s.startsWith("2"));
-  const details = op.description?.split("\n\n")[0];
+  // The summary is the heading; the description's first paragraph says the rest (without repeating the summary).
+  const first = op.description?.split("\n\n")[0] ?? "";
+  const details = op.summary && first.startsWith(op.summary) ? first.slice(op.summary.length).trim() : first;
   return (
-    <article id={op.operationId} className="scroll-mt-20 space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+    <article id={op.operationId} className="scroll-mt-20 space-y-4 rounded-lg border border-line bg-card p-5">
       <header className="space-y-2">
         <a href={`#${op.operationId}`} className="flex flex-wrap items-center gap-3 no-underline">
           <MethodBadge method={op.method} />
-          <code className="font-mono text-sm font-semibold text-slate-900">{op.path}</code>
+          <code className="break-all font-mono text-sm font-semibold text-fg">{op.path}</code>
         </a>
+        {op.summary ? <h3 className="text-lg font-semibold">{op.summary.replace(/\.$/, "")}</h3> : null}
         {details ? (
-          <p className="text-slate-800">
+          <p className="text-fg">
             <RichText text={details} />
           </p>
         ) : null}
@@ -116,7 +104,7 @@ export function Operation({ op, schemas }: { op: OperationDoc; schemas: Record<s
         return (
           <Section key={status} title={`Response ${status}${type ? ` (${type})` : ""}`}>
             {res.description ? (
-              <p className="text-sm text-slate-600">
+              <p className="text-sm text-muted">
                 <RichText text={res.description} />
               </p>
             ) : null}
@@ -126,16 +114,40 @@ export function Operation({ op, schemas }: { op: OperationDoc; schemas: Record<s
           </Section>
         );
       })}
+      <Examples op={op} schemas={schemas} />
       <Section title="Errors (the one error format)">
-        <ul className="space-y-1 text-sm text-slate-700">
+        <ul className="space-y-1 text-sm text-fg">
           {errors.map((status) => (
             <li key={status}>
-              <code className="mr-2 rounded bg-slate-100 px-1 font-mono text-xs">{status}</code>
+              <code className="mr-2 rounded bg-subtle px-1 font-mono text-xs">{status}</code>
               <RichText text={op.responses[status]?.description ?? ""} />
             </li>
           ))}
         </ul>
       </Section>
     </article>
+  );
+}
+
+/** curl and fetch for the call, and an example of the answer, all built from the operation's schemas. */
+function Examples({ op, schemas }: { op: OperationDoc; schemas: Record<string, JsonSchema> }) {
+  const response = responseExampleOf(op, schemas);
+  return (
+    <Section title="Examples">
+      <details open className="group space-y-2">
+        <summary className="cursor-pointer text-sm font-medium">curl</summary>
+        <CodeBlock language="bash" code={curlOf(op, schemas)} />
+      </details>
+      <details className="space-y-2">
+        <summary className="cursor-pointer text-sm font-medium">fetch (JavaScript)</summary>
+        <CodeBlock language="javascript" code={fetchOf(op, schemas)} />
+      </details>
+      {response ? (
+        <details open className="space-y-2">
+          <summary className="cursor-pointer text-sm font-medium">Response {response.status}</summary>
+          <CodeBlock language="json" code={JSON.stringify(response.body, null, 2)} />
+        </details>
+      ) : null}
+    </Section>
   );
 }

@@ -5,7 +5,7 @@ export function RichText({ text }: { text: string }) {
     <>
       {parts.map((part, i) =>
         i % 2 === 1 ? (
-          <code key={i} className="rounded bg-slate-100 px-1 font-mono text-[0.85em]">
+          <code key={i} className="rounded bg-subtle px-1 font-mono text-[0.85em] text-fg">
             {part}
           </code>
         ) : (

@@ -212,6 +212,8 @@ async function record(p: PreparedInvocation, outcome: string, a: Partial<Answer>
       durationMs,
       firstChunkMs: a.firstChunkMs ?? null,
       answered: outcome === "ok" || outcome === "incomplete",
+      prompt: p.request.prompt,
+      answer: a.text ?? "",
     });
     // A paid call is charged when it answered in full, else its hold is released (lib/ledger/usage.ts).
     await appendEvents(tx, await settleCall(tx, p.charge, outcome));
@@ -251,17 +253,23 @@ export async function runInvocation(p: PreparedInvocation, hooks: RunHooks = {})
       log().error({ err: e, target: p.target.target }, "could not record an invocation");
       await releaseCall(p.charge).catch(() => {});
     });
+  // What arrived so far, so that a cancelled or broken answer is kept in the transcript as far as it came.
+  let partial = "";
+  const onChunk: ChunkListener = (text, i) => {
+    partial += text;
+    hooks.onChunk?.(text, i);
+  };
   try {
     let a: Answer;
     try {
-      a = await callTarget(p, hooks.onChunk ?? (() => {}), hooks.signal);
+      a = await callTarget(p, onChunk, hooks.signal);
     } catch (raw) {
       const cancelled = hooks.signal?.aborted ?? false;
       const err = cancelled
         ? new InvocationError("TimeoutError", "The invocation was cancelled")
         : toInvocationError(raw);
       const outcome = cancelled ? "cancelled" : err.name;
-      await recordOrLog(outcome, {}, Math.round(performance.now() - started));
+      await recordOrLog(outcome, { text: partial }, Math.round(performance.now() - started));
       // One line per failure with what an operator needs; never the prompt, the answer or a credential.
       log().warn({ target: p.target.target, outcome, attempts: err.attempts }, "invocation did not complete");
       throw invokeApiError(err, { agentId: p.request.agentId, sessionId: p.sessionId });

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
-import { agentSessions, invocations } from "@/db/schema";
+import { agentSessions, invocations, sessionTurns } from "@/db/schema";
 import { keysetOrder, keysetPage, keysetWhere, timeSort, type Page } from "@/lib/api/pagination";
 import type { sessionDetail, sessionView } from "@/lib/api/contracts/invoke";
 import type { PartyRef } from "@/lib/auth/principal";
@@ -93,11 +93,17 @@ export interface InvocationRecord {
   firstChunkMs: number | null;
   /** Whether the agent answered (the invocation counts in its session). */
   answered: boolean;
+  /** The words of the turn, kept for the session's caller only (never in the event log). */
+  prompt: string;
+  answer: string;
 }
 
+/** Longer answers are stored cut to this many characters (the transcript says so). */
+export const MAX_STORED_ANSWER_CHARS = 200_000;
+
 /**
- * Counts the invocation in its session (column `turns`) and stores the metrics row, in one statement inside the
- * caller's transaction.
+ * Counts the invocation in its session (column `turns`), stores the metrics row and the turn's words, in one
+ * statement inside the caller's transaction.
  */
 export async function recordInvocation(tx: Tx, r: InvocationRecord): Promise<void> {
   await tx.execute(sql`
@@ -105,9 +111,13 @@ export async function recordInvocation(tx: Tx, r: InvocationRecord): Promise<voi
       UPDATE ${agentSessions}
       SET turns = turns + ${r.answered ? 1 : 0}, last_used_at = now()
       WHERE session_id = ${r.sessionId}
+    ), inv AS (
+      INSERT INTO ${invocations} (session_id, target, transport, outcome, chunks, duration_ms, first_chunk_ms)
+      VALUES (${r.sessionId}, ${r.target}, ${r.transport}, ${r.outcome}, ${r.chunks}, ${r.durationMs}, ${r.firstChunkMs})
+      RETURNING id
     )
-    INSERT INTO ${invocations} (session_id, target, transport, outcome, chunks, duration_ms, first_chunk_ms)
-    VALUES (${r.sessionId}, ${r.target}, ${r.transport}, ${r.outcome}, ${r.chunks}, ${r.durationMs}, ${r.firstChunkMs})`);
+    INSERT INTO ${sessionTurns} (invocation_id, prompt, answer)
+    SELECT id, ${r.prompt}, ${r.answer.slice(0, MAX_STORED_ANSWER_CHARS)} FROM inv`);
 }
 
 function callerFilter(caller: PartyRef): SQL {
@@ -149,7 +159,7 @@ export async function listSessions(
   };
 }
 
-/** One of the caller's sessions with its turns (metrics only: prompts and answers are not stored). */
+/** One of the caller's sessions with its turns: metrics, prompt and answer (null for turns stored before words were). */
 export async function getSession(
   db: Queryable,
   caller: PartyRef,
@@ -162,20 +172,23 @@ export async function getSession(
     .limit(1);
   if (!row) return null;
   const turns = await db
-    .select()
+    .select({ t: invocations, words: sessionTurns })
     .from(invocations)
+    .leftJoin(sessionTurns, eq(sessionTurns.invocationId, invocations.id))
     .where(eq(invocations.sessionId, sessionId))
     .orderBy(invocations.id)
     .limit(500);
   return {
     ...view(row),
-    invocations: turns.map((t) => ({
+    invocations: turns.map(({ t, words }) => ({
       outcome: t.outcome,
       transport: t.transport,
       chunks: t.chunks,
       duration_ms: t.durationMs,
       first_chunk_ms: t.firstChunkMs,
       created_at: t.createdAt.toISOString(),
+      prompt: words?.prompt ?? null,
+      answer: words?.answer ?? null,
     })),
   };
 }

@@ -37,6 +37,8 @@ describe("GET /api/sessions", () => {
           durationMs: 5,
           firstChunkMs: 2,
           answered: true,
+          prompt: `prompt ${i}`,
+          answer: `answer ${i}`,
         }),
       );
     }
@@ -72,7 +74,7 @@ describe("GET /api/sessions", () => {
     expect(one.body).toMatchObject({
       session_id: mine[0],
       turns: 1,
-      invocations: [{ outcome: "ok", chunks: 1, duration_ms: 5 }],
+      invocations: [{ outcome: "ok", chunks: 1, duration_ms: 5, prompt: "prompt 0", answer: "answer 0" }],
     });
     expect(
       (await call(getOne, `/api/sessions/${mine[0]}`, { key: someoneElse.key, params: { sessionId: mine[0]! } }))

@@ -87,6 +87,13 @@ export const sessionDetail = sessionView.extend({
       duration_ms: z.number().int(),
       first_chunk_ms: z.number().int().nullable(),
       created_at: z.string(),
+      prompt: z.string().nullable().describe("The prompt of this turn (readable by the session's caller only)"),
+      answer: z
+        .string()
+        .nullable()
+        .describe(
+          "The answer as far as it arrived (cut at 200,000 characters); null for turns stored before words were",
+        ),
     }),
   ),
 });

@@ -120,6 +120,15 @@ describe("POST /api/agents/invoke (JSON)", () => {
     const detail = await call(getSession, `/api/sessions/${sid}`, { key: caller.key, params: { sessionId: sid } });
     expect(detail.body.invocations).toHaveLength(3);
     expect(detail.body.invocations.every((t: { outcome: string }) => t.outcome === "ok")).toBe(true);
+    // The transcript: each turn's prompt and answer, in order, for this caller only.
+    expect(detail.body.invocations.map((t: { prompt: string }) => t.prompt)).toEqual(
+      [1, 2, 3].map((n) => `hello number ${n}`),
+    );
+    expect(detail.body.invocations.map((t: { answer: string }) => t.answer.slice(0, 7))).toEqual([
+      "turn 1:",
+      "turn 2:",
+      "turn 3:",
+    ]);
     // Another caller neither sees it nor can continue it.
     expect(
       (await call(getSession, `/api/sessions/${sid}`, { key: other.key, params: { sessionId: sid } })).status,
@@ -260,6 +269,27 @@ describe("POST /api/agents/invoke (streaming)", () => {
       .where(eq(invocations.target, `agent:${faulty.id}`));
     expect(after.length).toBe(before + 1);
     expect(after.some((r) => r.outcome === "incomplete" && r.chunks === 2)).toBe(true);
+  });
+
+  it("stops relaying when the caller stops, and keeps the answer as far as it came in the transcript", async () => {
+    const stopper = await createAgent(conn());
+    agentcore.server.setFault({ kind: "timeout", afterChunks: 1, count: Infinity, arn: FAULTY_ARN });
+    const res = await POST(streamRequest({ agentId: faulty.id, prompt: markdownPrompt("kite", 3) }, stopper.key), ctx);
+    const reader = sseReader(res);
+    expect(await reader.next()).toMatchObject({ event: "chunk", data: { chunk: "<p>paragraph 0 of kite</p>\n" } });
+    await reader.cancel();
+    await waitFor(() => inFlightFor(`agent:${stopper.id}`) === 0);
+    const [session] = await conn().select().from(agentSessions).where(eq(agentSessions.callerAgentId, stopper.id));
+    const sid = session!.sessionId;
+    // The slot is released only after the invocation is recorded (service.ts), so the turn is there now.
+    const detail = await call(getSession, `/api/sessions/${sid}`, { key: stopper.key, params: { sessionId: sid } });
+    expect(detail.body.invocations).toEqual([
+      expect.objectContaining({
+        outcome: "cancelled",
+        prompt: markdownPrompt("kite", 3),
+        answer: "<p>paragraph 0 of kite</p>\n",
+      }),
+    ]);
   });
 
   it("streams an error event when the runtime stays unavailable", async () => {

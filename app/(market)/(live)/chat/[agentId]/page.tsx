@@ -1,22 +1,17 @@
+import { notFound } from "next/navigation";
 import { ChatView } from "@/components/chat/chat-view";
+import { NoChat } from "@/components/chat/no-chat";
 import { requireUser } from "@/lib/client/server";
-import { findAgentCached } from "@/lib/market/agents";
-import { isUuid } from "@/lib/api/contract";
+import { chatTargetOf } from "./chat-target";
 
 export const metadata = { title: "Chat" };
 
-export default async function ChatPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ agentId: string }>;
-  searchParams: Promise<{ session?: string }>;
-}) {
+export default async function ChatPage({ params }: { params: Promise<{ agentId: string }> }) {
   const { agentId } = await params;
-  const { session } = await searchParams;
   await requireUser(`/chat/${agentId}`);
   // A marketplace agent has a profile; a configured AgentCore agent (onboarding, provisioning, mwc) is named by its key.
-  const agent = isUuid(agentId) ? await findAgentCached(agentId) : null;
-  const name = agent?.name ?? decodeURIComponent(agentId);
-  return <ChatView agentId={agentId} agentName={name} initialSession={session ?? null} />;
+  const target = await chatTargetOf(decodeURIComponent(agentId));
+  if (!target) notFound();
+  if (!target.chats) return <NoChat agentId={target.agentId} agentName={target.name} />;
+  return <ChatView key={agentId} agentId={agentId} agentName={target.name} />;
 }
