@@ -33,6 +33,13 @@ interface Service {
   events: { id: string; createdAt: number; message: string }[];
 }
 
+/** A container definition's awslogs destination, when it logs through awslogs. */
+function awslogsOf(container: Record<string, any>): TaskDefinitionSpec["logs"] {
+  const c = container.logConfiguration;
+  if (c?.logDriver !== "awslogs" || !c.options?.["awslogs-group"]) return undefined;
+  return { group: String(c.options["awslogs-group"]), streamPrefix: String(c.options["awslogs-stream-prefix"] ?? "") };
+}
+
 /** Fargate's allowed task sizes: cpu units -> memory MiB range and step. */
 const FARGATE: Record<string, [number, number, number]> = {
   "256": [512, 2048, 512],
@@ -78,7 +85,9 @@ export class EcsServices {
     const artifact = imageArtifact(String(essential.image ?? ""), this.images);
     const env: Record<string, string> = {};
     for (const kv of essential.environment ?? []) env[kv.name] = String(kv.value ?? "");
-    const spec = artifact ? { artifact, env, containerName: String(essential.name) } : undefined;
+    const spec = artifact
+      ? { artifact, env, containerName: String(essential.name), logs: awslogsOf(essential) }
+      : undefined;
     const list = this.revisions.get(family) ?? [];
     const revision = list.length + 1;
     const r: Revision = {
@@ -95,9 +104,44 @@ export class EcsServices {
     return { taskDefinition: this.revisionJson(r) };
   }
 
-  /** A revision as DescribeTaskDefinition would return it (tests read what was registered). */
+  /** A revision as DescribeTaskDefinition returns it (the action, and tests reading what was registered). */
   describeTaskDefinition(ref: string): Record<string, any> {
     return this.revisionJson(this.revision(ref));
+  }
+
+  /**
+   * A family the operator registered before the app started (the double's `taskDefinitions` option): revision 1,
+   * its container logging to `logGroup` through awslogs with the stream prefix `ecs`.
+   */
+  seed(family: string, given: TaskDefinitionSpec, logGroup: string): TaskDefinitionSpec {
+    const spec = { ...given, logs: given.logs ?? { group: logGroup, streamPrefix: "ecs" } };
+    const containerName = spec.containerName ?? "agent";
+    const body = {
+      family,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [
+        {
+          name: containerName,
+          image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${spec.artifact}:latest`,
+          essential: true,
+          environment: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": spec.logs.group,
+              "awslogs-region": REGION,
+              "awslogs-stream-prefix": spec.logs.streamPrefix,
+            },
+          },
+        },
+      ],
+    };
+    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:1`;
+    this.revisions.set(family, [{ arn, family, revision: 1, status: "ACTIVE", body, spec }]);
+    return spec;
   }
 
   deregister(body: Record<string, any>) {
