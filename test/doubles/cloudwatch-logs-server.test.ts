@@ -106,6 +106,10 @@ describe("CloudWatch Logs double", () => {
       name: "ResourceNotFoundException",
       message: "The specified log stream does not exist.",
     });
+    const oneMissing = client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: ["a/agent/1", "nope"] }),
+    );
+    await expect(oneMissing).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     const noGroup = client.send(new FilterLogEventsCommand({ logGroupName: "/none" }));
     await expect(noGroup).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     const badToken = client.send(new FilterLogEventsCommand({ logGroupName: GROUP, nextToken: "forged" }));

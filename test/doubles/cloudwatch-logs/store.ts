@@ -5,7 +5,8 @@ import { AwsJsonError } from "../aws-json";
  * the reads the SDK makes of them. GetLogEvents pages one stream by position tokens (`f/…` forward, `b/…`
  * backward; at the end the forward token comes back unchanged, which is how a caller knows it has caught up).
  * FilterLogEvents reads a group's streams merged in time order, paged by an opaque `nextToken` that is absent
- * on the last page; `maxPage` caps a page below the asked limit, as the service does for large results.
+ * on the last page; `maxPage` caps a page below the asked limit, as the service does for large results. Naming a
+ * stream that does not exist fails FilterLogEvents with ResourceNotFoundException, as on AWS.
  */
 
 export interface StoredEvent {
@@ -140,6 +141,11 @@ export class LogStore {
       );
     }
     const names: string[] | undefined = body.logStreamNames;
+    if (names && (names.length === 0 || names.length > 100)) {
+      throw new AwsJsonError("InvalidParameterException", "logStreamNames must hold 1 to 100 names");
+    }
+    // As the service: naming a stream that does not exist (yet) fails the whole call.
+    if (names?.some((n) => !g.has(n))) throw notFound("stream");
     const prefix: string | undefined = body.logStreamNamePrefix;
     const pattern = typeof body.filterPattern === "string" ? body.filterPattern.replace(/^"|"$/g, "") : "";
     const merged: (StoredEvent & { stream: string })[] = [];
