@@ -95,6 +95,8 @@ describe("Fargate host", () => {
       return row?.status === "failed" ? row : undefined;
     }, "the dead task's instance failed");
     expect(lost.reason).toMatch(/its task stopped: Essential container in task exited/);
+    // With the task's last lines, read back from CloudWatch Logs.
+    expect(lost.reason).toContain(`its last output: steady ${v1.version} listening on port`);
     const replacement = await waitFor(
       async () => {
         const rows = await rowsOf(t.agent.id);
