@@ -96,7 +96,11 @@ function readSlot(address: string): Promise<AgentCoreSlot> {
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         if (res.statusCode !== 200) return reject(new Unreached(`slot answered ${res.statusCode}`));
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as AgentCoreSlot);
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as AgentCoreSlot);
+        } catch (err) {
+          reject(err as Error);
+        }
       });
     });
     req.on("timeout", () => req.destroy(new Error("slot timeout")));
