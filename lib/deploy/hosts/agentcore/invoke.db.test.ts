@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { POST as rollbackRoute } from "@/app/api/agents/[id]/deployments/[deploymentId]/rollback/route";
 import { POST as invokeRoute } from "@/app/api/agents/invoke/route";
 import { getDb } from "@/db/client";
 import { agentSessions } from "@/db/schema";
@@ -15,6 +16,7 @@ import {
   waitInObserve,
 } from "@/test/fixtures/deployments";
 import { SseParser } from "@/lib/events/sse-parse";
+import { waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
 
 /*
@@ -177,5 +179,20 @@ describe("POST /api/agents/invoke on a deployed AgentCore agent", () => {
       (await db.select().from(agentSessions).where(eq(agentSessions.sessionId, s)))[0]?.versionId;
     expect(await pinned(sessionA)).toBe(v1.id);
     expect(await pinned(sessionB!)).toBe(v2.id);
+
+    // The canary rolled back: its version serves no more, so its sessions move to the live one, and stay there.
+    const back = await call(rollbackRoute, `/api/agents/${t.agent.id}/deployments/${canary}/rollback`, {
+      headers: t.owner.headers,
+      params: { id: t.agent.id, deploymentId: canary },
+      body: {},
+    });
+    expect(back.status).toBe(200);
+    expect((await settled(canary)).status).toBe("rolled_back");
+    const moved = await waitFor(async () => {
+      const r = await invoke(t, "b after", sessionB!);
+      return r.body.response === `steady ${v1.version}: b after` ? r : undefined;
+    }, "session B answered by the live version");
+    expect(moved.body.sessionId).toBe(sessionB);
+    expect(await pinned(sessionB!)).toBe(v1.id);
   });
 });
