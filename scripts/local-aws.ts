@@ -51,7 +51,9 @@ export async function startLocalAws(e: Env): Promise<LocalAws> {
     stepMs: 500,
   });
   const agentcore = await startDevAgentCore(control.deployed);
-  console.log(`[dev] local ECS ${ecs.url}, AgentCore ${agentcore.server.url} (control ${control.url}), S3 ${s3.url}`);
+  console.log(
+    `[dev] local ECS ${ecs.url}, CloudWatch Logs ${logs.url}, AgentCore ${agentcore.server.url} (control ${control.url}), S3 ${s3.url}`,
+  );
   return {
     // The ECS endpoint checks that requests are SigV4-signed; the AgentCore credentials serve for both. The app
     // gets the operator's ECS configuration (cluster, network, roles, family prefix) the local endpoint serves.
