@@ -172,7 +172,10 @@ async function viaInstance(
     }
     throw err;
   }
-  if (answer.status >= 400) throw new InvocationError("ValidationError", "The agent rejected the request as invalid");
+  if (answer.status >= 400) {
+    if (typeof answer.body !== "string") void answer.body.cancel().catch(() => {});
+    throw new InvocationError("ValidationError", "The agent rejected the request as invalid");
+  }
   const stream = typeof answer.body === "string" ? null : answer.body.getReader();
   const text = typeof answer.body === "string" ? answer.body : "";
   const chunks: AsyncIterable<Uint8Array> = {
