@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventsAfter } from "./fargate-logs";
+import { eventsAfter, rotate } from "./fargate-logs";
 
 const ev = (timestamp: number, message: string) => ({ stream: "s", timestamp, message });
 
@@ -14,5 +14,15 @@ describe("the container-log cursor", () => {
     expect(second.lines).toEqual(["d", "e"]);
     expect(second.next).toMatchObject({ ts: 9, n: 1 });
     expect(eventsAfter(second.next, [ev(7, "b"), ev(9, "e")]).lines).toEqual([]);
+  });
+
+  it("spreads the reads over sweeps: each takes the next share, round and round", () => {
+    const all = ["a", "b", "c", "d", "e"];
+    expect([rotate(all, 2), rotate(all, 2), rotate(all, 2), rotate(all, 2)]).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+      ["e", "a"],
+      ["b", "c"],
+    ]);
   });
 });

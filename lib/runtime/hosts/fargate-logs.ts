@@ -26,6 +26,16 @@ import {
 
 /** How long after a run ended its stream is still read. */
 const LATE_MS = 2 * 60_000;
+/** FilterLogEvents calls per sweep (CloudWatch allows a few per second per account and region). */
+const MAX_READS_PER_SWEEP = 10;
+
+let rotation = 0;
+/** The next `n` of `all`, continuing where the previous sweep stopped. */
+export function rotate<T>(all: T[], n: number): T[] {
+  const from = rotation % all.length;
+  rotation = from + n;
+  return Array.from({ length: n }, (_, i) => all[(from + i) % all.length] as T);
+}
 
 interface Cursor {
   group: string;
@@ -93,7 +103,9 @@ async function rowsToRead(): Promise<LogRow[]> {
           gt(executions.endTime, sql`now() - make_interval(secs => ${LATE_MS / 1000})`),
         ),
       ),
-    );
+    )
+    // A stable order: each sweep's share of the reads continues where the last one stopped (rotate).
+    .orderBy(executions.startTime, executions.id);
   return rows as LogRow[];
 }
 
@@ -107,43 +119,49 @@ export async function syncFargateLogs(): Promise<number> {
     });
     if (cursor) withCursor.push({ row, cursor });
   }
+  const batches: { group: string; batch: typeof withCursor }[] = [];
   const byGroup = new Map<string, typeof withCursor>();
   for (const r of withCursor) byGroup.set(r.cursor.group, [...(byGroup.get(r.cursor.group) ?? []), r]);
-  let added = 0;
   for (const [group, list] of byGroup) {
     for (let i = 0; i < list.length; i += MAX_STREAMS_PER_FILTER) {
-      const batch = list.slice(i, i + MAX_STREAMS_PER_FILTER);
-      const since = Math.min(...batch.map((b) => b.cursor.ts));
-      let events: StreamEvent[];
-      try {
-        events = await filterStreams(
-          group,
-          batch.map((b) => b.cursor.stream),
-          since,
+      batches.push({ group, batch: list.slice(i, i + MAX_STREAMS_PER_FILTER) });
+    }
+  }
+  // FilterLogEvents has a small account-wide rate: a sweep reads at most MAX_READS_PER_SWEEP batches, the next
+  // sweep the following ones (with thousands of live runs, their output arrives a few sweeps late).
+  const turn = batches.length <= MAX_READS_PER_SWEEP ? batches : rotate(batches, MAX_READS_PER_SWEEP);
+  let added = 0;
+  for (const { group, batch } of turn) {
+    const since = Math.min(...batch.map((b) => b.cursor.ts));
+    let events: StreamEvent[];
+    try {
+      events = await filterStreams(
+        group,
+        batch.map((b) => b.cursor.stream),
+        since,
+      );
+    } catch (err) {
+      log().warn({ err, group }, "could not read container logs from CloudWatch");
+      continue;
+    }
+    for (const { row, cursor } of batch) {
+      const { lines, next } = eventsAfter(
+        cursor,
+        events.filter((e) => e.stream === cursor.stream),
+      );
+      if (lines.length === 0) continue;
+      await inTransaction(async (tx) => {
+        await insertLogs(
+          tx,
+          row.id,
+          lines.map((line) => ({ stream: "stdout" as const, line })),
         );
-      } catch (err) {
-        log().warn({ err, group }, "could not read container logs from CloudWatch");
-        continue;
-      }
-      for (const { row, cursor } of batch) {
-        const { lines, next } = eventsAfter(
-          cursor,
-          events.filter((e) => e.stream === cursor.stream),
-        );
-        if (lines.length === 0) continue;
-        await inTransaction(async (tx) => {
-          await insertLogs(
-            tx,
-            row.id,
-            lines.map((line) => ({ stream: "stdout" as const, line })),
-          );
-          await tx
-            .update(executions)
-            .set({ hostState: sql`${executions.hostState} || ${JSON.stringify({ logs: next })}::jsonb` })
-            .where(eq(executions.id, row.id));
-        });
-        added += lines.length;
-      }
+        await tx
+          .update(executions)
+          .set({ hostState: sql`${executions.hostState} || ${JSON.stringify({ logs: next })}::jsonb` })
+          .where(eq(executions.id, row.id));
+      });
+      added += lines.length;
     }
   }
   return added;
