@@ -194,8 +194,11 @@ const schema = z.object({
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),
   // Longest wait for an AWS version to come up (an endpoint READY, a service's tasks RUNNING) within one step.
   DEPLOY_AWS_READY_TIMEOUT_S: z.coerce.number().min(1).default(50),
-  // CloudWatch Logs group of deployed Fargate services (awslogs driver; stream prefix = the agent id).
+  // CloudWatch Logs group of deployed Fargate services (awslogs driver; stream prefix = the agent id). Runs and
+  // instances read their containers' output back from it (lib/runtime/hosts/cloudwatch-logs.ts).
   ECS_LOG_GROUP: z.string().min(1).default("/agent-market/agents"),
+  // Another CloudWatch Logs origin (the loopback double in tests and `npm run dev`).
+  AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: z.string().url().optional(),
   // Operators: people, by sign-in email, who hold the `operator` scope (every caller's invocation
   // metrics). Comma-separated, case-insensitive; empty = nobody. API keys never hold it.
   OPERATOR_EMAILS: z

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
+import { agentVersions } from "./deployments";
 import { users } from "./users";
 
 /**
@@ -18,6 +19,11 @@ export const agentSessions = pgTable(
     callerUserId: uuid().references(() => users.id, { onDelete: "cascade" }),
     title: text().notNull().default(""),
     turns: integer().notNull().default(0),
+    /**
+     * A deployed agent's session stays on the version that started it while that version serves
+     * (lib/invoke/targets-deployed.ts); null for other targets.
+     */
+    versionId: uuid().references(() => agentVersions.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

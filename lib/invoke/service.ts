@@ -8,9 +8,7 @@ import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { appendEvent, appendEvents } from "@/lib/events/log";
 import type { ChunkListener, StreamOutcome } from "@/lib/invoke/transports/collector";
-import { ApiError } from "@/lib/api/errors";
-import { routeCall, type RoutedAnswer } from "@/lib/deploy/router";
-import { InvocationError, STATUS_OF, toInvocationError, type InvocationErrorKind } from "./errors";
+import { InvocationError, toInvocationError } from "./errors";
 import { DEFAULT_RETRY, realSleep, withRetry } from "@/lib/invoke/transports/retry";
 import { generateSessionId, isValidSessionId } from "@/lib/invoke/transports/session-id";
 import { getAgentCoreClient } from "./client";
@@ -19,6 +17,7 @@ import { invokeExecution } from "./execution-transport";
 import { tryAcquireSlot } from "./limits";
 import { claimSession, recordInvocation, titleOf } from "./sessions";
 import { resolveTarget, type InvokeTarget } from "./targets";
+import { callDeployedAgent } from "./targets-deployed";
 import { log } from "@/lib/log";
 import { holdForCall, releaseCall, settleCall } from "@/lib/ledger/usage-hooks";
 
@@ -119,38 +118,20 @@ interface Answer extends StreamOutcome {
   firstChunkMs: number | null;
 }
 
-/** A deployed agent answers through the router in one piece (its JSON `response`). */
-async function callDeployed(
-  p: PreparedInvocation & { target: { kind: "deployed" } },
-  onChunk: ChunkListener,
-  signal?: AbortSignal,
-): Promise<Answer> {
-  const started = performance.now();
-  let answer: RoutedAnswer;
-  try {
-    answer = await routeCall({
-      agentId: p.target.agentId,
-      environment: p.target.environment,
-      body: JSON.stringify({ prompt: p.request.prompt, sessionId: p.sessionId }),
-      signal,
-    });
-  } catch (err) {
-    if (err instanceof ApiError && err.name in STATUS_OF) {
-      throw new InvocationError(err.name as InvocationErrorKind, err.message);
-    }
-    throw err;
-  }
-  if (answer.status >= 400) throw new InvocationError("ValidationError", "The agent rejected the request as invalid");
-  const body = JSON.parse(String(answer.body)) as { response?: unknown };
-  const text = typeof body.response === "string" ? body.response : JSON.stringify(body);
-  onChunk(text, 0);
-  const ms = Math.round(performance.now() - started);
-  return { text, chunks: 1, incomplete: false, transport: "http", durationMs: ms, firstChunkMs: ms };
-}
-
 async function callTarget(p: PreparedInvocation, onChunk: ChunkListener, signal?: AbortSignal): Promise<Answer> {
   const { target } = p;
-  if (target.kind === "deployed") return callDeployed({ ...p, target }, onChunk, signal);
+  if (target.kind === "deployed") {
+    return callDeployedAgent({
+      agentId: target.agentId,
+      environment: target.environment,
+      prompt: p.request.prompt,
+      sessionId: p.sessionId,
+      continuing: p.request.sessionId !== undefined,
+      sessionReady: p.sessionReady,
+      onChunk,
+      signal,
+    });
+  }
   if (target.kind === "agentcore") {
     const r = await getAgentCoreClient().invokeAgent(target.runtimeArn, p.request.prompt, p.sessionId, {
       transport: target.transport,

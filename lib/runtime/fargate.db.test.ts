@@ -3,6 +3,7 @@ import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as stop } from "@/app/api/executions/[id]/stop/route";
 import { GET as logs } from "@/app/api/executions/[id]/logs/route";
 import { setupTestDatabase } from "@/test/db";
+import { startCloudWatchLogsServer, type CloudWatchLogsServer } from "@/test/doubles/cloudwatch-logs-server";
 import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { call } from "@/test/http";
 import type { RuntimeConfig } from "./config";
@@ -13,27 +14,33 @@ import { runAgent, runnableAgent, setTestEnv, waitFor } from "@/test/fixtures/ru
 setupTestDatabase();
 
 let ecs: EcsServer;
+let cloudwatch: CloudWatchLogsServer;
+const credentials = { accessKeyId: "AKIDTESTTESTTEST", secretAccessKey: "test-secret" };
 
 beforeAll(async () => {
+  cloudwatch = await startCloudWatchLogsServer({ credentials, groups: ["/agent-market/agents"] });
   ecs = await startEcsServer({
     taskDefinitions: {
       "agent-market-text-stats": { artifact: "text-stats", env: { EXIT_AFTER_INVOCATIONS: "1" } },
       "agent-market-sentiment": { artifact: "sentiment" },
     },
     stopTimeoutMs: 1_000,
+    credentials,
+    logs: cloudwatch.store,
   });
   setTestEnv({
     AWS_ENDPOINT_URL_ECS: ecs.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cloudwatch.url,
     AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "AKIDTESTTESTTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     EXECUTION_MAX_CONCURRENT_PER_AGENT: "5",
     ...OPERATOR,
   });
 });
 afterAll(async () => {
   resetHostsForTests();
-  await ecs?.close();
+  await Promise.all([ecs?.close(), cloudwatch?.close()]);
 });
 
 /** The operator's ECS configuration: agents never name any of it. */
@@ -107,6 +114,37 @@ describe("Fargate host (real ECS client against the ECS double)", () => {
     const done = await until(started.execution_id, t.key, "completed");
     expect(done).toMatchObject({ exit_code: 0, stop_code: "EssentialContainerExited" });
     expect(ecs.calls.every((c) => c.status === 200)).toBe(true);
+  });
+
+  it("shows the container's stdout: read back from CloudWatch Logs into the execution log, once each", async () => {
+    const t = await runnableAgent(fargate("text-stats"));
+    const started = await start(t, { text: "hello fargate logs" });
+    const running = await until(started.execution_id, t.key, "running");
+    const task = ecs.tasks.get(started.task_arn)!;
+    const stream = `ecs/agent/${task.id}`;
+    expect(cloudwatch.store.messages("/agent-market/agents", stream).length).toBeGreaterThan(0);
+    cloudwatch.setFault({ throttle: 1 }); // a throttled read is retried
+    await fetch(`${running.endpoint}/invocations`, { method: "POST", body: JSON.stringify({ prompt: "a b" }) });
+    await until(started.execution_id, t.key, "completed");
+    const read = async () =>
+      (
+        await call(logs, `/api/executions/${started.execution_id}/logs`, {
+          key: t.key,
+          params: { id: started.execution_id },
+        })
+      ).body.data as { stream: string; line: string }[];
+    const stdout = (await read()).filter((l) => l.stream === "stdout").map((l) => l.line);
+    // Everything the container wrote, in order, its last lines (written as it exited) included.
+    expect(stdout).toEqual(cloudwatch.store.messages("/agent-market/agents", stream));
+    expect(stdout.some((l) => l.includes("input result") && l.includes('"words":3'))).toBe(true);
+    expect(stdout.some((l) => l.includes(`execution ${started.execution_id} listening`))).toBe(true);
+    // Later sweeps (and a restarted app, whose hosts know nothing) add nothing twice.
+    resetHostsForTests();
+    await reconcileOnce();
+    await reconcileOnce();
+    expect((await read()).filter((l) => l.stream === "stdout")).toHaveLength(stdout.length);
+    const reads = cloudwatch.calls.filter((c) => c.action === "FilterLogEvents");
+    expect(reads.map((c) => c.status)).toContain(400);
   });
 
   it("a crashing container is failed with its exit code, and the stop is in the logs", async () => {

@@ -4,6 +4,7 @@ import { getDatabase, getDb } from "@/db/client";
 import { executions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { timeoutExecution } from "./executions";
+import { syncFargateLogs } from "./hosts/fargate-logs";
 import { hosts } from "./hosts/index";
 import { applyObservation } from "./lifecycle";
 import { keyRing } from "./secrets/crypto";
@@ -23,6 +24,8 @@ export interface SweepResult {
   describeCalls: number;
   throttled: number;
   failedBatches: number;
+  /** Container output lines of Fargate runs read from CloudWatch Logs in this sweep. */
+  logLines: number;
   durationMs: number;
 }
 
@@ -103,6 +106,11 @@ async function sweep(): Promise<SweepResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(APPLY_CONCURRENCY, changes.length) }, worker));
+  // After the status changes: a run that just ended gets its last lines in the same sweep.
+  result.logLines = await syncFargateLogs().catch((err: unknown) => {
+    log().error({ err }, "reconciler: reading container logs failed");
+    return 0;
+  });
   result.durationMs = performance.now() - started;
   return result;
 }
@@ -116,6 +124,7 @@ function emptyCounts(): SweepResult {
     describeCalls: 0,
     throttled: 0,
     failedBatches: 0,
+    logLines: 0,
     durationMs: 0,
   };
 }

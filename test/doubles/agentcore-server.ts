@@ -44,6 +44,8 @@ export interface AgentCoreServer {
   arns: string[];
   sessions: Map<string, SessionRecord>;
   stats: { connections: number; open: number; refused: number; invocations: number };
+  /** Every invocation relayed: runtime, session, the endpoint it named (qualifier) and its transport. */
+  calls: EndpointState["calls"];
   setFault(fault: Fault): void;
   clearFaults(): void;
   /** Resolves when no client connection (WebSocket or HTTP invocation) is open. */
@@ -156,6 +158,7 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     arns: Object.keys(options.agents),
     sessions: state.sessions,
     stats: state.stats,
+    calls: state.calls,
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     waitIdle: () => state.idle(),

@@ -4,15 +4,11 @@ import { startEcsServer, type EcsServer } from "./ecs-server";
 
 let ecs: EcsServer;
 let client: ECSClient;
+const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret" };
 
 beforeAll(async () => {
-  ecs = await startEcsServer({ spawn: false, stepMs: 1 });
-  client = new ECSClient({
-    endpoint: ecs.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
-    maxAttempts: 1,
-  });
+  ecs = await startEcsServer({ spawn: false, stepMs: 1, credentials });
+  client = new ECSClient({ endpoint: ecs.url, region: "us-east-1", credentials, maxAttempts: 1 });
 });
 afterAll(async () => {
   client.destroy();
@@ -41,6 +37,21 @@ describe("ECS double", () => {
       __type: "MissingAuthenticationTokenException",
       message: "Missing Authentication Token",
     });
+  });
+
+  it("verifies SigV4: a wrong secret, an unknown key or another region is refused before anything runs", async () => {
+    const before = ecs.tasks.size;
+    const as = (c: typeof credentials, region = "us-east-1") =>
+      new ECSClient({ endpoint: ecs.url, region, credentials: c, maxAttempts: 1 }).send(new RunTaskCommand(runInput));
+    await expect(as({ ...credentials, secretAccessKey: "guess" })).rejects.toMatchObject({
+      name: "InvalidSignatureException",
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(as({ accessKeyId: "AKIDSTRANGER", secretAccessKey: "secret" })).rejects.toMatchObject({
+      name: "UnrecognizedClientException",
+    });
+    await expect(as(credentials, "eu-west-1")).rejects.toMatchObject({ name: "InvalidSignatureException" });
+    expect(ecs.tasks.size).toBe(before);
   });
 
   it("runs, describes and stops a task through the real SDK; unknown tasks are MISSING", async () => {

@@ -3,6 +3,7 @@ import {
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
@@ -11,6 +12,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@/test/fixtures/runtime";
+import { startCloudWatchLogsServer, type CloudWatchLogsServer } from "./cloudwatch-logs-server";
 import { startEcsServer, type EcsServer } from "./ecs-server";
 
 let ecs: EcsServer;
@@ -19,16 +21,15 @@ const network = {
   awsvpcConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" as const },
 };
 
+let logs: CloudWatchLogsServer;
+
 beforeAll(async () => {
-  ecs = await startEcsServer({});
-  client = new ECSClient({
-    region: "us-east-1",
-    endpoint: ecs.url,
-    credentials: { accessKeyId: "AKIATESTECS000000001", secretAccessKey: "x" },
-    maxAttempts: 1,
-  });
+  const credentials = { accessKeyId: "AKIATESTECS000000001", secretAccessKey: "x" };
+  logs = await startCloudWatchLogsServer({ credentials, groups: ["/ops/agents"] });
+  ecs = await startEcsServer({ credentials, logs: logs.store });
+  client = new ECSClient({ region: "us-east-1", endpoint: ecs.url, credentials, maxAttempts: 1 });
 });
-afterAll(() => ecs.close());
+afterAll(() => Promise.all([ecs.close(), logs.close()]));
 
 const register = (cpu = "256", memory = "512") =>
   client.send(
@@ -120,5 +121,68 @@ describe("ECS double: task definitions and services through the real ECSClient",
     expect(dereg.taskDefinition?.status).toBe("INACTIVE");
     const missing = await client.send(new DescribeServicesCommand({ cluster: "c", services: ["nope"] }));
     expect(missing.failures?.[0]?.reason).toBe("MISSING");
+  });
+
+  it("awslogs: a task's container output lands in its CloudWatch stream; a missing log group stops it at start", async () => {
+    const withLogs = (family: string, group: string) =>
+      client.send(
+        new RegisterTaskDefinitionCommand({
+          family,
+          requiresCompatibilities: ["FARGATE"],
+          networkMode: "awsvpc",
+          cpu: "256",
+          memory: "512",
+          containerDefinitions: [
+            {
+              name: "agent",
+              image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/agents/text-stats:1.0.0",
+              essential: true,
+              logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "svc" },
+              },
+            },
+          ],
+        }),
+      );
+    const serve = async (name: string, family: string) =>
+      client.send(
+        new CreateServiceCommand({
+          cluster: "c",
+          serviceName: name,
+          taskDefinition: family,
+          desiredCount: 1,
+          networkConfiguration: network,
+        }),
+      );
+    await withLogs("logged", "/ops/agents");
+    const described = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: "logged" }));
+    expect(described.taskDefinition?.containerDefinitions?.[0]?.logConfiguration?.options).toMatchObject({
+      "awslogs-group": "/ops/agents",
+    });
+    await serve("logged-v1", "logged");
+    await running("logged-v1", 1);
+    const { taskArns } = await client.send(new ListTasksCommand({ cluster: "c", serviceName: "logged-v1" }));
+    const id = taskArns![0]!.split("/").pop()!;
+    const lines = await waitFor(() => {
+      const m = logs.store.messages("/ops/agents", `svc/agent/${id}`);
+      return m.length ? m : undefined;
+    }, "the task's stdout in its stream");
+    expect(lines.join("\n")).toContain("[text-stats]");
+
+    await withLogs("unlogged", "/ops/missing");
+    await serve("unlogged-v1", "unlogged");
+    const stopped = await waitFor(async () => {
+      const { taskArns } = await client.send(
+        new ListTasksCommand({ cluster: "c", serviceName: "unlogged-v1", desiredStatus: "STOPPED" }),
+      );
+      if (!taskArns?.length) return undefined;
+      return (await client.send(new DescribeTasksCommand({ cluster: "c", tasks: taskArns }))).tasks![0];
+    }, "the task stopped at start");
+    expect(stopped).toMatchObject({ stopCode: "TaskFailedToStart" });
+    expect(stopped!.stoppedReason).toMatch(/ResourceInitializationError.+log group does not exist/);
+    for (const s of ["logged-v1", "unlogged-v1"]) {
+      await client.send(new UpdateServiceCommand({ cluster: "c", service: s, desiredCount: 0 }));
+    }
   });
 });

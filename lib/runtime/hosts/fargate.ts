@@ -9,6 +9,8 @@ import { log } from "@/lib/log";
 interface FargateState {
   cluster?: string;
   container_name?: string;
+  /** The revision the task runs: its awslogs configuration says where its output goes (fargate-logs.ts). */
+  task_definition_arn?: string;
 }
 
 export const DESCRIBE_BATCH = 100; // the DescribeTasks maximum
@@ -117,7 +119,11 @@ export class FargateHost implements Host {
       const why = (res.failures ?? []).map((f) => [f.reason, f.detail].filter(Boolean).join(": ")).join("; ");
       throw new HostStartError(`ECS could not place the task: ${why || "no task returned"}`);
     }
-    const state: FargateState = { cluster: cfg.cluster, container_name: runtime.container_name };
+    const state: FargateState = {
+      cluster: cfg.cluster,
+      container_name: runtime.container_name,
+      ...(task.taskDefinitionArn ? { task_definition_arn: task.taskDefinitionArn } : {}),
+    };
     return { taskArn: task.taskArn, hostState: { ...state } };
   }
 

@@ -53,7 +53,7 @@ export class Relay {
     client.on("error", () => {});
     client.on("message", (raw) => {
       if (fault?.kind === "timeout" && !fault.afterChunks) return; // accepted, never answered
-      this.state.invoked(sessionId, arn);
+      this.state.invoked(sessionId, arn, qualifier, "ws");
       const payload = withSession(String(raw), sessionId);
       void this.pool
         .agentFor(arn, qualifier)
@@ -89,7 +89,7 @@ export class Relay {
     fault: Fault | null,
   ): Promise<void> {
     if (fault?.kind === "timeout" && !fault.afterChunks) return; // accepted, never answered
-    this.state.invoked(sessionId, arn);
+    this.state.invoked(sessionId, arn, qualifier, "http");
     try {
       const agent = await this.pool.agentFor(arn, qualifier);
       const up = await this.post(

@@ -9,6 +9,8 @@ export interface SessionRecord {
 export class EndpointState {
   readonly sessions = new Map<string, SessionRecord>();
   readonly stats = { connections: 0, open: 0, refused: 0, invocations: 0 };
+  /** Every invocation: the runtime, the endpoint it named (qualifier) and the transport it came over. */
+  readonly calls: { arn: string; sessionId: string; qualifier: string; transport: "ws" | "http" }[] = [];
   private readonly idleWaiters: (() => void)[] = [];
 
   opened(): void {
@@ -27,7 +29,9 @@ export class EndpointState {
   }
 
   /** An invocation in `sessionId`: the session is created on first use, as AgentCore does. */
-  invoked(sessionId: string, arn: string): void {
+  invoked(sessionId: string, arn: string, qualifier = "DEFAULT", transport: "ws" | "http" = "http"): void {
+    this.calls.push({ arn, sessionId, qualifier, transport });
+    if (this.calls.length > 1000) this.calls.shift();
     const s = this.sessions.get(sessionId);
     const t = new Date();
     if (s) {

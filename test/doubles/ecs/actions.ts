@@ -1,16 +1,9 @@
+import { AwsJsonError } from "../aws-json";
 import type { EcsFaults, TaskDefinitionSpec, TaskLifecycle } from "./lifecycle";
 import { clusterName, familyOf, newTask, taskJson, type FakeTask } from "./task";
 
 /** An ECS error answer: its `__type` (also the x-amzn-errortype header), message and status. */
-export class EcsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+export class EcsError extends AwsJsonError {}
 
 /** RunTask, DescribeTasks and StopTask over the double's tasks, validated as ECS validates them. */
 export class EcsActions {

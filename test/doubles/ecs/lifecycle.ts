@@ -10,6 +10,14 @@ export interface TaskDefinitionSpec {
   /** Container environment from the task definition (overrides from RunTask win). */
   env?: Record<string, string>;
   containerName?: string;
+  /** The container's awslogs configuration: its lines go to `group`, stream `<streamPrefix>/<container>/<task id>`. */
+  logs?: { group: string; streamPrefix: string };
+}
+
+/** Where the awslogs driver writes (the CloudWatch Logs double's store). */
+export interface LogSink {
+  hasGroup(group: string): boolean;
+  append(group: string, stream: string, message: string): void;
 }
 
 export interface EcsFaults {
@@ -37,6 +45,8 @@ export class TaskLifecycle {
     private readonly stepMs: number,
     /** SIGTERM -> SIGKILL grace for StopTask (ECS's stopTimeout). */
     private readonly stopTimeoutMs: number,
+    /** Where containers with an awslogs configuration write their stdout and stderr. */
+    private readonly logs?: LogSink,
   ) {}
 
   /** Starts a placed task: its container process (with `spec`), or without one straight to RUNNING. */
@@ -113,6 +123,21 @@ export class TaskLifecycle {
       );
       return;
     }
+    const logs = spec.logs && this.logs ? { ...spec.logs, sink: this.logs } : undefined;
+    if (logs && !logs.sink.hasGroup(logs.group)) {
+      // The awslogs driver cannot create its stream: the task never starts, as on Fargate.
+      this.later(this.stepMs, () =>
+        this.set(t, {
+          lastStatus: "STOPPED",
+          desiredStatus: "STOPPED",
+          stopCode: "TaskFailedToStart",
+          stoppedReason: `ResourceInitializationError: failed to validate logger args: ResourceNotFoundException: The specified log group does not exist. (${logs.group})`,
+          stoppingAt: Date.now() / 1000,
+          stoppedAt: Date.now() / 1000,
+        }),
+      );
+      return;
+    }
     const port = await freePort();
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
     Object.assign(env, spec.env ?? {}, overrideEnv, { PORT: String(port), HOST: "127.0.0.1" });
@@ -126,9 +151,11 @@ export class TaskLifecycle {
     });
     this.children.set(t.arn, child);
     this.set(t, { hostPort: port });
+    const stream = logs ? `${logs.streamPrefix}/${t.containerName}/${t.id}` : "";
     const keep = (line: string) => {
       t.output.push(line);
       if (t.output.length > 200) t.output.shift();
+      logs?.sink.append(logs.group, stream, line);
     };
     readline.createInterface({ input: child.stdout! }).on("line", keep);
     readline.createInterface({ input: child.stderr! }).on("line", keep);

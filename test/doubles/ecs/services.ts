@@ -1,24 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { imageArtifact } from "../images";
 import { EcsError } from "./actions";
 import type { TaskDefinitionSpec, TaskLifecycle } from "./lifecycle";
-import { ACCOUNT, REGION, clusterArn, clusterName, familyOf, newTask, type FakeTask } from "./task";
+import { ACCOUNT, REGION, clusterArn, clusterName, newTask, type FakeTask } from "./task";
+import { TaskDefinitions } from "./task-definitions";
 
 /**
- * Task definitions and services of the ECS double: RegisterTaskDefinition / DeregisterTaskDefinition (revisions,
- * Fargate's cpu/memory pairs, awsvpc), CreateService / UpdateService / DescribeServices / DeleteService and
- * ListTasks, with a scheduler that keeps each service at its desiredCount (starting tasks of its revision,
+ * Services of the ECS double (its task definitions are task-definitions.ts): CreateService / UpdateService /
+ * DescribeServices / DeleteService and ListTasks, with a scheduler that keeps each service at its desiredCount (starting tasks of its revision,
  * replacing those that stopped, stopping the newest extras) as the ECS service scheduler does.
  */
-
-interface Revision {
-  arn: string;
-  family: string;
-  revision: number;
-  status: "ACTIVE" | "INACTIVE";
-  body: Record<string, any>;
-  spec: TaskDefinitionSpec | undefined;
-}
 
 interface Service {
   arn: string;
@@ -33,17 +23,8 @@ interface Service {
   events: { id: string; createdAt: number; message: string }[];
 }
 
-/** Fargate's allowed task sizes: cpu units -> memory MiB range and step. */
-const FARGATE: Record<string, [number, number, number]> = {
-  "256": [512, 2048, 512],
-  "512": [1024, 4096, 1024],
-  "1024": [2048, 8192, 1024],
-  "2048": [4096, 16384, 1024],
-  "4096": [8192, 30720, 1024],
-};
-
 export class EcsServices {
-  private readonly revisions = new Map<string, Revision[]>();
+  private readonly definitions: TaskDefinitions;
   readonly services = new Map<string, Service>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -51,60 +32,19 @@ export class EcsServices {
     private readonly tasks: Map<string, FakeTask>,
     private readonly lifecycle: TaskLifecycle,
     /** Family -> spec, which RunTask reads: a registration makes its family runnable. */
-    private readonly defs: Record<string, TaskDefinitionSpec>,
-    private readonly images: Record<string, string>,
+    defs: Record<string, TaskDefinitionSpec>,
+    images: Record<string, string>,
     stepMs: number,
   ) {
+    this.definitions = new TaskDefinitions(defs, images);
     this.timer = setInterval(() => this.reconcile(), Math.max(10, stepMs));
   }
 
-  register(body: Record<string, any>) {
-    const family = String(body.family ?? "");
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(family))
-      throw new EcsError("ClientException", "Family contains invalid characters.");
-    const containers: any[] = body.containerDefinitions ?? [];
-    if (containers.length === 0) throw new EcsError("ClientException", "Container list cannot be empty.");
-    if ((body.requiresCompatibilities ?? []).includes("FARGATE")) {
-      if (body.networkMode !== "awsvpc") {
-        throw new EcsError("ClientException", "Fargate only supports network mode 'awsvpc'.");
-      }
-      const range = FARGATE[String(body.cpu)];
-      const mem = Number(body.memory);
-      if (!range || mem < range[0] || mem > range[1] || (mem - range[0]) % range[2] !== 0) {
-        throw new EcsError("ClientException", "No Fargate configuration exists for given values.");
-      }
-    }
-    const essential = containers.find((c) => c.essential !== false) ?? containers[0];
-    const artifact = imageArtifact(String(essential.image ?? ""), this.images);
-    const env: Record<string, string> = {};
-    for (const kv of essential.environment ?? []) env[kv.name] = String(kv.value ?? "");
-    const spec = artifact ? { artifact, env, containerName: String(essential.name) } : undefined;
-    const list = this.revisions.get(family) ?? [];
-    const revision = list.length + 1;
-    const r: Revision = {
-      arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:${revision}`,
-      family,
-      revision,
-      status: "ACTIVE",
-      body,
-      spec,
-    };
-    list.push(r);
-    this.revisions.set(family, list);
-    if (spec) this.defs[family] = spec;
-    return { taskDefinition: this.revisionJson(r) };
-  }
-
-  /** A revision as DescribeTaskDefinition would return it (tests read what was registered). */
-  describeTaskDefinition(ref: string): Record<string, any> {
-    return this.revisionJson(this.revision(ref));
-  }
-
-  deregister(body: Record<string, any>) {
-    const r = this.revision(String(body.taskDefinition ?? ""));
-    r.status = "INACTIVE";
-    return { taskDefinition: this.revisionJson(r) };
-  }
+  register = (body: Record<string, any>) => this.definitions.register(body);
+  deregister = (body: Record<string, any>) => this.definitions.deregister(body);
+  /** A revision as DescribeTaskDefinition returns it (the action, and tests reading what was registered). */
+  describeTaskDefinition = (ref: string) => this.definitions.describe(ref);
+  seed = (family: string, spec: TaskDefinitionSpec, logGroup: string) => this.definitions.seed(family, spec, logGroup);
 
   createService(body: Record<string, any>) {
     const cluster = clusterName(body.cluster);
@@ -114,7 +54,7 @@ export class EcsServices {
     if (existing && existing.status !== "INACTIVE") {
       throw new EcsError("InvalidParameterException", "Creation of service was not idempotent.");
     }
-    const r = this.revision(String(body.taskDefinition ?? ""));
+    const r = this.definitions.revision(String(body.taskDefinition ?? ""));
     if (r.status !== "ACTIVE") throw new EcsError("ClientException", "TaskDefinition is inactive");
     if (!(body.networkConfiguration?.awsvpcConfiguration?.subnets ?? []).length) {
       throw new EcsError(
@@ -142,7 +82,7 @@ export class EcsServices {
     const s = this.service(body.cluster, String(body.service ?? ""));
     if (s.status !== "ACTIVE") throw new EcsError("ServiceNotActiveException", "Service was not ACTIVE.");
     if (body.desiredCount !== undefined) s.desiredCount = this.count(body.desiredCount);
-    if (body.taskDefinition) s.taskDefinition = this.revision(String(body.taskDefinition)).arn;
+    if (body.taskDefinition) s.taskDefinition = this.definitions.revision(String(body.taskDefinition)).arn;
     return { service: this.serviceJson(s) };
   }
 
@@ -194,18 +134,6 @@ export class EcsServices {
     return n as number;
   }
 
-  private revision(ref: string): Revision {
-    const family = familyOf(ref);
-    const list = this.revisions.get(family) ?? [];
-    const tail = ref.split("task-definition/").pop()!;
-    const n = tail.includes(":")
-      ? Number(tail.split(":")[1])
-      : list.filter((r) => r.status === "ACTIVE").at(-1)?.revision;
-    const r = list.find((x) => x.revision === n);
-    if (!r) throw new EcsError("ClientException", "Unable to describe task definition.");
-    return r;
-  }
-
   private service(cluster: unknown, ref: string): Service {
     const s = this.services.get(`${clusterName(cluster as string | undefined)}/${ref.split("/").pop()}`);
     if (!s || s.status === "INACTIVE") throw new EcsError("ServiceNotFoundException", "Service not found.");
@@ -222,7 +150,7 @@ export class EcsServices {
       if (s.status === "INACTIVE") continue;
       const live = this.live(s);
       if (live.length < s.desiredCount) {
-        const r = this.revision(s.taskDefinition);
+        const r = this.definitions.revision(s.taskDefinition);
         for (let i = live.length; i < s.desiredCount; i++) {
           const t = newTask({
             cluster: s.cluster,
@@ -254,18 +182,6 @@ export class EcsServices {
   private event(s: Service, message: string): void {
     s.events.unshift({ id: randomBytes(8).toString("hex"), createdAt: Date.now() / 1000, message });
     s.events.length = Math.min(s.events.length, 100);
-  }
-
-  private revisionJson(r: Revision) {
-    return {
-      ...r.body,
-      taskDefinitionArn: r.arn,
-      family: r.family,
-      revision: r.revision,
-      status: r.status,
-      compatibilities: ["EC2", "FARGATE"],
-      registeredAt: Date.now() / 1000,
-    };
   }
 
   private serviceJson(s: Service) {

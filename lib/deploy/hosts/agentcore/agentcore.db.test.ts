@@ -1,7 +1,4 @@
-import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
-import { deploymentInstances } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { OPERATOR_ENV, setupAwsDoubles } from "@/test/fixtures/aws-deploy";
 import { deployRequest } from "@/test/fixtures/deploy";
@@ -10,17 +7,18 @@ import {
   createVersion,
   invokeDeployed,
   ownedAgent,
-  routeOf,
   settled,
   startDeployment,
 } from "@/test/fixtures/deployments";
 import { call } from "@/test/http";
 import { POST as deployRoute } from "@/app/api/agents/deploy/route";
+import { deploymentSuite, rowsStopped } from "@/test/fixtures/deployment-suite";
 import { waitFor } from "@/test/fixtures/runtime";
 
 /*
- * The deployment suite of the local host, on AgentCore: the real control-plane, S3 and invoke clients against the
- * doubles, whose endpoints run the test agents' code (zipped into the bucket) as real processes.
+ * Deployments on AgentCore: the real control-plane, S3 and invoke clients against the doubles, whose endpoints run
+ * the test agents' code (zipped into the bucket) as real processes. What is particular to AgentCore here; the cases
+ * every host passes are the shared deployment suite (test/fixtures/deployment-suite.ts), run at the end of this file.
  */
 
 setupTestDatabase();
@@ -38,12 +36,6 @@ async function live(t: { agent: { id: string } }, version: { id: string }) {
   expect(d.status).toBe("deployed");
   return d;
 }
-
-const rowsOf = async (agentId: string) =>
-  (await getDb())
-    .select()
-    .from(deploymentInstances)
-    .where(and(eq(deploymentInstances.agentId, agentId)));
 
 const runtimeOf = (agentId: string) =>
   [...aws.control.runtimes.values()].find((r) => r.name === `agentmarket_${agentId.replace(/-/g, "")}`)!;
@@ -69,108 +61,6 @@ describe("AgentCore host", () => {
     const seen = await stream.stop();
     expect(seen.filter((c) => c.status !== 200)).toEqual([]);
     expect(seen.every((c) => c.version === v1.version)).toBe(true);
-  });
-
-  it("rolls back a failing canary on its own; the prod endpoint never left the old version", async () => {
-    const t = await ownedAgent();
-    const v1 = await createVersion(t.agent.id, "steady");
-    const v2 = await createVersion(t.agent.id, "failing");
-    await live(t, v1);
-    const stream = callStream(t);
-    const id = await startDeployment({
-      agentId: t.agent.id,
-      versionId: v2.id,
-      strategy: "canary",
-      host: "agentcore",
-      config: {
-        evaluation_interval: 2,
-        canary: {
-          traffic_percentage: 50,
-          duration: 5,
-          success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
-        },
-      },
-    });
-    const d = await settled(id);
-    expect(d.status).toBe("rolled_back");
-    expect(d.reason).toMatch(/^Rolled back automatically: error rate/);
-    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v1.id, weight: 100 }]);
-    const rt = runtimeOf(t.agent.id)!;
-    expect(rt.endpoints.get("prod")?.liveVersion).toBe("1");
-    expect(rt.endpoints.get("prod_next")?.liveVersion).toBe("2");
-    const after = Date.now() + 200;
-    await waitFor(() => (stream.seen.filter((c) => c.at > after).length >= 10 ? true : undefined), "calls after");
-    const seen = await stream.stop();
-    expect(seen.some((c) => c.status !== 200)).toBe(true);
-    expect(seen.filter((c) => c.at > after && (c.status !== 200 || c.version !== v1.version))).toEqual([]);
-    await waitFor(
-      async () =>
-        (await rowsOf(t.agent.id)).some((r) => r.versionId === v2.id && r.status !== "stopped") ? undefined : true,
-      "the canary's instance to stop",
-    );
-  });
-
-  it("promotes a healthy canary: prod moves to the new runtime version, no call fails", async () => {
-    const t = await ownedAgent();
-    const v1 = await createVersion(t.agent.id, "steady");
-    const v2 = await createVersion(t.agent.id, "steady");
-    await live(t, v1);
-    const stream = callStream(t);
-    const id = await startDeployment({
-      agentId: t.agent.id,
-      versionId: v2.id,
-      strategy: "canary",
-      host: "agentcore",
-      config: {
-        canary: {
-          traffic_percentage: 30,
-          duration: 0.05,
-          success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
-        },
-      },
-    });
-    const d = await settled(id);
-    expect(d.status).toBe("deployed");
-    expect(d.phases.find((p) => p.name === "observe")?.logs.join("\n")).toMatch(/held its success criteria/);
-    await waitFor(
-      () => (runtimeOf(t.agent.id)!.endpoints.get("prod")?.liveVersion === "2" ? true : undefined),
-      "prod promoted to version 2",
-    );
-    const later = Date.now();
-    await waitFor(() => (stream.seen.filter((c) => c.at > later).length >= 10 ? true : undefined), "calls after");
-    const seen = await stream.stop();
-    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
-    expect(seen.some((c) => c.version === v1.version)).toBe(true);
-    expect(seen.some((c) => c.version === v2.version)).toBe(true);
-    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v2.id, weight: 100 }]);
-  });
-
-  it("blue/green: the new version beside the old, all traffic switched with no failed call, the old retired", async () => {
-    const t = await ownedAgent();
-    const v1 = await createVersion(t.agent.id, "steady");
-    const v2 = await createVersion(t.agent.id, "steady");
-    await live(t, v1);
-    const stream = callStream(t);
-    await waitFor(() => (stream.seen.length >= 6 ? true : undefined), "calls before the switch");
-    const id = await startDeployment({
-      agentId: t.agent.id,
-      versionId: v2.id,
-      strategy: "blue_green",
-      host: "agentcore",
-    });
-    const d = await settled(id);
-    expect(d.status).toBe("deployed");
-    await waitFor(
-      async () =>
-        (await rowsOf(t.agent.id)).some((r) => r.versionId === v1.id && r.status !== "stopped") ? undefined : true,
-      "the old version's instance to stop",
-    );
-    expect(runtimeOf(t.agent.id)!.endpoints.get("prod")?.liveVersion).toBe("2");
-    const later = Date.now();
-    await waitFor(() => (stream.seen.filter((c) => c.at > later).length >= 10 ? true : undefined), "calls after");
-    const seen = await stream.stop();
-    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
-    expect(seen.filter((c) => c.at > later && c.version !== v2.version)).toEqual([]);
   });
 
   it("fails a deployment whose endpoint never becomes READY, with the reason in the phase log", async () => {
@@ -211,4 +101,20 @@ describe("AgentCore host", () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get("x-agent-version")).toBe("1.0.0");
   });
+});
+
+/** The runtime version AgentCore made of a version (its description names the version's id). */
+const runtimeVersionOf = (agentId: string, versionId: string) =>
+  [...(runtimeOf(agentId)?.versions.values() ?? [])].find((v) => v.description?.includes(versionId))?.version;
+
+deploymentSuite({
+  host: "agentcore",
+  version: (agentId, artifact) => createVersion(agentId, artifact),
+  // Retired on AgentCore: its instance row ended and the environment's main endpoint no longer serves it.
+  retired: async (agentId, version) => {
+    const main = runtimeOf(agentId)?.endpoints.get("prod");
+    const serving = main?.liveVersion === runtimeVersionOf(agentId, version.id);
+    return (await rowsStopped(agentId, version.id)) && !serving ? true : undefined;
+  },
+  restart: () => aws.restart(),
 });

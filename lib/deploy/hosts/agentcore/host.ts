@@ -13,6 +13,7 @@ import { RemoteRows } from "../rows";
 import type { AwsHost } from "../types";
 import { agentCoreUnavailable } from "./config";
 import { getEndpoint, mainEndpoint, nextEndpoint, pointEndpoint } from "./endpoints";
+import { SLOT_PATH, type AgentCoreSlot } from "./slot";
 import { runtimeVersionFor, versionArtifact, type RuntimeVersionRef } from "./runtime";
 
 /** Which endpoint an instance row invokes, and the runtime version it stands for. */
@@ -108,13 +109,24 @@ export class AgentCoreHost implements AwsHost {
     );
   }
 
-  /** GET: healthy while the endpoint serves the version; POST /invocations: the signed invoke, qualifier = endpoint. */
+  /**
+   * GET SLOT_PATH: the runtime and endpoint (the invoke API calls them itself); another GET: healthy while the endpoint
+   * serves the version; POST /invocations: the signed invoke, qualifier = endpoint.
+   */
   private handler(slot: Slot): GatewayHandler {
     return async (req, body, res) => {
       const json = (status: number, value: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(value));
       };
+      if (req.method === "GET" && req.url === SLOT_PATH) {
+        const info: AgentCoreSlot = {
+          runtime_arn: slot.ref.runtimeArn,
+          qualifier: slot.endpoint,
+          runtime_version: slot.ref.version,
+        };
+        return json(200, info);
+      }
       if (req.method === "GET") {
         const e = await getEndpoint(slot.ref.runtimeId, slot.endpoint);
         const serving = e?.liveVersion === slot.ref.version && (e.status === "READY" || e.status === "UPDATING");

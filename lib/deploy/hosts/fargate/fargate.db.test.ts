@@ -5,12 +5,14 @@ import { agentVersions, deploymentInstances } from "@/db/schema";
 import { DEFAULT_CODE_CONFIGURATION, type DeploymentConfig } from "@/lib/deploy/types";
 import { setupTestDatabase } from "@/test/db";
 import { OPERATOR_ENV, setupAwsDoubles } from "@/test/fixtures/aws-deploy";
-import { callStream, ownedAgent, routeOf, settled, startDeployment } from "@/test/fixtures/deployments";
+import { deploymentSuite, rowsStopped } from "@/test/fixtures/deployment-suite";
+import { callStream, invokeDeployed, ownedAgent, settled, startDeployment } from "@/test/fixtures/deployments";
 import { waitFor } from "@/test/fixtures/runtime";
 
 /*
- * The deployment suite of the local host, on ECS Fargate: the real ECSClient against the ECS double, whose
- * services run the test agents (standing for the versions' images) as real processes.
+ * Deployments on ECS Fargate: the real ECSClient against the ECS double, whose services run the test agents
+ * (standing for the versions' images) as real processes. What is particular to Fargate here; the cases every host
+ * passes are the shared deployment suite (test/fixtures/deployment-suite.ts), run at the end of this file.
  */
 
 setupTestDatabase();
@@ -81,81 +83,45 @@ describe("Fargate host", () => {
     expect(seen.filter((c) => c.status !== 200)).toEqual([]);
   });
 
-  it("rolls back a failing canary on its own and retires the canary's service", async () => {
+  it("a task that dies: its instance is reported failed, the service's replacement serves, calls go on", async () => {
     const t = await ownedAgent();
     const v1 = await imageVersion(t.agent.id, "steady");
-    const v2 = await imageVersion(t.agent.id, "failing");
     expect((await settled(await deploy(t.agent.id, v1.id, "initial"))).status).toBe("deployed");
-    const stream = callStream(t);
-    const d = await settled(
-      await deploy(t.agent.id, v2.id, "canary", {
-        evaluation_interval: 2,
-        canary: {
-          traffic_percentage: 50,
-          duration: 5,
-          success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
-        },
-      }),
+    const [first] = (await rowsOf(t.agent.id)).filter((r) => r.status === "healthy");
+    const taskArn = first!.reason!.replace(/^task /, "");
+    process.kill(aws.ecs.pidOf(taskArn)!, "SIGKILL");
+    const lost = await waitFor(async () => {
+      const row = (await rowsOf(t.agent.id)).find((r) => r.id === first!.id);
+      return row?.status === "failed" ? row : undefined;
+    }, "the dead task's instance failed");
+    expect(lost.reason).toMatch(/its task stopped: Essential container in task exited/);
+    // With the task's last lines, read back from CloudWatch Logs.
+    expect(lost.reason).toContain(`its last output: steady ${v1.version} listening on port`);
+    const replacement = await waitFor(
+      async () => {
+        const rows = await rowsOf(t.agent.id);
+        return rows.find((r) => r.status === "healthy" && r.id !== first!.id);
+      },
+      "a healthy instance of the replacement task",
+      30_000,
     );
-    expect(d.status).toBe("rolled_back");
-    expect(d.reason).toMatch(/^Rolled back automatically: error rate/);
-    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v1.id, weight: 100 }]);
-    const after = Date.now() + 200;
-    await waitFor(() => (stream.seen.filter((c) => c.at > after).length >= 10 ? true : undefined), "calls after");
-    const seen = await stream.stop();
-    expect(seen.filter((c) => c.at > after && (c.status !== 200 || c.version !== v1.version))).toEqual([]);
-    await waitFor(
-      () => (serviceOf(t.agent.id, v2.id)?.status === "INACTIVE" ? true : undefined),
-      "the canary service gone",
-    );
+    expect(replacement.reason).not.toBe(first!.reason);
+    const r = await invokeDeployed(t, "still there");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-agent-version")).toBe(v1.version);
   });
+});
 
-  it("promotes a healthy canary with no failed call", async () => {
-    const t = await ownedAgent();
-    const v1 = await imageVersion(t.agent.id, "steady");
-    const v2 = await imageVersion(t.agent.id, "steady");
-    expect((await settled(await deploy(t.agent.id, v1.id, "initial"))).status).toBe("deployed");
-    const stream = callStream(t);
-    const d = await settled(
-      await deploy(t.agent.id, v2.id, "canary", {
-        canary: {
-          traffic_percentage: 30,
-          duration: 0.05,
-          success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
-        },
-      }),
-    );
-    expect(d.status).toBe("deployed");
-    const seen = await stream.stop();
-    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
-    expect(seen.some((c) => c.version === v2.version)).toBe(true);
-    expect((await routeOf(t.agent.id))?.weights).toEqual([{ version_id: v2.id, weight: 100 }]);
-  });
-
-  it("blue/green: switches with no failed call, then scales the old service to 0, deletes it, deregisters its revision", async () => {
-    const t = await ownedAgent();
-    const v1 = await imageVersion(t.agent.id, "steady");
-    const v2 = await imageVersion(t.agent.id, "steady");
-    expect((await settled(await deploy(t.agent.id, v1.id, "initial"))).status).toBe("deployed");
-    const oldDefinition = serviceOf(t.agent.id, v1.id)!.taskDefinition;
-    const stream = callStream(t);
-    await waitFor(() => (stream.seen.length >= 6 ? true : undefined), "calls before");
-    const d = await settled(await deploy(t.agent.id, v2.id, "blue_green"));
-    expect(d.status).toBe("deployed");
-    await waitFor(
-      async () =>
-        (await rowsOf(t.agent.id)).some((r) => r.versionId === v1.id && r.status !== "stopped") ? undefined : true,
-      "the old instances stopped",
-    );
-    await waitFor(
-      () => (serviceOf(t.agent.id, v1.id)?.status === "INACTIVE" ? true : undefined),
-      "the old service gone",
-    );
-    expect((await aws.ecs.services.describeTaskDefinition(oldDefinition)).status).toBe("INACTIVE");
-    const later = Date.now();
-    await waitFor(() => (stream.seen.filter((c) => c.at > later).length >= 10 ? true : undefined), "calls after");
-    const seen = await stream.stop();
-    expect(seen.filter((c) => c.status !== 200)).toEqual([]);
-    expect(seen.filter((c) => c.at > later && c.version !== v2.version)).toEqual([]);
-  });
+deploymentSuite({
+  host: "fargate",
+  version: (agentId, artifact) => imageVersion(agentId, artifact),
+  // Retired on ECS: its instances stopped, its service scaled to zero and deleted, its revision deregistered.
+  retired: async (agentId, version) => {
+    const service = serviceOf(agentId, version.id);
+    if (!(await rowsStopped(agentId, version.id)) || service?.status !== "INACTIVE") return undefined;
+    return (await aws.ecs.services.describeTaskDefinition(service.taskDefinition)).status === "INACTIVE"
+      ? true
+      : undefined;
+  },
+  restart: () => aws.restart(),
 });

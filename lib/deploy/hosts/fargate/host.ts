@@ -19,6 +19,7 @@ import type { HealthSettings, InstanceRow, RouteKey, VersionRow } from "../../in
 import { Gateways, proxyTo } from "../gateway";
 import { pollUntil, RemoteRows } from "../rows";
 import type { AwsHost } from "../types";
+import { lastOutput } from "./task-logs";
 import { AGENT_PORT, serviceNameOf, taskDefinitionOf } from "./task-definition";
 
 const send = <T>(fn: () => Promise<T>) => withThrottleRetry(fn);
@@ -208,7 +209,8 @@ export class FargateHost implements AwsHost {
       if (task && task.lastStatus === "RUNNING") return null;
       await this.gateways.close(row.id);
       this.tasks.delete(row.id);
-      return `its task stopped: ${task?.stoppedReason ?? "it is gone"}`;
+      const last = task ? await lastOutput(route, task) : [];
+      return `its task stopped: ${task?.stoppedReason ?? "it is gone"}${last.length ? `; its last output: ${last.join(" | ")}` : ""}`;
     });
   }
 

@@ -1,0 +1,2 @@
+ALTER TABLE "agent_sessions" ADD COLUMN "version_id" uuid;--> statement-breakpoint
+ALTER TABLE "agent_sessions" ADD CONSTRAINT "agent_sessions_version_id_agent_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."agent_versions"("id") ON DELETE set null ON UPDATE no action;
