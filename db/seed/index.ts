@@ -72,7 +72,7 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
       person.id,
     );
   const local: DeployedDemo[] = [];
-  for (const a of DEMO_AGENTS) local.push({ ...(await hosted(a, "local")), slug: a.slug });
+  for (const a of DEMO_AGENTS) local.push({ ...(await hosted(a, "local")), slug: a.slug, inputSchema: a.inputSchema });
   if (ecsOperatorConfig()) {
     for (const a of DEMO_AGENTS.filter((x) => x.fargate)) await hosted(a, "fargate");
   }
