@@ -25,11 +25,10 @@ export async function AgentRunPanel({
   signedIn: boolean;
 }) {
   const targets: RunTarget[] = [];
-  if (live) targets.push({ kind: "execute", environment: live.environment, label: `Its deployment (${live.environment})` });
+  if (live)
+    targets.push({ kind: "execute", environment: live.environment, label: `Its deployment (${live.environment})` });
   if (runnable && owns) targets.push({ kind: "run", label: "A process on its host (runs until stopped)" });
-  if (targets.length === 0) {
-    return runnable ? <p className="text-xs text-muted">Runnable by its owner.</p> : null;
-  }
+  if (targets.length === 0) return null;
   if (!signedIn) {
     return (
       <Card>

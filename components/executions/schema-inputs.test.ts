@@ -48,7 +48,9 @@ describe("readSchemaInputs", () => {
       rows: "Must be a JSON array",
       options: "Must be a JSON object",
     });
-    expect(readSchemaInputs(schema, form({ text: "t", count: "2.5" })).errors).toEqual({ count: "Must be a whole number" });
+    expect(readSchemaInputs(schema, form({ text: "t", count: "2.5" })).errors).toEqual({
+      count: "Must be a whole number",
+    });
   });
 
   it("an unchecked boolean is false, not missing", () => {
@@ -81,6 +83,8 @@ describe("inputSchemaSchema", () => {
     const required = inputSchemaSchema.safeParse({ type: "object", properties: {}, required: ["a"] });
     expect(required.success).toBe(false);
     expect(required.error?.issues[0]?.path).toEqual(["required"]);
-    expect(inputSchemaSchema.safeParse({ type: "object", properties: { "a-b": { type: "string" } } }).success).toBe(false);
+    expect(inputSchemaSchema.safeParse({ type: "object", properties: { "a-b": { type: "string" } } }).success).toBe(
+      false,
+    );
   });
 });

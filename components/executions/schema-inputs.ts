@@ -37,7 +37,12 @@ function readProperty(p: InputProperty, raw: FormDataEntryValue | null): { value
     case "array":
       // A list of strings is one per line; a list of objects is JSON.
       if (p.items?.type !== "object" && !text.trim().startsWith("[")) {
-        return { value: text.split("\n").map((l) => l.trim()).filter(Boolean) };
+        return {
+          value: text
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean),
+        };
       }
       return readJson(text, "array");
     case "object":
@@ -55,7 +60,9 @@ export function readSchemaInputs(schema: InputSchema | null, form: Pick<FormData
     const text = String(form.get(RAW_FIELD) ?? "").trim();
     if (!text) return { data: {}, errors: {} };
     const r = readJson(text, "object");
-    return r.error ? { data: {}, errors: { __json: r.error } } : { data: r.value as Record<string, unknown>, errors: {} };
+    return r.error
+      ? { data: {}, errors: { __json: r.error } }
+      : { data: r.value as Record<string, unknown>, errors: {} };
   }
   const data: Record<string, unknown> = {};
   const errors: Record<string, string> = {};

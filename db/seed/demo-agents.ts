@@ -71,7 +71,12 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
       type: "object",
       properties: {
         csv: { type: "string", format: "textarea", title: "CSV", description: "CSV text to turn into JSON" },
-        json: { type: "array", items: { type: "object" }, title: "JSON", description: "An array of objects to turn into CSV" },
+        json: {
+          type: "array",
+          items: { type: "object" },
+          title: "JSON",
+          description: "An array of objects to turn into CSV",
+        },
       },
     },
     name: "JSON/CSV Transformer",

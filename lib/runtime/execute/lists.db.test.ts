@@ -102,8 +102,14 @@ describe("declaredInputSchema", () => {
     const schema = (title: string) => ({ type: "object" as const, title, properties: {} });
     const v1 = await createVersion(db, agent.agent.id, "1.0.0", { createdAt: new Date(Date.now() - 60_000) });
     const v2 = await createVersion(db, agent.agent.id, "1.1.0");
-    await db.update(agentVersions).set({ inputSchema: schema("one") }).where(eq(agentVersions.id, v1.id));
-    await db.update(agentVersions).set({ inputSchema: schema("two") }).where(eq(agentVersions.id, v2.id));
+    await db
+      .update(agentVersions)
+      .set({ inputSchema: schema("one") })
+      .where(eq(agentVersions.id, v1.id));
+    await db
+      .update(agentVersions)
+      .set({ inputSchema: schema("two") })
+      .where(eq(agentVersions.id, v2.id));
     expect((await declaredInputSchema(db, agent.agent.id))?.title).toBe("two");
     await deployVersion(db, agent.agent.id, v1.id, "prod");
     expect((await declaredInputSchema(db, agent.agent.id))?.title).toBe("one");
