@@ -26,8 +26,8 @@ export interface RunFormProps {
   initial?: Record<string, unknown>;
 }
 
-/** Starts the execution and answers its id. Async execute: the execution page watches it live. */
-async function start(
+/** Starts an execution and answers its id. Async execute: the execution page watches it live. */
+export async function startRun(
   agentId: string,
   target: RunTarget,
   parameters: Record<string, unknown>,
@@ -65,7 +65,7 @@ export function RunAgentForm(props: RunFormProps) {
     setError(null);
     try {
       const target = targets[Number(form.get("target") ?? 0)] ?? (targets[0] as RunTarget);
-      const id = await start(agentId, target, data, Number(form.get("timeout")));
+      const id = await startRun(agentId, target, data, Number(form.get("timeout")));
       router.push(`/executions/${id}`);
     } catch (err) {
       if (err instanceof ApiClientError && err.status === 401) {
