@@ -3,7 +3,8 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { executions } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
-import { appendEvent, type NewEvent } from "@/lib/events/log";
+import { appendEvent, appendEvents, type NewEvent } from "@/lib/events/log";
+import { jobRunEnded } from "@/lib/market/job-auto";
 import { insertLogs } from "./logs";
 import { statusSnapshot } from "./serialize";
 import { isTerminal, type ExecutionRow, type ExecutionStatus, type Observation } from "./types";
@@ -71,7 +72,9 @@ export async function transition(id: string, obs: Observation): Promise<Executio
       .returning();
     if (!row) return null;
     if (obs.log) await insertLogs(tx, id, [{ stream: "system", line: obs.log }]);
-    await appendExecutionEvent(tx, row);
+    // A job's execution that ends here (stopped) fails the job and refunds it, in this transaction.
+    const jobEvents = terminal && row.jobId ? await jobRunEnded(tx, row) : [];
+    await appendEvents(tx, [...jobEvents, executionEvent(row)]);
     return row;
   });
 }
