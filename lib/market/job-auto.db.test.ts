@@ -217,7 +217,9 @@ describe("auto-fulfilled services", () => {
   it("refuses a hire with a 409 when the bound agent is no longer deployed, and holds nothing", async () => {
     const { agent, service } = await seller();
     const B = await buyer();
-    await (await getDb())
+    await (
+      await getDb()
+    )
       .update(agentRoutes)
       .set({ weights: [] })
       .where(and(eq(agentRoutes.agentId, agent.agentId), eq(agentRoutes.environment, "prod")));
@@ -250,9 +252,11 @@ describe("auto-fulfilled services", () => {
     // The median run waited on the 300 ms answer (plus queueing), never the 100 ms or the 500 ms one.
     expect(auto?.estimate.median_ms).toBeGreaterThanOrEqual(300);
     expect(auto?.estimate.median_ms).toBeLessThan(
-      Math.max(...(await db.select().from(executions).where(eq(executions.agentId, agent.agentId))).map(
-        (r) => (r.endTime as Date).getTime() - r.startTime.getTime(),
-      )),
+      Math.max(
+        ...(await db.select().from(executions).where(eq(executions.agentId, agent.agentId))).map(
+          (r) => (r.endTime as Date).getTime() - r.startTime.getTime(),
+        ),
+      ),
     );
   });
 });

@@ -17,6 +17,7 @@ import { appendExecutionEvent } from "../lifecycle";
 import { recentLogs } from "../logs";
 import { PRIORITIES, toExecutionRecord } from "../serialize";
 import { isTerminal, type ExecutionRow } from "../types";
+import { checkCallerPending } from "./caller-limit";
 import { claimExecution } from "./claim";
 import { recentDuration } from "./estimate";
 import { callbackConfigFromEnv } from "./callback";
@@ -85,6 +86,9 @@ async function insertExecution(
     if (!route?.secret) throw unprocessable("The deployment has no webhook secret to sign callbacks with");
   }
   const party = partyOf(principal);
+  // A replay of an existing execution_id is not a new execution: only a fresh one counts against the limit.
+  const [known] = await tx.select({ id: executions.id }).from(executions).where(eq(executions.id, ids.id));
+  if (!known) await checkCallerPending(tx, party);
   const [row] = await tx
     .insert(executions)
     .values({

@@ -49,10 +49,7 @@ export async function autoDeliveryOf(
   service: { fulfilment: string; fulfilment_agent_id: string | null; fulfilment_environment: Environment | null },
 ): Promise<AutoDelivery | null> {
   if (service.fulfilment !== "auto" || !service.fulfilment_agent_id) return null;
-  const [agent] = await db
-    .select({ name: agents.name })
-    .from(agents)
-    .where(eq(agents.id, service.fulfilment_agent_id));
+  const [agent] = await db.select({ name: agents.name }).from(agents).where(eq(agents.id, service.fulfilment_agent_id));
   if (!agent) return null;
   return {
     agent_id: service.fulfilment_agent_id,
