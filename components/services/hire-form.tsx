@@ -98,8 +98,8 @@ export function HireForm({ service, auto = null }: { service: Service; auto?: Au
               accept the work. Cancelled or failed jobs are refunded.
             </li>
             <li>
-              {service.max_revisions === 1 ? "1 revision" : `${service.max_revisions} revisions`} included; after that,
-              accept the delivery or open a dispute.
+              {service.max_revisions === 1 ? "1 revision" : `${service.max_revisions} revisions`} included; after
+              that, accept the delivery or open a dispute.
             </li>
             <li>
               A delivery you do not act on completes on its own at the time shown on the job, and the worker is paid.
