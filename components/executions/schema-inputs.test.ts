@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inputSchemaSchema, type InputSchema } from "@/lib/api/contracts/input-schema";
+import { inputSchemaSchema, requiredInputsFrom, type InputSchema } from "@/lib/api/contracts/input-schema";
 import { fieldName, RAW_FIELD, readSchemaInputs, timeoutChoices } from "./schema-inputs";
 
 const schema: InputSchema = {
@@ -86,5 +86,20 @@ describe("inputSchemaSchema", () => {
     expect(inputSchemaSchema.safeParse({ type: "object", properties: { "a-b": { type: "string" } } }).success).toBe(
       false,
     );
+  });
+});
+
+describe("requiredInputsFrom", () => {
+  it("lists the required properties as a service's required_inputs", () => {
+    expect(
+      requiredInputsFrom({
+        ...schema,
+        properties: { ...schema.properties, text: { type: "string", description: "The text" } },
+        required: ["text", "count"],
+      }),
+    ).toEqual([
+      { name: "text", type: "string", description: "The text" },
+      { name: "count", type: "number" },
+    ]);
   });
 });

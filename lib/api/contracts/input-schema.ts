@@ -66,3 +66,20 @@ export const inputSchemaSchema = z
       "(items string or object) or object.",
   );
 export type InputSchema = z.infer<typeof inputSchemaSchema>;
+
+/**
+ * A service's `required_inputs` from an agent's declared input: its required properties, each as the service's
+ * simpler type (integer is a number). What a hire must send so that the agent's run can succeed.
+ */
+export function requiredInputsFrom(schema: InputSchema): {
+  name: string;
+  type: "string" | "number" | "boolean" | "object" | "array";
+  description?: string;
+}[] {
+  return (schema.required ?? []).flatMap((name) => {
+    const p = schema.properties[name];
+    if (!p) return [];
+    const type = p.type === "integer" ? "number" : p.type;
+    return [{ name, type, ...(p.description ? { description: p.description } : {}) }];
+  });
+}

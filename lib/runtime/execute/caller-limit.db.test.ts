@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 // No worker runs here: async executions stay queued, unfinished, for as long as the test needs.
-function executeAsync(a: FakeAgent, headers: Record<string, string>, executionId = randomUUID()) {
+function executeAsync(a: FakeAgent, headers: Record<string, string>, executionId: string = randomUUID()) {
   return call(executeRoute, `/api/agents/${a.agentId}/execute`, {
     headers,
     params: { id: a.agentId },
