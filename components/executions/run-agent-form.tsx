@@ -160,7 +160,12 @@ function PropertyField({
 }) {
   const id = `run-${name}`;
   const label = `${p.title ?? name}${required ? "" : " (optional)"}`;
-  const common = { id, name: fieldName(name), "aria-invalid": error ? true : undefined };
+  const common = {
+    id,
+    name: fieldName(name),
+    "aria-invalid": error ? true : undefined,
+    "aria-required": required || undefined,
+  };
   const given = initial !== undefined ? initial : "default" in p ? p.default : undefined;
   let control;
   if (p.type === "boolean") {
