@@ -18,24 +18,28 @@ interface ServiceRow {
   required_inputs: { name: string }[];
 }
 
-/** Both themes of the page as it is now. */
-async function pictures(page: Page, name: string): Promise<void> {
-  await page.emulateMedia({ colorScheme: "light" });
+/** Both themes of the page as it is now (the theme is the system's, read as the page loads: hence the reloads). */
+async function pictures(page: Page, name: string, ready: () => Promise<void>): Promise<void> {
   await lastPage(page, `${name}-light`);
   await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
   await expect(page.locator("html")).toHaveClass(/(^|\s)dark(\s|$)/);
+  await ready();
   await lastPage(page, `${name}-dark`);
   await page.emulateMedia({ colorScheme: "light" });
+  await page.reload();
+  await ready();
 }
 
 /** Console errors about hydration: the server's HTML and the browser's first render must agree. */
 function watchHydration(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error" && /hydrat|did not match/i.test(m.text())) errors.push(m.text());
+    // In a production build React names a hydration mismatch by its error number (418, 423, 425).
+    if (m.type() === "error" && /hydrat|did not match|error #(418|423|425)/i.test(m.text())) errors.push(m.text());
   });
   page.on("pageerror", (e) => {
-    if (/hydrat/i.test(e.message)) errors.push(e.message);
+    if (/hydrat|error #(418|423|425)/i.test(e.message)) errors.push(e.message);
   });
   return errors;
 }
@@ -75,14 +79,16 @@ test.describe.serial("a service the platform delivers itself", () => {
     // No reload from here on: the job page follows the agent's run live, to the delivery.
     await expect(page.getByTestId("job-status")).toHaveText(/delivered/i, { timeout: 60_000 });
     await expect(page.getByTestId("deliverables")).toContainText("Revision 1");
-    await pictures(page, "10-auto-delivered");
+    await pictures(page, "10-auto-delivered", () =>
+      expect(page.getByTestId("deliverables")).toContainText("Revision 1"),
+    );
 
     await page.getByRole("button", { name: "Accept and rate" }).click();
     await page.getByLabel("5 stars").check({ force: true });
     await page.getByLabel("Review (optional)").fill("Delivered before I finished my coffee.");
     await page.getByRole("button", { name: "Complete job" }).click();
     await expect(page.getByTestId("job-status")).toHaveText(/completed/i);
-    await pictures(page, "11-auto-rated");
+    await pictures(page, "11-auto-rated", () => expect(page.getByTestId("job-status")).toHaveText(/completed/i));
 
     // The same agent, run by hand from the form its version's declared input generates.
     await page.goto(`/agents/${service!.fulfilment_agent_id ?? service!.agent_id}`);
@@ -100,7 +106,7 @@ test.describe.serial("a service the platform delivers itself", () => {
     await expect(page.getByTestId("queue-time")).not.toHaveText("—");
     await expect(page.getByRole("link", { name: `← Back to ${agentName}` })).toBeVisible();
     const first = page.url();
-    await pictures(page, "12-run-result");
+    await pictures(page, "12-run-result", () => expect(page.getByTestId("execution-outcome")).toHaveText("Completed"));
 
     // Run again: the same input, a new execution.
     await page.getByRole("button", { name: "Run again" }).click();
@@ -120,7 +126,7 @@ test.describe.serial("a service the platform delivers itself", () => {
     await expect(page).toHaveURL(/status=failed/);
     await expect(page.getByText("No failed runs")).toBeVisible();
     await page.getByRole("navigation", { name: "Filter by status" }).getByRole("link", { name: "all" }).click();
-    await pictures(page, "13-my-runs");
+    await pictures(page, "13-my-runs", () => expect(page.getByTestId("runs").locator("tbody tr")).toHaveCount(3));
     expect(hydration).toEqual([]);
     await context.close();
   });
