@@ -1,4 +1,4 @@
 CREATE INDEX "executions_started_by_user_idx" ON "executions" USING btree ("started_by_user_id","start_time" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "executions_started_by_agent_idx" ON "executions" USING btree ("started_by_agent_id","start_time" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "executions_pending_user_idx" ON "executions" USING btree ("started_by_user_id") WHERE "executions"."status" IN ('queued', 'starting', 'running');--> statement-breakpoint
-CREATE INDEX "executions_pending_agent_idx" ON "executions" USING btree ("started_by_agent_id") WHERE "executions"."status" IN ('queued', 'starting', 'running');
+CREATE INDEX "executions_user_status_idx" ON "executions" USING btree ("started_by_user_id","status");--> statement-breakpoint
+CREATE INDEX "executions_agent_status_idx" ON "executions" USING btree ("started_by_agent_id","status");
