@@ -88,7 +88,7 @@ export function ExecutionView({ initial }: { initial: Execution }) {
               <Link href={`/agents/${exec.agent_id}`} className="hover:underline">
                 {exec.agent_name}
               </Link>{" "}
-              on {exec.host}
+              {exec.host === "deployed" ? "through its deployment" : `on ${exec.host}`}
             </p>
             <h1 className="mt-1 font-mono text-lg">{exec.execution_id}</h1>
           </div>
