@@ -3,6 +3,9 @@ import { POST as deployRoute } from "@/app/api/agents/deploy/route";
 import { GET as versionRoute } from "@/app/api/agents/[id]/versions/[version]/route";
 import { getDb } from "@/db/client";
 import { versionSchema } from "@/lib/api/contracts/versions";
+import { serviceSchema } from "@/lib/api/contracts/services";
+import * as serviceRoute from "@/app/api/services/[id]/route";
+import * as servicesRoute from "@/app/api/services/route";
 import { setupTestDatabase } from "@/test/db";
 import { deployRequest } from "@/test/fixtures/deploy";
 import { createAgent, createUser } from "@/test/fixtures/market";
@@ -65,5 +68,39 @@ describe("input_schema on deploy", () => {
       expect(JSON.stringify(res.body.details)).toContain("input_schema");
     }
     expect(await declaredInputSchema(await getDb(), a.agent.id, "dev")).toBeNull();
+  });
+});
+
+describe("input_schema on a service", () => {
+  it("is accepted on creation, shown, changed or removed by PATCH, refused when malformed; the run form falls back to it", async () => {
+    const a = await ownedAgent();
+    const bad = await call(servicesRoute.POST, "/api/services", {
+      headers: a.owner.headers,
+      body: { agent_id: a.agent.id, name: "Counts", price_usd: 1, input_schema: { type: "string" } },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.details)).toContain("input_schema");
+
+    const made = await call(servicesRoute.POST, "/api/services", {
+      headers: a.owner.headers,
+      body: { agent_id: a.agent.id, name: "Counts", price_usd: 1, input_schema: schema },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const service = serviceSchema.parse(made.body);
+    expect(service.input_schema).toEqual(schema);
+    // No version declares an input: the agent's run form is generated from its service's.
+    expect(await declaredInputSchema(await getDb(), a.agent.id)).toEqual(schema);
+
+    const patch = (body: unknown) =>
+      call(serviceRoute.PATCH, `/api/services/${service.id}`, {
+        headers: a.owner.headers,
+        params: { id: service.id },
+        method: "PATCH",
+        body,
+      });
+    const other = { type: "object", properties: { url: { type: "string" } }, required: ["url"] };
+    expect(serviceSchema.parse((await patch({ input_schema: other })).body).input_schema).toEqual(other);
+    expect(serviceSchema.parse((await patch({ input_schema: null })).body).input_schema).toBeNull();
+    expect(await declaredInputSchema(await getDb(), a.agent.id)).toBeNull();
   });
 });
