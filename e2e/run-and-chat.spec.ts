@@ -25,7 +25,13 @@ test("run a demo agent, watch its log stream and stop it", async ({ browser }) =
   const { context, page } = await demoSignedInPage(browser, "/settings");
   const agent = await firstAgent(page.request, "runnable", true);
   await page.goto(`/agents/${agent.id}`);
-  await page.getByRole("button", { name: "Run" }).click();
+  // The run form: a process on its host (a deployed agent would answer at once), with its required input.
+  const form = page.getByRole("form", { name: "Run the agent" });
+  if (await form.getByLabel("Run on").count()) {
+    await form.getByLabel("Run on").selectOption({ label: "A process on its host (runs until stopped)" });
+  }
+  for (const field of await form.locator('[aria-required="true"]').all()) await field.fill("Hello there. How are you?");
+  await form.getByRole("button", { name: "Run" }).click();
   await expect(page).toHaveURL(/\/executions\/[0-9a-f-]{36}$/, { timeout: 60_000 });
   const status = page.getByTestId("execution-status");
   await expect(status).toHaveText(/starting|running/i);

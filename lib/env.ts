@@ -111,6 +111,8 @@ const schema = z.object({
     .default("true")
     .transform((v) => v === "true" || v === "1"),
   EXECUTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  // Per caller: how many of its executions may be unfinished (queued or running) at once; past it, 429.
+  EXECUTE_MAX_PENDING_PER_CALLER: z.coerce.number().int().min(1).default(100),
   // Callbacks (lib/webhooks): delays in seconds between delivery attempts (after the first), per-attempt timeout,
   // and the operator's exceptions to the SSRF guard: http and loopback addresses (development and tests), private
   // and link-local networks (never the cloud metadata addresses).

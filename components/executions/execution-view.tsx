@@ -12,8 +12,9 @@ import { useExecution, useStopExecution } from "@/lib/client/hooks";
 import { qk } from "@/lib/client/keys";
 import type { Execution, ExecutionStatus } from "@/lib/client/runtime-types";
 import { useSse } from "@/lib/client/sse";
+import { BackToAgent, ExecutionIO, ExecutionSummary, RunAgain } from "./execution-details";
 
-const TERMINAL: ExecutionStatus[] = ["completed", "failed", "stopped"];
+const TERMINAL: ExecutionStatus[] = ["completed", "failed", "stopped", "timeout"];
 const MAX_LINES = 5000;
 
 interface LogLine {
@@ -34,7 +35,8 @@ export function ExecutionView({ initial }: { initial: Execution }) {
   const [lines, setLines] = useState<LogLine[]>([]);
   const [seen] = useState(() => new Set<string>());
   const [transitions, setTransitions] = useState<{ status: ExecutionStatus; at: string }[]>([
-    { status: "starting", at: initial.start_time },
+    // A deployed execution is queued first; a process run starts at once.
+    { status: initial.host === "deployed" ? "queued" : "starting", at: initial.start_time },
   ]);
   const terminal = TERMINAL.includes(exec.status);
   const terminalRef = useRef(terminal);
@@ -77,6 +79,7 @@ export function ExecutionView({ initial }: { initial: Execution }) {
 
   return (
     <div className="space-y-6">
+      <BackToAgent exec={exec} />
       <Card>
         <div className="flex flex-wrap items-start justify-between gap-3">
           <div>
@@ -85,7 +88,7 @@ export function ExecutionView({ initial }: { initial: Execution }) {
               <Link href={`/agents/${exec.agent_id}`} className="hover:underline">
                 {exec.agent_name}
               </Link>{" "}
-              on {exec.host}
+              {exec.host === "deployed" ? "through its deployment" : `on ${exec.host}`}
             </p>
             <h1 className="mt-1 font-mono text-lg">{exec.execution_id}</h1>
           </div>
@@ -97,7 +100,9 @@ export function ExecutionView({ initial }: { initial: Execution }) {
               <Button variant="danger" onClick={() => stop.mutate()} disabled={stop.isPending}>
                 {stop.isPending ? "Stopping…" : "Stop"}
               </Button>
-            ) : null}
+            ) : (
+              <RunAgain exec={exec} />
+            )}
           </div>
         </div>
         {stop.isError ? (
@@ -105,6 +110,7 @@ export function ExecutionView({ initial }: { initial: Execution }) {
             {stop.error.message}
           </p>
         ) : null}
+        <ExecutionSummary exec={exec} />
         <dl className="mt-4 grid gap-3 text-sm sm:grid-cols-4">
           <div>
             <dt className="text-xs text-muted">Elapsed</dt>
@@ -112,32 +118,41 @@ export function ExecutionView({ initial }: { initial: Execution }) {
               <Elapsed from={exec.start_time} to={exec.end_time} />
             </dd>
           </div>
-          <div className="sm:col-span-2">
-            <dt className="text-xs text-muted">Endpoint</dt>
-            <dd className="truncate font-mono text-xs" data-testid="endpoint">
-              {exec.endpoint ?? (exec.status === "starting" ? "waiting for the agent to listen…" : "—")}
-            </dd>
-          </div>
+          {exec.host === "deployed" ? null : (
+            <div className="sm:col-span-2">
+              <dt className="text-xs text-muted">Endpoint</dt>
+              <dd className="truncate font-mono text-xs" data-testid="endpoint">
+                {exec.endpoint ?? (exec.status === "starting" ? "waiting for the agent to listen…" : "—")}
+              </dd>
+            </div>
+          )}
           <div>
             <dt className="text-xs text-muted">Timeout</dt>
             <dd>{exec.timeout_s}s</dd>
           </div>
-          {exec.exit_code !== null || exec.stopped_reason ? (
+          {exec.exit_code !== null || exec.stop_code ? (
             <div className="sm:col-span-4">
-              <dt className="text-xs text-muted">Outcome</dt>
+              <dt className="text-xs text-muted">Process</dt>
               <dd>
-                {exec.exit_code !== null ? `exit code ${exec.exit_code}` : ""} {exec.stopped_reason ?? ""}
+                {exec.exit_code !== null ? `exit code ${exec.exit_code}` : ""} {exec.stop_code ?? ""}
               </dd>
             </div>
           ) : null}
         </dl>
       </Card>
+      <ExecutionIO exec={exec} />
       <div className="grid gap-6 *:min-w-0 lg:grid-cols-4">
         <Card>
           <SectionTitle>Status</SectionTitle>
           <Timeline label="Status timeline">
             {mergeTimeline(transitions, exec).map((t) => (
-              <TimelineStep key={t.status} title={t.status} at={t.at} bad={t.status === "failed"} capitalize />
+              <TimelineStep
+                key={t.status}
+                title={t.status === "timeout" ? "timed out" : t.status}
+                at={t.at}
+                bad={t.status === "failed" || t.status === "timeout"}
+                capitalize
+              />
             ))}
           </Timeline>
         </Card>
@@ -152,8 +167,9 @@ export function ExecutionView({ initial }: { initial: Execution }) {
 
 function mergeTimeline(t: { status: ExecutionStatus; at: string }[], exec: Execution) {
   const list = [...t];
-  if (exec.status !== "starting" && !list.some((x) => x.status === exec.status)) {
-    list.push({ status: exec.status, at: exec.end_time ?? new Date().toISOString() });
+  if (!list.some((x) => x.status === exec.status)) {
+    // The record's own times, never the clock: the server's render and the browser's must agree (hydration).
+    list.push({ status: exec.status, at: exec.end_time ?? exec.started_at ?? exec.start_time });
   }
   if (exec.end_time) {
     const last = list.find((x) => x.status === exec.status);
@@ -162,14 +178,24 @@ function mergeTimeline(t: { status: ExecutionStatus; at: string }[], exec: Execu
   return list;
 }
 
+/**
+ * Time since `from`, ticking until `to`. The clock is read only after mount: the server's render (and the
+ * browser's first, which must match it) show a placeholder instead of a "now" that differs between the two.
+ */
 function Elapsed({ from, to }: { from: string; to: string | null }) {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     if (to) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const t = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(t);
+    };
   }, [to]);
-  return <>{formatDuration((to ? new Date(to).getTime() : now) - new Date(from).getTime())}</>;
+  if (!to && now === null) return <>…</>;
+  return <>{formatDuration((to ? new Date(to).getTime() : (now as number)) - new Date(from).getTime())}</>;
 }
 
 function LogPane({ lines, live }: { lines: LogLine[]; live: boolean }) {

@@ -7,6 +7,7 @@ import { UnreadBadge } from "@/components/inbox/unread-badge";
 const LINKS = [
   { href: "/", label: "Browse" },
   { href: "/jobs", label: "Jobs" },
+  { href: "/runs", label: "Runs" },
   { href: "/inbox", label: "Inbox" },
   { href: "/wallet", label: "Wallet" },
   { href: "/stats", label: "Stats" },

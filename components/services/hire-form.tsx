@@ -10,8 +10,10 @@ import { checkValue, plainMessage } from "@/lib/client/form-errors";
 import { HIRE_RULES } from "@/lib/client/form-rules";
 import { readInputs } from "@/lib/client/inputs";
 import type { Job, Service } from "@/lib/client/types";
+import { autoDeliveryText } from "@/components/executions/auto-delivery-note";
+import type { AutoDelivery } from "@/lib/runtime/execute/estimate";
 
-export function HireForm({ service }: { service: Service }) {
+export function HireForm({ service, auto = null }: { service: Service; auto?: AutoDelivery | null }) {
   const router = useRouter();
   const [pending, setPending] = useState<{ title: string; input_data: Record<string, unknown> } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -104,6 +106,7 @@ export function HireForm({ service }: { service: Service }) {
             {pending.title}”?
           </p>
           <ul className="list-inside list-disc space-y-1 text-sm text-muted" data-testid="hire-terms">
+            {auto ? <li data-testid="hire-auto">{autoDeliveryText(auto)}</li> : null}
             <li>
               {formatCents(service.price_cents)} leaves your available balance now and is held in escrow until you
               accept the work. Cancelled or failed jobs are refunded.

@@ -1,3 +1,4 @@
+import type { InputSchema } from "../../lib/api/contracts/input-schema";
 import { sql } from "drizzle-orm";
 import {
   customType,
@@ -78,6 +79,8 @@ export const agentVersions = pgTable(
     /** { memory_limit (MB), timeout (s), concurrent_executions } */
     configuration: jsonb().$type<{ memory_limit: number; timeout: number; concurrent_executions: number }>().notNull(),
     codeDigest: text().notNull(),
+    /** The JSON Schema of its input parameters, as declared on deploy (lib/api/contracts/input-schema.ts). */
+    inputSchema: jsonb().$type<InputSchema>(),
     createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -136,6 +136,12 @@ export const executions = pgTable(
       .on(t.jobId)
       .where(sql`${t.jobId} IS NOT NULL`),
     index("executions_queue_idx").on(t.agentId, t.environment, t.status, t.priority.desc(), t.queuedAt),
+    // "My runs" (GET /api/executions), newest first; and the per-caller limit's count of unfinished executions
+    // (not partial on status: a migration run may add an enum value in the same transaction, see above).
+    index("executions_started_by_user_idx").on(t.startedByUserId, t.startTime.desc()),
+    index("executions_started_by_agent_idx").on(t.startedByAgentId, t.startTime.desc()),
+    index("executions_user_status_idx").on(t.startedByUserId, t.status),
+    index("executions_agent_status_idx").on(t.startedByAgentId, t.status),
   ],
 );
 

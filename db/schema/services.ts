@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
+import type { InputSchema } from "../../lib/api/contracts/input-schema";
 import { tsvector } from "./types";
 
 export type RequiredInput = {
@@ -25,13 +26,17 @@ export const services = pgTable(
     // How many revisions a client may request per job before it must complete (or dispute); copied to each job.
     maxRevisions: integer().notNull().default(2),
     requiredInputs: jsonb().$type<RequiredInput[]>().notNull().default([]),
+    /** Optional: the JSON Schema of the input its agent runs on (lib/api/contracts/input-schema.ts). */
+    inputSchema: jsonb().$type<InputSchema>(),
     capabilitiesRequired: text()
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
     active: boolean().notNull().default(true),
     // `auto`: the platform fulfils a hire itself by executing a deployed agent of the seller's (lib/market/job-auto.ts).
-    fulfilment: text({ enum: ["manual", "auto"] }).notNull().default("manual"),
+    fulfilment: text({ enum: ["manual", "auto"] })
+      .notNull()
+      .default("manual"),
     /** auto only: the deployed agent that runs (the service's agent or another of its owner's), and where. */
     fulfilmentAgentId: uuid().references(() => agents.id),
     fulfilmentEnvironment: text({ enum: ["dev", "staging", "prod"] }),

@@ -1,3 +1,4 @@
+import type { InputSchema } from "@/lib/api/contracts/input-schema";
 import type { AgentcoreRuntime, FargateRuntime, LocalRuntime } from "@/lib/runtime/config";
 
 /**
@@ -21,11 +22,20 @@ export interface DemoAgent {
   agentcore: { runtimeId: string; transport: "ws" | "http" };
   /** A configured agent (`<KEY>_AGENT_ARN`, e.g. ONBOARDING_AGENT_ARN) the local AgentCore endpoint serves with this program. */
   configured?: { key: "onboarding" | "provisioning" | "mwc"; runtimeId: string };
+  /** The input its versions declare on deploy: the run form is generated from it. */
+  inputSchema: InputSchema;
 }
+
+const textInput = (title: string, description: string, field = "text"): InputSchema => ({
+  type: "object",
+  properties: { [field]: { type: "string", format: "textarea", title, description } },
+  required: [field],
+});
 
 export const DEMO_AGENTS: readonly DemoAgent[] = [
   {
     slug: "text-stats",
+    inputSchema: textInput("Text", "The text to count words, sentences and characters in"),
     name: "Text Stats",
     description: "Counts words, sentences and characters, estimates reading time and lists the most frequent words.",
     category: "analysis",
@@ -36,6 +46,7 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
   },
   {
     slug: "sentiment",
+    inputSchema: textInput("Text", "The text to score"),
     name: "Sentiment Scorer",
     description: "Lexicon-based sentiment in [-1, 1] with the words that drove the score; handles simple negation.",
     category: "analysis",
@@ -45,6 +56,7 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
   },
   {
     slug: "markdown",
+    inputSchema: textInput("Markdown", "The markdown to render to HTML", "markdown"),
     name: "Markdown Renderer",
     description: "Renders markdown (headings, lists, code, emphasis, links) to HTML and streams it block by block.",
     category: "content",
@@ -55,6 +67,18 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
   },
   {
     slug: "json-csv",
+    inputSchema: {
+      type: "object",
+      properties: {
+        csv: { type: "string", format: "textarea", title: "CSV", description: "CSV text to turn into JSON" },
+        json: {
+          type: "array",
+          items: { type: "object" },
+          title: "JSON",
+          description: "An array of objects to turn into CSV",
+        },
+      },
+    },
     name: "JSON/CSV Transformer",
     description: "Turns a JSON array of objects into CSV, or CSV into a JSON array, with RFC 4180 quoting.",
     category: "data",

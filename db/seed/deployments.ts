@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { deployments } from "@/db/schema";
 import type { DeploymentPhase } from "@/db/schema/deployments";
 import { deployBody, updateVersionBody } from "@/lib/api/contracts/deployments";
+import type { InputSchema } from "@/lib/api/contracts/input-schema";
 import type { Principal } from "@/lib/auth/principal";
 import { inTransaction } from "@/lib/db";
 import { endDeployment } from "@/lib/deploy/controller/finish";
@@ -29,6 +30,8 @@ export interface DeployedDemo {
   name: string;
   /** The artifact its versions run (agents/<slug>). */
   slug: string;
+  /** The input its first version declares. */
+  inputSchema?: InputSchema;
 }
 
 const ORIGIN = "http://localhost:3000";
@@ -60,7 +63,13 @@ async function deployLive(owner: Principal, agent: DeployedDemo): Promise<void> 
   const res = await deployAgent(
     owner,
     deployBody.parse({
-      agent_metadata: { agent_id: agent.id, name: agent.name, version: "1.0.0", description: "First release" },
+      agent_metadata: {
+        agent_id: agent.id,
+        name: agent.name,
+        version: "1.0.0",
+        description: "First release",
+        input_schema: agent.inputSchema,
+      },
       agent_code: { artifact: agent.slug },
       deployment_config: { environment: "prod", host: "local" },
     }),

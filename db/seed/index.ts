@@ -5,6 +5,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { createAccount } from "@/lib/auth/users";
 import { registerAgent, retireAgent } from "@/lib/market/agents";
 import { sendDirectMessage } from "@/lib/market/messages";
+import { requiredInputsFrom } from "@/lib/api/contracts/input-schema";
 import { createService } from "@/lib/market/services";
 import { recomputeReputation } from "@/lib/market/reputation";
 import { appendEvents } from "@/lib/events/log";
@@ -76,7 +77,7 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
       a.slug,
     );
   const local: DeployedDemo[] = [];
-  for (const a of DEMO_AGENTS) local.push({ ...(await hosted(a, "local")), slug: a.slug });
+  for (const a of DEMO_AGENTS) local.push({ ...(await hosted(a, "local")), slug: a.slug, inputSchema: a.inputSchema });
   if (ecsOperatorConfig()) {
     for (const a of DEMO_AGENTS.filter((x) => x.fargate)) await hosted(a, "fargate");
   }
@@ -99,7 +100,8 @@ export async function seedDemoData(database: Database): Promise<SeedSummary> {
       description: a.description,
       price_usd: 2,
       output_type: "json",
-      required_inputs: [],
+      // What its run needs (an auto-fulfilled hire passes the job's input_data to the agent as its input).
+      required_inputs: requiredInputsFrom(a.inputSchema),
       capabilities_required: a.capabilities.slice(0, 1),
     });
   }

@@ -120,6 +120,7 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
       description: meta.description,
       tags: meta.tags,
       userId,
+      inputSchema: meta.input_schema,
     });
     const config = normalizeConfig({
       strategy: route?.liveVersionId ? "blue_green" : "initial",

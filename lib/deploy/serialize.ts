@@ -34,6 +34,7 @@ export function versionJson(v: VersionWithBundle): VersionJson {
     dependencies: { python: [], system: [], node: [], ...v.dependencies },
     configuration: v.configuration,
     code_digest: v.codeDigest,
+    input_schema: v.inputSchema,
     created_at: iso(v.createdAt),
   };
 }

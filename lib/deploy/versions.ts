@@ -13,6 +13,7 @@ import { keysetList, timeSort, type Page } from "@/lib/api/pagination";
 import { resolveArtifact } from "@/lib/runtime/artifacts";
 import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { inspectBundle, storeBundle, type InspectedBundle } from "./bundles";
+import type { InputSchema } from "@/lib/api/contracts/input-schema";
 import type { CodeConfiguration, DeployHostName } from "./types";
 
 /** An immutable version of an agent's code (lib/deploy: versions are never changed, only added). */
@@ -153,7 +154,7 @@ export async function putVersion(
   agentId: string,
   version: string,
   code: PreparedCode,
-  meta: { description: string; tags: string[]; userId: string | null },
+  meta: { description: string; tags: string[]; userId: string | null; inputSchema?: InputSchema | null },
 ): Promise<{ row: VersionRow; created: boolean }> {
   if (code.bundle) await storeBundle(tx, code.bundle);
   const [inserted] = await tx
@@ -172,6 +173,7 @@ export async function putVersion(
       dependencies: code.dependencies,
       configuration: code.configuration,
       codeDigest: code.codeDigest,
+      inputSchema: meta.inputSchema ?? null,
       createdByUserId: meta.userId,
     })
     .onConflictDoNothing({ target: [agentVersions.agentId, agentVersions.version] })

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import * as agentsRoute from "@/app/api/agents/route";
 import * as serviceRoute from "@/app/api/services/[id]/route";
@@ -6,7 +6,9 @@ import * as servicesRoute from "@/app/api/services/route";
 import * as topUpsRoute from "@/app/api/wallet/top-ups/route";
 import * as walletRoute from "@/app/api/wallet/route";
 import { getDb } from "@/db/client";
-import { events, executions } from "@/db/schema";
+import * as stopRoute from "@/app/api/executions/[id]/stop/route";
+import { agentRoutes, events, executions } from "@/db/schema";
+import { autoDeliveryOf } from "@/lib/runtime/execute/estimate";
 import { serviceSchema } from "@/lib/api/contracts/services";
 import { ExecutionWorker } from "@/lib/runtime/execute/worker";
 import { setupTestDatabase } from "@/test/db";
@@ -54,7 +56,7 @@ async function seller(outputType = "json") {
 async function buyer() {
   const res = await call(agentsRoute.POST, "/api/agents", { body: { name: "Buyer", capabilities: ["buying"] } });
   expect(res.status).toBe(201);
-  const who = { key: res.body.api_key as string };
+  const who = { key: res.body.api_key as string, agentId: res.body.id as string };
   expect((await call(topUpsRoute.POST, "/api/wallet/top-ups", { ...who, body: { amount: 1_000 } })).status).toBe(201);
   return who;
 }
@@ -183,5 +185,78 @@ describe("auto-fulfilled services", () => {
     expect(undeployed.body.details).toMatchObject({ reason: "not_deployed" });
     const manual = await patch({ fulfilment: "manual" });
     expect(serviceSchema.parse(manual.body)).toMatchObject({ fulfilment: "manual", fulfilment_agent_id: null });
+  });
+
+  it("stopping the job's execution fails the job with the reason and refunds the client", async () => {
+    const { agent, service } = await seller("json");
+    const B = await buyer();
+    await startWorker();
+    const hired = await api.hire(B, { service_id: service.id, title: "Hangs", input_data: { mode: "block" } });
+    const jobId = hired.body.id as string;
+    await jobWhen(B, jobId, "in_progress");
+    const run = await waitFor(async () => {
+      const [r] = await (await getDb()).select().from(executions).where(eq(executions.jobId, jobId));
+      return r?.status === "running" ? r : undefined;
+    }, "the job's execution running");
+    const stopped = await call(stopRoute.POST, `/api/executions/${run.id}/stop`, { ...B, params: { id: run.id } });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body.status).toBe("stopped");
+
+    const failed = await jobWhen(B, jobId, "failed");
+    expect(failed.failure_reason).toBe(`The agent's run was stopped: Stopped on request of agent ${B.agentId}`);
+    expect(await wallet(B)).toMatchObject({ balance: 1_000, held_in_escrow: 0, available: 1_000 });
+    expect(await jobEventTypes(jobId)).toEqual(["job_created", "job_started", "job_failed"]);
+    // The agent's answer arriving after the stop changes nothing.
+    agent.release();
+    await worker?.stop();
+    worker = undefined;
+    expect((await api.get(B, jobId)).body.status).toBe("failed");
+    expect((await wallet({ key: agent.key })).balance).toBe(0);
+  });
+
+  it("refuses a hire with a 409 when the bound agent is no longer deployed, and holds nothing", async () => {
+    const { agent, service } = await seller();
+    const B = await buyer();
+    await (
+      await getDb()
+    )
+      .update(agentRoutes)
+      .set({ weights: [] })
+      .where(and(eq(agentRoutes.agentId, agent.agentId), eq(agentRoutes.environment, "prod")));
+    const hired = await api.hire(B, { service_id: service.id, title: "Too late", input_data: {} });
+    expect(hired.status, JSON.stringify(hired.body)).toBe(409);
+    expect(hired.body.message).toMatch(/not deployed in prod/);
+    expect(await wallet(B)).toMatchObject({ balance: 1_000, held_in_escrow: 0 });
+    expect(await (await getDb()).select().from(executions).where(eq(executions.agentId, agent.agentId))).toEqual([]);
+  });
+
+  it("estimates an auto delivery from the agent's recent runs", async () => {
+    const { agent, service } = await seller();
+    const db = await getDb();
+    expect(await autoDeliveryOf(db, service)).toMatchObject({
+      agent_id: agent.agentId,
+      estimate: { median_ms: null, samples: 0 },
+    });
+    expect(await autoDeliveryOf(db, { ...service, fulfilment: "manual" })).toBeNull();
+    const B = await buyer();
+    const more = await call(topUpsRoute.POST, "/api/wallet/top-ups", { ...B, body: { amount: 2_000 } });
+    expect(more.status).toBe(201);
+    await startWorker();
+    for (const ms of [100, 300, 500]) {
+      const hired = await api.hire(B, { service_id: service.id, title: "Timed", input_data: { mode: "slow", ms } });
+      expect(hired.status, JSON.stringify(hired.body)).toBe(201);
+      await jobWhen(B, hired.body.id as string, "delivered");
+    }
+    const auto = await autoDeliveryOf(db, service);
+    expect(auto?.estimate.samples).toBe(3);
+    // The median run waited on the 300 ms answer (plus queueing), never the 100 ms or the 500 ms one.
+    expect(auto?.estimate.median_ms).toBeGreaterThanOrEqual(300);
+    expect(auto?.estimate.median_ms).toBeLessThan(
+      Math.max(
+        ...(await db.select().from(executions).where(eq(executions.agentId, agent.agentId))).map(
+          (r) => (r.endTime as Date).getTime() - r.startTime.getTime(),
+        ),
+      ),
+    );
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, inArray, lte, gte, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
-import { executions, jobs, services } from "@/db/schema";
+import { agentRoutes, agents, executions, jobs, services } from "@/db/schema";
+import { conflict } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 import type { NewEvent } from "@/lib/events/log";
 import { executionEvent } from "@/lib/runtime/lifecycle";
@@ -69,10 +70,30 @@ async function queueRun(tx: Tx, job: JobViewRow, b: Binding, input: Record<strin
   return [executionEvent(row)];
 }
 
-/** At hire: an auto-fulfilled service's job gets its execution queued. Nothing for a manual one. */
+/**
+ * At hire: an auto-fulfilled service's job gets its execution queued. Nothing for a manual one. A 409 when the
+ * bound agent is not deployed there any more (retired, or its route serves nothing): the hire would only fail.
+ */
 export async function queueAutoFulfilment(tx: Tx, job: JobViewRow): Promise<NewEvent[]> {
   const b = await bindingOf(tx, job.serviceId);
-  return b ? queueRun(tx, job, b, job.inputData) : [];
+  if (!b) return [];
+  if (!(await isServing(tx, b))) {
+    throw conflict(
+      `This service is delivered automatically, but its agent is not deployed in ${b.environment} at the moment; try again later`,
+      { fulfilment_agent_id: b.agentId, fulfilment_environment: b.environment },
+    );
+  }
+  return queueRun(tx, job, b, job.inputData);
+}
+
+/** The bound agent is live: not retired, and its environment's route sends traffic to some version. */
+async function isServing(tx: Tx, b: Binding): Promise<boolean> {
+  const [r] = await tx
+    .select({ weights: agentRoutes.weights, status: agents.status })
+    .from(agentRoutes)
+    .innerJoin(agents, eq(agents.id, agentRoutes.agentId))
+    .where(and(eq(agentRoutes.agentId, b.agentId), eq(agentRoutes.environment, b.environment)));
+  return !!r && r.status !== "retired" && r.weights.some((w) => w.weight > 0);
 }
 
 /** At a revision request: the agent runs again, with the client's reason added to the input. */
@@ -124,11 +145,17 @@ export async function jobRunStarted(tx: Tx, row: ExecutionRow): Promise<NewEvent
   ];
 }
 
-/** The execution ended for good: completed delivers its output, failed or timed out fails the job. */
+/**
+ * The execution ended for good: completed delivers its output; failed, timed out or stopped (by its starter, the
+ * agent's owner or the agent's retirement) fails the job, refunded. A cancelled job's queued runs are stopped by
+ * stopQueuedRuns, which does not come through here: the cancel has refunded already.
+ */
 export async function jobRunEnded(tx: Tx, row: ExecutionRow): Promise<NewEvent[]> {
   if (!row.jobId) return [];
   if (row.status === "completed") return deliverRun(tx, row, row.jobId);
-  if (row.status === "failed" || row.status === "timeout") return failRun(tx, row, row.jobId);
+  if (row.status === "failed" || row.status === "timeout" || row.status === "stopped") {
+    return failRun(tx, row, row.jobId);
+  }
   return [];
 }
 
@@ -173,8 +200,9 @@ async function deliverRun(tx: Tx, row: ExecutionRow, jobId: string): Promise<New
 }
 
 async function failRun(tx: Tx, row: ExecutionRow, jobId: string): Promise<NewEvent[]> {
-  const what = row.status === "timeout" ? "timed out" : "failed";
-  const reason = `The agent's run ${what}: ${row.error?.message ?? "no reason given"}`.slice(0, 1000);
+  const what = row.status === "timeout" ? "timed out" : row.status === "stopped" ? "was stopped" : "failed";
+  const why = row.error?.message ?? row.stoppedReason ?? "no reason given";
+  const reason = `The agent's run ${what}: ${why}`.slice(0, 1000);
   const [updated] = await tx
     .update(jobs)
     .set({ status: "failed", failureReason: reason, updatedAt: sql`now()` })

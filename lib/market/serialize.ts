@@ -1,3 +1,4 @@
+import type { InputSchema } from "@/lib/api/contracts/input-schema";
 import type { z } from "zod";
 import type { RequiredInput } from "@/db/schema/services";
 import type { agentListItemSchema } from "@/lib/api/contracts/agent-listings";
@@ -111,6 +112,8 @@ export interface ServiceRowLike {
   outputType: string;
   maxRevisions: number;
   requiredInputs: RequiredInput[];
+  /** Absent where a query does not read it (a list that shows no input). */
+  inputSchema?: InputSchema | null;
   capabilitiesRequired: string[];
   active: boolean;
   fulfilment: "manual" | "auto";
@@ -140,6 +143,7 @@ export function serviceJson(row: ServiceRowLike, agent: ServiceAgentRef): Servic
     output_type: row.outputType,
     max_revisions: row.maxRevisions,
     required_inputs: row.requiredInputs,
+    input_schema: row.inputSchema ?? null,
     capabilities_required: row.capabilitiesRequired,
     active: row.active,
     fulfilment: row.fulfilment,

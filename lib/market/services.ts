@@ -24,6 +24,7 @@ export const serviceColumns = {
   outputType: services.outputType,
   maxRevisions: services.maxRevisions,
   requiredInputs: services.requiredInputs,
+  inputSchema: services.inputSchema,
   capabilitiesRequired: services.capabilitiesRequired,
   active: services.active,
   fulfilment: services.fulfilment,
@@ -111,6 +112,7 @@ export async function createService(
         outputType: input.output_type,
         maxRevisions: input.max_revisions,
         requiredInputs: input.required_inputs,
+        inputSchema: input.input_schema ?? null,
         capabilitiesRequired: [...new Set(input.capabilities_required)],
         ...(await fulfilmentColumns(tx, agent, input)),
       })
@@ -147,6 +149,7 @@ export async function updateService(principal: Principal, id: string, patch: Ser
   if (patch.output_type !== undefined) set.outputType = patch.output_type;
   if (patch.max_revisions !== undefined) set.maxRevisions = patch.max_revisions;
   if (patch.required_inputs !== undefined) set.requiredInputs = patch.required_inputs;
+  if (patch.input_schema !== undefined) set.inputSchema = patch.input_schema;
   if (patch.capabilities_required !== undefined) set.capabilitiesRequired = [...new Set(patch.capabilities_required)];
   if (patch.active !== undefined) set.active = patch.active;
   if (patch.fulfilment !== undefined) set.fulfilment = patch.fulfilment;

@@ -12,7 +12,7 @@ import { readLogs, type LogLineJson } from "./logs";
 import { toExecutionRecord, type ExecutionJson } from "./serialize";
 import type { ExecutionStatus } from "./types";
 
-// The paged reads of executions: an agent's executions, an execution's log lines.
+// The paged reads of executions: an agent's executions, the caller's own, an execution's log lines.
 
 export interface ListOptions {
   status?: ExecutionStatus;
@@ -30,39 +30,53 @@ export async function listAgentExecutions(
 ): Promise<Page<ExecutionJson>> {
   const db = await getDb();
   const [agent] = await db
-    .select({ id: agents.id, name: agents.name, ownerUserId: agents.ownerUserId })
+    .select({ id: agents.id, ownerUserId: agents.ownerUserId })
     .from(agents)
     .where(eq(agents.id, agentId))
     .limit(1);
   if (!agent) throw notFound("Agent");
   const filters: SQL[] = [eq(executions.agentId, agentId)];
   if (opts.status) filters.push(eq(executions.status, opts.status));
-  if (!(await actsForAgent(db, principal, agentId, agent.ownerUserId))) {
-    const party = partyOf(principal);
-    filters.push(
-      party.agentId
-        ? eq(executions.startedByAgentId, party.agentId)
-        : (or(
-            eq(executions.startedByUserId, party.userId as string),
-            sql`${executions.startedByAgentId} IN ${ownedAgentIds(party.userId as string)}`,
-          ) as SQL),
-    );
-  }
+  if (!(await actsForAgent(db, principal, agentId, agent.ownerUserId))) filters.push(startedByCaller(principal));
+  return pageOf(filters, opts);
+}
+
+/** GET /api/executions: the executions the caller started (a person: also those their agents started). */
+export async function listMyExecutions(principal: Principal, opts: ListOptions): Promise<Page<ExecutionJson>> {
+  const filters: SQL[] = [startedByCaller(principal)];
+  if (opts.status) filters.push(eq(executions.status, opts.status));
+  return pageOf(filters, opts);
+}
+
+/** Started by the caller: an agent itself, or a person or one of the person's agents. */
+function startedByCaller(principal: Principal): SQL {
+  const party = partyOf(principal);
+  return party.agentId
+    ? eq(executions.startedByAgentId, party.agentId)
+    : (or(
+        eq(executions.startedByUserId, party.userId as string),
+        sql`${executions.startedByAgentId} IN ${ownedAgentIds(party.userId as string)}`,
+      ) as SQL);
+}
+
+/** One keyset page of the executions matching `filters`, newest first, with the total and the agents' names. */
+async function pageOf(filters: SQL[], opts: ListOptions): Promise<Page<ExecutionJson>> {
+  const db = await getDb();
   const [total] = await db
     .select({ n: count() })
     .from(executions)
     .where(and(...filters));
   const after = keysetWhere(executionSort, opts.cursor);
-  if (after) filters.push(after);
   const rows = await db
-    .select({ row: executions, startMicros: executionSort.key })
+    .select({ row: executions, agentName: agents.name, startMicros: executionSort.key })
     .from(executions)
-    .where(and(...filters))
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .where(and(...filters, ...(after ? [after] : [])))
     .orderBy(...keysetOrder(executionSort))
     .limit(opts.limit + 1);
   const { page, next } = keysetPage(rows, opts.limit, (last) => [last.startMicros, last.row.id]);
   return {
-    data: page.map((r) => toExecutionRecord(r.row, agent.name)),
+    data: page.map((r) => toExecutionRecord(r.row, r.agentName)),
     next_cursor: next,
     total: total?.n ?? 0,
   };

@@ -5,6 +5,7 @@ import { executions } from "@/db/schema";
 import { inTransaction } from "@/lib/db";
 import { appendEvent, appendEvents, type NewEvent } from "@/lib/events/log";
 import { settleRun } from "@/lib/ledger/usage-hooks";
+import { jobRunEnded } from "@/lib/market/job-auto";
 import { insertLogs } from "./logs";
 import { statusSnapshot } from "./serialize";
 import { isTerminal, type ExecutionRow, type ExecutionStatus, type Observation } from "./types";
@@ -72,8 +73,11 @@ export async function transition(id: string, obs: Observation): Promise<Executio
       .returning();
     if (!row) return null;
     if (obs.log) await insertLogs(tx, id, [{ stream: "system", line: obs.log }]);
-    // A paid run is charged if it completed, its hold released otherwise (lib/ledger/usage.ts), in this transaction.
-    await appendEvents(tx, [...(terminal ? await settleRun(tx, row) : []), executionEvent(row)]);
+    // A paid run is charged if it completed, its hold released otherwise (lib/ledger/usage.ts); a job's execution
+    // that ends here (stopped) fails the job and refunds it. All in this transaction.
+    const settled = terminal ? await settleRun(tx, row) : [];
+    const jobEvents = terminal && row.jobId ? await jobRunEnded(tx, row) : [];
+    await appendEvents(tx, [...settled, ...jobEvents, executionEvent(row)]);
     return row;
   });
 }

@@ -3,6 +3,7 @@ import { PHASE_STATUSES } from "@/db/schema/deployments";
 import { bundleBodyLimit } from "@/lib/deploy/limits";
 import { defineRoute, uuidParam } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
+import { inputSchemaSchema } from "./input-schema";
 import {
   agentCodeSchema,
   canaryConfigSchema,
@@ -37,6 +38,7 @@ export const deployBody = z.strictObject({
     version: versionStringSchema.describe("Semver, e.g. 1.2.0"),
     description: z.string().max(5000).default(""),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+    input_schema: inputSchemaSchema.optional().describe("Ours: " + (inputSchemaSchema.description ?? "")),
   }),
   agent_code: agentCodeSchema,
   deployment_config: z.strictObject(deploymentConfigFields),

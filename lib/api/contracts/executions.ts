@@ -142,6 +142,19 @@ export const listAgentExecutionsRoute = defineRoute({
   response: pageSchema(executionSchema),
 });
 
+// GET /api/executions - the caller's own runs, newest first
+export const listMyExecutionsRoute = defineRoute({
+  method: "GET",
+  path: "/api/executions",
+  summary:
+    "The executions the caller started (a person: also those their agents started), newest first, filtered by status",
+  tags,
+  auth: "required",
+  scopes: ["executions:read"],
+  query: listExecutionsQuery,
+  response: pageSchema(executionSchema),
+});
+
 // GET /api/executions/{id} - the execution record, refreshed from its host
 export const getExecutionRoute = defineRoute({
   method: "GET",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineRoute, idParams, uuidParam } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 import { capabilitiesSchema, capabilitySchema } from "./agents";
+import { inputSchemaSchema } from "./input-schema";
 
 /*
  * Fixed-price services.
@@ -67,6 +68,7 @@ export const serviceSchema = z.object({
   output_type: z.string(),
   max_revisions: z.number().int().describe("Revision requests a client may make per job; then complete or dispute"),
   required_inputs: z.array(requiredInputSchema),
+  input_schema: inputSchemaSchema.nullable().describe("The declared input (JSON Schema), if any"),
   capabilities_required: z.array(z.string()),
   active: z.boolean(),
   fulfilment: fulfilmentSchema,
@@ -83,6 +85,7 @@ const serviceFields = {
   output_type: outputTypeSchema,
   max_revisions: z.number().int().min(0).max(100),
   required_inputs: requiredInputsSchema,
+  input_schema: inputSchemaSchema,
   capabilities_required: capabilitiesSchema,
   fulfilment: fulfilmentSchema,
   fulfilment_agent_id: uuidParam.describe(
@@ -100,6 +103,7 @@ export const createServiceBody = z
     output_type: serviceFields.output_type.default("text"),
     max_revisions: serviceFields.max_revisions.default(2),
     required_inputs: serviceFields.required_inputs.default([]),
+    input_schema: serviceFields.input_schema.optional(),
     capabilities_required: serviceFields.capabilities_required.default([]),
     fulfilment: serviceFields.fulfilment.default("manual"),
     fulfilment_agent_id: serviceFields.fulfilment_agent_id.optional(),
@@ -115,6 +119,7 @@ export const updateServiceBody = z
     output_type: serviceFields.output_type.optional(),
     max_revisions: serviceFields.max_revisions.optional(),
     required_inputs: serviceFields.required_inputs.optional(),
+    input_schema: serviceFields.input_schema.nullable().optional().describe("null removes it"),
     capabilities_required: serviceFields.capabilities_required.optional(),
     fulfilment: serviceFields.fulfilment.optional(),
     fulfilment_agent_id: serviceFields.fulfilment_agent_id.optional(),

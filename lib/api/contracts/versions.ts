@@ -3,6 +3,7 @@ import { BUNDLE_FORMATS, CODE_RUNTIMES, VERSION_SOURCES } from "@/db/schema/depl
 import { defineRoute } from "../contract";
 import { pageQuery, pageSchema } from "../pagination";
 import { agentParams, versionParams } from "./deployments";
+import { inputSchemaSchema } from "./input-schema";
 
 /*
  * An agent's versions: immutable code, written by a deploy or an update (./deployments.ts) and read here. Only the
@@ -28,6 +29,7 @@ export const versionSchema = z.object({
     concurrent_executions: z.number().int(),
   }),
   code_digest: z.string().describe("sha256 of everything that makes the code"),
+  input_schema: inputSchemaSchema.nullable().describe("The declared input (JSON Schema), if any"),
   created_at: z.string(),
 });
 

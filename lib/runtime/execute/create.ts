@@ -18,7 +18,9 @@ import { appendExecutionEvent } from "../lifecycle";
 import { recentLogs } from "../logs";
 import { PRIORITIES, toExecutionRecord } from "../serialize";
 import { isTerminal, type ExecutionRow } from "../types";
+import { checkCallerPending } from "./caller-limit";
 import { claimExecution } from "./claim";
+import { recentDuration } from "./estimate";
 import { callbackConfigFromEnv } from "./callback";
 import { runClaimed } from "./dispatch";
 import { sendExecute } from "./queue";
@@ -85,6 +87,9 @@ async function insertExecution(
     if (!route?.secret) throw unprocessable("The deployment has no webhook secret to sign callbacks with");
   }
   const party = partyOf(principal);
+  // A replay of an existing execution_id is not a new execution: only a fresh one counts against the limit.
+  const [known] = await tx.select({ id: executions.id }).from(executions).where(eq(executions.id, ids.id));
+  if (!known) await checkCallerPending(tx, party);
   const [row] = await tx
     .insert(executions)
     .values({
@@ -206,18 +211,9 @@ async function answer(row: ExecutionRow, agentName: string, sync: boolean, origi
   };
 }
 
-/** Now plus the median duration of the deployment's last 50 completed executions (1 s without history). */
+/** Now plus the median duration of the agent's last completed executions there (1 s without history). */
 async function estimateEnd(row: ExecutionRow): Promise<Date> {
   if (row.endTime) return row.endTime;
-  const db = await getDb();
-  const [r] = await db
-    .execute<{ ms: number | null }>(
-      sql`
-    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM (
-      SELECT extract(epoch FROM ${executions.endTime} - ${executions.startTime}) * 1000 AS ms FROM ${executions}
-      WHERE ${executions.agentId} = ${row.agentId} AND ${executions.status} = 'completed' AND ${executions.host} = 'deployed'
-      ORDER BY ${executions.endTime} DESC LIMIT 50) recent`,
-    )
-    .then((res) => (res as unknown as { rows: { ms: number | null }[] }).rows);
-  return new Date(Date.now() + Math.max(1, Number(r?.ms ?? 1000)));
+  const { median_ms } = await recentDuration(await getDb(), row.agentId, row.environment);
+  return new Date(Date.now() + Math.max(1, median_ms ?? 1000));
 }

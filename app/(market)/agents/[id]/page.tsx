@@ -8,10 +8,11 @@ import { Card, SectionTitle } from "@/components/ui/card";
 import { formatCents, formatUsd, timeAgo } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { EmptyState } from "@/components/ui/states";
-import { RunAgentButton } from "@/components/executions/run-agent-button";
+import { AgentRunPanel } from "@/components/executions/agent-run-panel";
+import { AgentRunsTab, AgentTabs } from "@/components/executions/agent-runs-tab";
 import { DeployBadge } from "@/components/deployments/status";
 import { getDb } from "@/db/client";
-import { currentUser } from "@/lib/client/server";
+import { currentUser, viewer } from "@/lib/client/server";
 import { liveDeployment } from "@/lib/deploy/public";
 import { findAgentCached } from "@/lib/market/agents";
 import { reviewsOf } from "@/lib/market/reviews";
@@ -25,8 +26,15 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: agent?.name ?? "Agent" };
 }
 
-export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AgentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ tab?: string; status?: string; cursor?: string }>;
+}) {
   const { id } = await params;
+  const sp = await searchParams;
   if (!isUuid(id)) notFound();
   // What GET /api/agents/{id}, /api/services?agent_id= and /api/agents/{id}/reviews answer: all public.
   const row = await findAgentCached(id);
@@ -42,6 +50,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   // Only the owner may start executions of an agent (the run API answers 404 to anyone else).
   const owns = !!user && agent.owner_user_id === user.id;
   const cheapest = services.data[0];
+  const principal = owns ? await viewer() : null;
+  const runsTab = !!principal && sp.tab === "runs";
 
   return (
     <div className="space-y-6">
@@ -75,7 +85,6 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           {cheapest ? (
             <ButtonLink href={`/services/${cheapest.id}`}>Hire from {formatUsd(cheapest.price_usd)}</ButtonLink>
           ) : null}
-          {agent.runnable && owns ? <RunAgentButton agentId={agent.id} /> : null}
           {agent.runnable && !owns ? <p className="max-w-44 text-xs text-muted">Runnable by its owner.</p> : null}
           {agent.invocable ? (
             <ButtonLink href={`/chat/${agent.id}`} variant="secondary">
@@ -90,61 +99,69 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </div>
       </Card>
 
-      <div className="grid gap-6 *:min-w-0 lg:grid-cols-3">
-        <Card>
-          <SectionTitle>Reputation</SectionTitle>
-          <div className="flex items-baseline gap-2">
-            <span className="text-4xl font-semibold" data-testid="reputation">
-              {agent.reputation.toFixed(2)}
-            </span>
-            <Stars value={agent.reputation} size={18} />
-          </div>
-          <p className="mt-1 text-sm text-muted">
-            {agent.rating_count} rating{agent.rating_count === 1 ? "" : "s"} · {agent.jobs_completed} jobs completed
-          </p>
-          <RatingBreakdown breakdown={reviews.breakdown} />
-        </Card>
-        <div className="lg:col-span-2">
-          <SectionTitle>Services</SectionTitle>
-          {services.data.length === 0 ? (
-            <EmptyState title="No services yet">This agent does not sell anything at the moment.</EmptyState>
-          ) : (
-            <ul className="grid gap-3 sm:grid-cols-2">
-              {services.data.map((s) => (
-                <ServiceCard key={s.id} service={s} showAgent={false} />
-              ))}
-            </ul>
-          )}
-        </div>
-      </div>
+      {owns ? <AgentTabs agentId={agent.id} runs={runsTab} /> : null}
+      {principal && runsTab ? <AgentRunsTab principal={principal} agentId={agent.id} raw={sp} /> : null}
+      {runsTab ? null : (
+        <>
+          <AgentRunPanel agentId={agent.id} live={live} runnable={agent.runnable} owns={owns} signedIn={!!user} />
 
-      <section>
-        <SectionTitle>Recent reviews</SectionTitle>
-        {reviews.recent.length === 0 ? (
-          <EmptyState title="No reviews yet">Reviews appear when a client completes a job.</EmptyState>
-        ) : (
-          <ul className="space-y-3">
-            {reviews.recent.map((r) => (
-              <li key={r.job_id} className="rounded-xl border border-line bg-card p-4">
-                <div className="flex items-center justify-between gap-2">
-                  <Stars value={r.rating} size={14} label={`${r.rating} out of 5`} />
-                  <span className="text-xs text-muted">
-                    {r.reviewer} · {timeAgo(r.completed_at)}
-                  </span>
-                </div>
-                {r.review ? <p className="mt-2 text-sm">{r.review}</p> : null}
-                {r.verified_purchase ? (
-                  <p className="mt-2" data-testid="verified-purchase">
-                    <Badge tone="ok">
-                      Verified purchase{r.paid_cents !== null ? ` · ${formatCents(r.paid_cents)}` : ""}
-                    </Badge>
-                  </p>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+          <div className="grid gap-6 *:min-w-0 lg:grid-cols-3">
+            <Card>
+              <SectionTitle>Reputation</SectionTitle>
+              <div className="flex items-baseline gap-2">
+                <span className="text-4xl font-semibold" data-testid="reputation">
+                  {agent.reputation.toFixed(2)}
+                </span>
+                <Stars value={agent.reputation} size={18} />
+              </div>
+              <p className="mt-1 text-sm text-muted">
+                {agent.rating_count} rating{agent.rating_count === 1 ? "" : "s"} · {agent.jobs_completed} jobs completed
+              </p>
+              <RatingBreakdown breakdown={reviews.breakdown} />
+            </Card>
+            <div className="lg:col-span-2">
+              <SectionTitle>Services</SectionTitle>
+              {services.data.length === 0 ? (
+                <EmptyState title="No services yet">This agent does not sell anything at the moment.</EmptyState>
+              ) : (
+                <ul className="grid gap-3 sm:grid-cols-2">
+                  {services.data.map((s) => (
+                    <ServiceCard key={s.id} service={s} showAgent={false} />
+                  ))}
+                </ul>
+              )}
+            </div>
+          </div>
+
+          <section>
+            <SectionTitle>Recent reviews</SectionTitle>
+            {reviews.recent.length === 0 ? (
+              <EmptyState title="No reviews yet">Reviews appear when a client completes a job.</EmptyState>
+            ) : (
+              <ul className="space-y-3">
+                {reviews.recent.map((r) => (
+                  <li key={r.job_id} className="rounded-xl border border-line bg-card p-4">
+                    <div className="flex items-center justify-between gap-2">
+                      <Stars value={r.rating} size={14} label={`${r.rating} out of 5`} />
+                      <span className="text-xs text-muted">
+                        {r.reviewer} · {timeAgo(r.completed_at)}
+                      </span>
+                    </div>
+                    {r.review ? <p className="mt-2 text-sm">{r.review}</p> : null}
+                    {r.verified_purchase ? (
+                      <p className="mt-2" data-testid="verified-purchase">
+                        <Badge tone="ok">
+                          Verified purchase{r.paid_cents !== null ? ` · ${formatCents(r.paid_cents)}` : ""}
+                        </Badge>
+                      </p>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </>
+      )}
     </div>
   );
 }

@@ -1,6 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { HireForm } from "@/components/services/hire-form";
+import { AutoDeliveryNote } from "@/components/executions/auto-delivery-note";
+import { getDb } from "@/db/client";
+import { autoDeliveryOf } from "@/lib/runtime/execute/estimate";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, SectionTitle } from "@/components/ui/card";
@@ -22,6 +25,7 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
   // As GET /api/services/{id}: public, also when deactivated.
   const [service, user] = await Promise.all([orNull(getServiceJson(id)), currentUser()]);
   if (!service) notFound();
+  const auto = await autoDeliveryOf(await getDb(), service);
 
   return (
     <div className="grid gap-6 *:min-w-0 lg:grid-cols-5">
@@ -67,10 +71,11 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
       <div className="lg:col-span-2">
         <Card className="lg:sticky lg:top-24">
           <SectionTitle>Hire this service</SectionTitle>
+          {auto && service.active ? <AutoDeliveryNote auto={auto} /> : null}
           {!service.active ? (
             <p className="text-sm text-muted">This service is not offered any more.</p>
           ) : user ? (
-            <HireForm service={service} />
+            <HireForm service={service} auto={auto} />
           ) : (
             <div className="space-y-3 text-sm">
               <p className="text-muted">

@@ -1,0 +1,58 @@
+import Link from "next/link";
+import { Card, SectionTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import type { EnvironmentState } from "@/lib/deploy/public";
+import { env } from "@/lib/env";
+import { declaredInputSchema } from "@/lib/runtime/execute/input-schema";
+import { RunAgentForm, type RunTarget } from "./run-agent-form";
+
+/**
+ * The agent page's run form. A deployed agent is executed through its deployment (anyone signed in may, as
+ * POST /api/agents/{id}/execute allows); a runnable agent may also be started as a process by its owner (POST
+ * .../run, which keeps listening until stopped). Nothing when neither applies.
+ */
+export async function AgentRunPanel({
+  agentId,
+  live,
+  runnable,
+  owns,
+  signedIn,
+}: {
+  agentId: string;
+  live: EnvironmentState | null;
+  runnable: boolean;
+  owns: boolean;
+  signedIn: boolean;
+}) {
+  const targets: RunTarget[] = [];
+  if (live)
+    targets.push({ kind: "execute", environment: live.environment, label: `Its deployment (${live.environment})` });
+  if (runnable && owns) targets.push({ kind: "run", label: "A process on its host (runs until stopped)" });
+  if (targets.length === 0) return null;
+  if (!signedIn) {
+    return (
+      <Card>
+        <SectionTitle>Run</SectionTitle>
+        <p className="text-sm text-muted">
+          <Link href={`/signin?callbackUrl=${encodeURIComponent(`/agents/${agentId}`)}`} className="underline">
+            Sign in
+          </Link>{" "}
+          to run this agent with your own input.
+        </p>
+      </Card>
+    );
+  }
+  const schema = await declaredInputSchema(await getDb(), agentId, live?.environment);
+  const e = env();
+  return (
+    <Card id="run">
+      <SectionTitle>Run</SectionTitle>
+      <RunAgentForm
+        agentId={agentId}
+        schema={schema}
+        targets={targets}
+        timeouts={{ defaultS: e.EXECUTION_DEFAULT_TIMEOUT_S, maxS: e.EXECUTION_MAX_TIMEOUT_S }}
+      />
+    </Card>
+  );
+}
