@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import type { EnvironmentState } from "@/lib/deploy/public";
 import { env } from "@/lib/env";
 import { declaredInputSchema } from "@/lib/runtime/execute/input-schema";
+import { PriceNote } from "@/components/wallet/price-note";
 import { RunAgentForm, type RunTarget } from "./run-agent-form";
 
 /**
@@ -17,12 +18,15 @@ export async function AgentRunPanel({
   runnable,
   owns,
   signedIn,
+  pricePerRun,
 }: {
   agentId: string;
   live: EnvironmentState | null;
   runnable: boolean;
   owns: boolean;
   signedIn: boolean;
+  /** The agent's price per successful run, in cents (null: free); its owner runs it free. */
+  pricePerRun: number | null;
 }) {
   const targets: RunTarget[] = [];
   if (live)
@@ -47,6 +51,7 @@ export async function AgentRunPanel({
   return (
     <Card id="run">
       <SectionTitle>Run</SectionTitle>
+      <PriceNote priceMinor={pricePerRun} kind="run" own={owns} className="mb-3" />
       <RunAgentForm
         agentId={agentId}
         schema={schema}

@@ -103,7 +103,14 @@ export default async function AgentPage({
       {principal && runsTab ? <AgentRunsTab principal={principal} agentId={agent.id} raw={sp} /> : null}
       {runsTab ? null : (
         <>
-          <AgentRunPanel agentId={agent.id} live={live} runnable={agent.runnable} owns={owns} signedIn={!!user} />
+          <AgentRunPanel
+            agentId={agent.id}
+            live={live}
+            runnable={agent.runnable}
+            owns={owns}
+            signedIn={!!user}
+            pricePerRun={agent.price_per_run}
+          />
 
           <div className="grid gap-6 *:min-w-0 lg:grid-cols-3">
             <Card>
