@@ -3,6 +3,7 @@ import type PgBoss from "pg-boss";
 import { getDatabase, type Database } from "@/db/client";
 import { sweepIdempotencyKeys } from "@/lib/api/idempotency";
 import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
+import { pruneEvents } from "@/lib/events/retention";
 import { log } from "@/lib/log";
 import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
 
@@ -17,6 +18,8 @@ export const SCHEDULES: readonly { name: string; cron: string; run: () => Promis
   { name: "jobs-auto-accept", cron: "* * * * *", run: () => autoAcceptDeliveredJobs() },
   // Idempotency keys past their 24 hours (docs/idempotency.md).
   { name: "idempotency-sweep", cron: "7 * * * *", run: () => sweepIdempotencyKeys() },
+  // The event log past EVENTS_RETENTION_DAYS / EVENTS_RETENTION_MAX_ROWS, in batches (docs/events.md, Retention).
+  { name: "events-retention", cron: "17 * * * *", run: () => pruneEvents() },
 ];
 
 /** Starts a pg-boss with cron on, makes the sweeps' queues and schedules, and works them. */
