@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { and, asc, gt, inArray, lte, sql } from "drizzle-orm";
 import { events } from "@/db/schema";
+import { GET as eventsRoute } from "@/app/api/events/route";
 import { setupTestDatabase } from "@/test/db";
-import { readStream } from "@/test/fixtures/event-stream";
+import { readStream, setupEventSubscriptions } from "@/test/fixtures/event-stream";
 import type { Audience } from "./audience";
 import { EventHub } from "./hub";
 import { appendEvent } from "./log";
@@ -11,6 +12,7 @@ import { prunedThrough, pruneEvents } from "./retention";
 import { sseResponse } from "./sse";
 
 const db = setupTestDatabase();
+const subscribeRoute = setupEventSubscriptions(eventsRoute);
 const hubs: EventHub[] = [];
 afterAll(async () => {
   await Promise.all(hubs.map((h) => h.stop()));
@@ -132,5 +134,27 @@ describe("event log retention", () => {
     // And nothing at or below the horizon is left in the log.
     const left = await db.current.database.db.select({ id: events.id }).from(events).where(lte(events.id, horizon));
     expect(left).toEqual([]);
+  });
+
+  it("answers GET /api/events resumed below the horizon (header or since=) with a resync the contract describes", async () => {
+    const horizon = await prunedThrough(db.current.database.db);
+    for (const [query, headers] of [
+      ["", { "last-event-id": String(horizon - 1) }],
+      [`?since=${horizon - 1}`, {}],
+    ] as const) {
+      const { res, stream } = await subscribeRoute(query, headers);
+      expect(res.status).toBe(200);
+      await stream.until(() => stream.events().length > 0);
+      const [first] = stream.events();
+      expect(first!.event).toBe("resync");
+      expect(JSON.parse(first!.data!)).toMatchObject({ data: { last_event_id: horizon - 1, pruned_through: horizon } });
+    }
+    // At the horizon: no resync (an anonymous subscriber has no private event to replay; the stream just opens).
+    const { stream } = await subscribeRoute("", { "last-event-id": String(horizon) });
+    const pub = await db.current.database.db.transaction((tx) =>
+      appendEvent(tx, { type: "agent_updated", agentIds: [], subjectType: "agent", subjectId: randomUUID(), data: {} }),
+    );
+    await stream.until(() => stream.ids().includes(pub));
+    expect(stream.events().map((f) => f.event)).toEqual(["agent_updated"]);
   });
 });
