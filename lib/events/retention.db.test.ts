@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { and, asc, gt, inArray, lte, sql } from "drizzle-orm";
 import { events } from "@/db/schema";
 import { GET as eventsRoute } from "@/app/api/events/route";
@@ -156,5 +156,52 @@ describe("event log retention", () => {
     );
     await stream.until(() => stream.ids().includes(pub));
     expect(stream.events().map((f) => f.event)).toEqual(["agent_updated"]);
+  });
+
+  it("turns a sweep that runs during a replay into a resync after what was sent, never a gap", async () => {
+    const other = randomUUID();
+    const hub = new EventHub(db.current.database, { batch: 2, maxBacklogBytes: 1 });
+    hubs.push(hub);
+    await hub.start();
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      ids.push(
+        await db.current.database.db.transaction((tx) =>
+          appendEvent(tx, { type: "job.created", agentIds: [other], subjectType: "task", subjectId: "t", data: {} }),
+        ),
+      );
+    }
+    // A client that reads only when the test lets it: the replay waits for it after the first event.
+    const written: string[] = [];
+    let held = 0;
+    const sink = {
+      write(bytes: Uint8Array) {
+        written.push(new TextDecoder().decode(bytes));
+        held = 1_000;
+        return true;
+      },
+      closed: false,
+      get backlogBytes() {
+        return held;
+      },
+      close() {},
+    };
+    await hub.subscribe(sink, {
+      after: ids[0]! - 1,
+      audience: { agentIds: new Set([other]), userId: null, subjects: null },
+    });
+    await vi.waitFor(() => expect(written).toHaveLength(1), { timeout: 5_000, interval: 5 });
+    // Meanwhile the log is pruned to its newest row: the replay's second batch would find ids[1..5] gone.
+    expect(await pruneEvents({ maxAgeDays: 0, maxRows: 1, batch: 100 }, db.current.database.db)).toMatchObject({
+      prunedThrough: ids[5],
+    });
+    held = 0;
+    await vi.waitFor(() => expect(written).toHaveLength(3), { timeout: 5_000, interval: 5 });
+    // The two events of the batch read before the sweep, then resync: nothing after them is silently skipped.
+    expect(written.map((w) => /^id: (\d+)\nevent: (\S+)/.exec(w)?.slice(1))).toEqual([
+      [String(ids[0]), "job.created"],
+      [String(ids[1]), "job.created"],
+      [String(hub.position), "resync"],
+    ]);
   });
 });
