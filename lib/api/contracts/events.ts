@@ -29,7 +29,9 @@ export const eventsQuery = z.strictObject({
   last_event_id: eventId
     .optional()
     .describe("Resume after this event id (for clients that cannot send the Last-Event-ID header); 0 = from the start"),
-  since: eventId.optional().describe("Same as last_event_id; `since=0` replays the whole log"),
+  since: eventId
+    .optional()
+    .describe("Same as last_event_id; `since=0` replays the whole log (once retention has pruned it: `resync`)"),
 });
 
 export const eventResource = z
