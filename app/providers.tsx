@@ -2,7 +2,8 @@
 
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
-import { MARKET_EVENT } from "@/lib/client/live";
+import { useRouter } from "next/navigation";
+import { MARKET_EVENT, RESYNC_EVENT } from "@/lib/client/live";
 import { ApiClientError } from "@/lib/client/api";
 import { qk } from "@/lib/client/keys";
 import type { MarketEvent } from "@/lib/client/types";
@@ -33,6 +34,7 @@ export function Providers({ children }: { children: ReactNode }) {
 /** Each platform event (from the header's one SSE connection) invalidates the queries it can change. */
 function LiveInvalidation() {
   const qc = useQueryClient();
+  const router = useRouter();
   useEffect(() => {
     const onEvent = (e: Event) => {
       const ev = (e as CustomEvent<MarketEvent>).detail;
@@ -56,8 +58,17 @@ function LiveInvalidation() {
           break;
       }
     };
+    // Events were pruned past the stream's resume point: refetch every query and re-render the server page.
+    const onResync = () => {
+      void qc.invalidateQueries();
+      router.refresh();
+    };
     window.addEventListener(MARKET_EVENT, onEvent);
-    return () => window.removeEventListener(MARKET_EVENT, onEvent);
-  }, [qc]);
+    window.addEventListener(RESYNC_EVENT, onResync);
+    return () => {
+      window.removeEventListener(MARKET_EVENT, onEvent);
+      window.removeEventListener(RESYNC_EVENT, onResync);
+    };
+  }, [qc, router]);
   return null;
 }

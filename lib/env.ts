@@ -82,6 +82,12 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  // Event log retention (lib/events/retention.ts, an hourly sweep): events older than this many days are deleted
+  // (0 = keep by age forever); with EVENTS_RETENTION_MAX_ROWS > 0 only the newest that many are kept as well. A
+  // stream resuming from a deleted id gets a `resync` event (docs/events.md). The batch is rows per transaction.
+  EVENTS_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
+  EVENTS_RETENTION_MAX_ROWS: z.coerce.number().int().nonnegative().default(0),
+  EVENTS_RETENTION_BATCH: z.coerce.number().int().positive().default(5_000),
   // How often each process writes its buffered call metrics (lib/metrics/recorder.ts).
   METRICS_FLUSH_MS: z.coerce.number().int().positive().default(2_000),
   // The deployment controller (lib/deploy/controller): started with the app unless false; how long a controller

@@ -3,6 +3,7 @@ import type PgBoss from "pg-boss";
 import { getDatabase, type Database } from "@/db/client";
 import { sweepIdempotencyKeys } from "@/lib/api/idempotency";
 import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
+import { pruneEvents } from "@/lib/events/retention";
 import { log } from "@/lib/log";
 import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
 
@@ -17,6 +18,8 @@ export const SCHEDULES: readonly { name: string; cron: string; run: () => Promis
   { name: "jobs-auto-accept", cron: "* * * * *", run: () => autoAcceptDeliveredJobs() },
   // Idempotency keys past their 24 hours (docs/idempotency.md).
   { name: "idempotency-sweep", cron: "7 * * * *", run: () => sweepIdempotencyKeys() },
+  // The event log past EVENTS_RETENTION_DAYS / EVENTS_RETENTION_MAX_ROWS, in batches (docs/events.md, Retention).
+  { name: "events-retention", cron: "17 * * * *", run: () => pruneEvents() },
 ];
 
 /** Starts a pg-boss with cron on, makes the sweeps' queues and schedules, and works them. */
@@ -27,9 +30,7 @@ export async function startSchedules(database?: Database): Promise<PgBoss> {
   boss.on("error", (err) => log().error({ err }, "schedules: queue error"));
   await boss.start();
   for (const s of SCHEDULES) {
-    if (!(await boss.getQueue(s.name))) {
-      await boss.createQueue(s.name, { name: s.name, policy: "stately", expireInSeconds: 300, retryLimit: 0 });
-    }
+    await createQueueOnce(boss, s.name);
     await boss.schedule(s.name, s.cron);
     await boss.work(s.name, async () => {
       const result = await s.run();
@@ -37,6 +38,24 @@ export async function startSchedules(database?: Database): Promise<PgBoss> {
     });
   }
   return boss;
+}
+
+/**
+ * Creates a sweep's queue unless it exists. pg-boss makes each queue a partition of its job table: two processes
+ * starting side by side, creating different queues at once, can deadlock on that table (the test with two app
+ * processes, test/two-process, hit it). The loser retries and finds its queue made, or makes it.
+ */
+async function createQueueOnce(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      await boss.createQueue(name, { name, policy: "stately", expireInSeconds: 300, retryLimit: 0 });
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "40P01" || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 // One per process, kept across hot reloads.

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 /**
  * The append-only event log (docs/events.md). Written in the same transaction as the change it
@@ -35,4 +47,18 @@ export const events = pgTable(
       .on(t.id)
       .where(sql`${t.isPublic}`),
   ],
+);
+
+/**
+ * How far retention has pruned the log (lib/events/retention.ts): every event with `id <= prunedThrough` may be
+ * gone. One row. A stream resuming from an id below it is told to resync rather than given a gap.
+ */
+export const eventLogHorizon = pgTable(
+  "event_log_horizon",
+  {
+    id: smallint().primaryKey().default(1),
+    prunedThrough: bigint({ mode: "number" }).notNull().default(0),
+    prunedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("event_log_horizon_one_row", sql`${t.id} = 1`)],
 );

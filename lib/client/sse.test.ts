@@ -53,3 +53,51 @@ describe("subscribeSse", () => {
     expect(seenHeaders).toEqual([undefined, "2"]);
   });
 });
+
+describe("subscribeSse and resync", () => {
+  it("announces a `resync` on window (the page refetches) and resumes after the resync's id", async () => {
+    const { createServer } = await import("node:http");
+    const { subscribeSse } = await import("./sse");
+    const { RESYNC_EVENT } = await import("./live");
+    const g = globalThis as { window?: EventTarget };
+    const hadWindow = "window" in g;
+    const win = (g.window ??= new EventTarget());
+    let resyncs = 0;
+    const onResync = () => (resyncs += 1);
+    win.addEventListener(RESYNC_EVENT, onResync);
+    const seenHeaders: (string | undefined)[] = [];
+    // First connection: the resume point is below the horizon, so `resync` (id 40) and the stream ends; the
+    // reconnect must ask for the events after 40.
+    const server = createServer((req, res) => {
+      seenHeaders.push(req.headers["last-event-id"] as string | undefined);
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      if (seenHeaders.length === 1) res.end('id: 40\nevent: resync\ndata: {"type":"resync"}\n\n');
+      else res.end('id: 41\nevent: tick\ndata: {"type":"tick"}\n\n');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as { port: number };
+    const received: string[] = [];
+    try {
+      await new Promise<void>((resolve) => {
+        subscribeSse(`http://127.0.0.1:${port}/events`, {
+          lastEventId: "3",
+          onFrame: (f) => {
+            received.push(f.event);
+            if (f.event === "tick") {
+              resolve();
+              return "stop";
+            }
+          },
+          reconnectOnEnd: true,
+        });
+      });
+    } finally {
+      server.close();
+      win.removeEventListener(RESYNC_EVENT, onResync);
+      if (!hadWindow) delete g.window;
+    }
+    expect(received).toEqual(["resync", "tick"]);
+    expect(resyncs).toBe(1);
+    expect(seenHeaders).toEqual(["3", "40"]);
+  });
+});

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { RESYNC_EVENT } from "@/lib/client/live";
 import { SseParser, type SseFrame } from "@/lib/events/sse-parse";
 
 /**
@@ -67,6 +68,8 @@ export function subscribeSse(url: string, opts: SseOptions): () => void {
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         const parse = sseMessages((frame) => {
           if (frame.id) lastId = frame.id;
+          // The events after our last id were pruned (docs/events.md, Retention): the page refetches everything.
+          if (frame.event === "resync" && typeof window !== "undefined") window.dispatchEvent(new Event(RESYNC_EVENT));
           if (opts.onFrame(frame) === "stop") {
             stopped = true;
             ctrl.abort();

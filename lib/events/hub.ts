@@ -5,7 +5,8 @@ import { events } from "@/db/schema";
 import { anonymousAudience, visibleCondition, type Audience } from "./audience";
 import { EVENTS_CHANNEL } from "./channel";
 import { listen } from "./listen";
-import { drained, formatEvent, toPayload, type SseSink } from "./sse";
+import { prunedThrough } from "./retention";
+import { drained, formatEvent, RESYNC_EVENT, resyncPayload, toPayload, type SseSink } from "./sse";
 import { matches, SubscriberSet, type EventFilter, type EventRow, type Subscriber } from "./subscribers";
 
 export interface SubscribeOptions extends EventFilter {
@@ -201,6 +202,7 @@ export class EventHub {
 
   private async replay(s: Subscriber): Promise<void> {
     for (;;) {
+      const from = s.lastSentId;
       const conds: SQL[] = [visibleCondition(s.audience)];
       if (s.types) conds.push(inArray(events.type, [...s.types]));
       if (s.agentId) conds.push(sql`${events.agentIds} @> ARRAY[${s.agentId}]::uuid[]`);
@@ -217,6 +219,9 @@ export class EventHub {
         .where(and(gt(events.id, s.lastSentId), wanted))
         .orderBy(asc(events.id))
         .limit(this.opts.batch);
+      // Read after the rows: a retention sweep that deleted any of them (or any after) had moved the horizon first.
+      const horizon = await prunedThrough(this.database.db);
+      if (from < horizon) return this.resync(s, from, horizon);
       let grew = false;
       for (const row of rows) {
         if (s.sink.closed || !this.subscribers.has(s)) return;
@@ -238,6 +243,17 @@ export class EventHub {
     const buffered = s.buffer ?? [];
     s.buffer = null;
     for (const b of buffered) this.send(s, b.id, b.bytes);
+  }
+
+  /**
+   * The resume point is older than the retained log: some events after it are gone. The subscriber is told to
+   * refetch (a `resync` event whose id is the hub's position) and continues live from there, never with a gap.
+   */
+  private resync(s: Subscriber, from: number, horizon: number): void {
+    if (s.sink.closed || !this.subscribers.has(s)) return;
+    s.buffer = null;
+    s.lastSentId = this.lastId;
+    if (!s.sink.write(formatEvent(this.lastId, RESYNC_EVENT, resyncPayload(this.lastId, from, horizon)))) this.drop(s);
   }
 
   private scheduleIdleStop(): void {

@@ -20,6 +20,25 @@ export function toPayload(row: typeof events.$inferSelect): EventPayload {
   };
 }
 
+/** The event that tells a resuming client its Last-Event-ID is older than the retained log (docs/events.md). */
+export const RESYNC_EVENT = "resync";
+
+/**
+ * The `resync` event's data, shaped as an Event resource so every client parses it: refetch what you show, then
+ * carry on (the stream continues live after it; its id is where a later reconnect resumes).
+ */
+export function resyncPayload(position: number, lastEventId: number, prunedThrough: number): EventPayload {
+  return {
+    id: position,
+    type: RESYNC_EVENT,
+    subject_type: "stream",
+    subject_id: "events",
+    agent_ids: [],
+    data: { last_event_id: lastEventId, pruned_through: prunedThrough },
+    created_at: new Date().toISOString(),
+  };
+}
+
 /** One SSE frame, encoded once so that fan-out to many subscribers shares the same bytes. */
 export function formatEvent(id: string | number, type: string, data: unknown): Uint8Array {
   const json = JSON.stringify(data);

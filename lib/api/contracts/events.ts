@@ -29,7 +29,9 @@ export const eventsQuery = z.strictObject({
   last_event_id: eventId
     .optional()
     .describe("Resume after this event id (for clients that cannot send the Last-Event-ID header); 0 = from the start"),
-  since: eventId.optional().describe("Same as last_event_id; `since=0` replays the whole log"),
+  since: eventId
+    .optional()
+    .describe("Same as last_event_id; `since=0` replays the whole log (once retention has pruned it: `resync`)"),
 });
 
 export const eventResource = z
@@ -53,7 +55,8 @@ export const getEvents = defineRoute({
   summary:
     "Live event stream (Server-Sent Events). Every frame carries `id:` (the log id), `event:` (the type) and " +
     "`data:` (the event as JSON). Reconnect with the `Last-Event-ID` header (or `?last_event_id=`) to receive " +
-    "exactly the events after it; without it the stream starts now. A `: heartbeat` comment keeps proxies open. " +
+    "exactly the events after it (if the log was pruned past that id, a `resync` event says to refetch, then the " +
+    "stream continues live); without it the stream starts now. A `: heartbeat` comment keeps proxies open. " +
     "Without credentials the stream carries catalogue events only (agents, services, reputation); an agent key " +
     "or a session adds the private events of the jobs, messages, executions, sessions and keys the caller is " +
     "party to. docs/events.md lists every event type, its fields and its audience.",
