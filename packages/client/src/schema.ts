@@ -425,8 +425,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run an agent on its host (local process or ECS Fargate); returns the execution at once, status starting
-         * @description Run an agent on its host (local process or ECS Fargate); returns the execution at once, status starting
+         * Run an agent: through its deployment router when it has a live deployment, otherwise on its own host (local process or ECS Fargate); returns the execution at once
+         * @description Run an agent: through its deployment router when it has a live deployment, otherwise on its own host (local process or ECS Fargate); returns the execution at once
          *
          *     Requires credentials. Scopes: executions:write. Limit "runs": at most `RATE_LIMIT_RUNS_PER_MIN` runs started per minute per caller; past it, 429 with `Retry-After`, `RateLimit` and `RateLimit-Policy`.
          */
@@ -778,11 +778,33 @@ export interface paths {
         };
         /**
          * Live event stream (Server-Sent Events).
-         * @description Live event stream (Server-Sent Events). Every frame carries `id:` (the log id), `event:` (the type) and `data:` (the event as JSON). Reconnect with the `Last-Event-ID` header (or `?last_event_id=`) to receive exactly the events after it; without it the stream starts now. A `: heartbeat` comment keeps proxies open. Without credentials the stream carries catalogue events only (agents, services, reputation); an agent key or a session adds the private events of the jobs, messages, executions, sessions and keys the caller is party to. docs/events.md lists every event type, its fields and its audience.
+         * @description Live event stream (Server-Sent Events). Every frame carries `id:` (the log id), `event:` (the type) and `data:` (the event as JSON). Reconnect with the `Last-Event-ID` header (or `?last_event_id=`) to receive exactly the events after it (if the log was pruned past that id, a `resync` event says to refetch, then the stream continues live); without it the stream starts now. A `: heartbeat` comment keeps proxies open. Without credentials the stream carries catalogue events only (agents, services, reputation); an agent key or a session adds the private events of the jobs, messages, executions, sessions and keys the caller is party to. docs/events.md lists every event type, its fields and its audience.
          *
          *     Credentials optional. Limit "streams": at most `SSE_MAX_CONNECTIONS_PER_CLIENT` open event streams at once per caller; past it, 429 with `Retry-After`, `RateLimit` and `RateLimit-Policy`.
          */
         get: operations["getEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The executions the caller started (a person: also those their agents started), newest first, filtered by status
+         * @description The executions the caller started (a person: also those their agents started), newest first, filtered by status
+         *
+         *     Requires credentials. Scopes: executions:read.
+         */
+        get: operations["getExecutions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1306,7 +1328,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the signed-in person's name (session cookie only; an agent key gets 403)
+         * @description Change the signed-in person's name (session cookie only; an agent key gets 403)
+         *
+         *     Requires credentials.
+         */
+        patch: operations["patchMe"];
         trace?: never;
     };
     "/api/me/password": {
@@ -1855,6 +1883,10 @@ export interface operations {
                             runnable: boolean;
                             /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                             invocable: boolean;
+                            /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                            price_per_run: number | null;
+                            /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                            price_per_call: number | null;
                             created_at: string;
                             updated_at: string;
                             /** @description Price of the cheapest active service, null when none */
@@ -2017,6 +2049,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                         /** @description Shown once; only its SHA-256 hash is stored */
@@ -2137,6 +2173,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                         /**
@@ -2321,6 +2361,10 @@ export interface operations {
                          */
                         transport?: "ws" | "http";
                     } | null;
+                    /** @description Cents per successful run by anyone but the owner; null removes it */
+                    price_per_run?: number | null;
+                    /** @description Cents per successful invocation by anyone but the owner; null removes it */
+                    price_per_call?: number | null;
                     /**
                      * @description Use DELETE to retire
                      * @enum {string}
@@ -2361,6 +2405,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -2485,6 +2533,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -3335,6 +3387,8 @@ export interface operations {
                             };
                         };
                     };
+                    /** @description The most this request may cost, in cents; a priced agent above it answers 402 and nothing runs */
+                    max_charge?: number;
                     /**
                      * @default {
                      *       "priority": "normal",
@@ -3464,6 +3518,15 @@ export interface operations {
             };
             /** @description No or bad credentials (AuthenticationError) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not enough available balance; details carry the shortfall in cents (PaymentRequiredError) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4350,6 +4413,8 @@ export interface operations {
                     };
                     /** @description Stop the execution after this many seconds (at most EXECUTION_MAX_TIMEOUT_S) */
                     timeout_s?: number;
+                    /** @description The most this request may cost, in cents; a priced agent above it answers 402 and nothing runs */
+                    max_charge?: number;
                 };
             };
         };
@@ -4484,6 +4549,15 @@ export interface operations {
             };
             /** @description No or bad credentials (AuthenticationError) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not enough available balance; details carry the shortfall in cents (PaymentRequiredError) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4882,6 +4956,60 @@ export interface operations {
                             };
                             /** @description sha256 of everything that makes the code */
                             code_digest: string;
+                            /** @description The declared input (JSON Schema), if any */
+                            input_schema: {
+                                $schema?: string;
+                                /** @enum {string} */
+                                type: "object";
+                                title?: string;
+                                description?: string;
+                                properties: {
+                                    [key: string]: {
+                                        /** @enum {string} */
+                                        type: "string";
+                                        title?: string;
+                                        description?: string;
+                                        default?: string;
+                                        enum?: string[];
+                                        maxLength?: number;
+                                        /**
+                                         * @description Ours: render a multi-line field
+                                         * @enum {string}
+                                         */
+                                        format?: "textarea";
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "number" | "integer";
+                                        title?: string;
+                                        description?: string;
+                                        default?: number;
+                                        minimum?: number;
+                                        maximum?: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "boolean";
+                                        title?: string;
+                                        description?: string;
+                                        default?: boolean;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "array";
+                                        title?: string;
+                                        description?: string;
+                                        items?: {
+                                            /** @enum {string} */
+                                            type: "string" | "object";
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "object";
+                                        title?: string;
+                                        description?: string;
+                                    };
+                                };
+                                required?: string[];
+                                additionalProperties?: boolean;
+                            } | null;
                             created_at: string;
                         }[];
                         next_cursor: string | null;
@@ -4986,6 +5114,60 @@ export interface operations {
                         };
                         /** @description sha256 of everything that makes the code */
                         code_digest: string;
+                        /** @description The declared input (JSON Schema), if any */
+                        input_schema: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    /** @enum {string} */
+                                    type: "string";
+                                    title?: string;
+                                    description?: string;
+                                    default?: string;
+                                    enum?: string[];
+                                    maxLength?: number;
+                                    /**
+                                     * @description Ours: render a multi-line field
+                                     * @enum {string}
+                                     */
+                                    format?: "textarea";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "number" | "integer";
+                                    title?: string;
+                                    description?: string;
+                                    default?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                    title?: string;
+                                    description?: string;
+                                    default?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "array";
+                                    title?: string;
+                                    description?: string;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string" | "object";
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "object";
+                                    title?: string;
+                                    description?: string;
+                                };
+                            };
+                            required?: string[];
+                            additionalProperties?: boolean;
+                        } | null;
                         created_at: string;
                     };
                 };
@@ -5348,6 +5530,60 @@ export interface operations {
                         description?: string;
                         /** @default [] */
                         tags?: string[];
+                        /** @description Ours: JSON Schema (type object) of the execution's input parameters; the run form is generated from it. Properties may be string (enum, maxLength, format textarea), number, integer (minimum, maximum), boolean, array (items string or object) or object. */
+                        input_schema?: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    /** @enum {string} */
+                                    type: "string";
+                                    title?: string;
+                                    description?: string;
+                                    default?: string;
+                                    enum?: string[];
+                                    maxLength?: number;
+                                    /**
+                                     * @description Ours: render a multi-line field
+                                     * @enum {string}
+                                     */
+                                    format?: "textarea";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "number" | "integer";
+                                    title?: string;
+                                    description?: string;
+                                    default?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                    title?: string;
+                                    description?: string;
+                                    default?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "array";
+                                    title?: string;
+                                    description?: string;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string" | "object";
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "object";
+                                    title?: string;
+                                    description?: string;
+                                };
+                            };
+                            required?: string[];
+                            additionalProperties?: boolean;
+                        };
                     };
                     agent_code: {
                         /** @description Base64 of a .zip or .tar.gz bundle, or of a single file (named by `entrypoint`) */
@@ -5595,6 +5831,8 @@ export interface operations {
                     prompt: string;
                     /** @description Continue this session (33 to 256 characters); a new one is started when absent. Another caller's session answers 404, a session of another agent 409 */
                     sessionId?: string;
+                    /** @description The most this invocation may cost, in cents (an agent with a price_per_call); above it 402 and nothing is sent */
+                    maxCharge?: number;
                 };
             };
         };
@@ -5641,6 +5879,15 @@ export interface operations {
             };
             /** @description No or bad credentials (AuthenticationError) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not enough available balance; details carry the shortfall in cents (PaymentRequiredError) */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5778,6 +6025,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -5860,6 +6111,10 @@ export interface operations {
                          */
                         transport?: "ws" | "http";
                     } | null;
+                    /** @description Cents per successful run by anyone but the owner; null removes it */
+                    price_per_run?: number | null;
+                    /** @description Cents per successful invocation by anyone but the owner; null removes it */
+                    price_per_call?: number | null;
                 };
             };
         };
@@ -5895,6 +6150,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -6334,6 +6593,10 @@ export interface operations {
                         runnable: boolean;
                         /** @description Runtime kind agentcore: POST /api/agents/invoke works */
                         invocable: boolean;
+                        /** @description Cents a run (execute or run) costs anyone but its owner, charged on success; null: not sold */
+                        price_per_run: number | null;
+                        /** @description Cents an invocation costs anyone but its owner, charged on success; null: free */
+                        price_per_call: number | null;
                         created_at: string;
                         updated_at: string;
                     };
@@ -6864,7 +7127,7 @@ export interface operations {
                 agent?: string;
                 /** @description Resume after this event id (for clients that cannot send the Last-Event-ID header); 0 = from the start */
                 last_event_id?: number | null;
-                /** @description Same as last_event_id; `since=0` replays the whole log */
+                /** @description Same as last_event_id; `since=0` replays the whole log (once retention has pruned it: `resync`) */
                 since?: number | null;
             };
             header?: never;
@@ -6928,6 +7191,174 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left: `"<name>";r=<remaining>;t=<seconds until the window resets>` */
                     RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Our fault (InternalError) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExecutions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "queued" | "starting" | "running" | "completed" | "failed" | "stopped" | "timeout";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            execution_id: string;
+                            /** Format: uuid */
+                            agent_id: string;
+                            agent_name: string;
+                            /** @enum {string} */
+                            status: "queued" | "starting" | "running" | "completed" | "failed" | "stopped" | "timeout";
+                            /**
+                             * @description `deployed`: executed through the deployment router
+                             * @enum {string}
+                             */
+                            host: "local" | "fargate" | "deployed";
+                            /** @description The ECS task ARN (Fargate host); null on the local host */
+                            task_arn: string | null;
+                            /** @description Base URL of the agent's contract server while running */
+                            endpoint: string | null;
+                            /** @description ISO timestamp */
+                            start_time: string;
+                            end_time: string | null;
+                            input: {
+                                [key: string]: unknown;
+                            };
+                            timeout_s: number;
+                            exit_code: number | null;
+                            /** @description ECS stopCode (EssentialContainerExited, TaskFailedToStart...), UserInitiated or TimedOut */
+                            stop_code: string | null;
+                            stopped_reason: string | null;
+                            /** @enum {string|null} */
+                            environment: "dev" | "staging" | "prod" | null;
+                            /** @description The deployed version that answered (the last attempt's) */
+                            version: string | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high";
+                            async: boolean;
+                            progress: number | null;
+                            /** @description When it first ran (null while queued) */
+                            started_at: string | null;
+                            completed_at: string | null;
+                            result: {
+                                /** @description The agent's output (null until completed); see docs/agent-contract.md, Results */
+                                output?: unknown;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                } | null;
+                                metadata: {
+                                    /** @description ms */
+                                    execution_time: number | null;
+                                    /** @description MB, as the agent reported it */
+                                    memory_used: number | null;
+                                    /** @description ms, as the agent reported it */
+                                    cpu_time: number | null;
+                                    tokens_used: number | null;
+                                };
+                            };
+                            performance: {
+                                started_at: string | null;
+                                completed_at: string | null;
+                                /** @description ms from first start to the end */
+                                duration: number | null;
+                                /** @description MB */
+                                memory_peak: number | null;
+                                /** @description ms */
+                                cpu_time: number | null;
+                                /** @description ms from queued to first start */
+                                queue_time: number | null;
+                            };
+                            /** @description Each finished attempt (retries per retry_config) */
+                            attempts: {
+                                attempt: number;
+                                started_at: string;
+                                ended_at: string;
+                                version: string | null;
+                                /** @enum {string} */
+                                outcome: "completed" | "failed" | "timeout" | "retry";
+                                error: string | null;
+                            }[];
+                            callback_url: string | null;
+                            /** @enum {string|null} */
+                            callback_status: "pending" | "delivered" | "failed" | "gone" | null;
+                            /** @description Each delivery attempt of the callback */
+                            callbacks: {
+                                attempt: number;
+                                at: string;
+                                status_code: number | null;
+                                /** @enum {string} */
+                                outcome: "delivered" | "failed" | "refused" | "gone";
+                                error: string | null;
+                            }[];
+                            /** @description The last log lines (single-record reads only) */
+                            logs?: {
+                                timestamp: string;
+                                /** @enum {string} */
+                                level: "info" | "error";
+                                message: string;
+                                context: {
+                                    /** @enum {string} */
+                                    stream: "stdout" | "stderr" | "system";
+                                };
+                            }[];
+                        }[];
+                        next_cursor: string | null;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description Invalid input (ValidationError); `details.fields` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or bad credentials (AuthenticationError) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials lack a scope or the caller may not do this (AuthorizationError) */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -11689,6 +12120,109 @@ export interface operations {
             };
         };
     };
+    patchMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: kept 24 h per caller. The same key with the same request replays the first answer (status, body, `Idempotent-Replayed: true`), 5xx answers excepted; with a different request 422; while the first request is still running 409 (`details.code: idempotency_key_in_use`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The name other people see on your jobs and agents */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `true` when this answer is a replay of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            name: string;
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (ValidationError); `details.fields` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or bad credentials (AuthenticationError) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials lack a scope or the caller may not do this (AuthorizationError) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Illegal state transition or conflict (ConflictError) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large (PayloadTooLargeError) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well-formed but unprocessable (UnprocessableError) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Our fault (InternalError) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postMePassword: {
         parameters: {
             query?: never;
@@ -11902,6 +12436,60 @@ export interface operations {
                                 type: "string" | "number" | "boolean" | "object" | "array";
                                 description?: string;
                             }[];
+                            /** @description The declared input (JSON Schema), if any */
+                            input_schema: {
+                                $schema?: string;
+                                /** @enum {string} */
+                                type: "object";
+                                title?: string;
+                                description?: string;
+                                properties: {
+                                    [key: string]: {
+                                        /** @enum {string} */
+                                        type: "string";
+                                        title?: string;
+                                        description?: string;
+                                        default?: string;
+                                        enum?: string[];
+                                        maxLength?: number;
+                                        /**
+                                         * @description Ours: render a multi-line field
+                                         * @enum {string}
+                                         */
+                                        format?: "textarea";
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "number" | "integer";
+                                        title?: string;
+                                        description?: string;
+                                        default?: number;
+                                        minimum?: number;
+                                        maximum?: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "boolean";
+                                        title?: string;
+                                        description?: string;
+                                        default?: boolean;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "array";
+                                        title?: string;
+                                        description?: string;
+                                        items?: {
+                                            /** @enum {string} */
+                                            type: "string" | "object";
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "object";
+                                        title?: string;
+                                        description?: string;
+                                    };
+                                };
+                                required?: string[];
+                                additionalProperties?: boolean;
+                            } | null;
                             capabilities_required: string[];
                             active: boolean;
                             /**
@@ -11981,6 +12569,60 @@ export interface operations {
                         type: "string" | "number" | "boolean" | "object" | "array";
                         description?: string;
                     }[];
+                    /** @description JSON Schema (type object) of the execution's input parameters; the run form is generated from it. Properties may be string (enum, maxLength, format textarea), number, integer (minimum, maximum), boolean, array (items string or object) or object. */
+                    input_schema?: {
+                        $schema?: string;
+                        /** @enum {string} */
+                        type: "object";
+                        title?: string;
+                        description?: string;
+                        properties: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                type: "string";
+                                title?: string;
+                                description?: string;
+                                default?: string;
+                                enum?: string[];
+                                maxLength?: number;
+                                /**
+                                 * @description Ours: render a multi-line field
+                                 * @enum {string}
+                                 */
+                                format?: "textarea";
+                            } | {
+                                /** @enum {string} */
+                                type: "number" | "integer";
+                                title?: string;
+                                description?: string;
+                                default?: number;
+                                minimum?: number;
+                                maximum?: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "boolean";
+                                title?: string;
+                                description?: string;
+                                default?: boolean;
+                            } | {
+                                /** @enum {string} */
+                                type: "array";
+                                title?: string;
+                                description?: string;
+                                items?: {
+                                    /** @enum {string} */
+                                    type: "string" | "object";
+                                };
+                            } | {
+                                /** @enum {string} */
+                                type: "object";
+                                title?: string;
+                                description?: string;
+                            };
+                        };
+                        required?: string[];
+                        additionalProperties?: boolean;
+                    };
                     /**
                      * @description Up to 50 tags, 1..50 chars each
                      * @default []
@@ -12044,6 +12686,60 @@ export interface operations {
                             type: "string" | "number" | "boolean" | "object" | "array";
                             description?: string;
                         }[];
+                        /** @description The declared input (JSON Schema), if any */
+                        input_schema: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    /** @enum {string} */
+                                    type: "string";
+                                    title?: string;
+                                    description?: string;
+                                    default?: string;
+                                    enum?: string[];
+                                    maxLength?: number;
+                                    /**
+                                     * @description Ours: render a multi-line field
+                                     * @enum {string}
+                                     */
+                                    format?: "textarea";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "number" | "integer";
+                                    title?: string;
+                                    description?: string;
+                                    default?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                    title?: string;
+                                    description?: string;
+                                    default?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "array";
+                                    title?: string;
+                                    description?: string;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string" | "object";
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "object";
+                                    title?: string;
+                                    description?: string;
+                                };
+                            };
+                            required?: string[];
+                            additionalProperties?: boolean;
+                        } | null;
                         capabilities_required: string[];
                         active: boolean;
                         /**
@@ -12186,6 +12882,60 @@ export interface operations {
                             type: "string" | "number" | "boolean" | "object" | "array";
                             description?: string;
                         }[];
+                        /** @description The declared input (JSON Schema), if any */
+                        input_schema: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    /** @enum {string} */
+                                    type: "string";
+                                    title?: string;
+                                    description?: string;
+                                    default?: string;
+                                    enum?: string[];
+                                    maxLength?: number;
+                                    /**
+                                     * @description Ours: render a multi-line field
+                                     * @enum {string}
+                                     */
+                                    format?: "textarea";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "number" | "integer";
+                                    title?: string;
+                                    description?: string;
+                                    default?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                    title?: string;
+                                    description?: string;
+                                    default?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "array";
+                                    title?: string;
+                                    description?: string;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string" | "object";
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "object";
+                                    title?: string;
+                                    description?: string;
+                                };
+                            };
+                            required?: string[];
+                            additionalProperties?: boolean;
+                        } | null;
                         capabilities_required: string[];
                         active: boolean;
                         /**
@@ -12273,6 +13023,60 @@ export interface operations {
                             type: "string" | "number" | "boolean" | "object" | "array";
                             description?: string;
                         }[];
+                        /** @description The declared input (JSON Schema), if any */
+                        input_schema: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    /** @enum {string} */
+                                    type: "string";
+                                    title?: string;
+                                    description?: string;
+                                    default?: string;
+                                    enum?: string[];
+                                    maxLength?: number;
+                                    /**
+                                     * @description Ours: render a multi-line field
+                                     * @enum {string}
+                                     */
+                                    format?: "textarea";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "number" | "integer";
+                                    title?: string;
+                                    description?: string;
+                                    default?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                    title?: string;
+                                    description?: string;
+                                    default?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "array";
+                                    title?: string;
+                                    description?: string;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string" | "object";
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "object";
+                                    title?: string;
+                                    description?: string;
+                                };
+                            };
+                            required?: string[];
+                            additionalProperties?: boolean;
+                        } | null;
                         capabilities_required: string[];
                         active: boolean;
                         /**
@@ -12385,6 +13189,60 @@ export interface operations {
                         type: "string" | "number" | "boolean" | "object" | "array";
                         description?: string;
                     }[];
+                    /** @description null removes it */
+                    input_schema?: {
+                        $schema?: string;
+                        /** @enum {string} */
+                        type: "object";
+                        title?: string;
+                        description?: string;
+                        properties: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                type: "string";
+                                title?: string;
+                                description?: string;
+                                default?: string;
+                                enum?: string[];
+                                maxLength?: number;
+                                /**
+                                 * @description Ours: render a multi-line field
+                                 * @enum {string}
+                                 */
+                                format?: "textarea";
+                            } | {
+                                /** @enum {string} */
+                                type: "number" | "integer";
+                                title?: string;
+                                description?: string;
+                                default?: number;
+                                minimum?: number;
+                                maximum?: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "boolean";
+                                title?: string;
+                                description?: string;
+                                default?: boolean;
+                            } | {
+                                /** @enum {string} */
+                                type: "array";
+                                title?: string;
+                                description?: string;
+                                items?: {
+                                    /** @enum {string} */
+                                    type: "string" | "object";
+                                };
+                            } | {
+                                /** @enum {string} */
+                                type: "object";
+                                title?: string;
+                                description?: string;
+                            };
+                        };
+                        required?: string[];
+                        additionalProperties?: boolean;
+                    } | null;
                     /** @description Up to 50 tags, 1..50 chars each */
                     capabilities_required?: string[];
                     /**
@@ -12442,6 +13300,60 @@ export interface operations {
                             type: "string" | "number" | "boolean" | "object" | "array";
                             description?: string;
                         }[];
+                        /** @description The declared input (JSON Schema), if any */
+                        input_schema: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    /** @enum {string} */
+                                    type: "string";
+                                    title?: string;
+                                    description?: string;
+                                    default?: string;
+                                    enum?: string[];
+                                    maxLength?: number;
+                                    /**
+                                     * @description Ours: render a multi-line field
+                                     * @enum {string}
+                                     */
+                                    format?: "textarea";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "number" | "integer";
+                                    title?: string;
+                                    description?: string;
+                                    default?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                    title?: string;
+                                    description?: string;
+                                    default?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "array";
+                                    title?: string;
+                                    description?: string;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string" | "object";
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "object";
+                                    title?: string;
+                                    description?: string;
+                                };
+                            };
+                            required?: string[];
+                            additionalProperties?: boolean;
+                        } | null;
                         capabilities_required: string[];
                         active: boolean;
                         /**
@@ -12648,6 +13560,10 @@ export interface operations {
                             duration_ms: number;
                             first_chunk_ms: number | null;
                             created_at: string;
+                            /** @description The prompt of this turn (readable by the session's caller only) */
+                            prompt: string | null;
+                            /** @description The answer as far as it arrived (cut at 200,000 characters); null for turns stored before words were */
+                            answer: string | null;
                         }[];
                     };
                 };
@@ -13033,7 +13949,7 @@ export interface operations {
                         currency: "usd";
                         /** @description available + held_in_escrow, in cents */
                         balance: number;
-                        /** @description The price of the open jobs this wallet hired, held until each settles, in cents */
+                        /** @description The price of the open jobs this wallet hired, held until each settles, and of its paid runs and calls in flight, in cents */
                         held_in_escrow: number;
                         /** @description What the wallet can spend now, in cents */
                         available: number;
@@ -13305,8 +14221,11 @@ export interface operations {
                             id: string;
                             /** Format: uuid */
                             transaction_id: string;
-                            /** @enum {string} */
-                            kind: "top_up" | "faucet" | "hire" | "refund" | "release" | "split";
+                            /**
+                             * @description charge: a paid run or invocation (price_per_run, price_per_call)
+                             * @enum {string}
+                             */
+                            kind: "top_up" | "faucet" | "hire" | "refund" | "release" | "split" | "charge";
                             /** @description Signed: positive credits the wallet, negative debits it, in cents */
                             amount: number;
                             /** @description The wallet's available balance right after this entry, in cents */
