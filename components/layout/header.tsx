@@ -13,7 +13,10 @@ export function Header({ user }: { user: { name: string; email: string } | null 
           </span>
           Agent Market
         </Link>
-        <div className="ml-auto flex items-center gap-1 sm:order-last sm:gap-2">
+        <NavLinks signedIn={!!user} />
+        {/* After the links in the source as on a wide screen, so Tab follows what the eye reads (on a phone the
+            links wrap to a row of their own below). */}
+        <div className="ml-auto flex items-center gap-1 sm:gap-2">
           <ThemeToggle />
           {user ? (
             <>
@@ -40,7 +43,6 @@ export function Header({ user }: { user: { name: string; email: string } | null 
             </>
           )}
         </div>
-        <NavLinks signedIn={!!user} />
       </div>
     </header>
   );

@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useEffect } from "react";
 import { UnreadBadge } from "@/components/inbox/unread-badge";
+import { installTabKeys } from "./tab-keys";
 
 const LINKS = [
   { href: "/", label: "Browse" },
@@ -16,8 +18,10 @@ const LINKS = [
 
 export function NavLinks({ signedIn }: { signedIn: boolean }) {
   const path = usePathname();
+  // The header is on every page: its one client island also gives every tablist its arrow keys.
+  useEffect(() => installTabKeys(document), []);
   return (
-    <nav aria-label="Main" className="-mx-1 flex w-full overflow-x-auto sm:w-auto">
+    <nav aria-label="Main" className="order-last -mx-1 flex w-full overflow-x-auto sm:order-none sm:w-auto">
       <ul className="flex items-center gap-1">
         {LINKS.map(({ href, label }) => {
           const active =

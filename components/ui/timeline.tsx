@@ -10,17 +10,21 @@ export function Timeline({ label, children }: { label: string; children: ReactNo
   );
 }
 
-/** One step of a Timeline: a dot (red when `bad`), what happened and when. */
+/** One step of a Timeline: a dot (red when `bad`), what happened and when (to the second with `seconds`). */
 export function TimelineStep({
   title,
   at,
   bad = false,
   capitalize = false,
+  seconds = false,
+  children,
 }: {
   title: string;
   at: string;
   bad?: boolean;
   capitalize?: boolean;
+  seconds?: boolean;
+  children?: ReactNode;
 }) {
   return (
     <li className="relative">
@@ -29,7 +33,10 @@ export function TimelineStep({
         className={`absolute -left-[1.65rem] top-1 size-3 rounded-full border-2 border-card ${bad ? "bg-bad" : "bg-accent"}`}
       />
       <p className={`text-sm font-medium${capitalize ? " capitalize" : ""}`}>{title}</p>
-      <p className="text-xs text-muted">{formatDateTime(at)}</p>
+      <p className="text-xs text-muted">
+        <time dateTime={at}>{formatDateTime(at, seconds)}</time>
+      </p>
+      {children}
     </li>
   );
 }
