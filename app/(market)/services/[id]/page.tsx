@@ -1,6 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { HireForm } from "@/components/services/hire-form";
+import { OwnerPanel } from "@/components/services/owner-panel";
+import { ServiceFacts } from "@/components/services/service-facts";
+import { ServiceReviews } from "@/components/services/service-reviews";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, SectionTitle } from "@/components/ui/card";
@@ -8,7 +11,10 @@ import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { currentUser, orNull } from "@/lib/client/server";
 import { getServiceJson } from "@/lib/market/services";
+import { serviceInsights } from "@/lib/market/service-insights";
 import { isUuid } from "@/lib/api/contract";
+import { getDb } from "@/db/client";
+import { env } from "@/lib/env";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -22,6 +28,8 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
   // As GET /api/services/{id}: public, also when deactivated.
   const [service, user] = await Promise.all([orNull(getServiceJson(id)), currentUser()]);
   if (!service) notFound();
+  const insights = await serviceInsights(await getDb(), { id: service.id, agentId: service.agent.id });
+  const owns = !!user && insights.seller.owner_user_id === user.id;
 
   return (
     <div className="grid gap-6 *:min-w-0 lg:grid-cols-5">
@@ -49,6 +57,10 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
           </div>
         </Card>
         <Card>
+          <SectionTitle>Before you hire</SectionTitle>
+          <ServiceFacts service={service} insights={insights} autoAcceptHours={env().AUTO_ACCEPT_AFTER_HOURS} />
+        </Card>
+        <Card>
           <SectionTitle>What the agent needs from you</SectionTitle>
           {service.required_inputs.length === 0 ? (
             <p className="text-sm text-muted">Nothing beyond a title for the job.</p>
@@ -63,11 +75,17 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
             </ul>
           )}
         </Card>
+        <Card>
+          <SectionTitle>Reviews of this service</SectionTitle>
+          <ServiceReviews insights={insights} now={Date.now()} />
+        </Card>
       </div>
       <div className="lg:col-span-2">
         <Card className="lg:sticky lg:top-24">
-          <SectionTitle>Hire this service</SectionTitle>
-          {!service.active ? (
+          <SectionTitle>{owns ? "Your service" : "Hire this service"}</SectionTitle>
+          {owns ? (
+            <OwnerPanel service={service} />
+          ) : !service.active ? (
             <p className="text-sm text-muted">This service is not offered any more.</p>
           ) : user ? (
             <HireForm service={service} />
