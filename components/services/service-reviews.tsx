@@ -1,9 +1,8 @@
-import { timeAgo } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import type { ServiceInsights } from "@/lib/market/service-insights";
 
 /** The latest ratings of this service's completed jobs (the agent's page shows all its services' reviews). */
-export function ServiceReviews({ insights, now }: { insights: ServiceInsights; now: number }) {
+export function ServiceReviews({ insights }: { insights: ServiceInsights }) {
   if (insights.rating_count === 0) {
     return <p className="text-sm text-muted">No reviews of this service yet.</p>;
   }
@@ -22,7 +21,7 @@ export function ServiceReviews({ insights, now }: { insights: ServiceInsights; n
             <p className="flex flex-wrap items-center gap-2">
               <Stars value={r.rating} size={12} />
               <span className="text-xs text-muted">
-                {r.reviewer} · {timeAgo(r.completed_at, now)}
+                {r.reviewer} · <time dateTime={r.completed_at}>{r.completed_at.slice(0, 10)}</time>
               </span>
             </p>
             {r.review ? <p className="mt-1 whitespace-pre-line">{r.review}</p> : null}

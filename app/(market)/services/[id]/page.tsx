@@ -77,7 +77,7 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
         </Card>
         <Card>
           <SectionTitle>Reviews of this service</SectionTitle>
-          <ServiceReviews insights={insights} now={Date.now()} />
+          <ServiceReviews insights={insights} />
         </Card>
       </div>
       <div className="lg:col-span-2">
