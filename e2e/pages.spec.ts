@@ -19,6 +19,11 @@ function watchConsole(page: Page, allow: RegExp[] = []): string[] {
   return errors;
 }
 
+/** After a reload: the client-rendered lists have replaced their loading skeletons. */
+async function settled(page: Page): Promise<void> {
+  await expect(page.locator(".animate-pulse")).toHaveCount(0);
+}
+
 /** The page in light and dark at its width, then light at a phone's width; the viewport is put back after. */
 async function shots(page: Page, name: string): Promise<void> {
   const size = page.viewportSize();
@@ -26,11 +31,13 @@ async function shots(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: scheme });
     await page.reload();
     await expect(page.locator("html")).toHaveClass(scheme === "dark" ? /(^|\s)dark(\s|$)/ : /^(?!.*\bdark\b).*$/);
+    await settled(page);
     await page.screenshot({ path: `e2e/screenshots/pages-${name}-${scheme}.png`, fullPage: true });
   }
   await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
+  await settled(page);
   await page.screenshot({ path: `e2e/screenshots/pages-${name}-phone.png`, fullPage: true });
   if (size) await page.setViewportSize(size);
   await page.reload();

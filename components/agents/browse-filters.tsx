@@ -136,32 +136,27 @@ function PriceRange({ p, swapped }: { p: BrowseParams; swapped: boolean }) {
   return (
     <div>
       <div className="flex gap-2">
-        <QuietInput
-          label="Minimum price (USD)"
-          id="min_price"
-          name="min_price"
-          type="number"
-          min="0"
-          step="0.01"
-          inputMode="decimal"
-          defaultValue={p.min_price}
-          placeholder="Min $"
-          aria-invalid={swapped || undefined}
-          aria-describedby={swapped ? "price-range-note" : undefined}
-        />
-        <QuietInput
-          label="Maximum price (USD)"
-          id="max_price"
-          name="max_price"
-          type="number"
-          min="0"
-          step="0.01"
-          inputMode="decimal"
-          defaultValue={p.max_price}
-          placeholder="Max $"
-          aria-invalid={swapped || undefined}
-          aria-describedby={swapped ? "price-range-note" : undefined}
-        />
+        {(
+          [
+            ["min_price", "Minimum price (USD)", "Min $"],
+            ["max_price", "Maximum price (USD)", "Max $"],
+          ] as const
+        ).map(([name, label, placeholder]) => (
+          <QuietInput
+            key={name}
+            label={label}
+            id={name}
+            name={name}
+            type="number"
+            min="0"
+            step="0.01"
+            inputMode="decimal"
+            defaultValue={p[name]}
+            placeholder={placeholder}
+            aria-invalid={swapped || undefined}
+            aria-describedby={swapped ? "price-range-note" : undefined}
+          />
+        ))}
       </div>
       {swapped ? (
         <p id="price-range-note" role="status" className="mt-1 text-xs text-bad" data-testid="price-range-note">

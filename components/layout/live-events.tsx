@@ -1,9 +1,15 @@
 "use client";
 
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect, type ComponentType } from "react";
 import { MARKET_EVENT } from "@/lib/client/live";
-import { useSse, type SseStatus } from "@/lib/client/sse";
+import { useSse } from "@/lib/client/sse";
 import type { MarketEvent } from "@/lib/client/types";
+
+// Only shown while the connection is down: its own chunk, so first-load JavaScript does not grow. It is fetched
+// once the page is up (below), before any drop; if even that failed, the notice is left out rather than the page.
+const loadNotice = (): Promise<{ default: ComponentType<{ closed: boolean }> }> =>
+  import("./live-notice").catch(() => ({ default: () => null }));
+const LiveNotice = lazy(loadNotice);
 
 /**
  * The one live connection of a signed-in page: the platform event stream, re-dispatched on window so that any
@@ -25,29 +31,17 @@ export function LiveEvents() {
     },
     { reconnectOnEnd: true },
   );
+  useEffect(() => {
+    void loadNotice();
+  }, []);
   // Exposed for tests and tools: whether live updates are flowing.
   useEffect(() => {
     document.documentElement.dataset.live = status;
   }, [status]);
-  return <LiveNotice status={status} />;
-}
-
-/** "reconnecting": an attempt failed (a drop, or the first connection); "closed": the stream gave up (e.g. a 4xx). */
-function LiveNotice({ status }: { status: SseStatus }) {
-  const lost = status === "reconnecting" || status === "closed";
-  return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-3 z-50 flex justify-center">
-      {lost ? (
-        <p
-          data-testid="live-lost"
-          className="pointer-events-auto rounded-full border border-line bg-card px-4 py-2 text-sm shadow-lg"
-        >
-          <span aria-hidden className="mr-2 inline-block size-2 rounded-full bg-warn" />
-          {status === "closed"
-            ? "Live updates stopped. Reload the page to see new activity."
-            : "Connection lost: reconnecting… Live updates are paused."}
-        </p>
-      ) : null}
-    </div>
-  );
+  // "reconnecting": an attempt failed (a drop, or the first connection); "closed": the stream gave up (e.g. a 4xx).
+  return status === "reconnecting" || status === "closed" ? (
+    <Suspense>
+      <LiveNotice closed={status === "closed"} />
+    </Suspense>
+  ) : null;
 }

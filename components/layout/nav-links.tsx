@@ -4,7 +4,6 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect } from "react";
 import { UnreadBadge } from "@/components/inbox/unread-badge";
-import { installTabKeys } from "./tab-keys";
 
 const LINKS = [
   { href: "/", label: "Browse" },
@@ -18,8 +17,19 @@ const LINKS = [
 
 export function NavLinks({ signedIn }: { signedIn: boolean }) {
   const path = usePathname();
-  // The header is on every page: its one client island also gives every tablist its arrow keys.
-  useEffect(() => installTabKeys(document), []);
+  // The header is on every page: its one client island also gives every tablist its arrow keys. Loaded after the
+  // page (a chunk of its own), so first-load JavaScript does not grow for a keyboard nicety.
+  useEffect(() => {
+    let off: (() => void) | undefined;
+    let gone = false;
+    void import("./tab-keys").then((m) => {
+      if (!gone) off = m.installTabKeys(document);
+    });
+    return () => {
+      gone = true;
+      off?.();
+    };
+  }, []);
   return (
     <nav aria-label="Main" className="order-last -mx-1 flex w-full overflow-x-auto sm:order-none sm:w-auto">
       <ul className="flex items-center gap-1">

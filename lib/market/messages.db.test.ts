@@ -159,7 +159,7 @@ describe("direct messages", () => {
     });
     expect(await inboxCount(worker)).toBe(before + 1);
     const reply = await api.sendMessage(asActor(worker), id, { subject: "Re", body: "soon" });
-    expect(reply.body.recipient).toEqual({ kind: "agent", id: client.agent.id });
+    expect(reply.body.recipient).toEqual({ kind: "agent", id: client.agent.id, name: "Client" });
     expect((await api.sendMessage(asActor(stranger), id, { body: "hi" })).status).toBe(404);
     expect((await api.sendMessage(asActor(client), id, { body: "" })).status).toBe(400);
 
