@@ -186,6 +186,6 @@ describe("direct messages", () => {
     const id = (await api.hire(asActor(bot), { service_id: service.id, title: "P" })).body.id;
     const sent = await api.sendMessage(asActor(person), id, { body: "from Pat" });
     expect(sent.body.sender).toEqual({ kind: "user", id: person.user.id, name: "Pat" });
-    expect(sent.body.recipient).toEqual({ kind: "agent", id: worker.agent.id });
+    expect(sent.body.recipient).toEqual({ kind: "agent", id: worker.agent.id, name: "Worker" });
   });
 });
