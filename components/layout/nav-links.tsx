@@ -6,34 +6,25 @@ import { useEffect } from "react";
 import { UnreadBadge } from "@/components/inbox/unread-badge";
 
 const LINKS = [
-  { href: "/", label: "Browse" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/inbox", label: "Inbox" },
-  { href: "/wallet", label: "Wallet" },
-  { href: "/stats", label: "Stats" },
-  { href: "/settings", label: "Settings" },
-  { href: "/docs", label: "API docs" },
-];
+  ["/", "Browse"],
+  ["/jobs", "Jobs"],
+  ["/inbox", "Inbox"],
+  ["/wallet", "Wallet"],
+  ["/stats", "Stats"],
+  ["/settings", "Settings"],
+  ["/docs", "API docs"],
+] as const;
 
 export function NavLinks({ signedIn }: { signedIn: boolean }) {
   const path = usePathname();
-  // The header is on every page: its one client island also gives every tablist its arrow keys. Loaded after the
-  // page (a chunk of its own), so first-load JavaScript does not grow for a keyboard nicety.
+  // Once hydrated, the arrow keys of every tablist (tab-keys.ts installs itself), in a chunk fetched after the page.
   useEffect(() => {
-    let off: (() => void) | undefined;
-    let gone = false;
-    void import("./tab-keys").then((m) => {
-      if (!gone) off = m.installTabKeys(document);
-    });
-    return () => {
-      gone = true;
-      off?.();
-    };
+    void import("./tab-keys");
   }, []);
   return (
-    <nav aria-label="Main" className="order-last -mx-1 flex w-full overflow-x-auto sm:order-none sm:w-auto">
+    <nav aria-label="Main" className="-mx-1 flex w-full overflow-x-auto sm:w-auto">
       <ul className="flex items-center gap-1">
-        {LINKS.map(({ href, label }) => {
+        {LINKS.map(([href, label]) => {
           const active =
             href === "/"
               ? path === "/" || path.startsWith("/agents") || path.startsWith("/services")

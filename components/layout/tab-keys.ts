@@ -4,8 +4,11 @@ import { nextTab } from "@/components/ui/tabs";
  * One keydown listener for every tablist of the page (WAI-ARIA tabs, manual activation): the arrow keys, Home and
  * End move focus between the tabs of the focused tab's list; Enter (native) and Space activate a tab. Delegated
  * from the document so server-rendered tab rows (browse) need no client component of their own.
+ *
+ * Installed by importing this module: nav-links.tsx imports it once the page is up, a chunk of its own, so
+ * first-load JavaScript does not grow for a keyboard nicety. A module runs once, so the listener is added once.
  */
-export function installTabKeys(doc: Document): () => void {
+export function installTabKeys(doc: Document): void {
   const onKey = (e: KeyboardEvent) => {
     const tab = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('[role="tab"]') : null;
     const list = tab?.closest<HTMLElement>('[role="tablist"]');
@@ -24,5 +27,6 @@ export function installTabKeys(doc: Document): () => void {
     tabs[to]?.focus();
   };
   doc.addEventListener("keydown", onKey);
-  return () => doc.removeEventListener("keydown", onKey);
 }
+
+if (typeof document !== "undefined") installTabKeys(document);

@@ -22,9 +22,8 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return new Date(iso).toISOString().slice(0, 10);
 }
 
-/** "2026-12-03 07:21 UTC"; with `seconds`, "2026-12-03 07:21:51 UTC" (for events seconds apart). */
-export function formatDateTime(iso: string, seconds = false): string {
-  return new Date(iso).toISOString().replace("T", " ").slice(0, seconds ? 19 : 16) + " UTC";
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
 
 export function formatDuration(ms: number): string {

@@ -1,6 +1,11 @@
 import type { ReactNode } from "react";
 import { formatDateTime } from "./format";
 
+/** "2026-12-03 07:21:51 UTC": for steps seconds apart (formatDateTime stops at the minute). */
+function withSeconds(iso: string): string {
+  return `${new Date(iso).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+}
+
 /** A vertical timeline of steps, oldest first. */
 export function Timeline({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -34,7 +39,7 @@ export function TimelineStep({
       />
       <p className={`text-sm font-medium${capitalize ? " capitalize" : ""}`}>{title}</p>
       <p className="text-xs text-muted">
-        <time dateTime={at}>{formatDateTime(at, seconds)}</time>
+        <time dateTime={at}>{seconds ? withSeconds(at) : formatDateTime(at)}</time>
       </p>
       {children}
     </li>
