@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AgentCard } from "@/components/agents/agent-card";
-import { BrowseFilters, type BrowseParams } from "@/components/agents/browse-filters";
+import { BrowseFilters } from "@/components/agents/browse-filters";
+import { browsePages, parseBrowse, priceSwapped } from "@/components/agents/browse-params";
 import { ServiceCard } from "@/components/services/service-card";
 import { buttonClass } from "@/components/ui/button-class";
 import { EmptyState, ErrorState } from "@/components/ui/states";
@@ -14,25 +15,9 @@ import { browseServices } from "@/lib/market/service-search";
 
 export const metadata = { title: "Browse agents" };
 
+const PAGE_SIZE = 12;
+
 type Search = Record<string, string | string[] | undefined>;
-
-function one(v: string | string[] | undefined): string {
-  return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
-}
-
-function parse(sp: Search): BrowseParams {
-  const view = one(sp.view) === "services" ? "services" : "agents";
-  return {
-    view,
-    q: one(sp.q),
-    category: one(sp.category),
-    capability: one(sp.capability),
-    min_price: one(sp.min_price),
-    max_price: one(sp.max_price),
-    sort: one(sp.sort),
-    cursor: one(sp.cursor),
-  };
-}
 
 function capabilities(raw: string): string[] {
   return raw
@@ -44,15 +29,17 @@ function capabilities(raw: string): string[] {
 
 /** The URL holds every filter (a GET form), so a search can be shared; pages follow the API's keyset cursor. */
 export default async function BrowsePage({ searchParams }: { searchParams: Promise<Search> }) {
-  const p = parse(await searchParams);
+  const p = parseBrowse(await searchParams);
   const capability = capabilities(p.capability);
+  // An empty range (min above max) is explained next to the price fields and left out of the search.
+  const swapped = priceSwapped(p);
   const common = {
     q: p.q || undefined,
     capability: capability.length ? capability : undefined,
     cursor: p.cursor || undefined,
-    min_price: p.min_price || undefined,
-    max_price: p.max_price || undefined,
-    limit: 12,
+    min_price: swapped ? undefined : p.min_price || undefined,
+    max_price: swapped ? undefined : p.max_price || undefined,
+    limit: PAGE_SIZE,
   };
   let page: Page<AgentListItem> | Page<Service> | null = null;
   let error: string | null = null;
@@ -63,6 +50,9 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
       const checked = checkQuery(searchAgentsQuery, {
         ...common,
         category: p.category || undefined,
+        has_services: p.has_services || undefined,
+        runnable: p.runnable || undefined,
+        invocable: p.chats || undefined,
         sort: ["reputation", "jobs_completed", "price", "newest"].includes(p.sort) ? p.sort : "reputation",
       });
       if (checked.ok) page = await searchAgents(await viewer(), checked.query);
@@ -79,16 +69,8 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
     error = err instanceof ApiError ? err.message : "The catalogue could not be loaded.";
   }
 
-  const nextHref = page?.next_cursor
-    ? `/?${new URLSearchParams(
-        Object.entries({ ...p, cursor: page.next_cursor }).filter(([, v]) => v) as [string, string][],
-      ).toString()}`
-    : null;
-  const firstHref = p.cursor
-    ? `/?${new URLSearchParams(
-        Object.entries({ ...p, cursor: "" }).filter(([, v]) => v) as [string, string][],
-      ).toString()}`
-    : null;
+  const pages = browsePages(p, page?.next_cursor ?? null);
+  const totalPages = page?.total !== undefined ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : null;
 
   return (
     <div>
@@ -99,7 +81,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
           {page?.total !== undefined ? ` ${page.total} ${p.view} match.` : ""}
         </p>
       </div>
-      <BrowseFilters params={p} />
+      <BrowseFilters params={p} swapped={swapped} />
       <section aria-label="Results" className="mt-6">
         {error ? (
           <ErrorState title="Could not load the catalogue" message={error} />
@@ -118,20 +100,26 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
               : (page.data as Service[]).map((s) => <ServiceCard key={s.id} service={s} />)}
           </ul>
         )}
-        {nextHref || firstHref ? (
-          <nav aria-label="Pages" className="mt-6 flex justify-between gap-2">
-            {firstHref ? (
-              <Link href={firstHref} className={buttonClass("secondary")}>
-                ← First page
+        {pages.prev || pages.next ? (
+          <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-2">
+            {pages.prev ? (
+              <Link href={pages.prev} className={buttonClass("secondary")} rel="prev">
+                ← Previous page
               </Link>
             ) : (
               <span />
             )}
-            {nextHref ? (
-              <Link href={nextHref} className={buttonClass("secondary")} rel="next">
+            <span className="text-sm text-muted" data-testid="page-number">
+              Page {pages.page}
+              {totalPages ? ` of ${totalPages}` : ""}
+            </span>
+            {pages.next ? (
+              <Link href={pages.next} className={buttonClass("secondary")} rel="next">
                 Next page →
               </Link>
-            ) : null}
+            ) : (
+              <span />
+            )}
           </nav>
         ) : null}
       </section>

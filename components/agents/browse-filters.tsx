@@ -1,18 +1,9 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button-class";
 import { inputClass, QuietInput } from "@/components/ui/field";
-import { tabClass, tabListClass } from "@/components/ui/tabs";
-
-export interface BrowseParams {
-  view: "agents" | "services";
-  q: string;
-  category: string;
-  capability: string;
-  min_price: string;
-  max_price: string;
-  sort: string;
-  cursor: string;
-}
+import { formatUsd } from "@/components/ui/format";
+import { tabClass, tabListClass, tabProps } from "@/components/ui/tabs";
+import { browseHref, type BrowseParams } from "./browse-params";
 
 const SORTS = {
   agents: [
@@ -29,104 +20,156 @@ const SORTS = {
   ],
 } as const;
 
-/** A plain GET form: filters live in the URL and work without JavaScript. */
-export function BrowseFilters({ params: p }: { params: BrowseParams }) {
-  const tab = (view: BrowseParams["view"]) => {
-    const qs = new URLSearchParams({ ...(p.q ? { q: p.q } : {}), ...(view === "services" ? { view } : {}) });
-    const s = qs.toString();
-    return s ? `/?${s}` : "/";
-  };
+const FLAGS = [
+  ["has_services", "Has services"],
+  ["runnable", "Runnable"],
+  ["chats", "Chats"],
+] as const;
+
+/** How many filters beyond the search box are set: the phone's folded "Filters" button says so. */
+function activeFilters(p: BrowseParams): number {
+  const fields = [p.category, p.capability, p.min_price, p.max_price];
+  const flags = p.view === "agents" ? FLAGS.map(([k]) => p[k]) : [];
+  return [...fields, ...flags].filter(Boolean).length;
+}
+
+/**
+ * A plain GET form: filters live in the URL and work without JavaScript. On a phone everything but the search box
+ * folds behind a "Filters" toggle, a checkbox and CSS only (no client component: browse stays server-rendered).
+ */
+export function BrowseFilters({ params: p, swapped }: { params: BrowseParams; swapped: boolean }) {
+  const n = activeFilters(p);
+  const tab = (view: BrowseParams["view"]) => browseHref({ view, q: p.q });
   return (
     <div className="rounded-xl border border-line bg-card p-4 shadow-sm">
       <div role="tablist" aria-label="What to browse" className={`mb-4 ${tabListClass}`}>
         {(["agents", "services"] as const).map((v) => (
-          <Link
-            key={v}
-            role="tab"
-            aria-selected={p.view === v}
-            href={tab(v)}
-            className={`capitalize ${tabClass(p.view === v)}`}
-          >
+          <Link key={v} {...tabProps(p.view === v)} href={tab(v)} className={`capitalize ${tabClass(p.view === v)}`}>
             {v}
           </Link>
         ))}
       </div>
-      <form
-        method="get"
-        action="/"
-        role="search"
-        // The agents view has one field more (category), so one column more keeps the button on the same row.
-        className={`grid gap-3 sm:grid-cols-2 ${p.view === "agents" ? "lg:grid-cols-7" : "lg:grid-cols-6"}`}
-      >
+      <form method="get" action="/" role="search" noValidate className="space-y-3">
         {p.view === "services" ? <input type="hidden" name="view" value="services" /> : null}
-        <div className="sm:col-span-2 lg:col-span-2">
-          <QuietInput
-            label="Search"
-            id="q"
-            name="q"
-            type="search"
-            defaultValue={p.q}
-            placeholder={p.view === "agents" ? "Search agents…" : "Search services…"}
-          />
-        </div>
-        {p.view === "agents" ? (
-          <div>
+        <div className="flex gap-2">
+          <div className="min-w-0 flex-1">
             <QuietInput
-              label="Category"
-              id="category"
-              name="category"
-              defaultValue={p.category}
-              placeholder="Category"
+              label="Search"
+              id="q"
+              name="q"
+              type="search"
+              defaultValue={p.q}
+              placeholder={p.view === "agents" ? "Search agents…" : "Search services…"}
             />
           </div>
-        ) : null}
-        <div className="flex gap-2">
-          <QuietInput
-            label="Minimum price (USD)"
-            id="min_price"
-            name="min_price"
-            type="number"
-            min="0"
-            step="0.01"
-            defaultValue={p.min_price}
-            placeholder="Min $"
-          />
-          <QuietInput
-            label="Maximum price (USD)"
-            id="max_price"
-            name="max_price"
-            type="number"
-            min="0"
-            step="0.01"
-            defaultValue={p.max_price}
-            placeholder="Max $"
-          />
+          <button type="submit" className={buttonClass("primary")}>
+            Search
+          </button>
         </div>
-        <div>
-          <QuietInput
-            label="Capabilities (comma separated)"
-            id="capability"
-            name="capability"
-            defaultValue={p.capability}
-            placeholder="Capabilities, e.g. coding"
-          />
+        <input type="checkbox" id="show-filters" className="peer sr-only sm:hidden" aria-controls="filters" />
+        <label
+          htmlFor="show-filters"
+          className={`${buttonClass("secondary")} w-full cursor-pointer peer-focus-visible:outline-2 sm:hidden`}
+          data-testid="filters-toggle"
+        >
+          Filters{n ? ` (${n})` : ""}
+        </label>
+        <div id="filters" className="hidden gap-3 peer-checked:grid sm:grid sm:grid-cols-2 lg:grid-cols-4">
+          {p.view === "agents" ? (
+            <div>
+              <QuietInput
+                label="Category"
+                id="category"
+                name="category"
+                defaultValue={p.category}
+                placeholder="Category"
+              />
+            </div>
+          ) : null}
+          <PriceRange p={p} swapped={swapped} />
+          <div>
+            <QuietInput
+              label="Capabilities (comma separated)"
+              id="capability"
+              name="capability"
+              defaultValue={p.capability}
+              placeholder="Capabilities, e.g. coding"
+            />
+          </div>
+          <div>
+            <label htmlFor="sort" className="sr-only">
+              Sort
+            </label>
+            <select id="sort" name="sort" defaultValue={p.sort || "reputation"} className={inputClass}>
+              {SORTS[p.view].map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {p.view === "agents" ? (
+            <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm sm:col-span-2 lg:col-span-4">
+              <legend className="sr-only">Only agents that</legend>
+              {FLAGS.map(([name, label]) => (
+                <label key={name} className="flex items-center gap-2">
+                  <input
+                    type="checkbox"
+                    name={name}
+                    value="true"
+                    defaultChecked={p[name] === "true"}
+                    className="size-4 accent-accent"
+                  />
+                  {label}
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
         </div>
-        <div>
-          <label htmlFor="sort" className="sr-only">
-            Sort
-          </label>
-          <select id="sort" name="sort" defaultValue={p.sort || "reputation"} className={inputClass}>
-            {SORTS[p.view].map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className={buttonClass("primary")}>
-          Search
-        </button>
       </form>
+    </div>
+  );
+}
+
+/** Two price fields; when the minimum is above the maximum, a sentence says so and offers the swapped range. */
+function PriceRange({ p, swapped }: { p: BrowseParams; swapped: boolean }) {
+  return (
+    <div>
+      <div className="flex gap-2">
+        {(
+          [
+            ["min_price", "Minimum price (USD)", "Min $"],
+            ["max_price", "Maximum price (USD)", "Max $"],
+          ] as const
+        ).map(([name, label, placeholder]) => (
+          <QuietInput
+            key={name}
+            label={label}
+            id={name}
+            name={name}
+            type="number"
+            min="0"
+            step="0.01"
+            inputMode="decimal"
+            defaultValue={p[name]}
+            placeholder={placeholder}
+            aria-invalid={swapped || undefined}
+            aria-describedby={swapped ? "price-range-note" : undefined}
+          />
+        ))}
+      </div>
+      {swapped ? (
+        <p id="price-range-note" role="status" className="mt-1 text-xs text-bad" data-testid="price-range-note">
+          The minimum ({formatUsd(Number(p.min_price))}) is above the maximum ({formatUsd(Number(p.max_price))}), so
+          the price range is ignored.{" "}
+          <Link
+            className="font-medium underline"
+            href={browseHref({ ...p, min_price: p.max_price, max_price: p.min_price, cursor: "", back: [] })}
+          >
+            Search {formatUsd(Number(p.max_price))} to {formatUsd(Number(p.min_price))} instead
+          </Link>
+        </p>
+      ) : null}
     </div>
   );
 }

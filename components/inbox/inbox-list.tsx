@@ -4,14 +4,22 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
 import { timeAgo } from "@/components/ui/format";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { useInbox, useMarkRead } from "@/lib/client/hooks";
+import { failedAction, useMarkAllRead } from "./inbox-actions";
 
 export function InboxList() {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const inbox = useInbox(unreadOnly);
   const markRead = useMarkRead();
+  const markAll = useMarkAllRead();
+  const failure = markRead.isError
+    ? failedAction("mark the message read", markRead.error)
+    : markAll.isError
+      ? failedAction("mark your messages read", markAll.error)
+      : null;
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-2">
@@ -24,8 +32,21 @@ export function InboxList() {
           />
           Unread only
         </label>
-        {inbox.data ? <span className="text-sm text-muted">{inbox.data.unread_count} unread</span> : null}
+        <div className="flex items-center gap-2">
+          {inbox.data ? <span className="text-sm text-muted">{inbox.data.unread_count} unread</span> : null}
+          {inbox.data?.unread_count ? (
+            <Button
+              variant="secondary"
+              className="text-xs"
+              onClick={() => markAll.mutate(undefined)}
+              disabled={markAll.isPending}
+            >
+              {markAll.isPending ? "Marking…" : "Mark all read"}
+            </Button>
+          ) : null}
+        </div>
       </div>
+      <FormError message={failure} />
       {inbox.isPending ? (
         <div className="space-y-2">
           {Array.from({ length: 5 }, (_, i) => (
@@ -50,7 +71,11 @@ export function InboxList() {
                 <p className="flex flex-wrap items-center gap-2 text-sm">
                   <span className={m.read ? "" : "font-semibold"}>{m.subject}</span>
                   {m.kind === "system" ? <Badge>system</Badge> : null}
-                  {m.recipient.kind === "agent" ? <Badge tone="accent">to your agent</Badge> : null}
+                  {m.recipient.kind === "agent" ? (
+                    <Badge tone="accent">for {m.recipient.name ?? "your agent"}</Badge>
+                  ) : (
+                    <Badge>for you</Badge>
+                  )}
                 </p>
                 <p className="mt-0.5 line-clamp-2 text-sm text-muted">{m.body}</p>
                 <p className="mt-1 text-xs text-muted">

@@ -2,11 +2,16 @@ import { Timeline, TimelineStep } from "@/components/ui/timeline";
 import { formatUsd } from "@/components/ui/format";
 import type { Deliverable, JobDetail, Message } from "@/lib/client/types";
 
-interface Step {
+export interface Step {
   at: string;
   label: string;
   tone: "done" | "bad";
+  /** What the client asked for, next to a revision request. */
+  detail?: string;
 }
+
+/** The subject every revision request writes (lib/market/job-transitions.ts); its body is the client's reason. */
+const REVISION_SUBJECT = /^Revision requested\b/i;
 
 /**
  * The job's states in time order, from its timestamps and the deliverables and messages loaded so far (both are
@@ -23,8 +28,8 @@ export function jobSteps(job: JobDetail, deliverables: Deliverable[], messages: 
     });
   }
   for (const m of messages) {
-    if (m.kind === "system" && /revision/i.test(m.subject))
-      steps.push({ at: m.created_at, label: "Revision requested", tone: "done" });
+    if (m.kind === "system" && REVISION_SUBJECT.test(m.subject))
+      steps.push({ at: m.created_at, label: "Revision requested", tone: "done", detail: m.body });
   }
   if (job.completed_at)
     steps.push({
@@ -37,6 +42,11 @@ export function jobSteps(job: JobDetail, deliverables: Deliverable[], messages: 
   return steps.sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** Seconds matter when two neighbouring steps fall within the same minute (else they would read as simultaneous). */
+export function needsSeconds(steps: Pick<Step, "at">[]): boolean {
+  return steps.some((s, i) => i > 0 && s.at.slice(0, 16) === steps[i - 1]!.at.slice(0, 16));
+}
+
 export function JobTimeline({
   job,
   deliverables,
@@ -47,10 +57,20 @@ export function JobTimeline({
   messages: Message[];
 }) {
   const steps = jobSteps(job, deliverables, messages);
+  const seconds = needsSeconds(steps);
   return (
     <Timeline label="Timeline">
       {steps.map((s, i) => (
-        <TimelineStep key={`${s.at}-${i}`} title={s.label} at={s.at} bad={s.tone === "bad"} />
+        <TimelineStep key={`${s.at}-${i}`} title={s.label} at={s.at} bad={s.tone === "bad"} seconds={seconds}>
+          {s.detail ? (
+            <blockquote
+              className="mt-1 whitespace-pre-line border-l-2 border-line pl-2 text-xs"
+              data-testid="revision-reason"
+            >
+              {s.detail}
+            </blockquote>
+          ) : null}
+        </TimelineStep>
       ))}
     </Timeline>
   );

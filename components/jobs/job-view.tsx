@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { DisputePanel } from "@/components/disputes/dispute-panel";
+import { useEffect } from "react";
+import { useMarkAllRead } from "@/components/inbox/inbox-actions";
 import { StatusBadge } from "@/components/ui/badge";
 import { Card, SectionTitle } from "@/components/ui/card";
 import { formatCents } from "@/components/ui/format";
@@ -17,6 +19,12 @@ import { JobTimeline } from "./job-timeline";
 
 export function JobView({ initial }: { initial: JobDetail }) {
   const { data: job, error } = useJob(initial.id, initial);
+  // Opening a job reads its messages: they leave the unread count (again when new ones arrive while it is open).
+  const { mutate: markRead } = useMarkAllRead();
+  const messagesCount = job?.messages_count ?? 0;
+  useEffect(() => {
+    if (messagesCount > 0) markRead(initial.id);
+  }, [initial.id, messagesCount, markRead]);
   if (!job) return <ErrorState message={error?.message} />;
   return (
     <div className="space-y-6">
@@ -41,12 +49,23 @@ export function JobView({ initial }: { initial: JobDetail }) {
         <dl className="mt-4 grid gap-3 text-sm sm:grid-cols-3">
           <div>
             <dt className="text-xs text-muted">Client</dt>
-            <dd>{job.client.name}</dd>
+            <dd>
+              {job.client.kind === "agent" ? (
+                <Link href={`/agents/${job.client.id}`} className="text-accent hover:underline">
+                  {job.client.name}
+                </Link>
+              ) : (
+                <>
+                  {job.client.name}
+                  <span className="text-muted">{job.viewer_role === "client" ? " (you)" : " (a person)"}</span>
+                </>
+              )}
+            </dd>
           </div>
           <div>
             <dt className="text-xs text-muted">Worker</dt>
             <dd>
-              <Link href={`/agents/${job.worker.id}`} className="hover:underline">
+              <Link href={`/agents/${job.worker.id}`} className="text-accent hover:underline">
                 {job.worker.name}
               </Link>
             </dd>

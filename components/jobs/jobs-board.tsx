@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { StatusBadge } from "@/components/ui/badge";
+import { Badge, StatusBadge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
 import { formatUsd, timeAgo } from "@/components/ui/format";
 import { inputClass } from "@/components/ui/field";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
-import { tabClass, tabListClass } from "@/components/ui/tabs";
+import { tabClass, tabListClass, tabProps } from "@/components/ui/tabs";
 import { useJobs } from "@/lib/client/hooks";
+import { isYourMove, useYourMoveCounts } from "./your-move";
 
 const STATUSES = ["pending", "in_progress", "delivered", "revision_requested", "completed", "cancelled", "failed"];
 
@@ -18,6 +19,7 @@ export function JobsBoard({ role, status }: { role: "client" | "worker"; status?
   const path = usePathname();
   const st = status && STATUSES.includes(status) ? status : undefined;
   const jobs = useJobs(role, st);
+  const waiting = useYourMoveCounts();
   const go = (r: string, s?: string) => router.replace(`${path}?role=${r}${s ? `&status=${s}` : ""}`);
 
   return (
@@ -27,12 +29,21 @@ export function JobsBoard({ role, status }: { role: "client" | "worker"; status?
           {(["client", "worker"] as const).map((r) => (
             <button
               key={r}
-              role="tab"
-              aria-selected={role === r}
+              type="button"
+              {...tabProps(role === r)}
               onClick={() => go(r, st)}
-              className={tabClass(role === r)}
+              className={`flex items-center gap-1.5 ${tabClass(role === r)}`}
             >
               {r === "client" ? "Hired by me" : "My agents' work"}
+              {waiting[r] ? (
+                <span
+                  className="min-w-5 rounded-full bg-accent px-1.5 text-center text-xs font-semibold leading-5 text-accent-fg"
+                  data-testid={`your-move-count-${r}`}
+                >
+                  {waiting[r]}
+                  <span className="sr-only"> waiting for you</span>
+                </span>
+              ) : null}
             </button>
           ))}
         </div>
@@ -75,7 +86,10 @@ export function JobsBoard({ role, status }: { role: "client" | "worker"; status?
           {jobs.data.data.map((j) => (
             <li
               key={j.id}
-              className="relative flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 hover:bg-subtle/60"
+              className={`relative flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 hover:bg-subtle/60 ${
+                isYourMove(role, j.status) ? "border-l-4 border-l-accent bg-accent/5" : ""
+              }`}
+              data-your-move={isYourMove(role, j.status) || undefined}
             >
               <div className="min-w-0 flex-1">
                 <Link href={`/jobs/${j.id}`} className="font-medium after:absolute after:inset-0">
@@ -87,6 +101,7 @@ export function JobsBoard({ role, status }: { role: "client" | "worker"; status?
                 </p>
               </div>
               <span className="text-sm font-medium">{formatUsd(j.price_usd)}</span>
+              {isYourMove(role, j.status) ? <Badge tone="accent">Your move</Badge> : null}
               <StatusBadge status={j.status} />
             </li>
           ))}

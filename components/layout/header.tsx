@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LiveNotice } from "./live-notice";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
@@ -13,7 +14,12 @@ export function Header({ user }: { user: { name: string; email: string } | null 
           </span>
           Agent Market
         </Link>
-        <div className="ml-auto flex items-center gap-1 sm:order-last sm:gap-2">
+        {/* Before the buttons in the source as on a wide screen, so Tab follows what the eye reads (on a phone the
+            links wrap to a row of their own below). */}
+        <div className="order-last w-full sm:order-none sm:w-auto">
+          <NavLinks signedIn={!!user} />
+        </div>
+        <div className="ml-auto flex items-center gap-1 sm:gap-2">
           <ThemeToggle />
           {user ? (
             <>
@@ -40,8 +46,8 @@ export function Header({ user }: { user: { name: string; email: string } | null 
             </>
           )}
         </div>
-        <NavLinks signedIn={!!user} />
       </div>
+      {user ? <LiveNotice /> : null}
     </header>
   );
 }

@@ -8,20 +8,19 @@ import type { MarketEvent } from "@/lib/client/types";
 /**
  * The one live connection of a signed-in page: the platform event stream, re-dispatched on window so that any
  * part of the page can react (react-query invalidation, the unread badge, server pages that refresh). After a
- * drop, useSse reconnects with Last-Event-ID so no event is missed.
+ * drop, useSse reconnects with Last-Event-ID so no event is missed; meanwhile <html data-live> says so, and the
+ * header's LiveNotice (CSS only) shows it.
  */
 export function LiveEvents() {
   const status = useSse(
     "/api/events",
     (frame) => {
-      let ev: MarketEvent;
       try {
-        ev = JSON.parse(frame.data) as MarketEvent;
+        const ev = JSON.parse(frame.data) as MarketEvent | null;
+        if (ev?.subject_type) window.dispatchEvent(new CustomEvent<MarketEvent>(MARKET_EVENT, { detail: ev }));
       } catch {
-        return;
+        // not an event: skipped
       }
-      if (typeof ev !== "object" || !ev || !ev.subject_type) return;
-      window.dispatchEvent(new CustomEvent<MarketEvent>(MARKET_EVENT, { detail: ev }));
     },
     { reconnectOnEnd: true },
   );

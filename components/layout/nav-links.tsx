@@ -2,25 +2,30 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useEffect } from "react";
 import { UnreadBadge } from "@/components/inbox/unread-badge";
 
 const LINKS = [
-  { href: "/", label: "Browse" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/runs", label: "Runs" },
-  { href: "/inbox", label: "Inbox" },
-  { href: "/wallet", label: "Wallet" },
-  { href: "/stats", label: "Stats" },
-  { href: "/settings", label: "Settings" },
-  { href: "/docs", label: "API docs" },
-];
+  ["/", "Browse"],
+  ["/jobs", "Jobs"],
+  ["/runs", "Runs"],
+  ["/inbox", "Inbox"],
+  ["/wallet", "Wallet"],
+  ["/stats", "Stats"],
+  ["/settings", "Settings"],
+  ["/docs", "API docs"],
+] as const;
 
 export function NavLinks({ signedIn }: { signedIn: boolean }) {
   const path = usePathname();
+  // Once hydrated, the arrow keys of every tablist (tab-keys.ts installs itself), in a chunk fetched after the page.
+  useEffect(() => {
+    void import("./tab-keys");
+  }, []);
   return (
     <nav aria-label="Main" className="-mx-1 flex w-full overflow-x-auto sm:w-auto">
       <ul className="flex items-center gap-1">
-        {LINKS.map(({ href, label }) => {
+        {LINKS.map(([href, label]) => {
           const active =
             href === "/"
               ? path === "/" || path.startsWith("/agents") || path.startsWith("/services")

@@ -26,8 +26,8 @@ function subscribe(cb: () => void) {
 
 const ICONS: Record<Theme, string> = {
   system: "M4 5h16v10H4zM8 19h8M12 15v4",
-  light:
-    "M12 4v2M12 18v2M4 12h2M18 12h2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z",
+  // A sun: four rays and a disc (relative moves keep the path, which every page ships, short).
+  light: "M12 3v3m0 12v3M3 12h3m12 0h3M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z",
   dark: "M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z",
 };
 

@@ -21,6 +21,7 @@ import { deployedAgents, deployedFields } from "./deployed-agents";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
 import { toCents } from "@/lib/ledger/money";
+import { bayesianScoreSql } from "./ranking";
 import { textMatch } from "./search";
 import {
   agentListItemJson,
@@ -39,6 +40,8 @@ export interface AgentSearch {
   owner?: "me";
   runnable?: "true" | "false";
   invocable?: "true" | "false";
+  /** Agents that sell at least one active service (true) or none (false). */
+  has_services?: "true" | "false";
   /** Agents that sell at least one active service within the range. */
   min_price?: number;
   max_price?: number;
@@ -66,6 +69,8 @@ const priceFrom = sql<
 >`(SELECT min(s.price_cents) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const servicesCount = sql<number>`(SELECT count(*) FROM services s WHERE s.agent_id = agents.id AND s.active)`;
 const runtimeKind = sql`coalesce(${agents.runtime}->>'kind', '')`;
+/** "Best rated": the Bayesian average of the agent's rating (ranking.ts), not the raw average. */
+const rankScore = bayesianScoreSql(agents.reputation, agents.ratingCount);
 
 const newest = timeSort(agents.createdAt, agents.id, "desc", "asc");
 /** The later of the agent's last change and its routes' (a deployment counts as an update). */
@@ -78,7 +83,7 @@ function sortOf(q: AgentSearch): KeysetSort {
   const id = agents.id;
   switch (q.sort) {
     case "reputation":
-      return { expr: agents.reputation, dir: q.order ?? "desc", cast: (v) => sql`${v}::float8`, id, idDir: "asc" };
+      return { expr: rankScore, dir: q.order ?? "desc", cast: (v) => sql`${v}::float8`, id, idDir: "asc" };
     case "jobs_completed":
       return { expr: agents.jobsCompleted, dir: q.order ?? "desc", cast: (v) => sql`${v}::int`, id, idDir: "asc" };
     case "newest":
@@ -144,6 +149,10 @@ function filters(principal: Principal | null, q: AgentSearch): SQL[] {
     where.push(sql`EXISTS (SELECT 1 FROM services s WHERE s.agent_id = ${agents.id} AND s.active
       AND s.price_cents >= ${toCents(q.min_price ?? 0)} AND s.price_cents <= ${toCents(q.max_price ?? 1_000_000)})`);
   }
+  if (q.has_services) {
+    const sells = sql`EXISTS (SELECT 1 FROM services s WHERE s.agent_id = ${agents.id} AND s.active)`;
+    where.push(q.has_services === "true" ? sells : not(sells));
+  }
   if (q.invocable) {
     const invocable = inArray(runtimeKind, [...INVOCABLE_KINDS]);
     where.push(q.invocable === "true" ? invocable : not(invocable));
@@ -206,6 +215,7 @@ async function search(db: Db, principal: Principal | null, q: AgentSearch): Prom
         ...agentColumns,
         priceFrom,
         servicesCount,
+        rankScore,
         createdAtMicros: newest.key,
         lastUpdatedMicros: epochMicros(lastUpdated),
         nameKey,
@@ -249,7 +259,7 @@ async function search(db: Db, principal: Principal | null, q: AgentSearch): Prom
 function cursorValue(
   sort: AgentSearch["sort"],
   last: {
-    reputation: number;
+    rankScore: number;
     jobsCompleted: number;
     createdAtMicros: number;
     lastUpdatedMicros: number;
@@ -259,7 +269,7 @@ function cursorValue(
 ): number | string | null {
   switch (sort) {
     case "reputation":
-      return last.reputation;
+      return Number(last.rankScore);
     case "jobs_completed":
       return last.jobsCompleted;
     case "newest":

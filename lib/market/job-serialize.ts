@@ -184,6 +184,8 @@ export interface MessageView {
   senderUserId: string | null;
   senderUserName: string | null;
   recipientAgentId: string | null;
+  /** The recipient agent's name (the inbox says which of a person's agents a message is for). */
+  recipientAgentName?: string | null;
   recipientUserId: string | null;
   createdAt: Ts;
 }
@@ -205,8 +207,8 @@ export function messageJson(m: MessageView): MessageJson {
     read: m.read,
     sender,
     recipient: m.recipientAgentId
-      ? { kind: "agent", id: m.recipientAgentId }
-      : { kind: "user", id: m.recipientUserId ?? "" },
+      ? { kind: "agent", id: m.recipientAgentId, name: m.recipientAgentName ?? null }
+      : { kind: "user", id: m.recipientUserId ?? "", name: null },
     created_at: iso(m.createdAt),
   };
 }

@@ -159,7 +159,7 @@ describe("direct messages", () => {
     });
     expect(await inboxCount(worker)).toBe(before + 1);
     const reply = await api.sendMessage(asActor(worker), id, { subject: "Re", body: "soon" });
-    expect(reply.body.recipient).toEqual({ kind: "agent", id: client.agent.id });
+    expect(reply.body.recipient).toEqual({ kind: "agent", id: client.agent.id, name: "Client" });
     expect((await api.sendMessage(asActor(stranger), id, { body: "hi" })).status).toBe(404);
     expect((await api.sendMessage(asActor(client), id, { body: "" })).status).toBe(400);
 
@@ -186,6 +186,6 @@ describe("direct messages", () => {
     const id = (await api.hire(asActor(bot), { service_id: service.id, title: "P" })).body.id;
     const sent = await api.sendMessage(asActor(person), id, { body: "from Pat" });
     expect(sent.body.sender).toEqual({ kind: "user", id: person.user.id, name: "Pat" });
-    expect(sent.body.recipient).toEqual({ kind: "agent", id: worker.agent.id });
+    expect(sent.body.recipient).toEqual({ kind: "agent", id: worker.agent.id, name: "Worker" });
   });
 });

@@ -28,6 +28,7 @@ import { messageJson, type MessageJson } from "./job-serialize";
  */
 
 const senderAgent = alias(agents, "sender_agent");
+const recipientAgent = alias(agents, "recipient_agent");
 
 const messageViewColumns = {
   id: messages.id,
@@ -41,6 +42,7 @@ const messageViewColumns = {
   senderUserId: messages.senderUserId,
   senderUserName: users.name,
   recipientAgentId: messages.recipientAgentId,
+  recipientAgentName: recipientAgent.name,
   recipientUserId: messages.recipientUserId,
   createdAt: messages.createdAt,
   createdAtMicros: epochMicros(messages.createdAt),
@@ -51,6 +53,7 @@ function selectMessageViews(db: Queryable) {
     .select(messageViewColumns)
     .from(messages)
     .leftJoin(senderAgent, eq(senderAgent.id, messages.senderAgentId))
+    .leftJoin(recipientAgent, eq(recipientAgent.id, messages.recipientAgentId))
     .leftJoin(users, eq(users.id, messages.senderUserId))
     .$dynamic();
 }
@@ -180,7 +183,7 @@ export async function listJobMessages(
 }
 
 /** Messages addressed to the caller: an agent's own; a person's own and their agents'. */
-function inboxCondition(principal: Principal): SQL {
+export function inboxCondition(principal: Principal): SQL {
   if (principal.kind === "agent") return eq(messages.recipientAgentId, principal.agentId);
   return or(
     eq(messages.recipientUserId, principal.userId),

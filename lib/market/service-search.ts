@@ -5,6 +5,7 @@ import { getDb, type Db } from "@/db/client";
 import { agents, services } from "@/db/schema";
 import { keysetList, timeSort, type KeysetSort, type Page } from "@/lib/api/pagination";
 import { toCents } from "@/lib/ledger/money";
+import { bayesianScoreSql } from "./ranking";
 import { textMatch } from "./search";
 import { dataVersion } from "@/lib/events/version";
 import { ListCache } from "./list-cache";
@@ -28,13 +29,15 @@ const price = (v: number) => sql`${v}::bigint`;
 // Each sort walks an index in order (services_created_idx, services_price_idx forwards or backwards) and
 // stops after the page; "reputation" sorts on the joined agent.
 const newest = timeSort(services.createdAt, services.id, "desc", "asc");
+/** "Best rated agent": the agent's Bayesian average (ranking.ts), as the agents' own "Best rated". */
+const agentRank = bayesianScoreSql(agents.reputation, agents.ratingCount);
 
 const SORTS: Record<ServiceBrowse["sort"], KeysetSort> = {
   newest,
   price_asc: { expr: services.priceCents, dir: "asc", cast: price, id: services.id, idDir: "asc" },
   price_desc: { expr: services.priceCents, dir: "desc", cast: price, id: services.id, idDir: "desc" },
   reputation: {
-    expr: agents.reputation,
+    expr: agentRank,
     dir: "desc",
     cast: (v) => sql`${v}::float8`,
     id: services.id,
@@ -78,6 +81,7 @@ async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
             service: serviceColumns,
             agent: { id: agents.id, name: agents.name, reputation: agents.reputation },
             createdAtMicros: newest.key,
+            agentRank,
           })
           .from(services)
           .innerJoin(agents, eq(agents.id, services.agentId))
@@ -90,7 +94,7 @@ async function browse(db: Db, q: ServiceBrowse): Promise<Page<ServiceJson>> {
       q.sort === "newest"
         ? last.createdAtMicros
         : q.sort === "reputation"
-          ? last.agent.reputation
+          ? Number(last.agentRank)
           : last.service.priceCents,
       last.service.id,
     ],

@@ -6,6 +6,7 @@ import { sessionHeaders } from "@/test/fixtures/market";
 import { setTestEnv } from "@/test/fixtures/runtime";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
+import { bayesianScore } from "@/lib/market/ranking";
 import { DELETE as deleteAgent, GET as getAgent, PUT as putAgent } from "./[id]/route";
 import { DELETE as revokeKey } from "./me/keys/[keyId]/route";
 import { GET as listKeys, POST as createKey } from "./me/keys/route";
@@ -317,7 +318,7 @@ describe("GET /api/agents", () => {
     for (const [i, a] of made.entries()) {
       await db()
         .update(agents)
-        .set({ reputation: [4.5, 3, 4.5, 1, 3, 5, 0][i]!, jobsCompleted: i % 3 })
+        .set({ reputation: [4.5, 3, 4.5, 1, 3, 5, 0][i]!, ratingCount: [4, 2, 4, 1, 2, 1, 0][i]!, jobsCompleted: i % 3 })
         .where(eq(agents.id, a.id));
     }
     await db()
@@ -345,8 +346,12 @@ describe("GET /api/agents", () => {
       expect(new Set(ids).size, sort).toBe(7);
       expect(ids).toEqual(all.body.data.map((x: { id: string }) => x.id));
     }
-    const byRep = (await walk({ category: cat, sort: "reputation" })).items.map((x) => x.reputation as number);
+    // "Best rated" is the Bayesian average (lib/market/ranking.ts): the lone 5-star rating is not first.
+    const byRep = (await walk({ category: cat, sort: "reputation" })).items.map((x) =>
+      bayesianScore(x.reputation as number, x.rating_count as number),
+    );
     expect(byRep).toEqual([...byRep].sort((x, y) => y - x));
+    expect((await walk({ category: cat, sort: "reputation" })).ids[0]).not.toBe(made[5]!.id);
     const byPrice = (await walk({ category: cat, sort: "price" })).items;
     expect(byPrice.slice(0, 2).map((x) => x.price_from)).toEqual([12.5, 12.5]);
     expect(byPrice.slice(2).every((x) => x.price_from === null)).toBe(true);

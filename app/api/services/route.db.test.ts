@@ -157,7 +157,7 @@ describe("GET /api/services", () => {
     const [x, y] = [await agent(), await agent()];
     await db()
       .update(agents)
-      .set({ reputation: 4.2 })
+      .set({ reputation: 4.2, ratingCount: 3 })
       .where(sql`${agents.id} = ${y.id}`);
     const word = `quokka${Date.now()}`;
     // One insert: every row shares created_at, so "newest" relies on the id tie-breaker.

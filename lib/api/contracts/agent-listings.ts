@@ -132,6 +132,7 @@ export const searchAgentsQuery = z
     owner: z.literal("me").optional().describe("Only the caller's agents (a person's owned agents; an agent: itself)"),
     runnable: yesNo.optional(),
     invocable: yesNo.optional(),
+    has_services: yesNo.optional().describe("true: sells at least one active service; false: sells none"),
     min_price: z.coerce
       .number()
       .min(0)
@@ -146,7 +147,11 @@ export const searchAgentsQuery = z
       .describe("Sells an active service at this price or less"),
     sort: z
       .enum(["reputation", "jobs_completed", "newest", "price", "created_at", "name", "last_updated"])
-      .default("reputation"),
+      .default("reputation")
+      .describe(
+        "reputation: a Bayesian average of the rating (pulled towards 3.5 stars as if by 3 more ratings), so " +
+          "one 5-star review does not outrank several good ones",
+      ),
     order: z
       .enum(["asc", "desc"])
       .optional()

@@ -16,7 +16,11 @@ export const messageSchema = z.object({
   body: z.string(),
   read: z.boolean(),
   sender: partySchema.nullable().describe("null for system messages"),
-  recipient: z.object({ kind: z.enum(["agent", "user"]), id: z.string().uuid() }),
+  recipient: z.object({
+    kind: z.enum(["agent", "user"]),
+    id: z.string().uuid(),
+    name: z.string().nullable().describe("The recipient agent's name; null when the message is to a person"),
+  }),
   created_at: z.string(),
 });
 
@@ -45,6 +49,27 @@ export const listInboxRoute = defineRoute({
   scopes: ["inbox:read"],
   query: inboxQuery,
   response: inboxResponse,
+});
+
+export const markAllReadBody = z.strictObject({
+  job_id: z.string().uuid().optional().describe("Only this job's messages; all of the caller's when left out"),
+});
+
+export const markAllReadResponse = z.object({
+  marked: z.number().int().describe("Messages that were unread and now are read"),
+  unread_count: z.number().int().describe("Unread messages of the caller left"),
+});
+
+// POST /api/inbox/read - mark every unread message of the caller read (or a job's)
+export const markAllReadRoute = defineRoute({
+  method: "POST",
+  path: "/api/inbox/read",
+  summary: "Mark the caller's unread messages read: all of them, or those of one job (job_id)",
+  tags: ["inbox"],
+  auth: "required",
+  scopes: ["inbox:write"],
+  body: markAllReadBody,
+  response: markAllReadResponse,
 });
 
 // POST /api/inbox/{id}/read - mark a message read (recipient only)

@@ -4,6 +4,9 @@ import { HireForm } from "@/components/services/hire-form";
 import { AutoDeliveryNote } from "@/components/executions/auto-delivery-note";
 import { getDb } from "@/db/client";
 import { autoDeliveryOf } from "@/lib/runtime/execute/estimate";
+import { OwnerPanel } from "@/components/services/owner-panel";
+import { ServiceFacts } from "@/components/services/service-facts";
+import { ServiceReviews } from "@/components/services/service-reviews";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, SectionTitle } from "@/components/ui/card";
@@ -11,7 +14,9 @@ import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
 import { currentUser, orNull } from "@/lib/client/server";
 import { getServiceJson } from "@/lib/market/services";
+import { serviceInsights } from "@/lib/market/service-insights";
 import { isUuid } from "@/lib/api/contract";
+import { env } from "@/lib/env";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -25,7 +30,12 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
   // As GET /api/services/{id}: public, also when deactivated.
   const [service, user] = await Promise.all([orNull(getServiceJson(id)), currentUser()]);
   if (!service) notFound();
-  const auto = await autoDeliveryOf(await getDb(), service);
+  const db = await getDb();
+  const [auto, insights] = await Promise.all([
+    autoDeliveryOf(db, service),
+    serviceInsights(db, { id: service.id, agentId: service.agent.id }),
+  ]);
+  const owns = !!user && insights.seller.owner_user_id === user.id;
 
   return (
     <div className="grid gap-6 *:min-w-0 lg:grid-cols-5">
@@ -53,6 +63,10 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
           </div>
         </Card>
         <Card>
+          <SectionTitle>Before you hire</SectionTitle>
+          <ServiceFacts service={service} insights={insights} autoAcceptHours={env().AUTO_ACCEPT_AFTER_HOURS} />
+        </Card>
+        <Card>
           <SectionTitle>What the agent needs from you</SectionTitle>
           {service.required_inputs.length === 0 ? (
             <p className="text-sm text-muted">Nothing beyond a title for the job.</p>
@@ -67,12 +81,18 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
             </ul>
           )}
         </Card>
+        <Card>
+          <SectionTitle>Reviews of this service</SectionTitle>
+          <ServiceReviews insights={insights} />
+        </Card>
       </div>
       <div className="lg:col-span-2">
         <Card className="lg:sticky lg:top-24">
-          <SectionTitle>Hire this service</SectionTitle>
-          {auto && service.active ? <AutoDeliveryNote auto={auto} /> : null}
-          {!service.active ? (
+          <SectionTitle>{owns ? "Your service" : "Hire this service"}</SectionTitle>
+          {auto && service.active && !owns ? <AutoDeliveryNote auto={auto} /> : null}
+          {owns ? (
+            <OwnerPanel service={service} />
+          ) : !service.active ? (
             <p className="text-sm text-muted">This service is not offered any more.</p>
           ) : user ? (
             <HireForm service={service} auto={auto} />
