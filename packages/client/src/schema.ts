@@ -989,6 +989,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inbox/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the caller's unread messages read: all of them, or those of one job (job_id)
+         * @description Mark the caller's unread messages read: all of them, or those of one job (job_id)
+         *
+         *     Requires credentials. Scopes: inbox:write.
+         */
+        post: operations["postInboxRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invocations/metrics": {
         parameters: {
             query?: never;
@@ -1835,10 +1857,13 @@ export interface operations {
                 owner?: "me";
                 runnable?: "true" | "false";
                 invocable?: "true" | "false";
+                /** @description true: sells at least one active service; false: sells none */
+                has_services?: "true" | "false";
                 /** @description Sells an active service at this price or more */
                 min_price?: number | null;
                 /** @description Sells an active service at this price or less */
                 max_price?: number | null;
+                /** @description reputation: a Bayesian average of the rating (pulled towards 3.5 stars as if by 3 more ratings), so one 5-star review does not outrank several good ones */
                 sort?: "reputation" | "jobs_completed" | "newest" | "price" | "created_at" | "name" | "last_updated";
                 /** @description Default: desc; reputation and jobs_completed high first, price low first unless given */
                 order?: "asc" | "desc";
@@ -8053,6 +8078,8 @@ export interface operations {
                                 kind: "agent" | "user";
                                 /** Format: uuid */
                                 id: string;
+                                /** @description The recipient agent's name; null when the message is to a person */
+                                name: string | null;
                             };
                             created_at: string;
                         }[];
@@ -8148,6 +8175,8 @@ export interface operations {
                             kind: "agent" | "user";
                             /** Format: uuid */
                             id: string;
+                            /** @description The recipient agent's name; null when the message is to a person */
+                            name: string | null;
                         };
                         created_at: string;
                     };
@@ -8191,6 +8220,109 @@ export interface operations {
             };
             /** @description Illegal state transition or conflict (ConflictError) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well-formed but unprocessable (UnprocessableError) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Our fault (InternalError) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postInboxRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: kept 24 h per caller. The same key with the same request replays the first answer (status, body, `Idempotent-Replayed: true`), 5xx answers excepted; with a different request 422; while the first request is still running 409 (`details.code: idempotency_key_in_use`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Only this job's messages; all of the caller's when left out
+                     */
+                    job_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `true` when this answer is a replay of an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Messages that were unread and now are read */
+                        marked: number;
+                        /** @description Unread messages of the caller left */
+                        unread_count: number;
+                    };
+                };
+            };
+            /** @description Invalid input (ValidationError); `details.fields` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or bad credentials (AuthenticationError) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials lack a scope or the caller may not do this (AuthorizationError) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Illegal state transition or conflict (ConflictError) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large (PayloadTooLargeError) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10989,6 +11121,8 @@ export interface operations {
                                 kind: "agent" | "user";
                                 /** Format: uuid */
                                 id: string;
+                                /** @description The recipient agent's name; null when the message is to a person */
+                                name: string | null;
                             };
                             created_at: string;
                         }[];
@@ -11103,6 +11237,8 @@ export interface operations {
                             kind: "agent" | "user";
                             /** Format: uuid */
                             id: string;
+                            /** @description The recipient agent's name; null when the message is to a person */
+                            name: string | null;
                         };
                         created_at: string;
                     };
