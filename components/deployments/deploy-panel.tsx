@@ -2,7 +2,7 @@
 
 import { useState, type ComponentProps } from "react";
 import { Card } from "@/components/ui/card";
-import { tabClass, tabListClass } from "@/components/ui/tabs";
+import { tabClass, tabListClass, tabProps } from "@/components/ui/tabs";
 import { DeployForm } from "./deploy-form";
 import { UpdateForm } from "./update-form";
 
@@ -19,8 +19,7 @@ export function DeployPanel(props: Props) {
     <Card>
       <div role="tablist" aria-label="Ship a version" className={`mb-4 ${tabListClass}`}>
         <button
-          role="tab"
-          aria-selected={tab === "update"}
+          {...tabProps(tab === "update")}
           disabled={!canUpdate}
           onClick={() => setTab("update")}
           className={`${tabClass(tab === "update")} disabled:opacity-50`}
@@ -28,8 +27,7 @@ export function DeployPanel(props: Props) {
           Roll out a version
         </button>
         <button
-          role="tab"
-          aria-selected={tab === "deploy"}
+          {...tabProps(tab === "deploy")}
           onClick={() => setTab("deploy")}
           className={tabClass(tab === "deploy")}
         >
