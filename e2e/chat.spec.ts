@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { newSignedInPage } from "./helpers";
+import { fundWallet, newSignedInPage } from "./helpers";
 import { themedScreens, watchConsole } from "./screens";
 
 /*
@@ -23,7 +23,10 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   const { page, context } = await newSignedInPage(browser, "Rememberer");
   const console = watchConsole(page);
   const markdown = await demoAgent(page, /markdown/i);
+  // The demo agents charge a few demo cents per call, and say so before anything is sent.
+  await fundWallet(page, 500);
   await page.goto(`/chat/${markdown}`);
+  await expect(page.getByTestId("price-note")).toContainText("per call");
   const answers = page.getByTestId("answer");
 
   // The Markdown renderer answers in HTML, block by block: shown as elements, never as tag text.

@@ -40,7 +40,10 @@ export async function lastPage(page: Page, name: string): Promise<void> {
 }
 
 /** Signs in as the demo person (who owns the demo agents) in a fresh context, landing on `path`. */
-export async function demoSignedInPage(browser: Browser, path: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function demoSignedInPage(
+  browser: Browser,
+  path: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`/signin?callbackUrl=${encodeURIComponent(path)}`);
@@ -49,4 +52,13 @@ export async function demoSignedInPage(browser: Browser, path: string): Promise<
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === path);
   return { context, page };
+}
+
+/** Puts demo money (the development faucet) in the signed-in person's wallet, to pay for priced runs and calls. */
+export async function fundWallet(page: Page, cents: number): Promise<void> {
+  const res = await page.request.post("/api/wallet/top-ups", {
+    headers: { origin: new URL(page.url()).origin },
+    data: { amount: cents },
+  });
+  expect(res.status()).toBe(201);
 }

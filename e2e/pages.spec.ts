@@ -49,7 +49,12 @@ const originOf = (page: Page) => ({ origin: new URL(page.url()).origin });
 async function sellerWithService(page: Page, word: string, maxRevisions = 2) {
   const agent = await page.request.post("/api/agents", {
     headers: originOf(page),
-    data: { name: `Seller ${word}`, description: `Writes about ${word}`, category: "writing", capabilities: ["poetry"] },
+    data: {
+      name: `Seller ${word}`,
+      description: `Writes about ${word}`,
+      category: "writing",
+      capabilities: ["poetry"],
+    },
   });
   expect(agent.status()).toBe(201);
   const { id, api_key: key } = (await agent.json()) as { id: string; api_key: string };

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { demoSignedInPage, lastPage, newSignedInPage } from "./helpers";
+import { demoSignedInPage, fundWallet, lastPage, newSignedInPage } from "./helpers";
 
 /*
  * Running and invoking the demo agents (the lead's seed registers them; the local ECS and AgentCore doubles
@@ -12,9 +12,10 @@ async function firstAgent(
 ): Promise<{ id: string; name: string }> {
   const res = await request.get(`/api/agents?${filter}=true&limit=50${mine ? "&owner=me" : ""}`);
   expect(res.status()).toBe(200);
-  const agents = (await res.json()).data as { id: string; name: string; status: string }[];
+  const agents = (await res.json()).data as { id: string; name: string; status: string; version?: string | null }[];
   // Prefer the demo Markdown renderer for chat: it answers block by block, so a multi-paragraph prompt streams.
-  const live = agents.filter((a) => a.status !== "retired");
+  // A run of a deployed agent goes through its deployment and answers at once: this journey runs a process.
+  const live = agents.filter((a) => a.status !== "retired" && (filter === "invocable" || !a.version));
   const agent = live.find((a) => /markdown/i.test(a.name)) ?? live[0];
   expect(agent, `the demo data has a ${filter} agent`).toBeTruthy();
   return agent!;
@@ -52,6 +53,7 @@ test("run a demo agent, watch its log stream and stop it", async ({ browser }) =
 
 test("chat with an agent and see the answer stream in over two turns", async ({ browser }) => {
   const { page, context } = await newSignedInPage(browser, "Chatter");
+  await fundWallet(page, 500);
   const agent = await firstAgent(page.request, "invocable");
   await page.goto(`/agents/${agent.id}`);
   await page.getByRole("link", { name: "Chat", exact: true }).click();
