@@ -1,0 +1,152 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { where, type RollupScope, type RollupTable } from "./rollup-queries";
+import {
+  GRANULARITIES,
+  METRIC_NAMES,
+  membersJson,
+  summaryOf,
+  throughputOf,
+  type Granularity,
+  type MetricName,
+  type Totals,
+} from "./series";
+
+/*
+ * The series written as JSON text by the database, for the common case: a scope of one version in one environment,
+ * where every rollup row is a bucket with its own stored percentiles. PostgreSQL prints each point and joins them
+ * (string_agg), so the answer comes back as one text per series and a row of totals: no 43,200 rows, no array of
+ * columns to parse, no object or string per point in JavaScript (whose garbage collection was most of the cost).
+ *
+ * The numbers are the very text JSON.stringify writes for seriesJson's (series.ts): the same IEEE double arithmetic
+ * (float8; JavaScript's Math.round(x) is floor(x + 0.5)), printed through numeric with trailing zeros trimmed, which
+ * for these values (at most 15 significant digits, none below 1e-6) is JavaScript's shortest form. Percentiles are
+ * the stored bucket bounds rounded to the microsecond, as the column path reads them.
+ */
+
+/** `x` (float8) rounded to 10^-digits as Math.round(x * 10^digits) / 10^digits does. */
+const roundTo = (x: string, digits: number) => `(floor((${x}) * 1e${digits}::float8 + 0.5) / 1e${digits}::float8)`;
+/** A finite float8 as its JSON text (null otherwise, as JSON.stringify writes NaN and infinities). */
+const num = (x: string) =>
+  `CASE WHEN abs(${x}) < 'Infinity'::float8 THEN trim_scale((${x})::numeric)::text ELSE 'null' END`;
+/** Integer microseconds of a stored percentile, printed as milliseconds. */
+const msOfMicros = (c: string) => `trim_scale((${c} * 1000)::int8::numeric / 1000)::text`;
+
+/** Each series' point (after `{"timestamp":"…",`) and the rows it has a point for. */
+function points(perSecond: number): Record<MetricName, { point: string; filter: string }> {
+  const rate = roundTo(`calls * ${perSecond}::float8`, 6);
+  return {
+    execution_count: { point: `'"value":' || calls`, filter: "true" },
+    response_time: {
+      point: `'"avg":' || ${num(roundTo("latency::float8 / calls", 3))} || ',"p50":' || ${msOfMicros("p50_ms")}
+        || ',"p95":' || ${msOfMicros("p95_ms")} || ',"p99":' || ${msOfMicros("p99_ms")}`,
+      filter: "calls > 0",
+    },
+    error_rate: { point: `'"value":' || ${num(roundTo("failures::float8 / calls", 6))}`, filter: "calls > 0" },
+    throughput: { point: `'"value":' || ${num(rate)}`, filter: "true" },
+    resource_usage: {
+      point: `'"cpu":' || ${num(roundTo("cpu / samples", 6))} || ',"memory":' || ${num(roundTo("memory / samples", 6))}
+        || ',"disk":null,"memory_bytes":' || memory_max || ',"disk_bytes":' || disk_max`,
+      filter: "samples > 0",
+    },
+  };
+}
+
+interface Written {
+  series: Map<MetricName, string>;
+  totals: { calls: number; failures: number; latency: number; active: number; up: number; peakCalls: number };
+}
+
+/** One query: the selected series of `scope`'s rows (one row a bucket) as JSON text, and the window's totals. */
+async function writeSlice(
+  db: Queryable,
+  table: RollupTable,
+  scope: RollupScope,
+  granularity: Granularity,
+  names: readonly MetricName[],
+): Promise<Written> {
+  const all = points(1000 / GRANULARITIES[granularity]);
+  const aggregates = names.map(
+    (n) => `coalesce(string_agg(at || ${all[n].point} || '}', ',') FILTER (WHERE ${all[n].filter}), '') AS "${n}"`,
+  );
+  const res = (await db.execute(
+    sql`SELECT ${sql.raw(aggregates.map((a) => `${a}, `).join(""))}
+        coalesce(sum(calls), 0)::float8 AS calls, coalesce(sum(failures), 0)::float8 AS failures,
+        coalesce(sum(latency), 0)::float8 AS latency, count(*) FILTER (WHERE calls > 0)::int AS active,
+        count(*) FILTER (WHERE calls > 0 AND failures < calls)::int AS up, coalesce(max(calls), 0)::int AS peak_calls
+      FROM (SELECT '{"timestamp":"' || to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI')
+            || ':00.000Z",' AS at,
+          calls, errors + timeouts AS failures, latency_sum_ms AS latency, p50_ms, p95_ms, p99_ms,
+          resource_samples AS samples, cpu_utilization_sum AS cpu, memory_utilization_sum AS memory,
+          memory_bytes_max AS memory_max, disk_bytes_max AS disk_max
+        FROM ${sql.identifier(table)} WHERE ${where(scope)} ORDER BY bucket_start) r`,
+  )) as unknown as { rows: Record<string, string | number>[] };
+  const row = res.rows[0]!;
+  return {
+    series: new Map(names.map((n) => [n, String(row[n])])),
+    totals: {
+      calls: Number(row.calls),
+      failures: Number(row.failures),
+      latency: Number(row.latency),
+      active: Number(row.active),
+      up: Number(row.up),
+      peakCalls: Number(row.peak_calls),
+    },
+  };
+}
+
+/** Buckets past which a series is written in slices, one connection each (a month of minutes is 43,200). */
+const SLICE_BUCKETS = 10_000;
+
+/**
+ * `"metrics":{…},"summary":{…}` of a scope of one version in one environment, written by the database: exactly
+ * seriesJson's text for the same rows. A long window is written in consecutive slices at once, so a server with
+ * several cores prints a month of minutes in parallel.
+ */
+export async function seriesJsonInDb(
+  db: Queryable,
+  table: RollupTable,
+  scope: RollupScope,
+  granularity: Granularity,
+  select: ReadonlySet<MetricName>,
+  /** the window's percentiles, asked for beside the series */
+  window: Promise<readonly [number, number, number] | null>,
+): Promise<string> {
+  const span = GRANULARITIES[granularity];
+  const names = METRIC_NAMES.filter((n) => select.has(n));
+  const buckets = Math.ceil((scope.to - scope.from) / span);
+  const n = Math.max(1, Math.min(4, Math.ceil(buckets / SLICE_BUCKETS)));
+  const step = Math.ceil(buckets / n) * span;
+  const slices = Array.from({ length: n }, (_, i) => ({
+    ...scope,
+    from: scope.from + i * step,
+    to: Math.min(scope.to, scope.from + (i + 1) * step),
+  })).filter((s) => s.from < s.to);
+  const [quantiles, ...parts] = await Promise.all([
+    window,
+    ...slices.map((s) => writeSlice(db, table, s, granularity, names)),
+  ]);
+  const sum: Totals = { calls: 0, failures: 0, latency: 0, active: 0, up: 0, peak: 0 };
+  let peakCalls = 0;
+  for (const { totals } of parts) {
+    sum.calls += totals.calls;
+    sum.failures += totals.failures;
+    sum.latency += totals.latency;
+    sum.active += totals.active;
+    sum.up += totals.up;
+    peakCalls = Math.max(peakCalls, totals.peakCalls);
+  }
+  sum.peak = throughputOf(peakCalls, granularity);
+  const series = names.map(
+    (name) =>
+      [
+        name,
+        parts
+          .map((p) => p.series.get(name)!)
+          .filter((text) => text !== "")
+          .join(","),
+      ] as const,
+  );
+  return membersJson(series, summaryOf(sum, quantiles as Awaited<typeof window>));
+}
