@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { where, type RollupScope, type RollupTable } from "./rollup-queries";
 import {
@@ -20,38 +20,54 @@ import {
  * columns to parse, no object or string per point in JavaScript (whose garbage collection was most of the cost).
  *
  * The numbers are the very text JSON.stringify writes for seriesJson's (series.ts): the same IEEE double arithmetic
- * (float8; JavaScript's Math.round(x) is floor(x + 0.5)), printed through numeric with trailing zeros trimmed, which
- * for these values (at most 15 significant digits, none below 1e-6) is JavaScript's shortest form. Percentiles are
- * the stored bucket bounds rounded to the microsecond, as the column path reads them.
+ * (float8; JavaScript's Math.round(x) is floor(x + 0.5)) printed in the same shortest form (see num). Percentiles
+ * are the stored bucket bounds rounded to the microsecond, as the column path reads them. The rows' subquery is
+ * kept whole (OFFSET 0) so each row's timestamp is printed once, not once per series.
  */
 
 /** `x` (float8) rounded to 10^-digits as Math.round(x * 10^digits) / 10^digits does. */
 const roundTo = (x: string, digits: number) => `(floor((${x}) * 1e${digits}::float8 + 0.5) / 1e${digits}::float8)`;
-/** A finite float8 as its JSON text (null otherwise, as JSON.stringify writes NaN and infinities). */
+/**
+ * A float8 as its JSON text: float8's own shortest form where it writes no exponent (as JavaScript's, for a value
+ * of at most 15 significant digits), else through numeric; null for NaN and the infinities, as JSON.stringify.
+ */
 const num = (x: string) =>
-  `CASE WHEN abs(${x}) < 'Infinity'::float8 THEN trim_scale((${x})::numeric)::text ELSE 'null' END`;
-/** Integer microseconds of a stored percentile, printed as milliseconds. */
-const msOfMicros = (c: string) => `trim_scale((${c} * 1000)::int8::numeric / 1000)::text`;
+  `CASE WHEN ${x} = 0 OR (abs(${x}) >= 1e-4::float8 AND abs(${x}) < 1e15::float8) THEN (${x})::text
+    WHEN abs(${x}) < 'Infinity'::float8 THEN trim_scale((${x})::numeric)::text ELSE 'null' END`;
+/** A stored percentile rounded to the microsecond, in milliseconds (bucket bounds: 1 ms to 10 minutes). */
+const msOfMicros = (c: string) => `((${c} * 1000)::int8::float8 / 1000)::text`;
 
-/** Each series' point (after `{"timestamp":"…",`) and the rows it has a point for. */
-function points(perSecond: number): Record<MetricName, { point: string; filter: string }> {
-  const rate = roundTo(`calls * ${perSecond}::float8`, 6);
-  return {
-    execution_count: { point: `'"value":' || calls`, filter: "true" },
-    response_time: {
-      point: `'"avg":' || ${num(roundTo("latency::float8 / calls", 3))} || ',"p50":' || ${msOfMicros("p50_ms")}
-        || ',"p95":' || ${msOfMicros("p95_ms")} || ',"p99":' || ${msOfMicros("p99_ms")}`,
-      filter: "calls > 0",
-    },
-    error_rate: { point: `'"value":' || ${num(roundTo("failures::float8 / calls", 6))}`, filter: "calls > 0" },
-    throughput: { point: `'"value":' || ${num(rate)}`, filter: "true" },
-    resource_usage: {
-      point: `'"cpu":' || ${num(roundTo("cpu / samples", 6))} || ',"memory":' || ${num(roundTo("memory / samples", 6))}
-        || ',"disk":null,"memory_bytes":' || memory_max || ',"disk_bytes":' || disk_max`,
-      filter: "samples > 0",
-    },
-  };
-}
+/** Each series' point (after `{"timestamp":"…",`, of the columns of ROWS) and the rows it has a point for. */
+const POINTS: Record<MetricName, { point: string; filter: string }> = {
+  execution_count: { point: `'"value":' || calls`, filter: "true" },
+  response_time: {
+    point: `'"avg":' || ${num("avg")} || ',"p50":' || p50 || ',"p95":' || p95 || ',"p99":' || p99`,
+    filter: "calls > 0",
+  },
+  error_rate: { point: `'"value":' || ${num("error_rate")}`, filter: "calls > 0" },
+  throughput: { point: `'"value":' || ${num("throughput")}`, filter: "true" },
+  resource_usage: {
+    point: `'"cpu":' || ${num("cpu")} || ',"memory":' || ${num("memory")} || ',"disk":null,"memory_bytes":'
+      || memory_max || ',"disk_bytes":' || disk_max`,
+    filter: "samples > 0",
+  },
+};
+
+/**
+ * The rows in time order with each figure computed once (a point's figures are repeated by num), under the
+ * fence of OFFSET 0: the planner would otherwise fold the subquery into the aggregates and compute them per use.
+ */
+const rowsOf = (table: RollupTable, scope: RollupScope, perSecond: number) =>
+  sql`SELECT '{"timestamp":"' || to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') || ':00.000Z",' AS at,
+      calls, errors + timeouts AS failures, latency_sum_ms AS latency, resource_samples AS samples,
+      ${sql.raw(`${roundTo(`calls * ${perSecond}::float8`, 6)} AS throughput,
+      ${roundTo("(errors + timeouts)::float8 / nullif(calls, 0)", 6)} AS error_rate,
+      ${roundTo("latency_sum_ms::float8 / nullif(calls, 0)", 3)} AS avg,
+      ${msOfMicros("p50_ms")} AS p50, ${msOfMicros("p95_ms")} AS p95, ${msOfMicros("p99_ms")} AS p99,
+      ${roundTo("cpu_utilization_sum / nullif(resource_samples, 0)", 6)} AS cpu,
+      ${roundTo("memory_utilization_sum / nullif(resource_samples, 0)", 6)} AS memory,`)}
+      memory_bytes_max AS memory_max, disk_bytes_max AS disk_max
+    FROM ${sql.identifier(table)} WHERE ${where(scope)} ORDER BY bucket_start OFFSET 0`;
 
 interface Written {
   series: Map<MetricName, string>;
@@ -66,21 +82,16 @@ async function writeSlice(
   granularity: Granularity,
   names: readonly MetricName[],
 ): Promise<Written> {
-  const all = points(1000 / GRANULARITIES[granularity]);
   const aggregates = names.map(
-    (n) => `coalesce(string_agg(at || ${all[n].point} || '}', ',') FILTER (WHERE ${all[n].filter}), '') AS "${n}"`,
+    (n) =>
+      `coalesce(string_agg(at || ${POINTS[n].point} || '}', ',') FILTER (WHERE ${POINTS[n].filter}), '') AS "${n}"`,
   );
   const res = (await db.execute(
     sql`SELECT ${sql.raw(aggregates.map((a) => `${a}, `).join(""))}
         coalesce(sum(calls), 0)::float8 AS calls, coalesce(sum(failures), 0)::float8 AS failures,
         coalesce(sum(latency), 0)::float8 AS latency, count(*) FILTER (WHERE calls > 0)::int AS active,
         count(*) FILTER (WHERE calls > 0 AND failures < calls)::int AS up, coalesce(max(calls), 0)::int AS peak_calls
-      FROM (SELECT '{"timestamp":"' || to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI')
-            || ':00.000Z",' AS at,
-          calls, errors + timeouts AS failures, latency_sum_ms AS latency, p50_ms, p95_ms, p99_ms,
-          resource_samples AS samples, cpu_utilization_sum AS cpu, memory_utilization_sum AS memory,
-          memory_bytes_max AS memory_max, disk_bytes_max AS disk_max
-        FROM ${sql.identifier(table)} WHERE ${where(scope)} ORDER BY bucket_start) r`,
+      FROM (${rowsOf(table, scope, 1000 / GRANULARITIES[granularity])}) r`,
   )) as unknown as { rows: Record<string, string | number>[] };
   const row = res.rows[0]!;
   return {
