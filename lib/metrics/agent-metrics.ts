@@ -13,7 +13,8 @@ import {
   type RollupScope,
   type RollupTable,
 } from "./rollup-queries";
-import { GRANULARITIES, seriesOf, type Granularity, type MetricName } from "./series";
+import { seriesJsonInDb } from "./series-sql";
+import { GRANULARITIES, seriesJson, type Granularity, type MetricName } from "./series";
 
 export type AgentMetricsJson = z.infer<typeof agentMetricsResponse>;
 
@@ -45,8 +46,11 @@ const ceilTo = (ms: number, span: number) => Math.ceil(ms / span) * span;
  * rows (the agent's versions or environments together) has its histograms merged in the database. The window's
  * percentiles come from the rows that cover it most cheaply (day rows for whole days, then hours, then minutes).
  * Buckets are whole: the window runs from the first bucket's start to the end of the last one's.
+ *
+ * The answer is JSON text, written straight from the columns the database aggregated (`seriesJson`): a month of
+ * minutes is a 15 MB body that the route sends as it is, with no object per point made, parsed or stringified.
  */
-export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise<AgentMetricsJson> {
+export async function agentMetricsJson(db: Queryable, q: AgentMetricsQuery): Promise<string> {
   const versions = (await db.execute(
     sql`SELECT id, version FROM agent_versions WHERE agent_id = ${q.agentId} ORDER BY created_at, id`,
   )) as unknown as { rows: { id: string; version: string }[] };
@@ -67,6 +71,10 @@ export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise
 
   /** `rows`: how many (version, environment) pairs the scope holds: with one, every bucket is one row. */
   const view = async (s: RollupScope, rows: number) => {
+    if (rows <= 1) {
+      // One version in one environment (the common case): every row is a bucket; the database writes the series.
+      return seriesJsonInDb(db, table, s, q.granularity, q.select, windowQuantiles(db, { ...s, to: ceilTo(to, span) }));
+    }
     const [columns, window] = await Promise.all([
       bucketColumnsSliced(db, table, s, span, rows > 1, q.select.has("resource_usage")),
       windowQuantiles(db, { ...s, to: ceilTo(to, span) }),
@@ -77,7 +85,7 @@ export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise
       shared.length === 0 || !q.select.has("response_time")
         ? new Map<number, never>()
         : await mergedQuantiles(db, table, s, shared);
-    return seriesOf(columns, q.granularity, q.select, merged, window);
+    return seriesJson(columns, q.granularity, q.select, merged, window);
   };
 
   const served = [...new Set(pairs.map((p) => p.versionId))];
@@ -86,20 +94,25 @@ export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise
     // With one version the top level is its view already: listed per version only when several served (a canary).
     served.length > 1
       ? Promise.all(
-          served.map(async (id) => ({
-            version_id: id,
-            version: versions.rows.find((v) => v.id === id)!.version,
-            ...(await view({ ...scope, versionId: id }, pairs.filter((p) => p.versionId === id).length)),
-          })),
+          served.map(async (id) => {
+            const version = versions.rows.find((v) => v.id === id)!.version;
+            const members = await view({ ...scope, versionId: id }, pairs.filter((p) => p.versionId === id).length);
+            return `{"version_id":${JSON.stringify(id)},"version":${JSON.stringify(version)},${members}}`;
+          }),
         )
       : [],
   ]);
-  return {
+  // The members in the order of the contract's schema (agentMetricsResponse), as JSON.stringify would write them.
+  const head = JSON.stringify({
     agent_id: q.agentId,
     time_range: { start: new Date(from).toISOString(), end: new Date(to).toISOString(), granularity: q.granularity },
     environment: q.environment ?? null,
     version: q.version ?? null,
-    ...top,
-    by_version: byVersion,
-  };
+  });
+  return `${head.slice(0, -1)},${top},"by_version":[${byVersion.join(",")}]}`;
+}
+
+/** `agentMetricsJson` as a value, for in-process callers that want the objects. */
+export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise<AgentMetricsJson> {
+  return JSON.parse(await agentMetricsJson(db, q)) as AgentMetricsJson;
 }

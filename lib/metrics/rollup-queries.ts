@@ -28,7 +28,7 @@ export interface RollupScope {
 
 const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
-function where(s: RollupScope): SQL {
+export function where(s: RollupScope): SQL {
   return sql`agent_id = ${s.agentId} AND bucket_start >= ${at(s.from)} AND bucket_start < ${at(s.to)}
     ${s.environment ? sql`AND environment = ${s.environment}` : sql``}
     ${s.versionId ? sql`AND version_id = ${s.versionId}` : sql``}`;

@@ -213,6 +213,25 @@ describe("GET /api/agents/{id}/metrics", () => {
       expect(v.summary.response_time_p95).toBe(exact(mine, 0.95));
     }
     expect(byVersion[1]!.metrics.execution_count).toHaveLength(30);
+    // The body is JSON text the domain verb wrote (the versions' series by the database): exactly the text
+    // JSON.stringify writes for its value, members in the contract's order.
+    const url = new URL(`http://localhost/api/agents/${agent.agent.id}/metrics`);
+    url.search = new URLSearchParams({ start_time: iso(from), end_time: iso(to), granularity: "1m" }).toString();
+    const raw = await GET(new Request(url, { headers: owner.headers }), {
+      params: Promise.resolve({ id: agent.agent.id }),
+    });
+    expect(raw.headers.get("content-type")).toBe("application/json");
+    const text = await raw.text();
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "agent_id",
+      "time_range",
+      "environment",
+      "version",
+      "metrics",
+      "summary",
+      "by_version",
+    ]);
 
     const only = await metrics({ start_time: iso(from), end_time: iso(to), version: "1.1.0" }, owner);
     expect(only.body.summary.total_executions).toBe(90);
