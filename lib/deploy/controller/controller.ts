@@ -19,12 +19,11 @@ import { tickOf, type StepTable } from "./context";
 import { checkRoute } from "./route-check";
 import { runTick, type RunnerDeps } from "./runner";
 import {
-  createBoss,
   ensureQueues,
-  queueSchemaReady,
   ROUTE_QUEUE,
   routeCheckKey,
   sendStep,
+  startBoss,
   STEP_QUEUE,
   WAKE_CHANNEL,
   type RouteJob,
@@ -95,10 +94,9 @@ export class Controller {
 
   async start(database?: Database): Promise<this> {
     const db = database ?? (await getDatabase());
-    await queueSchemaReady(db);
-    const boss = createBoss(db, { supervise: this.opts.supervise ?? true });
-    boss.on("error", (err) => log().warn({ err }, "job queue error"));
-    await boss.start();
+    const boss = await startBoss(db, { supervise: this.opts.supervise ?? true }, (err) =>
+      log().warn({ err }, "job queue error"),
+    );
     await ensureQueues(boss, this.leaseSeconds);
     // This process may enqueue executions (a job's auto-fulfilment) even where no execution worker runs.
     await ensureExecuteQueues(boss);

@@ -108,6 +108,18 @@ export function queueSchemaReady(database: Database): Promise<void> {
   return ready;
 }
 
+/**
+ * A started boss for a long-running consumer (the controller, the execution worker, the schedules): the queue
+ * schema installed once, queue errors reported to `onError` rather than thrown at the process.
+ */
+export async function startBoss(database: Database, opts: BossOptions, onError: (err: Error) => void): Promise<PgBoss> {
+  await queueSchemaReady(database);
+  const boss = createBoss(database, opts);
+  boss.on("error", onError);
+  await boss.start();
+  return boss;
+}
+
 /** Sends jobs inside a caller's transaction only (its own database handle is never used). */
 export const sender = new PgBoss({
   db: {

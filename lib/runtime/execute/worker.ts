@@ -3,11 +3,12 @@ import { and, eq, lt, lte, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { getDatabase, getDb, type Database } from "@/db/client";
 import { executions } from "@/db/schema";
-import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
+import { startBoss } from "@/lib/deploy/controller/queue";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { callbackConfigFromEnv, deliverCallback, type CallbackConfig } from "./callback";
 import { claimExecution, claimNextOf } from "./claim";
 import { runClaimed } from "./dispatch";
@@ -54,10 +55,9 @@ export class ExecutionWorker {
 
   async start(database?: Database): Promise<this> {
     const db = database ?? (await getDatabase());
-    await queueSchemaReady(db);
-    const boss = createBoss(db, { supervise: this.opts.supervise ?? true });
-    boss.on("error", (err) => log().warn({ err }, "execution queue error"));
-    await boss.start();
+    const boss = await startBoss(db, { supervise: this.opts.supervise ?? true }, (err) =>
+      log().warn({ err }, "execution queue error"),
+    );
     await ensureExecuteQueues(boss);
     this.boss = boss;
     const polling = { pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? 0.5 };
@@ -164,22 +164,13 @@ export class ExecutionWorker {
   }
 }
 
-const globalForWorker = globalThis as unknown as { __executionWorker?: Promise<ExecutionWorker> };
+const worker = processSingleton(
+  "__executionWorker",
+  (opts?: ExecutionWorkerOptions) => new ExecutionWorker(opts).start(),
+  (w) => w.stop(),
+);
 
 /** This process's worker (once; instrumentation.ts at app start). */
-export function startExecutionWorker(opts?: ExecutionWorkerOptions): Promise<ExecutionWorker> {
-  if (!globalForWorker.__executionWorker) {
-    const starting = new ExecutionWorker(opts).start();
-    starting.catch(() => {
-      if (globalForWorker.__executionWorker === starting) globalForWorker.__executionWorker = undefined;
-    });
-    globalForWorker.__executionWorker = starting;
-  }
-  return globalForWorker.__executionWorker;
-}
+export const startExecutionWorker: (opts?: ExecutionWorkerOptions) => Promise<ExecutionWorker> = worker.start;
 
-export async function stopExecutionWorker(): Promise<void> {
-  const current = globalForWorker.__executionWorker;
-  globalForWorker.__executionWorker = undefined;
-  await (await current?.catch(() => undefined))?.stop();
-}
+export const stopExecutionWorker: () => Promise<void> = worker.stop;
