@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Input } from "@/components/ui/field";
+import { FormError, InputField } from "@/components/ui/field";
 import { api } from "@/lib/client/api";
 import { PASSWORD_RULES } from "@/lib/client/form-rules";
 import { useFormErrors } from "@/lib/client/use-form-errors";
@@ -38,17 +38,23 @@ export function ChangePassword() {
 
   return (
     <form aria-label="Password" className="space-y-3" {...errors.formProps(onValid)}>
-      <Field label="Current password" htmlFor="current_password" error={errors.fields.current_password}>
-        <Input id="current_password" name="current_password" type="password" autoComplete="current-password" />
-      </Field>
-      <Field
+      <InputField
+        label="Current password"
+        id="current_password"
+        name="current_password"
+        type="password"
+        autoComplete="current-password"
+        error={errors.fields.current_password}
+      />
+      <InputField
         label="New password"
-        htmlFor="new_password"
+        id="new_password"
+        name="new_password"
+        type="password"
+        autoComplete="new-password"
         error={errors.fields.new_password}
         hint="At least 10 characters and hard to guess. Other signed-in browsers are signed out."
-      >
-        <Input id="new_password" name="new_password" type="password" autoComplete="new-password" />
-      </Field>
+      />
       <FormError message={errors.form} />
       {done ? (
         <p role="status" className="text-sm text-muted">
