@@ -94,105 +94,81 @@ async function returnTraffic(
   return ok;
 }
 
+type OwnerAction = (
+  principal: Principal,
+  agentId: string,
+  deploymentId: string,
+  reason?: string,
+) => Promise<ActionJson>;
+
 /**
  * One owner action: the deployment as the caller may change it, `allowed` refuses what its status forbids, and
  * `change` is the one conditional write in its own transaction; when it loses a race (false) the answer is 409 `lost`.
  */
-async function act(
-  principal: Principal,
-  agentId: string,
-  deploymentId: string,
+function ownerAction(
   allowed: (d: DeploymentRow) => void | Promise<void>,
-  change: (tx: Tx, d: DeploymentRow) => Promise<boolean>,
+  change: (tx: Tx, d: DeploymentRow, reason: string | undefined) => Promise<boolean>,
   lost: string,
-): Promise<ActionJson> {
-  const d = await deploymentOf(principal, agentId, deploymentId);
-  await allowed(d);
-  if (!(await inTransaction((tx) => change(tx, d)))) throw conflict(lost);
-  return json(d.id);
+): OwnerAction {
+  return async (principal, agentId, deploymentId, reason) => {
+    const d = await deploymentOf(principal, agentId, deploymentId);
+    await allowed(d);
+    if (!(await inTransaction((tx) => change(tx, d, reason)))) throw conflict(lost);
+    return json(d.id);
+  };
 }
 
 /** A deployment in progress, or the live one (with a version before it), returns all traffic to that version. */
-export function rollbackDeployment(
-  principal: Principal,
-  agentId: string,
-  deploymentId: string,
-  reason?: string,
-): Promise<ActionJson> {
-  return act(
-    principal,
-    agentId,
-    deploymentId,
-    async (d) => {
-      if (d.status === "deployed") {
-        const route = await loadRoute(await getDb(), d.agentId, d.environment);
-        if (route?.liveVersionId !== d.versionId || !d.previousVersionId) {
-          throw refused(d, "only the live deployment with a version before it can be rolled back");
-        }
-      } else if (d.status !== "deploying") {
-        throw refused(d, "only a deployment in progress or the live one can be rolled back");
+export const rollbackDeployment = ownerAction(
+  async (d) => {
+    if (d.status === "deployed") {
+      const route = await loadRoute(await getDb(), d.agentId, d.environment);
+      if (route?.liveVersionId !== d.versionId || !d.previousVersionId) {
+        throw refused(d, "only the live deployment with a version before it can be rolled back");
       }
-    },
-    (tx, d) => returnTraffic(tx, d.id, [d.status], "rolled_back", reason ?? "Rolled back by the owner"),
-    "The deployment changed meanwhile; it can no longer be rolled back",
-  );
-}
+    } else if (d.status !== "deploying") {
+      throw refused(d, "only a deployment in progress or the live one can be rolled back");
+    }
+  },
+  (tx, d, reason) => returnTraffic(tx, d.id, [d.status], "rolled_back", reason ?? "Rolled back by the owner"),
+  "The deployment changed meanwhile; it can no longer be rolled back",
+);
 
-export function abortDeployment(
-  principal: Principal,
-  agentId: string,
-  deploymentId: string,
-  reason?: string,
-): Promise<ActionJson> {
-  return act(
-    principal,
-    agentId,
-    deploymentId,
-    (d) => {
-      if (d.status !== "deploying") throw refused(d, "only a deployment in progress can be aborted");
-    },
-    (tx, d) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner"),
-    "The deployment ended meanwhile; it can no longer be aborted",
-  );
-}
+export const abortDeployment = ownerAction(
+  (d) => {
+    if (d.status !== "deploying") throw refused(d, "only a deployment in progress can be aborted");
+  },
+  (tx, d, reason) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner"),
+  "The deployment ended meanwhile; it can no longer be aborted",
+);
 
 /** A canary in progress is promoted at its next step, which is now (the step queued for later becomes stale). */
-export function promoteDeployment(
-  principal: Principal,
-  agentId: string,
-  deploymentId: string,
-  _reason?: string,
-): Promise<ActionJson> {
-  return act(
-    principal,
-    agentId,
-    deploymentId,
-    (d) => {
-      if (d.status !== "deploying" || d.strategy !== "canary") {
-        throw refused(d, "only a canary in progress can be promoted");
-      }
-    },
-    async (tx, d) => {
-      const now = new Date();
-      const [row] = await tx
-        .update(deployments)
-        .set({
-          state: sql`${deployments.state} || jsonb_build_object('promote_requested', true, 'tick', COALESCE((${deployments.state}->>'tick')::int, 0) + 1)`,
-          nextStepAt: now,
-          updatedAt: now,
-        })
-        .where(
-          and(
-            eq(deployments.id, d.id),
-            eq(deployments.status, "deploying"),
-            sql`NOT COALESCE((${deployments.state}->>'promote_requested')::boolean, false)`,
-          ),
-        )
-        .returning();
-      if (!row) return false;
-      await sendStep(tx, d.id, tickOf(row), 0);
-      return true;
-    },
-    "The canary ended or was already promoted",
-  );
-}
+export const promoteDeployment = ownerAction(
+  (d) => {
+    if (d.status !== "deploying" || d.strategy !== "canary") {
+      throw refused(d, "only a canary in progress can be promoted");
+    }
+  },
+  async (tx, d) => {
+    const now = new Date();
+    const [row] = await tx
+      .update(deployments)
+      .set({
+        state: sql`${deployments.state} || jsonb_build_object('promote_requested', true, 'tick', COALESCE((${deployments.state}->>'tick')::int, 0) + 1)`,
+        nextStepAt: now,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(deployments.id, d.id),
+          eq(deployments.status, "deploying"),
+          sql`NOT COALESCE((${deployments.state}->>'promote_requested')::boolean, false)`,
+        ),
+      )
+      .returning();
+    if (!row) return false;
+    await sendStep(tx, d.id, tickOf(row), 0);
+    return true;
+  },
+  "The canary ended or was already promoted",
+);

@@ -25,6 +25,7 @@ import {
   sendStep,
   startBoss,
   STEP_QUEUE,
+  stopBoss,
   WAKE_CHANNEL,
   type RouteJob,
   type StepJob,
@@ -204,7 +205,7 @@ export class Controller {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.unlisten?.();
-    await this.boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
+    await stopBoss(this.boss);
     this.boss = undefined;
     const db = await getDb();
     await db

@@ -120,6 +120,11 @@ export async function startBoss(database: Database, opts: BossOptions, onError: 
   return boss;
 }
 
+/** Takes no more jobs and waits (up to 30 s) for the running ones: what a consumer's stop does first. */
+export async function stopBoss(boss: PgBoss | undefined): Promise<void> {
+  await boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
+}
+
 /** Sends jobs inside a caller's transaction only (its own database handle is never used). */
 export const sender = new PgBoss({
   db: {

@@ -3,7 +3,7 @@ import { and, eq, lt, lte, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { getDatabase, getDb, type Database } from "@/db/client";
 import { executions } from "@/db/schema";
-import { startBoss } from "@/lib/deploy/controller/queue";
+import { startBoss, stopBoss } from "@/lib/deploy/controller/queue";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
@@ -158,7 +158,7 @@ export class ExecutionWorker {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.unlisten?.();
-    await this.boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
+    await stopBoss(this.boss);
     this.boss = undefined;
     await Promise.allSettled([...this.running]);
   }
