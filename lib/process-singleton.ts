@@ -3,10 +3,9 @@
  * `globalThis` so that hot reloads and every route module share it. `start` starts it once; a start that fails is
  * forgotten, so the next call tries again. `stop` forgets it and stops it, if it ever started.
  */
-export function processSingleton<T, O = undefined>(
+export function processSingleton<T extends { stop(): Promise<unknown> }, O = undefined>(
   key: string,
   create: (opts?: O) => Promise<T>,
-  stopIt: (service: T) => Promise<void> = async () => {},
 ): { start(opts?: O): Promise<T>; stop(): Promise<void> } {
   const slots = globalThis as unknown as Record<string, Promise<T> | undefined>;
   return {
@@ -23,8 +22,7 @@ export function processSingleton<T, O = undefined>(
     async stop() {
       const current = slots[key];
       slots[key] = undefined;
-      const service = await current?.catch(() => undefined);
-      if (service !== undefined) await stopIt(service);
+      await (await current?.catch(() => undefined))?.stop();
     },
   };
 }

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError, InputField } from "@/components/ui/field";
+import { PasswordField } from "./password-field";
 import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { api } from "@/lib/client/api";
 import { signInWithPassword } from "@/lib/client/auth";
@@ -78,11 +79,9 @@ export function AuthForm({
           autoComplete="email"
           error={errors.fields.email}
         />
-        <InputField
-          label="Password"
+        <PasswordField
           id="password"
-          name="password"
-          type="password"
+          label="Password"
           autoComplete={mode === "signup" ? "new-password" : "current-password"}
           error={errors.fields.password}
           hint={

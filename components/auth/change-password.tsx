@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormError, InputField } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
+import { PasswordField } from "./password-field";
 import { api } from "@/lib/client/api";
 import { PASSWORD_RULES } from "@/lib/client/form-rules";
 import { useFormErrors } from "@/lib/client/use-form-errors";
@@ -38,19 +39,15 @@ export function ChangePassword() {
 
   return (
     <form aria-label="Password" className="space-y-3" {...errors.formProps(onValid)}>
-      <InputField
-        label="Current password"
+      <PasswordField
         id="current_password"
-        name="current_password"
-        type="password"
+        label="Current password"
         autoComplete="current-password"
         error={errors.fields.current_password}
       />
-      <InputField
-        label="New password"
+      <PasswordField
         id="new_password"
-        name="new_password"
-        type="password"
+        label="New password"
         autoComplete="new-password"
         error={errors.fields.new_password}
         hint="At least 10 characters and hard to guess. Other signed-in browsers are signed out."

@@ -15,11 +15,7 @@ export async function enqueueDeployment(tx: Tx, deploymentId: string): Promise<v
 }
 
 // One controller per process, kept across hot reloads.
-const controller = processSingleton(
-  "__deployController",
-  (opts?: ControllerOptions) => new Controller(opts).start(),
-  (c) => c.stop(),
-);
+const controller = processSingleton("__deployController", (opts?: ControllerOptions) => new Controller(opts).start());
 
 /** Starts this process's controller (once; instrumentation.ts at app start, tests start their own `Controller`). */
 export const startController: (opts?: ControllerOptions) => Promise<Controller> = controller.start;

@@ -164,10 +164,8 @@ export class ExecutionWorker {
   }
 }
 
-const worker = processSingleton(
-  "__executionWorker",
-  (opts?: ExecutionWorkerOptions) => new ExecutionWorker(opts).start(),
-  (w) => w.stop(),
+const worker = processSingleton("__executionWorker", (opts?: ExecutionWorkerOptions) =>
+  new ExecutionWorker(opts).start(),
 );
 
 /** This process's worker (once; instrumentation.ts at app start). */
