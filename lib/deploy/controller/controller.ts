@@ -26,6 +26,7 @@ import {
   startBoss,
   STEP_QUEUE,
   stopBoss,
+  Wakeups,
   WAKE_CHANNEL,
   type RouteJob,
   type StepJob,
@@ -62,7 +63,7 @@ export class Controller {
   private boss: PgBoss | undefined;
   private stepWorkers: string[] = [];
   private routeWorkers: string[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakeups = new Wakeups(() => this.boss);
   private unlisten: (() => Promise<void>) | undefined;
   private readonly leaseSeconds: number;
   private readonly deps: RunnerDeps;
@@ -161,13 +162,7 @@ export class Controller {
   }
 
   private wakeIn(ms: number, workers: string[]): void {
-    // pg-boss fetches jobs whose start_after is strictly past: a little after the due time.
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      for (const id of workers) this.boss?.notifyWorker(id);
-    }, ms + 20);
-    timer.unref();
-    this.timers.add(timer);
+    this.wakeups.in(ms, workers);
   }
 
   /** After a start: every deployment in progress gets its step again, every route with traffic its checks. */
@@ -202,8 +197,7 @@ export class Controller {
    * at once) and stops this process's instances.
    */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.wakeups.clear();
     await this.unlisten?.();
     await stopBoss(this.boss);
     this.boss = undefined;

@@ -125,6 +125,36 @@ export async function stopBoss(boss: PgBoss | undefined): Promise<void> {
   await boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
 }
 
+/**
+ * A consumer's timers: `in` has its workers fetch a little after a job falls due (pg-boss fetches jobs whose
+ * start_after is strictly past) rather than at their next poll, `every` runs a periodic sweep; `clear` ends them all.
+ */
+export class Wakeups {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly boss: () => PgBoss | undefined) {}
+
+  in(ms: number, workers: readonly string[]): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      for (const id of workers) this.boss()?.notifyWorker(id);
+    }, ms + 20);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  every(ms: number, run: () => void): void {
+    const timer = setInterval(run, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  clear(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
 /** Sends jobs inside a caller's transaction only (its own database handle is never used). */
 export const sender = new PgBoss({
   db: {

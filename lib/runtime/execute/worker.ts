@@ -3,7 +3,7 @@ import { and, eq, lt, lte, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { getDatabase, getDb, type Database } from "@/db/client";
 import { executions } from "@/db/schema";
-import { startBoss, stopBoss } from "@/lib/deploy/controller/queue";
+import { startBoss, stopBoss, Wakeups } from "@/lib/deploy/controller/queue";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
@@ -42,7 +42,7 @@ export class ExecutionWorker {
   private boss: PgBoss | undefined;
   private workers: string[] = [];
   private readonly running = new Set<Promise<unknown>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakeups = new Wakeups(() => this.boss);
   private slotFreed: (() => void) | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly concurrency: number;
@@ -69,9 +69,7 @@ export class ExecutionWorker {
       onNotify: (payload) => this.wakeIn(payload?.startsWith("after:") ? Number(payload.slice(6)) * 1000 : 0),
     });
     await this.resume();
-    const sweep = setInterval(() => void this.sweepLost().catch(() => {}), this.opts.sweepMs ?? 30_000);
-    sweep.unref();
-    this.timers.add(sweep);
+    this.wakeups.every(this.opts.sweepMs ?? 30_000, () => void this.sweepLost().catch(() => {}));
     return this;
   }
 
@@ -109,13 +107,7 @@ export class ExecutionWorker {
   }
 
   private wakeIn(ms: number): void {
-    // pg-boss fetches jobs whose start_after is strictly past: a little after the due time.
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      for (const id of this.workers) this.boss?.notifyWorker(id);
-    }, ms + 20);
-    timer.unref();
-    this.timers.add(timer);
+    this.wakeups.in(ms, this.workers);
   }
 
   /** Every due queued execution gets a job again; pending callbacks their next attempt; lost ones end. */
@@ -155,8 +147,7 @@ export class ExecutionWorker {
 
   /** Takes no more work, lets the running attempts finish. */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.wakeups.clear();
     await this.unlisten?.();
     await stopBoss(this.boss);
     this.boss = undefined;
