@@ -51,7 +51,7 @@ export async function ownedAgent(principal: Principal, agentId: string): Promise
 
 /**
  * Where a version may run and with which AWS settings. Nothing of a request becomes a role or a network: on the
- * local host there are none, and an AWS host takes only what the operator configured (issue 11 adds those hosts).
+ * local host there are none, and an AWS host takes only what the operator configured (lib/deploy/hosts/aws.ts).
  */
 function checkHost(host: DeployHostName, security: DeployBody["deployment_config"]["security"]): SecurityConfig {
   const vpc = security?.vpc_config ?? null;
