@@ -14,12 +14,10 @@
  * Under `npm run bench` (module `deploy`) it runs in a child process on the bench database; standalone
  * (`tsx bench/deploy.ts`) on DATABASE_URL, a fresh local PostgreSQL database, or PGlite.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { controllerFigures } from "./deploy/controller";
 import { routerFigures } from "./deploy/router";
 import { openInProcessDatabase } from "./lib/database";
-import { isMain, printFigures, runStandalone } from "./lib/standalone";
+import { figuresFromChild, isMain, printFigures, runStandalone } from "./lib/standalone";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
 
 const CALLS = Number(process.env.BENCH_ROUTER_CALLS ?? 2_000);
@@ -30,27 +28,12 @@ export const bench: BenchModule = {
   name: "deploy",
   description: "router overhead and throughput vs calling the instance directly; 1,000 deployments at once",
   run: (ctx: BenchContext) =>
-    new Promise<Figure[]>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "--conditions=react-server", fileURLToPath(import.meta.url), "--child"],
-        {
-          env: { ...process.env, DATABASE_URL: ctx.db.url, DATABASE_POOL_MAX: "20", LOG_LEVEL: "error" },
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      );
-      let out = "";
-      child.stdout!.on("data", (c: Buffer) => {
-        out += c.toString();
-        for (const line of c.toString().split("\n")) if (line && !line.startsWith("FIGURES ")) ctx.log(line);
-      });
-      child.on("error", reject);
-      child.on("exit", (code) => {
-        const line = out.split("\n").find((l) => l.startsWith("FIGURES "));
-        if (code === 0 && line) resolve(JSON.parse(line.slice(8)) as Figure[]);
-        else reject(new Error(`deploy bench exited with ${code}`));
-      });
-    }),
+    figuresFromChild(
+      import.meta.url,
+      ["--child"],
+      { DATABASE_URL: ctx.db.url, DATABASE_POOL_MAX: "20", LOG_LEVEL: "error" },
+      ctx.log,
+    ),
 };
 
 type Log = (line: string) => void;

@@ -1,5 +1,5 @@
 /**
- * Execute benchmark (issue 12).
+ * Execute benchmark (POST /api/agents/{id}/execute, lib/runtime/execute).
  *
  * 1. Sync round trip overhead: POST /execute's handler core (`executeAgent`, sync: record, claim, route, write the
  *    result, answer) against a direct POST /invocations to the same instance, BENCH_EXECUTE_CALLS (500) each, in

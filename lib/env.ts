@@ -248,3 +248,19 @@ export function env(): Env {
 export function reloadEnv(): void {
   cached = undefined;
 }
+
+/**
+ * The variables of the app's own environment named in LOCAL_AGENT_ENV_PASSTHROUGH, as they are set now: the one
+ * read of variables this module does not know by name (the operator chooses them), for local agent processes.
+ */
+export function passthroughEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of env()
+    .LOCAL_AGENT_ENV_PASSTHROUGH.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const v = process.env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

@@ -2,9 +2,10 @@ import "server-only";
 import type PgBoss from "pg-boss";
 import { getDatabase, type Database } from "@/db/client";
 import { sweepIdempotencyKeys } from "@/lib/api/idempotency";
-import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
+import { startBoss } from "@/lib/deploy/controller/queue";
 import { pruneEvents } from "@/lib/events/retention";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { autoAcceptDeliveredJobs } from "@/lib/market/job-auto-accept";
 
 /**
@@ -25,10 +26,7 @@ export const SCHEDULES: readonly { name: string; cron: string; run: () => Promis
 /** Starts a pg-boss with cron on, makes the sweeps' queues and schedules, and works them. */
 export async function startSchedules(database?: Database): Promise<PgBoss> {
   const db = database ?? (await getDatabase());
-  await queueSchemaReady(db);
-  const boss = createBoss(db, { schedule: true });
-  boss.on("error", (err) => log().error({ err }, "schedules: queue error"));
-  await boss.start();
+  const boss = await startBoss(db, { schedule: true }, (err) => log().error({ err }, "schedules: queue error"));
   for (const s of SCHEDULES) {
     await createQueueOnce(boss, s.name);
     await boss.schedule(s.name, s.cron);
@@ -59,16 +57,9 @@ async function createQueueOnce(boss: PgBoss, name: string): Promise<void> {
 }
 
 // One per process, kept across hot reloads.
-const globalForSchedules = globalThis as unknown as { __schedules?: Promise<PgBoss> };
+const schedules = processSingleton("__schedules", startSchedules);
 
 /** Starts this process's schedules once (instrumentation.ts at app start). */
 export function startSchedulesOnce(): Promise<PgBoss> {
-  if (!globalForSchedules.__schedules) {
-    const starting = startSchedules();
-    starting.catch(() => {
-      if (globalForSchedules.__schedules === starting) globalForSchedules.__schedules = undefined;
-    });
-    globalForSchedules.__schedules = starting;
-  }
-  return globalForSchedules.__schedules;
+  return schedules.start();
 }

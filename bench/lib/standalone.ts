@@ -55,6 +55,7 @@ export function figuresFromChild(
   moduleUrl: string,
   args: string[],
   env: Record<string, string | undefined>,
+  log?: (line: string) => void,
 ): Promise<Figure[]> {
   const childEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
@@ -65,7 +66,11 @@ export function figuresFromChild(
       { env: childEnv, stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";
-    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      // The child's progress, as it comes (the figures are its last line).
+      if (log) for (const line of c.toString().split("\n")) if (line && !line.startsWith("FIGURES ")) log(line);
+    });
     child.on("error", reject);
     child.on("exit", (code) => {
       const line = out.split("\n").find((l) => l.startsWith("FIGURES "));

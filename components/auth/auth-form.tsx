@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Input } from "@/components/ui/field";
+import { FormError, InputField } from "@/components/ui/field";
+import { PasswordField } from "./password-field";
 import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { api } from "@/lib/client/api";
 import { signInWithPassword } from "@/lib/client/auth";
@@ -68,30 +69,27 @@ export function AuthForm({
         className="mt-6 space-y-4 rounded-xl border border-line bg-card p-5 shadow-sm"
       >
         {mode === "signup" ? (
-          <Field label="Name" htmlFor="name" error={errors.fields.name}>
-            <Input id="name" name="name" autoComplete="name" />
-          </Field>
+          <InputField label="Name" id="name" name="name" autoComplete="name" error={errors.fields.name} />
         ) : null}
-        <Field label="Email" htmlFor="email" error={errors.fields.email}>
-          <Input id="email" name="email" type="email" autoComplete="email" />
-        </Field>
-        <Field
+        <InputField
+          label="Email"
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          error={errors.fields.email}
+        />
+        <PasswordField
+          id="password"
           label="Password"
-          htmlFor="password"
+          autoComplete={mode === "signup" ? "new-password" : "current-password"}
           error={errors.fields.password}
           hint={
             mode === "signup"
               ? "At least 10 characters and hard to guess: a phrase of uncommon words works well."
               : undefined
           }
-        >
-          <Input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete={mode === "signup" ? "new-password" : "current-password"}
-          />
-        </Field>
+        />
         <FormError message={errors.form} />
         <Button type="submit" disabled={busy} className="w-full">
           {busy ? "Please wait…" : mode === "signin" ? "Sign in" : "Sign up"}

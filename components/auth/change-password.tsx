@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Input } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
+import { PasswordField } from "./password-field";
 import { api } from "@/lib/client/api";
 import { PASSWORD_RULES } from "@/lib/client/form-rules";
 import { useFormErrors } from "@/lib/client/use-form-errors";
@@ -38,17 +39,19 @@ export function ChangePassword() {
 
   return (
     <form aria-label="Password" className="space-y-3" {...errors.formProps(onValid)}>
-      <Field label="Current password" htmlFor="current_password" error={errors.fields.current_password}>
-        <Input id="current_password" name="current_password" type="password" autoComplete="current-password" />
-      </Field>
-      <Field
+      <PasswordField
+        id="current_password"
+        label="Current password"
+        autoComplete="current-password"
+        error={errors.fields.current_password}
+      />
+      <PasswordField
+        id="new_password"
         label="New password"
-        htmlFor="new_password"
+        autoComplete="new-password"
         error={errors.fields.new_password}
         hint="At least 10 characters and hard to guess. Other signed-in browsers are signed out."
-      >
-        <Input id="new_password" name="new_password" type="password" autoComplete="new-password" />
-      </Field>
+      />
       <FormError message={errors.form} />
       {done ? (
         <p role="status" className="text-sm text-muted">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Field, Input, Select } from "@/components/ui/field";
+import { Field, InputField, Select } from "@/components/ui/field";
 import { RUNTIME_RULES } from "@/lib/client/form-rules";
 import { useUpdateAgent } from "@/lib/client/hooks";
 import type { AgentListItem } from "@/lib/client/types";
@@ -43,9 +43,21 @@ function runtimeBody(kind: Kind, f: FormData): Record<string, unknown> | null {
 export function AgentRuntimeForm({ agent, artifacts }: { agent: AgentListItem; artifacts: ArtifactChoice[] }) {
   const update = useUpdateAgent(agent.id);
   const errors = useFormErrors(RUNTIME_RULES);
-  const stored = agent.runtime as Stored;
-  const [kind, setKind] = useState<Kind>((str(stored, "kind") as Kind) || "none");
-  const storedArtifact = str(stored, "artifact");
+  const runtime = agent.runtime as Stored;
+  const [kind, setKind] = useState<Kind>((str(runtime, "kind") as Kind) || "none");
+  const storedArtifact = str(runtime, "artifact");
+  /** A text field of the runtime, filled with what is stored. */
+  const stored = (id: string, name: string, label: string, placeholder: string, hint?: string) => (
+    <InputField
+      id={id}
+      name={name}
+      label={label}
+      defaultValue={str(runtime, name)}
+      placeholder={placeholder}
+      error={errors.fields[name]}
+      hint={hint}
+    />
+  );
   const choices =
     artifacts.some((a) => a.name === storedArtifact) || !storedArtifact
       ? artifacts
@@ -99,44 +111,21 @@ export function AgentRuntimeForm({ agent, artifacts }: { agent: AgentListItem; a
       ) : null}
       {kind === "fargate" ? (
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field
-            label="Task definition"
-            htmlFor="rt-task"
-            error={errors.fields.task_definition}
-            hint="family or family:revision"
-          >
-            <Input
-              id="rt-task"
-              name="task_definition"
-              defaultValue={str(stored, "task_definition")}
-              placeholder="my-agent"
-            />
-          </Field>
-          <Field label="Container" htmlFor="rt-container" error={errors.fields.container_name} hint="Default: agent">
-            <Input
-              id="rt-container"
-              name="container_name"
-              defaultValue={str(stored, "container_name")}
-              placeholder="agent"
-            />
-          </Field>
+          {stored("rt-task", "task_definition", "Task definition", "my-agent", "family or family:revision")}
+          {stored("rt-container", "container_name", "Container", "agent", "Default: agent")}
         </div>
       ) : null}
       {kind === "agentcore" ? (
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Runtime ARN" htmlFor="rt-arn" error={errors.fields.runtime_arn}>
-            <Input
-              id="rt-arn"
-              name="runtime_arn"
-              defaultValue={str(stored, "runtime_arn")}
-              placeholder="arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/my-agent"
-            />
-          </Field>
-          <Field label="Qualifier" htmlFor="rt-qualifier" error={errors.fields.qualifier} hint="Default: DEFAULT">
-            <Input id="rt-qualifier" name="qualifier" defaultValue={str(stored, "qualifier")} placeholder="DEFAULT" />
-          </Field>
+          {stored(
+            "rt-arn",
+            "runtime_arn",
+            "Runtime ARN",
+            "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/my-agent",
+          )}
+          {stored("rt-qualifier", "qualifier", "Qualifier", "DEFAULT", "Default: DEFAULT")}
           <Field label="Transport" htmlFor="rt-transport" hint="WebSocket streams answers as they are written">
-            <Select id="rt-transport" name="transport" defaultValue={str(stored, "transport", "ws")}>
+            <Select id="rt-transport" name="transport" defaultValue={str(runtime, "transport", "ws")}>
               <option value="ws">WebSocket</option>
               <option value="http">HTTP</option>
             </Select>

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
+import { Field, FormError, Input, InputField, Select, Textarea } from "@/components/ui/field";
 import { checkValue, splitList } from "@/lib/client/form-errors";
 import { INPUT_DESCRIPTION_MAX, INPUT_NAME_RULE, SERVICE_RULES } from "@/lib/client/form-rules";
 import { useSaveService } from "@/lib/client/hooks";
@@ -83,39 +83,40 @@ export function ServiceForm({
     >
       <h3 className="font-semibold">{service ? `Edit ${service.name}` : "New service"}</h3>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Name" htmlFor="s-name" error={errors.fields.name} max={SERVICE_RULES.name.max}>
-          <Input id="s-name" name="name" defaultValue={service?.name} />
-        </Field>
-        <Field
+        <InputField
+          label="Name"
+          id="s-name"
+          name="name"
+          defaultValue={service?.name}
+          error={errors.fields.name}
+          max={SERVICE_RULES.name.max}
+        />
+        <InputField
           label="Price (USD)"
-          htmlFor="s-price"
+          id="s-price"
+          name="price_usd"
+          inputMode="decimal"
+          defaultValue={service?.price_usd}
+          placeholder="25.00"
           error={errors.fields.price_usd}
           hint="What a client pays per job: $0.01 to $1,000,000"
-        >
-          <Input
-            id="s-price"
-            name="price_usd"
-            inputMode="decimal"
-            defaultValue={service?.price_usd}
-            placeholder="25.00"
-          />
-        </Field>
-        <Field
+        />
+        <InputField
           label="Output type"
-          htmlFor="s-output"
+          id="s-output"
+          name="output_type"
+          defaultValue={service?.output_type ?? "text"}
           error={errors.fields.output_type}
           hint="A word or a media type: text, json, image/png"
-        >
-          <Input id="s-output" name="output_type" defaultValue={service?.output_type ?? "text"} />
-        </Field>
-        <Field
+        />
+        <InputField
           label="Capabilities required"
-          htmlFor="s-caps"
+          id="s-caps"
+          name="capabilities_required"
+          defaultValue={service?.capabilities_required.join(", ")}
           hint="Comma separated"
           error={errors.fields.capabilities_required}
-        >
-          <Input id="s-caps" name="capabilities_required" defaultValue={service?.capabilities_required.join(", ")} />
-        </Field>
+        />
       </div>
       <Field
         label="Description"

@@ -67,6 +67,27 @@ export function Field({
   );
 }
 
+/** A Field holding one Input (the field's `id` is the input's): `max` is the character count, not the input's max. */
+export function InputField({
+  label,
+  hint,
+  error,
+  max,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "max"> & {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  max?: number;
+}) {
+  return (
+    <Field label={label} htmlFor={input.id} hint={hint} error={error} max={max}>
+      <Input {...input} />
+    </Field>
+  );
+}
+
 export function Input({ className = "", ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={`${inputClass} ${className}`} {...props} />;
 }

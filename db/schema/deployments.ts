@@ -90,6 +90,23 @@ export const agentVersions = pgTable(
   ],
 );
 
+/**
+ * The columns that say which agent, environment and version a row is about (instances, scaling events, metrics
+ * rollups). Removing an agent removes its rows; `versionOnDelete` says what removing a version does (by default it is
+ * refused while rows point at it).
+ */
+export function versionTarget(versionOnDelete?: "cascade") {
+  return {
+    agentId: uuid()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    environment: deployEnvironment().notNull(),
+    versionId: uuid()
+      .notNull()
+      .references(() => agentVersions.id, versionOnDelete ? { onDelete: versionOnDelete } : {}),
+  };
+}
+
 export const deploymentStatus = pgEnum("deployment_status", [
   "deploying",
   "deployed",
@@ -201,13 +218,7 @@ export const deploymentInstances = pgTable(
   "deployment_instances",
   {
     id: uuid().primaryKey().defaultRandom(),
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
-    environment: deployEnvironment().notNull(),
-    versionId: uuid()
-      .notNull()
-      .references(() => agentVersions.id),
+    ...versionTarget(),
     host: deployHost().notNull(),
     status: instanceStatus().notNull().default("starting"),
     /** Which app process holds it (local sandboxes live in one process), and how to reach it. */
@@ -231,13 +242,7 @@ export const scalingEvents = pgTable(
   "scaling_events",
   {
     id: uuid().primaryKey().defaultRandom(),
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
-    environment: deployEnvironment().notNull(),
-    versionId: uuid()
-      .notNull()
-      .references(() => agentVersions.id),
+    ...versionTarget(),
     action: text({ enum: SCALING_ACTIONS }).notNull(),
     reason: text().notNull(),
     fromInstances: integer().notNull(),

@@ -6,11 +6,9 @@ import {
   pgTable,
   primaryKey,
   timestamp,
-  uuid,
   type ExtraConfigColumn,
 } from "drizzle-orm/pg-core";
-import { agents } from "./agents";
-import { agentVersions, deployEnvironment } from "./deployments";
+import { versionTarget } from "./deployments";
 
 /**
  * Calls through the router, rolled up per agent, environment, version and bucket: one table per bucket size the
@@ -21,13 +19,7 @@ import { agentVersions, deployEnvironment } from "./deployments";
  */
 function rollupColumns() {
   return {
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
-    environment: deployEnvironment().notNull(),
-    versionId: uuid()
-      .notNull()
-      .references(() => agentVersions.id, { onDelete: "cascade" }),
+    ...versionTarget("cascade"),
     bucketStart: timestamp({ withTimezone: true }).notNull(),
     calls: integer().notNull().default(0),
     errors: integer().notNull().default(0),

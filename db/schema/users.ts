@@ -11,7 +11,7 @@ export const users = pgTable(
     passwordHash: text(),
     githubId: text(),
     // Carried in the session JWT and compared on every request: signing out or changing the password bumps it,
-    // so every cookie issued before stops working (lib/auth/session.ts).
+    // so every cookie issued before stops working (lib/auth/session-cookie.ts).
     sessionVersion: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

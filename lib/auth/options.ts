@@ -5,7 +5,7 @@ import GitHubProvider from "next-auth/providers/github";
 import { env } from "@/lib/env";
 import { safeCallbackUrl } from "./redirect";
 import { authSecret } from "./secret";
-import { SESSION_MAX_AGE_S } from "./session";
+import { SESSION_MAX_AGE_S } from "./session-cookie";
 import { endSessions, getSessionVersion, upsertGithubUser, verifyCredentials } from "./users";
 import { log } from "@/lib/log";
 
@@ -24,7 +24,7 @@ type SigningInUser = { id: string; sessionVersion?: number };
 
 /**
  * next-auth: email and password (scrypt) plus GitHub when GITHUB_ID/GITHUB_SECRET are set. Sessions are JWTs whose
- * `sub` is users.id and whose `sv` is users.session_version at sign-in; lib/auth/session.ts reads the same cookie
+ * `sub` is users.id and whose `sv` is users.session_version at sign-in; lib/auth/session-cookie.ts reads the same cookie
  * for the API and accepts it only while the version is still the user's. Signing out bumps the version, so the
  * cookie (and any copy of it) stops working at once, not only in this browser.
  */

@@ -8,7 +8,7 @@ import type { Principal } from "./principal";
 import { assertCookieRequestSameOrigin } from "./csrf";
 import { personScopes } from "./operator";
 import type { Scope } from "./scopes";
-import { readSessionClaims } from "./session";
+import { readSessionClaims } from "./session-cookie";
 
 /** The API key a request carries: `X-Agent-Key`, or `Authorization: Bearer agmkt_sk_...`. */
 export function apiKeyFrom(req: Request): string | null {

@@ -51,7 +51,7 @@ export async function ownedAgent(principal: Principal, agentId: string): Promise
 
 /**
  * Where a version may run and with which AWS settings. Nothing of a request becomes a role or a network: on the
- * local host there are none, and an AWS host takes only what the operator configured (issue 11 adds those hosts).
+ * local host there are none, and an AWS host takes only what the operator configured (lib/deploy/hosts/aws.ts).
  */
 function checkHost(host: DeployHostName, security: DeployBody["deployment_config"]["security"]): SecurityConfig {
   const vpc = security?.vpc_config ?? null;
@@ -135,7 +135,6 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
         environment,
         host,
         version: v,
-        previousVersionId: route?.liveVersionId ?? null,
         config,
         userId,
         secrets: cfg.security?.environment_variables,
@@ -243,7 +242,6 @@ export async function updateVersion(
         environment,
         host,
         version: v,
-        previousVersionId: route.liveVersionId,
         config,
         userId,
         secrets: cfg?.security?.environment_variables,

@@ -46,13 +46,15 @@ export interface Rollout {
   environment: Environment;
   host: DeployHostName;
   version: VersionRow;
-  previousVersionId: string | null;
   config: DeploymentConfig;
   userId: string | null;
   secrets: Record<string, string> | undefined;
 }
 
-/** The rollout's rows and its deployment_started event (the caller appends the events last). */
+/**
+ * The rollout's rows and its deployment_started event (the caller appends the events last); `route` is the
+ * environment's route as it stands (null before its first deployment).
+ */
 export async function startRollout(
   tx: Tx,
   r: Rollout,
@@ -73,7 +75,8 @@ export async function startRollout(
       environment: r.environment,
       host: r.host,
       versionId: r.version.id,
-      previousVersionId: r.previousVersionId,
+      // The version that served before: what a rollback returns to.
+      previousVersionId: route?.liveVersionId ?? null,
       strategy: r.config.strategy,
       status: "deploying",
       phases,
@@ -117,7 +120,7 @@ export async function startRollout(
       host: r.host,
       version: r.version.version,
       strategy: r.config.strategy,
-      previous_version_id: r.previousVersionId,
+      previous_version_id: route?.liveVersionId ?? null,
     },
   };
   return { id: dep.id, createdAt: dep.createdAt, webhookSecret, events: [event] };

@@ -1,13 +1,12 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PUT as putAgent, GET as getAgent } from "@/app/api/agents/[id]/route";
 import { getDb } from "@/db/client";
 import { events, executions, ledgerAccounts, ledgerTransactions } from "@/db/schema";
 import { agentSchema } from "@/lib/api/contracts/agents";
 import { executeAsyncSchema, executeSyncSchema } from "@/lib/api/contracts/execute";
-import { ExecutionWorker } from "@/lib/runtime/execute/worker";
 import { setupTestDatabase } from "@/test/db";
-import { deployFakeAgent, type FakeAgent } from "@/test/fixtures/execute";
+import { setupFakeAgentsAndWorker, type FakeAgent } from "@/test/fixtures/execute";
 import { balanceOf, fund, platformBalance, runHoldOf } from "@/test/fixtures/ledger";
 import { api } from "@/test/fixtures/job-routes";
 import { asActor, createAgent, createService, type AgentFixture } from "@/test/fixtures/market";
@@ -19,19 +18,10 @@ import { POST as executeRoute } from "@/app/api/agents/[id]/execute/route";
 
 setupTestDatabase();
 
-const fakes: FakeAgent[] = [];
-let worker: ExecutionWorker | undefined;
-afterEach(async () => {
-  await worker?.stop();
-  worker = undefined;
-});
-afterAll(async () => {
-  for (const a of fakes) await a.close();
-});
+const fakes = setupFakeAgentsAndWorker();
 
 async function pricedAgent(pricePerRun: number | null) {
-  const a = await deployFakeAgent();
-  fakes.push(a);
+  const a = await fakes.deploy();
   const res = await call(putAgent, `/api/agents/${a.agentId}`, {
     method: "PUT",
     key: a.key,
@@ -192,7 +182,7 @@ describe("paying per run", () => {
     expect(hire.status).toBe(402);
     expect(hire.body.details).toEqual({ required_cents: 10, available_cents: 5, shortfall_cents: 5 });
 
-    worker = await new ExecutionWorker({ pollingIntervalSeconds: 0.5, supervise: false }).start();
+    await fakes.startWorker();
     const ids = accepted.map((r) => executeAsyncSchema.parse(r.body).execution_id);
     await waitFor(async () => {
       const holds = await Promise.all(ids.map(runHoldOf));

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as agentsRoute from "@/app/api/agents/route";
 import * as serviceRoute from "@/app/api/services/[id]/route";
 import * as servicesRoute from "@/app/api/services/route";
@@ -10,9 +10,8 @@ import * as stopRoute from "@/app/api/executions/[id]/stop/route";
 import { agentRoutes, events, executions } from "@/db/schema";
 import { autoDeliveryOf } from "@/lib/runtime/execute/estimate";
 import { serviceSchema } from "@/lib/api/contracts/services";
-import { ExecutionWorker } from "@/lib/runtime/execute/worker";
 import { setupTestDatabase } from "@/test/db";
-import { deployFakeAgent, type FakeAgent } from "@/test/fixtures/execute";
+import { deployFakeAgent, setupFakeAgentsAndWorker } from "@/test/fixtures/execute";
 import { api } from "@/test/fixtures/job-routes";
 import { waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
@@ -26,19 +25,10 @@ import { badRatingsServedBy } from "./job-auto";
 
 setupTestDatabase();
 
-const fakes: FakeAgent[] = [];
-let worker: ExecutionWorker | undefined;
-afterEach(async () => {
-  await worker?.stop();
-  worker = undefined;
-});
-afterAll(async () => {
-  for (const f of fakes) await f.close();
-});
+const fakes = setupFakeAgentsAndWorker();
 
 async function seller(outputType = "json") {
-  const agent = await deployFakeAgent();
-  fakes.push(agent);
+  const agent = await fakes.deploy();
   const res = await call(servicesRoute.POST, "/api/services", {
     key: agent.key,
     body: { name: "Echo as a service", price_usd: 10, output_type: outputType, fulfilment: "auto" },
@@ -61,8 +51,7 @@ async function buyer() {
   return who;
 }
 
-const startWorker = async () =>
-  (worker = await new ExecutionWorker({ pollingIntervalSeconds: 0.5, supervise: false }).start());
+const startWorker = fakes.startWorker;
 
 async function jobWhen(who: { key: string }, id: string, status: string) {
   return waitFor(async () => {
@@ -170,7 +159,7 @@ describe("auto-fulfilled services", () => {
   it("binds only a deployed agent of the seller's owner", async () => {
     const { service, seller: A } = await seller();
     const stranger = await deployFakeAgent();
-    fakes.push(stranger);
+    fakes.keep(stranger);
     const patch = (body: Record<string, unknown>) =>
       call(serviceRoute.PATCH, `/api/services/${service.id}`, {
         ...A,
@@ -208,8 +197,7 @@ describe("auto-fulfilled services", () => {
     expect(await jobEventTypes(jobId)).toEqual(["job_created", "job_started", "job_failed"]);
     // The agent's answer arriving after the stop changes nothing.
     agent.release();
-    await worker?.stop();
-    worker = undefined;
+    await fakes.stopWorker();
     expect((await api.get(B, jobId)).body.status).toBe("failed");
     expect((await wallet({ key: agent.key })).balance).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as servicesRoute from "@/app/api/services/route";
 import { executeAsyncSchema } from "@/lib/api/contracts/execute";
 import { executionSchema, logLineSchema } from "@/lib/api/contracts/executions";
@@ -9,9 +9,8 @@ import { invokeResponse } from "@/lib/api/contracts/invoke";
 import { deliverableSchema, jobDetailSchema, jobSchema } from "@/lib/api/contracts/jobs";
 import { serviceSchema } from "@/lib/api/contracts/services";
 import { pageSchema } from "@/lib/api/pagination";
-import { ExecutionWorker } from "@/lib/runtime/execute/worker";
 import { startHostedAgent, type RunningAgent } from "@/test/doubles/agentcore/agent-host";
-import { deployFakeAgent, type FakeAgent } from "@/test/fixtures/execute";
+import { setupFakeAgentsAndWorker, type FakeAgent } from "@/test/fixtures/execute";
 import { createExecution } from "@/test/fixtures/invoke";
 import { fund } from "@/test/fixtures/ledger";
 import { createAgent, type AgentFixture } from "@/test/fixtures/market";
@@ -31,20 +30,14 @@ const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
 
 let served: ServedRoute;
-let worker: ExecutionWorker | undefined;
 const clients: Client[] = [];
-const fakes: FakeAgent[] = [];
+const fakes = setupFakeAgentsAndWorker();
 
 beforeAll(async () => {
   served = await serveRoute({ POST });
 });
-afterEach(async () => {
-  await worker?.stop();
-  worker = undefined;
-});
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
-  for (const f of fakes) await f.close();
   await served.close();
 });
 
@@ -84,14 +77,7 @@ const readError = (c: Client, uri: string) =>
     (e: unknown) => e as McpError,
   );
 
-const startWorker = async () =>
-  (worker = await new ExecutionWorker({ pollingIntervalSeconds: 0.5, supervise: false }).start());
-
-async function fakeAgent() {
-  const a = await deployFakeAgent();
-  fakes.push(a);
-  return a;
-}
+const { startWorker, deploy: fakeAgent } = fakes;
 
 describe("MCP: running agents", () => {
   it("lists the run tools with the REST contracts' schemas, and the resource templates", async () => {

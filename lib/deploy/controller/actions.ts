@@ -94,58 +94,63 @@ async function returnTraffic(
   return ok;
 }
 
-/** A deployment in progress, or the live one (with a version before it), returns all traffic to that version. */
-export async function rollbackDeployment(
+type OwnerAction = (
   principal: Principal,
   agentId: string,
   deploymentId: string,
   reason?: string,
-): Promise<ActionJson> {
-  const d = await deploymentOf(principal, agentId, deploymentId);
-  const why = reason ?? "Rolled back by the owner";
-  if (d.status === "deployed") {
-    const route = await loadRoute(await getDb(), d.agentId, d.environment);
-    if (route?.liveVersionId !== d.versionId || !d.previousVersionId) {
-      throw refused(d, "only the live deployment with a version before it can be rolled back");
-    }
-  } else if (d.status !== "deploying") {
-    throw refused(d, "only a deployment in progress or the live one can be rolled back");
-  }
-  if (!(await inTransaction((tx) => returnTraffic(tx, d.id, [d.status], "rolled_back", why)))) {
-    throw conflict("The deployment changed meanwhile; it can no longer be rolled back");
-  }
-  return json(d.id);
+) => Promise<ActionJson>;
+
+/**
+ * One owner action: the deployment as the caller may change it, `allowed` refuses what its status forbids, and
+ * `change` is the one conditional write in its own transaction; when it loses a race (false) the answer is 409 `lost`.
+ */
+function ownerAction(
+  allowed: (d: DeploymentRow) => void | Promise<void>,
+  change: (tx: Tx, d: DeploymentRow, reason: string | undefined) => Promise<boolean>,
+  lost: string,
+): OwnerAction {
+  return async (principal, agentId, deploymentId, reason) => {
+    const d = await deploymentOf(principal, agentId, deploymentId);
+    await allowed(d);
+    if (!(await inTransaction((tx) => change(tx, d, reason)))) throw conflict(lost);
+    return json(d.id);
+  };
 }
 
-export async function abortDeployment(
-  principal: Principal,
-  agentId: string,
-  deploymentId: string,
-  reason?: string,
-): Promise<ActionJson> {
-  const d = await deploymentOf(principal, agentId, deploymentId);
-  if (d.status !== "deploying") throw refused(d, "only a deployment in progress can be aborted");
-  if (
-    !(await inTransaction((tx) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner")))
-  ) {
-    throw conflict("The deployment ended meanwhile; it can no longer be aborted");
-  }
-  return json(d.id);
-}
+/** A deployment in progress, or the live one (with a version before it), returns all traffic to that version. */
+export const rollbackDeployment = ownerAction(
+  async (d) => {
+    if (d.status === "deployed") {
+      const route = await loadRoute(await getDb(), d.agentId, d.environment);
+      if (route?.liveVersionId !== d.versionId || !d.previousVersionId) {
+        throw refused(d, "only the live deployment with a version before it can be rolled back");
+      }
+    } else if (d.status !== "deploying") {
+      throw refused(d, "only a deployment in progress or the live one can be rolled back");
+    }
+  },
+  (tx, d, reason) => returnTraffic(tx, d.id, [d.status], "rolled_back", reason ?? "Rolled back by the owner"),
+  "The deployment changed meanwhile; it can no longer be rolled back",
+);
+
+export const abortDeployment = ownerAction(
+  (d) => {
+    if (d.status !== "deploying") throw refused(d, "only a deployment in progress can be aborted");
+  },
+  (tx, d, reason) => returnTraffic(tx, d.id, ["deploying"], "aborted", reason ?? "Aborted by the owner"),
+  "The deployment ended meanwhile; it can no longer be aborted",
+);
 
 /** A canary in progress is promoted at its next step, which is now (the step queued for later becomes stale). */
-export async function promoteDeployment(
-  principal: Principal,
-  agentId: string,
-  deploymentId: string,
-  _reason?: string,
-): Promise<ActionJson> {
-  const d = await deploymentOf(principal, agentId, deploymentId);
-  if (d.status !== "deploying" || d.strategy !== "canary") {
-    throw refused(d, "only a canary in progress can be promoted");
-  }
-  const now = new Date();
-  const promoted = await inTransaction(async (tx) => {
+export const promoteDeployment = ownerAction(
+  (d) => {
+    if (d.status !== "deploying" || d.strategy !== "canary") {
+      throw refused(d, "only a canary in progress can be promoted");
+    }
+  },
+  async (tx, d) => {
+    const now = new Date();
     const [row] = await tx
       .update(deployments)
       .set({
@@ -164,7 +169,6 @@ export async function promoteDeployment(
     if (!row) return false;
     await sendStep(tx, d.id, tickOf(row), 0);
     return true;
-  });
-  if (!promoted) throw conflict("The canary ended or was already promoted");
-  return json(d.id);
-}
+  },
+  "The canary ended or was already promoted",
+);

@@ -19,13 +19,14 @@ import { tickOf, type StepTable } from "./context";
 import { checkRoute } from "./route-check";
 import { runTick, type RunnerDeps } from "./runner";
 import {
-  createBoss,
   ensureQueues,
-  queueSchemaReady,
   ROUTE_QUEUE,
   routeCheckKey,
   sendStep,
+  startBoss,
   STEP_QUEUE,
+  stopBoss,
+  Wakeups,
   WAKE_CHANNEL,
   type RouteJob,
   type StepJob,
@@ -62,7 +63,7 @@ export class Controller {
   private boss: PgBoss | undefined;
   private stepWorkers: string[] = [];
   private routeWorkers: string[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakeups = new Wakeups(() => this.boss);
   private unlisten: (() => Promise<void>) | undefined;
   private readonly leaseSeconds: number;
   private readonly deps: RunnerDeps;
@@ -95,10 +96,9 @@ export class Controller {
 
   async start(database?: Database): Promise<this> {
     const db = database ?? (await getDatabase());
-    await queueSchemaReady(db);
-    const boss = createBoss(db, { supervise: this.opts.supervise ?? true });
-    boss.on("error", (err) => log().warn({ err }, "job queue error"));
-    await boss.start();
+    const boss = await startBoss(db, { supervise: this.opts.supervise ?? true }, (err) =>
+      log().warn({ err }, "job queue error"),
+    );
     await ensureQueues(boss, this.leaseSeconds);
     // This process may enqueue executions (a job's auto-fulfilment) even where no execution worker runs.
     await ensureExecuteQueues(boss);
@@ -162,13 +162,7 @@ export class Controller {
   }
 
   private wakeIn(ms: number, workers: string[]): void {
-    // pg-boss fetches jobs whose start_after is strictly past: a little after the due time.
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      for (const id of workers) this.boss?.notifyWorker(id);
-    }, ms + 20);
-    timer.unref();
-    this.timers.add(timer);
+    this.wakeups.in(ms, workers);
   }
 
   /** After a start: every deployment in progress gets its step again, every route with traffic its checks. */
@@ -203,10 +197,9 @@ export class Controller {
    * at once) and stops this process's instances.
    */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.wakeups.clear();
     await this.unlisten?.();
-    await this.boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
+    await stopBoss(this.boss);
     this.boss = undefined;
     const db = await getDb();
     await db

@@ -16,7 +16,7 @@ import {
   startDeployment,
   invokeDeployed,
   testController,
-  waitInObserve,
+  rolloutInObserve,
 } from "@/test/fixtures/deployments";
 import { setTestEnv } from "@/test/fixtures/runtime";
 
@@ -51,20 +51,8 @@ async function instancesOf(agentId: string, versionId: string) {
 describe("a restart in the middle of a deployment", () => {
   it("goes on with another controller: it starts the instances again and completes", async () => {
     const a = await controller();
-    const t = await ownedAgent();
-    const v1 = await createVersion(t.agent.id, "steady");
-    const v2 = await createVersion(t.agent.id, "steady");
-    expect(
-      (await settled(await startDeployment({ agentId: t.agent.id, versionId: v1.id, strategy: "initial" }))).status,
-    ).toBe("deployed");
-    const id = await startDeployment({
-      agentId: t.agent.id,
-      versionId: v2.id,
-      strategy: "blue_green",
-      config: { grace_period: 4 },
-    });
     // In the grace period, between two evaluations: A stops (its sandboxes with it) and B starts.
-    await waitInObserve(id);
+    const { t, v2, id } = await rolloutInObserve("blue_green", { grace_period: 4 });
     await a.stop();
     running.splice(running.indexOf(a), 1);
     const stopped = await deploymentRow(id);

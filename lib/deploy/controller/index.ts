@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/db/client";
+import { processSingleton } from "@/lib/process-singleton";
 import { Controller, type ControllerOptions } from "./controller";
 import { sendStep } from "./queue";
 
@@ -14,23 +15,10 @@ export async function enqueueDeployment(tx: Tx, deploymentId: string): Promise<v
 }
 
 // One controller per process, kept across hot reloads.
-const globalForController = globalThis as unknown as { __deployController?: Promise<Controller> };
+const controller = processSingleton("__deployController", (opts?: ControllerOptions) => new Controller(opts).start());
 
 /** Starts this process's controller (once; instrumentation.ts at app start, tests start their own `Controller`). */
-export function startController(opts?: ControllerOptions): Promise<Controller> {
-  if (!globalForController.__deployController) {
-    const starting = new Controller(opts).start();
-    starting.catch(() => {
-      if (globalForController.__deployController === starting) globalForController.__deployController = undefined;
-    });
-    globalForController.__deployController = starting;
-  }
-  return globalForController.__deployController;
-}
+export const startController: (opts?: ControllerOptions) => Promise<Controller> = controller.start;
 
 /** Lets running steps finish, hands leases back and stops this process's instances. */
-export async function stopController(): Promise<void> {
-  const current = globalForController.__deployController;
-  globalForController.__deployController = undefined;
-  await (await current?.catch(() => undefined))?.stop();
-}
+export const stopController: () => Promise<void> = controller.stop;

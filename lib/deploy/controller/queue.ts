@@ -108,6 +108,53 @@ export function queueSchemaReady(database: Database): Promise<void> {
   return ready;
 }
 
+/**
+ * A started boss for a long-running consumer (the controller, the execution worker, the schedules): the queue
+ * schema installed once, queue errors reported to `onError` rather than thrown at the process.
+ */
+export async function startBoss(database: Database, opts: BossOptions, onError: (err: Error) => void): Promise<PgBoss> {
+  await queueSchemaReady(database);
+  const boss = createBoss(database, opts);
+  boss.on("error", onError);
+  await boss.start();
+  return boss;
+}
+
+/** Takes no more jobs and waits (up to 30 s) for the running ones: what a consumer's stop does first. */
+export async function stopBoss(boss: PgBoss | undefined): Promise<void> {
+  await boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
+}
+
+/**
+ * A consumer's timers: `in` has its workers fetch a little after a job falls due (pg-boss fetches jobs whose
+ * start_after is strictly past) rather than at their next poll, `every` runs a periodic sweep; `clear` ends them all.
+ */
+export class Wakeups {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly boss: () => PgBoss | undefined) {}
+
+  in(ms: number, workers: readonly string[]): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      for (const id of workers) this.boss()?.notifyWorker(id);
+    }, ms + 20);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  every(ms: number, run: () => void): void {
+    const timer = setInterval(run, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  clear(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
 /** Sends jobs inside a caller's transaction only (its own database handle is never used). */
 export const sender = new PgBoss({
   db: {

@@ -41,6 +41,16 @@ async function ensureAll(ctx: StepContext): Promise<string[]> {
   return errors;
 }
 
+/** Observation goes on: a new evaluation window starts now, the next step at the next evaluation or at `total`. */
+function observeOn(ctx: StepContext, elapsed: number, total: number): StepResult {
+  ctx.state.window_started_at = ctx.now.toISOString();
+  return {
+    kind: "wait",
+    seconds: Math.min(ctx.config.evaluation_interval, total - elapsed),
+    fraction: elapsed / total,
+  };
+}
+
 /**
  * Evaluates the window that began at `state.window_started_at`: a breach rolls back. Starts what is missing first
  * (after a controller restart the instances of the one before are gone).
@@ -97,12 +107,7 @@ const blueGreen: StrategySteps = {
       ctx.log(`grace period over: stopping ${ctx.previous?.version ?? "the old version"}`);
       return { kind: "advance" };
     }
-    ctx.state.window_started_at = ctx.now.toISOString();
-    return {
-      kind: "wait",
-      seconds: Math.min(ctx.config.evaluation_interval, grace - elapsed),
-      fraction: elapsed / grace,
-    };
+    return observeOn(ctx, elapsed, grace);
   },
 };
 
@@ -141,12 +146,7 @@ const canary: StrategySteps = {
       );
       return { kind: "advance", weights: all(ctx) };
     }
-    ctx.state.window_started_at = ctx.now.toISOString();
-    return {
-      kind: "wait",
-      seconds: Math.min(ctx.config.evaluation_interval, duration - elapsed),
-      fraction: elapsed / duration,
-    };
+    return observeOn(ctx, elapsed, duration);
   },
 };
 

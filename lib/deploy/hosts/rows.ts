@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { deploymentInstances } from "@/db/schema";
 import { checkHealth, type HealthResult } from "../instances/health";
 import {
-  ACTIVE_STATUSES,
+  activeInstanceRows,
   markInstance,
   type HealthSettings,
   type InstanceRow,
@@ -21,21 +21,8 @@ export class RemoteRows {
     readonly node: string,
   ) {}
 
-  async active(route: RouteKey, versionId?: string): Promise<InstanceRow[]> {
-    const db = await getDb();
-    return db
-      .select()
-      .from(deploymentInstances)
-      .where(
-        and(
-          eq(deploymentInstances.agentId, route.agentId),
-          eq(deploymentInstances.environment, route.environment),
-          eq(deploymentInstances.host, this.host),
-          inArray(deploymentInstances.status, [...ACTIVE_STATUSES]),
-          versionId ? eq(deploymentInstances.versionId, versionId) : undefined,
-        ),
-      )
-      .orderBy(asc(deploymentInstances.startedAt));
+  active(route: RouteKey, versionId?: string): Promise<InstanceRow[]> {
+    return activeInstanceRows(route, { versionId, host: this.host });
   }
 
   async insert(route: RouteKey, versionId: string, reason: string): Promise<InstanceRow> {

@@ -22,6 +22,27 @@ export type { HealthSettings, InstanceRow, RouteKey, VersionRow } from "./settin
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/** A route's instances that are not stopped or failed, oldest first: of one version, of one host, or all. */
+export async function activeInstanceRows(
+  route: RouteKey,
+  only: { versionId?: string; host?: InstanceRow["host"] } = {},
+): Promise<InstanceRow[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(deploymentInstances)
+    .where(
+      and(
+        eq(deploymentInstances.agentId, route.agentId),
+        eq(deploymentInstances.environment, route.environment),
+        only.host ? eq(deploymentInstances.host, only.host) : undefined,
+        inArray(deploymentInstances.status, [...ACTIVE_STATUSES]),
+        only.versionId ? eq(deploymentInstances.versionId, only.versionId) : undefined,
+      ),
+    )
+    .orderBy(asc(deploymentInstances.startedAt));
+}
+
 /**
  * A version's instances on this host: bubblewrap sandboxes this process started (the `node` column names the
  * process), their rows in deployment_instances, health checks through their sockets, starting replacements and
@@ -50,20 +71,8 @@ export class InstanceManager {
     return run;
   }
 
-  async activeInstances(route: RouteKey, versionId?: string): Promise<InstanceRow[]> {
-    const db = await getDb();
-    return db
-      .select()
-      .from(deploymentInstances)
-      .where(
-        and(
-          eq(deploymentInstances.agentId, route.agentId),
-          eq(deploymentInstances.environment, route.environment),
-          inArray(deploymentInstances.status, [...ACTIVE_STATUSES]),
-          versionId ? eq(deploymentInstances.versionId, versionId) : undefined,
-        ),
-      )
-      .orderBy(asc(deploymentInstances.startedAt));
+  activeInstances(route: RouteKey, versionId?: string): Promise<InstanceRow[]> {
+    return activeInstanceRows(route, { versionId });
   }
 
   /**

@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as agentExecution } from "@/app/api/agents/[id]/executions/[executionId]/route";
@@ -8,44 +6,19 @@ import { setupTestDatabase } from "@/test/db";
 import { deployFakeAgent, execute, type FakeAgent } from "@/test/fixtures/execute";
 import { setTestEnv, waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
+import { WebhookReceiver } from "@/test/fixtures/webhook-receiver";
 import { ExecutionWorker } from "./worker";
 
 setupTestDatabase();
 
-/** A local receiver: answers each POST to /<name> with the next status of that name's script (then the last). */
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-const received: Received[] = [];
-const scripts: Record<string, number[]> = {};
-let receiver: http.Server;
-let base = "";
+const hook = new WebhookReceiver();
+const { received, scripts } = hook;
 let agent: FakeAgent;
 let worker: ExecutionWorker;
 
 beforeAll(async () => {
   setTestEnv({ CALLBACK_ALLOW_LOOPBACK: "true" });
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const name = (req.url ?? "/").slice(1);
-      received.push({
-        path: name,
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks).toString(),
-      });
-      const script = scripts[name] ?? [200];
-      const status = script.length > 1 ? script.shift()! : script[0]!;
-      if (status === 302) res.writeHead(302, { location: `${base}/redirected` });
-      else res.writeHead(status);
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  await hook.start();
   agent = await deployFakeAgent();
   const lookup = async (host: string) =>
     host === "internal.example" ? [{ address: "10.1.2.3", family: 4 }] : [{ address: "127.0.0.1", family: 4 }];
@@ -62,8 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await agent?.close();
-  receiver.closeAllConnections();
-  await new Promise<void>((r) => receiver.close(() => r()));
+  await hook.close();
   setTestEnv({ CALLBACK_ALLOW_LOOPBACK: undefined });
 });
 
@@ -92,7 +64,7 @@ async function executeWithCallback(url: string) {
 
 describe("callbacks", () => {
   it("POSTs the record signed the Standard Webhooks way (verified with the library)", async () => {
-    const rec = await executeWithCallback(`${base}/ok`);
+    const rec = await executeWithCallback(`${hook.base}/ok`);
     expect(rec.callback_status).toBe("delivered");
     expect(rec.callbacks).toMatchObject([{ attempt: 1, status_code: 200, outcome: "delivered" }]);
     const hit = received.find((r) => r.path === "ok")!;
@@ -109,7 +81,7 @@ describe("callbacks", () => {
 
   it("retries non-2xx answers until one succeeds, with the same webhook-id", async () => {
     scripts.flaky = [500, 503, 200];
-    const rec = await executeWithCallback(`${base}/flaky`);
+    const rec = await executeWithCallback(`${hook.base}/flaky`);
     expect(rec.callback_status).toBe("delivered");
     expect(rec.callbacks.map((c) => c.status_code)).toEqual([500, 503, 200]);
     const ids = new Set(received.filter((r) => r.path === "flaky").map((r) => r.headers["webhook-id"]));
@@ -118,18 +90,18 @@ describe("callbacks", () => {
 
   it("gives up after the schedule, and a 410 stops at once", async () => {
     scripts.down = [500];
-    const down = await executeWithCallback(`${base}/down`);
+    const down = await executeWithCallback(`${hook.base}/down`);
     expect(down.callback_status).toBe("failed");
     expect(down.callbacks).toHaveLength(4);
     scripts.gone = [410];
-    const gone = await executeWithCallback(`${base}/gone`);
+    const gone = await executeWithCallback(`${hook.base}/gone`);
     expect(gone.callback_status).toBe("gone");
     expect(gone.callbacks).toMatchObject([{ attempt: 1, status_code: 410, outcome: "gone" }]);
   });
 
   it("does not follow redirects", async () => {
     scripts.moved = [302, 302, 302, 302];
-    const rec = await executeWithCallback(`${base}/moved`);
+    const rec = await executeWithCallback(`${hook.base}/moved`);
     expect(rec.callbacks[0]).toMatchObject({
       status_code: 302,
       outcome: "failed",
@@ -148,7 +120,7 @@ describe("callbacks", () => {
       expect(res.status, url).toBe(422);
     }
     setTestEnv({ CALLBACK_ALLOW_LOOPBACK: undefined });
-    const loop = await execute(agent, { execution_options: { async: true, callback_url: `${base}/ok` } });
+    const loop = await execute(agent, { execution_options: { async: true, callback_url: `${hook.base}/ok` } });
     expect(loop.status).toBe(422);
     setTestEnv({ CALLBACK_ALLOW_LOOPBACK: "true" });
   });

@@ -3,11 +3,12 @@ import { and, eq, lt, lte, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { getDatabase, getDb, type Database } from "@/db/client";
 import { executions } from "@/db/schema";
-import { createBoss, queueSchemaReady } from "@/lib/deploy/controller/queue";
+import { startBoss, stopBoss, Wakeups } from "@/lib/deploy/controller/queue";
 import { inTransaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { listen } from "@/lib/events/listen";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { callbackConfigFromEnv, deliverCallback, type CallbackConfig } from "./callback";
 import { claimExecution, claimNextOf } from "./claim";
 import { runClaimed } from "./dispatch";
@@ -41,7 +42,7 @@ export class ExecutionWorker {
   private boss: PgBoss | undefined;
   private workers: string[] = [];
   private readonly running = new Set<Promise<unknown>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakeups = new Wakeups(() => this.boss);
   private slotFreed: (() => void) | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly concurrency: number;
@@ -54,10 +55,9 @@ export class ExecutionWorker {
 
   async start(database?: Database): Promise<this> {
     const db = database ?? (await getDatabase());
-    await queueSchemaReady(db);
-    const boss = createBoss(db, { supervise: this.opts.supervise ?? true });
-    boss.on("error", (err) => log().warn({ err }, "execution queue error"));
-    await boss.start();
+    const boss = await startBoss(db, { supervise: this.opts.supervise ?? true }, (err) =>
+      log().warn({ err }, "execution queue error"),
+    );
     await ensureExecuteQueues(boss);
     this.boss = boss;
     const polling = { pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? 0.5 };
@@ -69,9 +69,7 @@ export class ExecutionWorker {
       onNotify: (payload) => this.wakeIn(payload?.startsWith("after:") ? Number(payload.slice(6)) * 1000 : 0),
     });
     await this.resume();
-    const sweep = setInterval(() => void this.sweepLost().catch(() => {}), this.opts.sweepMs ?? 30_000);
-    sweep.unref();
-    this.timers.add(sweep);
+    this.wakeups.every(this.opts.sweepMs ?? 30_000, () => void this.sweepLost().catch(() => {}));
     return this;
   }
 
@@ -109,13 +107,7 @@ export class ExecutionWorker {
   }
 
   private wakeIn(ms: number): void {
-    // pg-boss fetches jobs whose start_after is strictly past: a little after the due time.
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      for (const id of this.workers) this.boss?.notifyWorker(id);
-    }, ms + 20);
-    timer.unref();
-    this.timers.add(timer);
+    this.wakeups.in(ms, this.workers);
   }
 
   /** Every due queued execution gets a job again; pending callbacks their next attempt; lost ones end. */
@@ -155,31 +147,19 @@ export class ExecutionWorker {
 
   /** Takes no more work, lets the running attempts finish. */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.wakeups.clear();
     await this.unlisten?.();
-    await this.boss?.stop({ graceful: true, wait: true, timeout: 30_000, close: false });
+    await stopBoss(this.boss);
     this.boss = undefined;
     await Promise.allSettled([...this.running]);
   }
 }
 
-const globalForWorker = globalThis as unknown as { __executionWorker?: Promise<ExecutionWorker> };
+const worker = processSingleton("__executionWorker", (opts?: ExecutionWorkerOptions) =>
+  new ExecutionWorker(opts).start(),
+);
 
 /** This process's worker (once; instrumentation.ts at app start). */
-export function startExecutionWorker(opts?: ExecutionWorkerOptions): Promise<ExecutionWorker> {
-  if (!globalForWorker.__executionWorker) {
-    const starting = new ExecutionWorker(opts).start();
-    starting.catch(() => {
-      if (globalForWorker.__executionWorker === starting) globalForWorker.__executionWorker = undefined;
-    });
-    globalForWorker.__executionWorker = starting;
-  }
-  return globalForWorker.__executionWorker;
-}
+export const startExecutionWorker: (opts?: ExecutionWorkerOptions) => Promise<ExecutionWorker> = worker.start;
 
-export async function stopExecutionWorker(): Promise<void> {
-  const current = globalForWorker.__executionWorker;
-  globalForWorker.__executionWorker = undefined;
-  await (await current?.catch(() => undefined))?.stop();
-}
+export const stopExecutionWorker: () => Promise<void> = worker.stop;

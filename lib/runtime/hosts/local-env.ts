@@ -1,5 +1,5 @@
 import "server-only";
-import { env } from "@/lib/env";
+import { passthroughEnv } from "@/lib/env";
 import { refusalOf } from "../env-policy";
 
 /** A fixed search path: the agent runs with the app's own node binary, PATH only serves what it may spawn. */
@@ -17,13 +17,7 @@ export function childEnvironment(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(secrets)) if (refusalOf(k) === null) out[k] = v;
-  for (const k of env()
-    .LOCAL_AGENT_ENV_PASSTHROUGH.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const v = process.env[k];
-    if (v !== undefined) out[k] = v;
-  }
+  Object.assign(out, passthroughEnv());
   out.PATH = CHILD_PATH;
   Object.assign(out, {
     PORT: String(port),

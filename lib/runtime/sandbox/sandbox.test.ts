@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FILE_AND_NETWORK_PROBES, FORK_PROBE } from "@/test/fixtures/sandbox-probes";
 import { requestSandbox, sandboxSupport, startSandbox, waitReady, type Sandbox } from "./index";
 
 /*
@@ -15,29 +16,14 @@ import http from "node:http";
 import net from "node:net";
 import { spawn } from "node:child_process";
 
+${FILE_AND_NETWORK_PROBES}
+${FORK_PROBE}
 const attempts = {
-  read: (p) => { try { return "READ " + fs.readFileSync(p, "utf8").slice(0, 40); } catch (e) { return e.code; } },
-  write: (p) => { try { fs.writeFileSync(p, "x"); return "WROTE"; } catch (e) { return e.code; } },
+  read,
+  write,
   env: () => Object.keys(process.env).sort().join(","),
-  connect: (port) => new Promise((resolve) => {
-    const s = net.connect(Number(port), "127.0.0.1");
-    s.setTimeout(2000, () => { s.destroy(); resolve("TIMEOUT"); });
-    s.on("connect", () => { s.destroy(); resolve("CONNECTED"); });
-    s.on("error", (e) => resolve(e.code));
-  }),
-  fork: async (n) => {
-    let started = 0, refused = 0;
-    const kids = [];
-    for (let i = 0; i < Number(n); i++) {
-      try {
-        const c = spawn("/usr/bin/sleep", ["30"], { stdio: "ignore" });
-        const ok = await new Promise((r) => { c.once("spawn", () => r(true)); c.once("error", () => r(false)); });
-        if (ok) { started++; kids.push(c); } else refused++;
-      } catch { refused++; }
-    }
-    kids.forEach((c) => c.kill("SIGKILL"));
-    return { started, refused };
-  },
+  connect: (port) => connect("127.0.0.1", port),
+  fork,
   memory: (mb) => { const keep = []; for (let i = 0; i < Number(mb); i++) keep.push(Buffer.alloc(1 << 20, 1)); return "ALLOCATED " + keep.length; },
 };
 

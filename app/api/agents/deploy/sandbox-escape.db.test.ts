@@ -4,6 +4,7 @@ import { setupTestDatabase } from "@/test/db";
 import { b64, deployRequest } from "@/test/fixtures/deploy";
 import { invokeDeployed, ownedAgent, settled, setupTestController } from "@/test/fixtures/deployments";
 import { call } from "@/test/http";
+import { FILE_AND_NETWORK_PROBES, PROMPT_SERVER } from "@/test/fixtures/sandbox-probes";
 import { POST as deployRoute } from "./route";
 
 /*
@@ -20,15 +21,7 @@ import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 
-const read = (p) => { try { return "READ " + fs.readFileSync(p, "utf8").slice(0, 40); } catch (e) { return e.code; } };
-const write = (p) => { try { fs.writeFileSync(p, "x"); return "WROTE"; } catch (e) { return e.code; } };
-const connect = (host, port) => new Promise((resolve) => {
-  const s = net.connect(port, host);
-  s.setTimeout(2000, () => { s.destroy(); resolve("TIMEOUT"); });
-  s.on("connect", () => { s.destroy(); resolve("CONNECTED"); });
-  s.on("error", (e) => resolve(e.code));
-});
-
+${FILE_AND_NETWORK_PROBES}
 async function attempt(app) {
   return {
     shadow: read("/etc/shadow"),
@@ -49,19 +42,8 @@ async function attempt(app) {
   };
 }
 
-http.createServer((req, res) => {
-  const url = new URL(req.url ?? "/", "http://agent");
-  if (url.pathname === "/ping" || url.pathname === "/health") return res.end('{"status":"Healthy"}');
-  const chunks = [];
-  req.on("data", (c) => chunks.push(c));
-  req.on("end", async () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    const report = await attempt(JSON.parse(body.prompt));
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ response: JSON.stringify(report) }));
-  });
-}).listen(Number(process.env.PORT), process.env.HOST ?? "127.0.0.1");
-`;
+const answer = (prompt) => attempt(JSON.parse(prompt));
+${PROMPT_SERVER}`;
 
 describe("an uploaded bundle that tries to break out of its sandbox", () => {
   it("reads none of the host's or the app's files and environment, writes only its scratch, reaches no database", async () => {

@@ -8,6 +8,7 @@ import { b64, deployRequest } from "@/test/fixtures/deploy";
 import { invokeDeployed, ownedAgent, settled, setupTestController } from "@/test/fixtures/deployments";
 import { waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
+import { FORK_PROBE, PROMPT_SERVER } from "@/test/fixtures/sandbox-probes";
 import { POST as deployRoute } from "./route";
 
 /*
@@ -26,40 +27,18 @@ const GREEDY = String.raw`
 import http from "node:http";
 import { spawn } from "node:child_process";
 
-async function fork(n) {
-  let started = 0, refused = 0;
-  const kids = [];
-  for (let i = 0; i < n; i++) {
-    try {
-      const c = spawn("/usr/bin/sleep", ["30"], { stdio: "ignore" });
-      const ok = await new Promise((r) => { c.once("spawn", () => r(true)); c.once("error", () => r(false)); });
-      if (ok) { started++; kids.push(c); } else refused++;
-    } catch { refused++; }
-  }
-  kids.forEach((c) => c.kill("SIGKILL"));
-  return { started, refused };
-}
-
+${FORK_PROBE}
 function allocate(mb) {
   const keep = [];
   for (let i = 0; i < mb; i++) keep.push(Buffer.alloc(1 << 20, 1));
   return { allocated_mb: keep.length };
 }
 
-http.createServer((req, res) => {
-  const url = new URL(req.url ?? "/", "http://agent");
-  if (url.pathname === "/ping" || url.pathname === "/health") return res.end('{"status":"Healthy"}');
-  const chunks = [];
-  req.on("data", (c) => chunks.push(c));
-  req.on("end", async () => {
-    const { prompt = "" } = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    const [kind, arg] = String(prompt).split(":");
-    const out = kind === "fork" ? await fork(Number(arg)) : kind === "memory" ? allocate(Number(arg)) : { hello: true };
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ response: JSON.stringify(out) }));
-  });
-}).listen(Number(process.env.PORT), process.env.HOST ?? "127.0.0.1");
-`;
+async function answer(prompt) {
+  const [kind, arg] = String(prompt).split(":");
+  return kind === "fork" ? await fork(Number(arg)) : kind === "memory" ? allocate(Number(arg)) : { hello: true };
+}
+${PROMPT_SERVER}`;
 
 const HEALTHY = String.raw`
 import http from "node:http";

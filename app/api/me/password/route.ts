@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { changeMyPassword, type changePasswordResponse } from "@/lib/api/contracts/auth";
 import { forbidden, unauthorized } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/handler";
-import { readSessionClaims, sessionCookieHeader } from "@/lib/auth/session";
+import { readSessionClaims, sessionCookieHeader } from "@/lib/auth/session-cookie";
 import { changePassword } from "@/lib/auth/users";
 
 export const dynamic = "force-dynamic";

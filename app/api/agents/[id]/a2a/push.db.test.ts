@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { StreamResponse, TaskState } from "@a2a-js/sdk";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +9,7 @@ import { asTask, data, message, rpc, serveA2A, v1Client } from "@/test/fixtures/
 import { setupHiringTest } from "@/test/fixtures/market";
 import { setTestEnv, waitFor } from "@/test/fixtures/runtime";
 import type { ServedRoute } from "@/test/serve-route";
+import { WebhookReceiver } from "@/test/fixtures/webhook-receiver";
 
 /**
  * A2A push notifications: configs created, read, listed and deleted through the official v1.0 client and the
@@ -20,33 +19,15 @@ import type { ServedRoute } from "@/test/serve-route";
 
 const { worker, client, service } = setupHiringTest({ requiredInputs: [{ name: "topic", type: "string" }] });
 
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-const received: Received[] = [];
-const scripts: Record<string, number[]> = {};
-let receiver: http.Server;
-let base = "";
+const hook = new WebhookReceiver();
+const { received, scripts } = hook;
 let served: ServedRoute;
 let dispatcher: PushDispatcher | undefined;
 
 beforeAll(async () => {
   // Loopback callbacks are allowed here as in the execute callback tests (the URL form check at create uses env).
   setTestEnv({ CALLBACK_ALLOW_LOOPBACK: "true" });
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const path = (req.url ?? "/").slice(1);
-      received.push({ path, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString() });
-      const script = scripts[path] ?? [200];
-      res.writeHead(script.length > 1 ? script.shift()! : script[0]!).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  await hook.start();
   served = await serveA2A();
 });
 afterEach(async () => {
@@ -56,8 +37,7 @@ afterEach(async () => {
 afterAll(async () => {
   await stopEventHub();
   await served.close();
-  receiver.closeAllConnections();
-  await new Promise<void>((r) => receiver.close(() => r()));
+  await hook.close();
   setTestEnv({ CALLBACK_ALLOW_LOOPBACK: undefined });
 });
 
@@ -101,9 +81,16 @@ describe("A2A push notifications", () => {
     expect((await a2a.getAgentCard()).capabilities?.pushNotifications).toBe(true);
     const task = asTask(await a2a.sendMessage(hire()));
     const token = "the-client-token-0123456789";
-    const config = { tenant: "", id: "mine", taskId: task.id, url: `${base}/v1`, token, authentication: undefined };
+    const config = {
+      tenant: "",
+      id: "mine",
+      taskId: task.id,
+      url: `${hook.base}/v1`,
+      token,
+      authentication: undefined,
+    };
     const created = await a2a.createTaskPushNotificationConfig(config);
-    expect(created).toMatchObject({ id: "mine", taskId: task.id, url: `${base}/v1`, token });
+    expect(created).toMatchObject({ id: "mine", taskId: task.id, url: `${hook.base}/v1`, token });
     expect(await a2a.getTaskPushNotificationConfig({ tenant: "", taskId: task.id, id: "mine" })).toEqual(created);
     const listed = await a2a.listTaskPushNotificationConfig({
       tenant: "",
@@ -157,7 +144,7 @@ describe("A2A push notifications", () => {
     const set = await rpc(
       endpoint(),
       "tasks/pushNotificationConfig/set",
-      { taskId, pushNotificationConfig: { id: "legacy", url: `${base}/flaky` } },
+      { taskId, pushNotificationConfig: { id: "legacy", url: `${hook.base}/flaky` } },
       { "x-agent-key": client.key },
     );
     expect(set.body.error).toBeUndefined();
@@ -169,7 +156,10 @@ describe("A2A push notifications", () => {
       { id: taskId, pushNotificationConfigId: "legacy" },
       { "x-agent-key": client.key },
     );
-    expect(got.body.result).toMatchObject({ taskId, pushNotificationConfig: { id: "legacy", url: `${base}/flaky` } });
+    expect(got.body.result).toMatchObject({
+      taskId,
+      pushNotificationConfig: { id: "legacy", url: `${hook.base}/flaky` },
+    });
 
     scripts.flaky = [500, 200];
     await startDispatcher();
@@ -185,7 +175,7 @@ describe("A2A push notifications", () => {
   it("a config given with the hire hears of the job; a URL the SSRF guard refuses is invalid params, before any hire", async () => {
     const a2a = await v1Client(client, served.url, cardPath());
     const token = "inline-token-abcdefghijklmnop";
-    const push = { tenant: "", id: "", taskId: "", url: `${base}/inline`, token, authentication: undefined };
+    const push = { tenant: "", id: "", taskId: "", url: `${hook.base}/inline`, token, authentication: undefined };
     const withPush = message(
       [data({ topic: "inline" })],
       { metadata: { skill_id: service.id } },
@@ -197,7 +187,7 @@ describe("A2A push notifications", () => {
     );
     const task = asTask(await a2a.sendMessage(withPush));
     expect(await a2a.getTaskPushNotificationConfig({ tenant: "", taskId: task.id, id: "default" })).toMatchObject({
-      url: `${base}/inline`,
+      url: `${hook.base}/inline`,
     });
     await startDispatcher();
     await startJob(workerPrincipal(), task.id);

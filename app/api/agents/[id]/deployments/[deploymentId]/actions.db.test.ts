@@ -13,7 +13,7 @@ import {
   startDeployment,
   setupTestController,
   invokeDeployed,
-  waitInObserve,
+  rolloutInObserve,
 } from "@/test/fixtures/deployments";
 import { createAgent } from "@/test/fixtures/market";
 import { waitFor } from "@/test/fixtures/runtime";
@@ -35,28 +35,15 @@ function act(verb: keyof typeof ROUTES, agentId: string, deploymentId: string, o
 }
 
 /** An agent with v1 live and a rollout of v2 waiting in its observe phase (a long canary or grace period). */
-async function rollingOut(strategy: "canary" | "blue_green") {
-  const t = await ownedAgent();
-  const v1 = await createVersion(t.agent.id, "steady");
-  const v2 = await createVersion(t.agent.id, "steady");
-  expect(
-    (await settled(await startDeployment({ agentId: t.agent.id, versionId: v1.id, strategy: "initial" }))).status,
-  ).toBe("deployed");
-  const id = await startDeployment({
-    agentId: t.agent.id,
-    versionId: v2.id,
-    strategy,
-    config: {
-      grace_period: 300,
-      canary: {
-        traffic_percentage: 20,
-        duration: 5,
-        success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
-      },
+function rollingOut(strategy: "canary" | "blue_green") {
+  return rolloutInObserve(strategy, {
+    grace_period: 300,
+    canary: {
+      traffic_percentage: 20,
+      duration: 5,
+      success_criteria: { error_rate_threshold: 0.05, latency_threshold: 2000 },
     },
   });
-  await waitInObserve(id);
-  return { t, v1, v2, id };
 }
 
 describe("promote", () => {

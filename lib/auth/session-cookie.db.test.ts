@@ -11,7 +11,7 @@ import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { AuthBrowser } from "@/test/next-auth";
 import { authOptions } from "./options";
-import { authSecret } from "./session";
+import { authSecret } from "./session-cookie";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
