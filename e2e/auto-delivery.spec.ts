@@ -1,5 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import { lastPage, newSignedInPage } from "./helpers";
+import { type Page } from "@playwright/test";
+import { expect, shots, test } from "./journey";
+import { newSignedInPage } from "./helpers";
 
 /*
  * Seed 002's verify flow with nobody on the worker's side: a new person hires a demo service that the platform
@@ -18,17 +19,10 @@ interface ServiceRow {
   required_inputs: { name: string }[];
 }
 
-/** Both themes of the page as it is now (the theme is the system's, read as the page loads: hence the reloads). */
+/** Both themes and a phone's width of the page once `ready` holds. */
 async function pictures(page: Page, name: string, ready: () => Promise<void>): Promise<void> {
-  await lastPage(page, `${name}-light`);
-  await page.emulateMedia({ colorScheme: "dark" });
-  await page.reload();
-  await expect(page.locator("html")).toHaveClass(/(^|\s)dark(\s|$)/);
   await ready();
-  await lastPage(page, `${name}-dark`);
-  await page.emulateMedia({ colorScheme: "light" });
-  await page.reload();
-  await ready();
+  await shots(page, name);
 }
 
 /** Console errors about hydration: the server's HTML and the browser's first render must agree. */

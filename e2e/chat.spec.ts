@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, shots, test } from "./journey";
 import { fundWallet, newSignedInPage } from "./helpers";
-import { themedScreens, watchConsole } from "./screens";
 
 /*
  * Chat that remembers: answers rendered by what they are, the session in the address, the transcript back after a
@@ -21,7 +21,6 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   browser,
 }) => {
   const { page, context } = await newSignedInPage(browser, "Rememberer");
-  const console = watchConsole(page);
   const markdown = await demoAgent(page, /markdown/i);
   // The demo agents charge a few demo cents per call, and say so before anything is sent.
   await fundWallet(page, 500);
@@ -81,7 +80,7 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   await expect(page).toHaveURL(new RegExp(`session=${session}`));
   await expect(page.getByTestId("prompt")).toHaveCount(2);
   await expect(answers.nth(1)).toHaveAttribute("data-state", "stopped");
-  await themedScreens(page, "chat-markdown");
+  await shots(page, "chat-markdown");
 
   // Another caller cannot read it: the transcript belongs to the session's caller.
   const stranger = await newSignedInPage(browser, "Stranger");
@@ -101,8 +100,7 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   await expect(tree.locator("details").first()).not.toHaveAttribute("open", "");
   await tree.locator("summary").first().click();
   await expect(tree.locator("details").first()).toHaveAttribute("open", "");
-  await themedScreens(page, "chat-json");
-  console.expectNone();
+  await shots(page, "chat-json");
   await context.close();
 });
 
@@ -110,7 +108,6 @@ test("the chat of an agent that does not exist is a 404, of one that cannot be i
   browser,
 }) => {
   const { page, context } = await newSignedInPage(browser, "Nochat");
-  const console = watchConsole(page);
   // The not-found page (streamed after the loading shell, so the status line may already have been sent).
   for (const missing of ["00000000-0000-4000-8000-000000000000", "no-such-agent"]) {
     await page.goto(`/chat/${missing}`);
@@ -128,7 +125,6 @@ test("the chat of an agent that does not exist is a 404, of one that cannot be i
   await page.goto(`/chat/${id}`);
   await expect(page.getByText("This agent does not chat")).toBeVisible();
   await expect(page.getByLabel("Message")).toHaveCount(0);
-  await themedScreens(page, "chat-no-chat");
-  console.expectNone();
+  await shots(page, "chat-no-chat");
   await context.close();
 });

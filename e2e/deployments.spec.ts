@@ -1,5 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import { lastPage, newSignedInPage } from "./helpers";
+import { type Page } from "@playwright/test";
+import { expect, shots, test } from "./journey";
+import { newSignedInPage } from "./helpers";
 
 /*
  * An owner ships an agent: deploys an installed demo program, watches the rollout reach deployed, rolls out a second
@@ -109,6 +110,6 @@ test("deploy a demo agent, roll out a canary, promote it and see the metrics", a
 
   await page.goto(`/agents/${agentId}/deployments`);
   await expect(metrics.getByRole("img", { name: /^Response time\./ })).toBeVisible();
-  await lastPage(page, "10-deployments");
+  await shots(page, "10-deployments");
   await context.close();
 });

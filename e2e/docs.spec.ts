@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { contrastFailures, themedScreens, watchConsole } from "./screens";
+import { contrastFailures, expect, shots, test } from "./journey";
 
 /*
  * API docs a person can read: authentication and errors first, a sidebar by area with search, one page per area
@@ -8,7 +7,6 @@ import { contrastFailures, themedScreens, watchConsole } from "./screens";
 test("the API docs open with auth and errors, search finds an operation, and read well in both themes", async ({
   page,
 }) => {
-  const console = watchConsole(page);
   await page.goto("/docs");
   const auth = page.getByRole("heading", { name: "Authentication", level: 2 });
   const errors = page.getByRole("heading", { name: "Errors", level: 2 });
@@ -44,15 +42,14 @@ test("the API docs open with auth and errors, search finds an operation, and rea
     expect(await contrastFailures(page, "#main"), `contrast in light mode on ${path}`).toEqual([]);
   }
   await page.goto("/docs");
-  await themedScreens(page, "docs-intro");
+  await shots(page, "docs-intro");
   await page.goto("/docs/jobs");
   // A long reference page: its first screen (a full-page picture of it takes too long to be worth it).
-  await themedScreens(page, "docs-jobs", { fullPage: false });
+  await shots(page, "docs-jobs", { fullPage: false });
 
   // On a phone the contents fold away above the page.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole("navigation", { name: "API areas" })).toBeHidden();
   await page.getByText("Contents and search").click();
   await expect(page.getByRole("navigation", { name: "API areas" })).toBeVisible();
-  console.expectNone();
 });

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { consoleErrors, expect, REFUSAL, shots, test } from "./journey";
 import { newPerson } from "./helpers";
-import { consoleErrors, REFUSAL, shots } from "./journey";
 
 /*
  * Forms explain themselves in one style: a message in plain words next to the field it is about, shown once (never
@@ -20,10 +20,12 @@ async function expectOnce(page: Page, id: string, message: string | RegExp) {
   await expect(page.getByRole("alert").filter({ hasText: text })).toHaveCount(0);
 }
 
-test("every form explains in plain words, next to the field, once", async ({ browser }) => {
+test("every form explains in plain words, next to the field, once", async ({ browser, allowErrors }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = consoleErrors(page);
+  // The one refusal the journey provokes on purpose (counted at the end).
+  allowErrors(REFUSAL);
   const person = newPerson("Forms");
 
   // Sign-up: empty fields say what is missing, each next to its own field.

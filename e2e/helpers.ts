@@ -34,11 +34,6 @@ export async function newSignedInPage(
   return { context, page, person };
 }
 
-/** Every journey ends with a picture of its last page (git-ignored). */
-export async function lastPage(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
-}
-
 /** Signs in as the demo person (who owns the demo agents) in a fresh context, landing on `path`. */
 export async function demoSignedInPage(
   browser: Browser,

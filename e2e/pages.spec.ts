@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "./journey";
 import { demoSignedInPage, newSignedInPage } from "./helpers";
 
 /*
@@ -218,12 +219,15 @@ test.describe("the pages people expect", () => {
 
   test("the inbox names my agent, marks all read, reads a job's messages on opening it, and says what failed", async ({
     browser,
+    allowErrors,
   }) => {
     const word = `inbox${Date.now().toString(36)}`;
     const { seller, buyer } = await twoPeople(browser);
     const page = seller.page;
     // Provoked below: a failed mark-all and a dropped connection.
-    const errors = watchConsole(page, [/api\/inbox\/read/, /api\/events|ERR_CONNECTION_REFUSED/]);
+    const provoked = [/api\/inbox\/read/, /api\/events|ERR_CONNECTION_REFUSED/];
+    allowErrors(...provoked);
+    const errors = watchConsole(page, provoked);
     const s = await sellerWithService(page, word);
     const first = await hire(buyer.page, s.serviceId, `First ${word}`);
     await hire(buyer.page, s.serviceId, `Second ${word}`);

@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { demoSignedInPage, fundWallet, lastPage, newSignedInPage } from "./helpers";
+import { type APIRequestContext } from "@playwright/test";
+import { expect, shots, test } from "./journey";
+import { demoSignedInPage, fundWallet, newSignedInPage } from "./helpers";
 
 /*
  * Running and invoking the demo agents (the lead's seed registers them; the local ECS and AgentCore doubles
@@ -47,7 +48,7 @@ test("run a demo agent, watch its log stream and stop it", async ({ browser }) =
   await expect(status).toHaveText(/stopped/i, { timeout: 60_000 });
   await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
   await expect(page.getByRole("list", { name: "Status timeline" })).toContainText("stopped");
-  await lastPage(page, "08-run-and-stop");
+  await shots(page, "08-run-and-stop");
   await context.close();
 });
 
@@ -77,6 +78,6 @@ test("chat with an agent and see the answer stream in over two turns", async ({ 
   // Same session over both turns, and it is listed among earlier sessions.
   await expect(page.getByTestId("session-id")).toHaveAttribute("title", session!);
   await expect(page.getByTestId("sessions")).toContainText("2 turns");
-  await lastPage(page, "09-chat");
+  await shots(page, "09-chat");
   await context.close();
 });

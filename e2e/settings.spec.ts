@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { consoleErrors, expect, REFUSAL, shots, test } from "./journey";
 import { newPerson, signUp } from "./helpers";
-import { consoleErrors, REFUSAL, shots } from "./journey";
 
 /*
  * Settings as an owner uses them: registering an agent is its own step; the chosen agent and tab are in the URL
@@ -13,10 +13,13 @@ const fieldError = (page: Page, id: string) => page.locator(`[data-field-error="
 
 test("settings: register, tabs in the URL, runtime form, scoped keys, confirmations, name and password", async ({
   browser,
+  allowErrors,
 }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = consoleErrors(page);
+  // The one refusal the journey provokes on purpose (counted at the end).
+  allowErrors(REFUSAL);
   const person = newPerson("Owner");
   await signUp(page, person, "/settings");
   await page.waitForURL((u) => u.pathname === "/settings");

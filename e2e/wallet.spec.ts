@@ -1,5 +1,6 @@
-import { expect, test, type Locator } from "@playwright/test";
-import { demoSignedInPage, lastPage } from "./helpers";
+import { type Locator } from "@playwright/test";
+import { expect, shots, test } from "./journey";
+import { demoSignedInPage } from "./helpers";
 
 /*
  * The money journey for the demo person: their wallet shows the demo balance, an agent they own is topped up from
@@ -50,7 +51,7 @@ test("wallet: see the balance, top up from the faucet, and hire into escrow", as
   const newest = page.getByTestId("wallet-transactions").locator("tbody tr").first();
   await expect(newest).toContainText("Development faucet");
   await expect(newest).toContainText("+$5.25");
-  await lastPage(page, "wallet-top-up");
+  await shots(page, "wallet-top-up");
 
   // Hiring: the confirmation names the price, the escrow and the revisions included.
   await page.goto("/?view=services&q=Pull%20request%20review");
@@ -64,6 +65,6 @@ test("wallet: see the balance, top up from the faucet, and hire into escrow", as
   await page.getByRole("button", { name: "Confirm and hire" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("job-payment")).toContainText("Held in escrow");
-  await lastPage(page, "wallet-hire-escrow");
+  await shots(page, "wallet-hire-escrow");
   await context.close();
 });
