@@ -163,7 +163,9 @@ const rolling: StrategySteps = {
     const k = done + 1;
     const target = (ctx.state.rolling_target ??= await targetCount(ctx));
     const fresh = Math.max(1, Math.ceil((target * k) / steps));
-    const old = ctx.previous ? Math.ceil((target * (steps - k)) / steps) : 0;
+    // The old version keeps the instances of the step before until traffic has left them (a step's weights apply
+    // after this returns): stopping them first would leave calls routed to it with nowhere to go. observe drains it.
+    const old = ctx.previous ? Math.ceil((target * (steps - k + 1)) / steps) : 0;
     ctx.state.instances = { [ctx.version.id]: fresh, ...(ctx.previous ? { [ctx.previous.id]: old } : {}) };
     const errors = await ensureAll(ctx);
     if (errors.length) return { kind: "rollback", reason: `Rolled back: new instances failed to start (${errors[0]})` };
@@ -188,7 +190,13 @@ const rolling: StrategySteps = {
       return { kind: "wait", seconds: ctx.config.evaluation_interval };
     }
     const breach = await judge(ctx);
-    return breach ?? { kind: "advance" };
+    if (breach) return breach;
+    // All traffic is on the new version now: the old one's last instances can go.
+    if (ctx.previous) {
+      ctx.state.instances = { ...ctx.state.instances, [ctx.previous.id]: 0 };
+      await ensureAll(ctx);
+    }
+    return { kind: "advance" };
   },
 };
 
