@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { freePort, rssBytes, runToEnd, startProcess, stopProcess, waitForHttp } from "./proc";
 
@@ -60,6 +61,9 @@ export async function prepareBuild(log: (s: string) => void): Promise<string> {
   return dir;
 }
 
+// A production build refuses to start without SECRETS_KEY; every server of one run shares this one.
+const SECRETS_KEY = randomBytes(32).toString("base64");
+
 export interface AppServer {
   url: string;
   pid: number;
@@ -89,6 +93,7 @@ export async function startServer(
         DATABASE_POOL_MAX: "20",
         NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
         BENCH_ROUTES: "1",
+        SECRETS_KEY,
         ...env,
       },
     },
