@@ -1,5 +1,5 @@
 import { type Page } from "@playwright/test";
-import { expect, shots, test } from "./journey";
+import { expect, expectSecondsWhereDue, shots, test } from "./journey";
 import { newSignedInPage } from "./helpers";
 
 /*
@@ -99,6 +99,8 @@ test.describe.serial("a service the platform delivers itself", () => {
     await expect(page.getByTestId("duration")).not.toHaveText("—");
     await expect(page.getByTestId("queue-time")).not.toHaveText("—");
     await expect(page.getByRole("link", { name: `← Back to ${agentName}` })).toBeVisible();
+    // The run's states follow each other within seconds: their times say the seconds (issue 15, item 9).
+    await expectSecondsWhereDue(page.getByRole("list", { name: "Status timeline" }));
     const first = page.url();
     await pictures(page, "12-run-result", () => expect(page.getByTestId("execution-outcome")).toHaveText("Completed"));
 

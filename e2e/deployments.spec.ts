@@ -1,5 +1,5 @@
 import { type Page } from "@playwright/test";
-import { expect, shots, test } from "./journey";
+import { expect, expectSecondsWhereDue, shots, test } from "./journey";
 import { newSignedInPage } from "./helpers";
 
 /*
@@ -62,6 +62,10 @@ test("deploy a demo agent, roll out a canary, promote it and see the metrics", a
   await expect(page.getByTestId("deployment-status")).toHaveText(/deployed/i, { timeout: 120_000 });
   await expect(page.getByTestId("phase-complete")).toHaveAttribute("data-status", "completed");
   await expect(page.getByTestId("traffic")).toContainText("1.0.0");
+  // The phases ran seconds apart: their times say the seconds (issue 15, item 9).
+  expect(await expectSecondsWhereDue(page.getByRole("list", { name: "Phases" }))).toBe(true);
+  await expectSecondsWhereDue(page.getByTestId("deployment-times"));
+  await shots(page, "10-deployment-detail");
   expect(new Set(await call(page, agentId, apiKey, 5))).toEqual(new Set(["1.0.0"]));
 
   // A second version as a canary that half the calls reach, long enough that only the owner ends it.

@@ -1,5 +1,5 @@
 import { type Page } from "@playwright/test";
-import { consoleErrors, expect, REFUSAL, shots, test } from "./journey";
+import { consoleErrors, expect, expectNoNativeValidation, REFUSAL, shots, test } from "./journey";
 import { newPerson } from "./helpers";
 
 /*
@@ -27,6 +27,14 @@ test("every form explains in plain words, next to the field, once", async ({ bro
   // The one refusal the journey provokes on purpose (counted at the end).
   allowErrors(REFUSAL);
   const person = newPerson("Forms");
+
+  // Sign-in: the same style, no browser pop-up.
+  await page.goto("/signin");
+  await expectNoNativeValidation(page);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expectOnce(page, "email", "Email is required");
+  await page.getByLabel("Email").fill(person.email);
+  await expect(fieldError(page, "email")).toHaveCount(0);
 
   // Sign-up: empty fields say what is missing, each next to its own field.
   await page.goto("/signup");
@@ -60,6 +68,7 @@ test("every form explains in plain words, next to the field, once", async ({ bro
 
   // Registering an agent: a counter where the name is limited, and the limit in words.
   await page.goto("/settings/agents/new");
+  await expectNoNativeValidation(page);
   await page.getByRole("button", { name: "Register agent" }).click();
   await expectOnce(page, "agent-name", "Name is required");
   await page.getByLabel("Name", { exact: true }).fill("x".repeat(101));
@@ -80,6 +89,8 @@ test("every form explains in plain words, next to the field, once", async ({ bro
   await page.getByRole("tab", { name: "Services" }).click();
   const panel = page.getByRole("tabpanel", { name: "Services" });
   await panel.getByRole("button", { name: "New service" }).click();
+  // The service form, the person's name and password on the same page; then the other tabs' forms.
+  await expectNoNativeValidation(page);
   await panel.getByLabel("Price (USD)").fill("abc");
   await panel.getByLabel("Output type").fill("plain text");
   await panel.getByRole("button", { name: "Add input" }).click();
@@ -102,6 +113,11 @@ test("every form explains in plain words, next to the field, once", async ({ bro
   await expect(panel.locator("#s-inputs-error")).toHaveCount(0);
   await panel.getByRole("button", { name: "Publish service" }).click();
   await expect(panel.getByRole("link", { name: "Short poems" })).toBeVisible();
+  for (const tab of ["Profile", "Keys", "Runtime"]) {
+    await page.getByRole("tab", { name: tab }).click();
+    await expect(page.getByRole("tabpanel", { name: tab }).locator("form").first()).toBeVisible();
+    await expectNoNativeValidation(page);
+  }
 
   // The deploy form: numbers in words, no browser pop-up.
   await page.goto(`/agents/${agentId}/deployments`);
@@ -116,6 +132,7 @@ test("every form explains in plain words, next to the field, once", async ({ bro
 
   // The wallet's top-up.
   await page.goto("/wallet");
+  await expectNoNativeValidation(page);
   await page.getByLabel("Amount (USD)").fill("abc");
   await page.getByRole("button", { name: "Add test credit" }).click();
   await expectOnce(page, "top-up-amount", "Enter a number");

@@ -1,9 +1,9 @@
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 /*
  * What every journey shares (issue 15): a console guard that fails a test on any console error or uncaught page
  * exception of any page it opens, save the ones the test provokes on purpose and names with `allowErrors`; pictures
- * of a page in both themes and at phone width; and a contrast check.
+ * of a page in both themes and at phone width; a contrast check; and checks of times and of forms.
  *
  * Specs import `test` and `expect` from here instead of from @playwright/test.
  */
@@ -92,7 +92,10 @@ export async function shots(page: Page, name: string, { fullPage = true } = {}):
     await page.screenshot({ path: `e2e/screenshots/${name}-${theme}.png`, fullPage });
   }
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const [theme, suffix] of [["light", "phone"], ["dark", "phone-dark"]] as const) {
+  for (const [theme, suffix] of [
+    ["light", "phone"],
+    ["dark", "phone-dark"],
+  ] as const) {
     await setDark(theme === "dark");
     await page.screenshot({ path: `e2e/screenshots/${name}-${suffix}.png`, fullPage });
   }
@@ -148,4 +151,45 @@ export async function contrastFailures(page: Page, root: string, min = 4.5): Pro
     },
     { root, min },
   );
+}
+
+/**
+ * The <time> elements under `root` say the seconds when two of their instants fall in the same minute (shown to the
+ * minute, steps seconds apart would read as simultaneous), and the minute otherwise (issue 15, item 9). Returns
+ * whether seconds were due, so a journey can say it expected steps seconds apart.
+ */
+export async function expectSecondsWhereDue(root: Locator): Promise<boolean> {
+  const times = root.locator("time");
+  await expect(times.first()).toBeVisible();
+  const shown = await times.evaluateAll((els) =>
+    els.map((e) => ({ at: new Date(e.getAttribute("datetime")!).toISOString(), text: e.textContent ?? "" })),
+  );
+  const sorted = shown.map((t) => t.at).sort();
+  const due = sorted.some((t, i) => i > 0 && t.slice(0, 16) === sorted[i - 1]!.slice(0, 16));
+  for (const { at, text } of shown) {
+    const hhmmss = at.slice(11, 19);
+    if (due) expect(text, `the time of ${at}`).toContain(hhmmss);
+    else expect(text, `the time of ${at}`).toMatch(new RegExp(`${hhmmss.slice(0, 5)}(?!:) UTC`));
+  }
+  return due;
+}
+
+/**
+ * Every form on the page that has fields the browser would check (required, a range, a pattern, an email or number
+ * field) leaves the checking to its own messages: noValidate, so no browser pop-up (issue 15, item 3).
+ */
+export async function expectNoNativeValidation(page: Page): Promise<void> {
+  await expect(page.locator("form").first()).toBeAttached();
+  const checked =
+    "[required], [min], [max], [pattern], [minlength], input[type=email], input[type=url], input[type=number]";
+  const native = await page
+    .locator("form:not([novalidate])")
+    .evaluateAll(
+      (forms, checked) =>
+        forms
+          .filter((f) => f.querySelector(checked))
+          .map((f) => f.getAttribute("aria-label") ?? f.outerHTML.slice(0, 80)),
+      checked,
+    );
+  expect(native, "forms that would show the browser's own validation pop-ups").toEqual([]);
 }

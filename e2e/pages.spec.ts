@@ -1,5 +1,6 @@
 import { type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { expect, shots as pictures, test } from "./journey";
+import { TONE_NAMES, toneClass } from "../components/ui/tones";
 import { demoSignedInPage, newSignedInPage } from "./helpers";
 
 /*
@@ -372,6 +373,31 @@ test.describe("the pages people expect", () => {
     expect(contrasts.length).toBeGreaterThanOrEqual(5);
     for (const c of contrasts) expect(c.ratio, `"${c.text}" at ${c.ratio.toFixed(2)}:1`).toBeGreaterThanOrEqual(4.5);
     await shots(page, "jobs-badges");
+
+    // Every tone, not only the statuses these jobs are in: a badge of each on a job's row and on the page itself.
+    const probes = TONE_NAMES.map((tone) => ({ tone, className: toneClass(tone) }));
+    await page.evaluate((probes) => {
+      const row = document.querySelector('[data-testid="job-list"] li')!;
+      const main = document.querySelector("#main") ?? document.body;
+      for (const parent of [row, main]) {
+        for (const { tone, className } of probes) {
+          const badge = document.createElement("span");
+          badge.dataset.tone = tone;
+          badge.className = className;
+          badge.textContent = `${tone} probe`;
+          parent.appendChild(badge);
+        }
+      }
+    }, probes);
+    // The tones' classes are in the page's CSS: every probe paints a tint of its own (none is transparent).
+    const tints = await page
+      .locator("[data-tone]")
+      .filter({ hasText: / probe$/ })
+      .evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    expect(tints.filter((t) => t === "rgba(0, 0, 0, 0)")).toEqual([]);
+    const probed = (await badgeContrasts(page)).filter((c) => c.text.endsWith(" probe"));
+    expect(probed).toHaveLength(2 * TONE_NAMES.length);
+    for (const c of probed) expect(c.ratio, `"${c.text}" at ${c.ratio.toFixed(2)}:1`).toBeGreaterThanOrEqual(4.5);
     await seller.context.close();
     await buyer.context.close();
   });

@@ -22,3 +22,12 @@ for (const { path, name, ready } of PAGES) {
     await shots(page, `public-${name}`);
   });
 }
+
+test("a page that does not exist says so, with a 404", async ({ page, allowErrors }) => {
+  // The browser logs the 404 of the document itself.
+  allowErrors(/status of 404/);
+  const res = await page.goto("/no-such-page");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByText("Not found", { exact: true })).toBeVisible();
+  await shots(page, "public-not-found");
+});

@@ -1,5 +1,5 @@
 import { type APIRequestContext } from "@playwright/test";
-import { expect, shots, test } from "./journey";
+import { expect, expectSecondsWhereDue, shots, test } from "./journey";
 import { demoSignedInPage, fundWallet, newSignedInPage } from "./helpers";
 
 /*
@@ -44,10 +44,18 @@ test("run a demo agent, watch its log stream and stop it", async ({ browser }) =
   await expect(log.locator("div").first()).toBeVisible({ timeout: 60_000 });
   const elapsed = await page.getByTestId("elapsed").textContent();
   await expect(page.getByTestId("elapsed")).not.toHaveText(elapsed!, { timeout: 5_000 });
+  // A fresh load of a running execution: the server's render and the browser's agree on the ticking time (a
+  // mismatch is a console error, which fails the journey: e2e/journey.ts), and it ticks on.
+  await page.reload();
+  await expect(status).toHaveText(/running/i);
+  await expect(page.getByTestId("elapsed")).toHaveText(/^\d+(h|m|s)/);
+  const reloaded = await page.getByTestId("elapsed").textContent();
+  await expect(page.getByTestId("elapsed")).not.toHaveText(reloaded!, { timeout: 5_000 });
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(status).toHaveText(/stopped/i, { timeout: 60_000 });
   await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
   await expect(page.getByRole("list", { name: "Status timeline" })).toContainText("stopped");
+  await expectSecondsWhereDue(page.getByRole("list", { name: "Status timeline" }));
   await shots(page, "08-run-and-stop");
   await context.close();
 });

@@ -30,6 +30,7 @@ test("settings: register, tabs in the URL, runtime form, scoped keys, confirmati
   await shots(page, "settings-empty");
   await page.getByRole("link", { name: "Register an agent" }).click();
   await expect(page).toHaveURL(/\/settings\/agents\/new$/);
+  await shots(page, "settings-register-form");
   const agentName = `Settings agent ${Date.now().toString(36)}`;
   await page.getByLabel("Name", { exact: true }).fill(agentName);
   await page.getByLabel("Capabilities").fill("poetry, writing");
@@ -49,14 +50,37 @@ test("settings: register, tabs in the URL, runtime form, scoped keys, confirmati
   const agentId = new URL(page.url()).searchParams.get("agent")!;
   expect(await page.content()).not.toContain(key);
 
-  // The tab is in the URL: a reload keeps it. Arrow keys move between tabs.
-  await page.getByRole("tab", { name: "Keys" }).click();
+  // The tab is in the URL: a reload keeps it.
+  const tab = (name: string) => page.getByRole("tablist", { name: "Manage agent" }).getByRole("tab", { name });
+  await tab("Keys").click();
   await expect(page).toHaveURL(`/settings?agent=${agentId}&tab=keys`);
   await page.reload();
-  await expect(page.getByRole("tab", { name: "Keys" })).toHaveAttribute("aria-selected", "true");
-  await page.getByRole("tab", { name: "Keys" }).press("ArrowRight");
+  await expect(tab("Keys")).toHaveAttribute("aria-selected", "true");
+  // WAI-ARIA tabs: only the chosen tab is in the Tab order, each names the panel it shows.
+  await expect(tab("Keys")).toHaveAttribute("tabindex", "0");
+  await expect(tab("Profile")).toHaveAttribute("tabindex", "-1");
+  await expect(tab("Runtime")).toHaveAttribute("aria-controls", "agent-tabpanel");
+  await expect(page.getByRole("tabpanel", { name: "Keys" })).toBeVisible();
+  // The arrow keys move focus (wrapping; Home and End jump) without opening; Enter opens the focused tab.
+  // The page's one key listener arrives in a chunk fetched once the header hydrates: the first move waits for it.
+  await expect(async () => {
+    await tab("Keys").focus();
+    await page.keyboard.press("ArrowRight");
+    await expect(tab("Runtime")).toBeFocused({ timeout: 1_000 });
+  }).toPass();
+  await page.keyboard.press("ArrowRight");
+  await expect(tab("Profile")).toBeFocused();
+  await page.keyboard.press("ArrowLeft");
+  await expect(tab("Runtime")).toBeFocused();
+  await page.keyboard.press("Home");
+  await expect(tab("Profile")).toBeFocused();
+  await page.keyboard.press("End");
+  await expect(tab("Runtime")).toBeFocused();
+  await expect(page).toHaveURL(`/settings?agent=${agentId}&tab=keys`);
+  await page.keyboard.press("Enter");
   await expect(page).toHaveURL(`/settings?agent=${agentId}&tab=runtime`);
-  await expect(page.getByRole("tab", { name: "Runtime" })).toBeFocused();
+  await expect(tab("Runtime")).toHaveAttribute("aria-selected", "true");
+  await expect(tab("Runtime")).toBeFocused();
 
   // The runtime is a form with the fields of each kind, checked in words.
   const runtime = page.getByRole("form", { name: "Runtime" });
@@ -147,7 +171,7 @@ test("settings: register, tabs in the URL, runtime form, scoped keys, confirmati
   await expect(page).toHaveURL(`/settings?agent=${agentId}&tab=profile`);
   await expect(page.getByRole("tablist", { name: "Manage agent" })).toBeVisible();
   await expect(page.getByTestId("my-agents")).toBeHidden();
-  await page.screenshot({ path: "e2e/screenshots/settings-phone-panel.png", fullPage: true });
+  await shots(page, "settings-phone-panel");
   await page.getByRole("link", { name: "← All agents" }).click();
   await expect(page.getByTestId("my-agents")).toBeVisible();
 

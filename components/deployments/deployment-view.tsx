@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { formatDateTime } from "@/components/ui/format";
+import { formatDateTime, needsSeconds } from "@/components/ui/format";
 import { Timeline } from "@/components/ui/timeline";
 import { useDeployment, useDeploymentEvents } from "@/lib/client/deploy-hooks";
 import type { Deployment, DeploymentPhase } from "@/lib/client/deploy-types";
@@ -24,7 +24,18 @@ const DOT: Record<DeploymentPhase["status"], string> = {
   failed: "bg-bad",
 };
 
-function Phase({ phase }: { phase: DeploymentPhase }) {
+/** When phases are seconds apart (they usually are), their times say the seconds. */
+function phasesNeedSeconds(phases: DeploymentPhase[]): boolean {
+  const times = phases.flatMap((p) => [p.started_at, p.completed_at]).filter((t): t is string => Boolean(t));
+  return needsSeconds(times.sort());
+}
+
+/** A time, to the second with `seconds`. */
+function When({ at, seconds }: { at: string; seconds: boolean }) {
+  return <time dateTime={at}>{formatDateTime(at, seconds)}</time>;
+}
+
+function Phase({ phase, seconds }: { phase: DeploymentPhase; seconds: boolean }) {
   return (
     <li className="relative" data-testid={`phase-${phase.name}`} data-status={phase.status}>
       <span
@@ -36,8 +47,13 @@ function Phase({ phase }: { phase: DeploymentPhase }) {
       </p>
       {phase.started_at ? (
         <p className="text-xs text-muted">
-          {formatDateTime(phase.started_at)}
-          {phase.completed_at ? ` → ${formatDateTime(phase.completed_at).slice(11)}` : ""}
+          <time dateTime={phase.started_at}>{formatDateTime(phase.started_at, seconds)}</time>
+          {phase.completed_at ? (
+            <>
+              {" → "}
+              <time dateTime={phase.completed_at}>{formatDateTime(phase.completed_at, seconds).slice(11)}</time>
+            </>
+          ) : null}
         </p>
       ) : null}
       {phase.logs.length ? (
@@ -67,6 +83,8 @@ export function DeploymentView({ initial }: { initial: Deployment }) {
   useDeploymentEvents(initial.agent_id);
   const d = data ?? initial;
   const p = d.performance;
+  // A deployment that ended within the minute it started says both to the second.
+  const fast = needsSeconds(d.completed_at ? [d.created_at, d.completed_at] : []);
   return (
     <div className="space-y-6">
       <Card className="space-y-4">
@@ -79,9 +97,15 @@ export function DeploymentView({ initial }: { initial: Deployment }) {
               <span className="font-mono">{d.version}</span>
               <DeployBadge status={d.status} testId="deployment-status" />
             </h1>
-            <p className="mt-1 text-sm text-muted">
-              {d.previous_version ? `Replacing ${d.previous_version}. ` : ""}Started {formatDateTime(d.created_at)}
-              {d.completed_at ? `, ended ${formatDateTime(d.completed_at)}` : ""}.
+            <p className="mt-1 text-sm text-muted" data-testid="deployment-times">
+              {d.previous_version ? `Replacing ${d.previous_version}. ` : ""}Started{" "}
+              <When at={d.created_at} seconds={fast} />
+              {d.completed_at ? (
+                <>
+                  , ended <When at={d.completed_at} seconds={fast} />
+                </>
+              ) : null}
+              .
             </p>
           </div>
           <DeploymentActions deployment={d} />
@@ -109,7 +133,7 @@ export function DeploymentView({ initial }: { initial: Deployment }) {
           <SectionTitle>Phases</SectionTitle>
           <Timeline label="Phases">
             {d.phases.map((ph) => (
-              <Phase key={ph.name} phase={ph} />
+              <Phase key={ph.name} phase={ph} seconds={phasesNeedSeconds(d.phases)} />
             ))}
           </Timeline>
         </Card>

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, SectionTitle } from "@/components/ui/card";
-import { formatDuration } from "@/components/ui/format";
+import { formatDuration, needsSeconds } from "@/components/ui/format";
 import { useExecution, useStopExecution } from "@/lib/client/hooks";
 import { qk } from "@/lib/client/keys";
 import type { Execution, ExecutionStatus } from "@/lib/client/runtime-types";
@@ -144,17 +144,7 @@ export function ExecutionView({ initial }: { initial: Execution }) {
       <div className="grid gap-6 *:min-w-0 lg:grid-cols-4">
         <Card>
           <SectionTitle>Status</SectionTitle>
-          <Timeline label="Status timeline">
-            {mergeTimeline(transitions, exec).map((t) => (
-              <TimelineStep
-                key={t.status}
-                title={t.status === "timeout" ? "timed out" : t.status}
-                at={t.at}
-                bad={t.status === "failed" || t.status === "timeout"}
-                capitalize
-              />
-            ))}
-          </Timeline>
+          <StatusTimeline steps={mergeTimeline(transitions, exec)} />
         </Card>
         <Card className="lg:col-span-3">
           <SectionTitle action={<span className="text-xs text-muted">stream: {streamStatus}</span>}>Log</SectionTitle>
@@ -162,6 +152,25 @@ export function ExecutionView({ initial }: { initial: Execution }) {
         </Card>
       </div>
     </div>
+  );
+}
+
+/** The run's states in time; to the second when any two are in the same minute (a run's usually are). */
+function StatusTimeline({ steps }: { steps: { status: ExecutionStatus; at: string }[] }) {
+  const seconds = needsSeconds(steps.map((t) => t.at).sort());
+  return (
+    <Timeline label="Status timeline">
+      {steps.map((t) => (
+        <TimelineStep
+          key={t.status}
+          title={t.status === "timeout" ? "timed out" : t.status}
+          at={t.at}
+          bad={t.status === "failed" || t.status === "timeout"}
+          capitalize
+          seconds={seconds}
+        />
+      ))}
+    </Timeline>
   );
 }
 

@@ -1,5 +1,5 @@
 import { Timeline, TimelineStep } from "@/components/ui/timeline";
-import { formatUsd } from "@/components/ui/format";
+import { formatUsd, needsSeconds as timesNeedSeconds } from "@/components/ui/format";
 import type { Deliverable, JobDetail, Message } from "@/lib/client/types";
 
 export interface Step {
@@ -42,9 +42,9 @@ export function jobSteps(job: JobDetail, deliverables: Deliverable[], messages: 
   return steps.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-/** Seconds matter when two neighbouring steps fall within the same minute (else they would read as simultaneous). */
+/** Seconds matter when two neighbouring steps fall within the same minute (components/ui/format.ts). */
 export function needsSeconds(steps: Pick<Step, "at">[]): boolean {
-  return steps.some((s, i) => i > 0 && s.at.slice(0, 16) === steps[i - 1]!.at.slice(0, 16));
+  return timesNeedSeconds(steps.map((s) => s.at));
 }
 
 export function JobTimeline({

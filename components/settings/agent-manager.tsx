@@ -2,9 +2,8 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useRef, type KeyboardEvent } from "react";
 import { Card } from "@/components/ui/card";
-import { tabClass, tabListClass } from "@/components/ui/tabs";
+import { tabClass, tabListClass, tabProps } from "@/components/ui/tabs";
 import type { AgentListItem } from "@/lib/client/types";
 import { AgentKeys } from "./agent-keys";
 import { AgentProfileForm } from "./agent-profile-form";
@@ -27,7 +26,11 @@ export function settingsHref(agentId: string, tab: TabName): string {
   return `/settings?agent=${encodeURIComponent(agentId)}&tab=${tab}`;
 }
 
-/** One agent's settings in tabs; the tab is part of the URL (./settings-view.tsx). Arrow keys move between tabs. */
+/**
+ * One agent's settings in tabs; the tab is part of the URL (./settings-view.tsx). The tabs follow the shared WAI-ARIA
+ * pattern (components/ui/tabs.ts): the arrow keys, Home and End move focus between them (the page's one listener,
+ * components/layout/tab-keys.ts), and Enter or Space opens the focused one.
+ */
 export function AgentManager({
   agent,
   tab,
@@ -38,17 +41,7 @@ export function AgentManager({
   artifacts: ArtifactChoice[];
 }) {
   const router = useRouter();
-  const list = useRef<HTMLDivElement>(null);
   const go = (t: TabName) => router.replace(settingsHref(agent.id, t), { scroll: false });
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const at = TABS.findIndex((t) => t.name === tab);
-    const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
-    if (!step) return;
-    e.preventDefault();
-    const next = TABS[(at + step + TABS.length) % TABS.length]!;
-    go(next.name);
-    list.current?.querySelector<HTMLElement>(`#tab-${next.name}`)?.focus();
-  };
   return (
     <Card>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
@@ -57,22 +50,13 @@ export function AgentManager({
             {agent.name}
           </Link>
         </h2>
-        <div
-          ref={list}
-          role="tablist"
-          aria-label="Manage agent"
-          className={`${tabListClass} flex-wrap`}
-          onKeyDown={onKeyDown}
-        >
+        <div role="tablist" aria-label="Manage agent" className={`${tabListClass} flex-wrap`}>
           {TABS.map((t) => (
             <button
               key={t.name}
               id={`tab-${t.name}`}
               type="button"
-              role="tab"
-              aria-selected={tab === t.name}
-              aria-controls="agent-tabpanel"
-              tabIndex={tab === t.name ? 0 : -1}
+              {...tabProps(tab === t.name, "agent-tabpanel")}
               onClick={() => go(t.name)}
               className={tabClass(tab === t.name)}
             >

@@ -22,8 +22,18 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return new Date(iso).toISOString().slice(0, 10);
 }
 
-export function formatDateTime(iso: string): string {
-  return new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+/** "2026-12-03 07:21 UTC", or "2026-12-03 07:21:51 UTC" with `seconds` (for events seconds apart: needsSeconds). */
+export function formatDateTime(iso: string, seconds = false): string {
+  const text = new Date(iso).toISOString().replace("T", " ");
+  return `${text.slice(0, seconds ? 19 : 16)} UTC`;
+}
+
+/**
+ * Seconds matter when two neighbouring times (in time order) fall within the same minute: shown to the minute, they
+ * would read as simultaneous.
+ */
+export function needsSeconds(times: string[]): boolean {
+  return times.some((t, i) => i > 0 && t.slice(0, 16) === times[i - 1]!.slice(0, 16));
 }
 
 export function formatDuration(ms: number): string {

@@ -17,4 +17,14 @@ describe("tabs (WAI-ARIA)", () => {
     expect(tabProps(true)).toEqual({ role: "tab", "aria-selected": true, tabIndex: 0 });
     expect(tabProps(false).tabIndex).toBe(-1);
   });
+
+  it("name the panel a tab controls only when there is one", () => {
+    expect(tabProps(false, "panel")).toEqual({
+      role: "tab",
+      "aria-selected": false,
+      tabIndex: -1,
+      "aria-controls": "panel",
+    });
+    expect(tabProps(true)).not.toHaveProperty("aria-controls");
+  });
 });

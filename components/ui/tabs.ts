@@ -8,9 +8,11 @@ export function tabClass(selected: boolean): string {
 /**
  * The ARIA of one tab (WAI-ARIA tabs pattern): only the selected tab is in the Tab order (roving tabindex); the
  * arrow keys move between the tabs of a tablist (components/layout/tab-keys.ts, installed once per page).
+ * `controls` is the id of the tabpanel the tab shows, when the page has one (aria-controls).
  */
-export function tabProps(selected: boolean) {
-  return { role: "tab", "aria-selected": selected, tabIndex: selected ? 0 : -1 } as const;
+export function tabProps(selected: boolean, controls?: string) {
+  const props = { role: "tab", "aria-selected": selected, tabIndex: selected ? 0 : -1 } as const;
+  return controls ? { ...props, "aria-controls": controls } : props;
 }
 
 /**

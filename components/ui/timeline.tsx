@@ -1,11 +1,6 @@
 import type { ReactNode } from "react";
 import { formatDateTime } from "./format";
 
-/** "2026-12-03 07:21:51 UTC": for steps seconds apart (formatDateTime stops at the minute). */
-function withSeconds(iso: string): string {
-  return `${new Date(iso).toISOString().replace("T", " ").slice(0, 19)} UTC`;
-}
-
 /** A vertical timeline of steps, oldest first. */
 export function Timeline({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -15,7 +10,10 @@ export function Timeline({ label, children }: { label: string; children: ReactNo
   );
 }
 
-/** One step of a Timeline: a dot (red when `bad`), what happened and when (to the second with `seconds`). */
+/**
+ * One step of a Timeline: a dot (red when `bad`), what happened and when (to the second with `seconds`: pass
+ * needsSeconds of the steps' times from ./format, the same for every step of a timeline).
+ */
 export function TimelineStep({
   title,
   at,
@@ -39,7 +37,7 @@ export function TimelineStep({
       />
       <p className={`text-sm font-medium${capitalize ? " capitalize" : ""}`}>{title}</p>
       <p className="text-xs text-muted">
-        <time dateTime={at}>{seconds ? withSeconds(at) : formatDateTime(at)}</time>
+        <time dateTime={at}>{formatDateTime(at, seconds)}</time>
       </p>
       {children}
     </li>
