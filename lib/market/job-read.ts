@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { countDeliverables, findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
 import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
 import { availableActions, isOpen, type JobRole, type JobStatus } from "./job-machine";
+import { PrincipalCache } from "./job-read-cache";
 import { jobJson, type DeliverableJson, type JobDetailJson, type JobJson } from "./job-serialize";
 import { countJobMessages } from "./messages";
 
@@ -16,9 +17,7 @@ import { countJobMessages } from "./messages";
 /** Newest first. */
 const jobSort = timeSort(jobs.createdAt, jobs.id, "desc");
 
-export async function listJobs(
-  principal: Principal,
-  q: {
+export interface JobListQuery {
     role: "client" | "worker" | "any";
     status?: JobStatus;
     limit: number;
@@ -27,8 +26,22 @@ export async function listJobs(
     statuses?: JobStatus[];
     /** Changed after this instant, at the millisecond precision jobs are shown with (A2A's statusTimestampAfter). */
     updated_after?: Date;
-  },
-): Promise<Page<JobJson>> {
+}
+
+const lists = new PrincipalCache<Page<JobJson>>(2_000);
+const details = new PrincipalCache<JobDetailJson>(5_000);
+
+/** The caller's jobs (GET /api/jobs), cached per caller and query while the data version stands. */
+export function listJobs(principal: Principal, q: JobListQuery): Promise<Page<JobJson>> {
+  return lists.get(principal, JSON.stringify(q), () => loadJobList(principal, q));
+}
+
+/** The job detail (GET /api/jobs/{id}), cached per caller while the data version stands; see loadJobDetail. */
+export function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
+  return details.get(principal, id, () => loadJobDetail(principal, id));
+}
+
+async function loadJobList(principal: Principal, q: JobListQuery): Promise<Page<JobJson>> {
   const db = await getDb();
   const conds: SQL[] = [jobRoleCondition(principal, q.role)];
   if (q.status) conds.push(eq(jobs.status, q.status));
@@ -71,7 +84,7 @@ export async function jobForParty(
  * when the caller is a party of them too, by the same rule as GET /api/jobs/{id}. Bounded: the latest
  * deliverable (a preview) and the counts; the lists are paged by their own routes.
  */
-export async function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
+async function loadJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
   const db = await getDb();
   const { job, roles } = await jobForParty(db, principal, id);
   const [latest, deliverablesCount, messagesCount, children, parent] = await Promise.all([
