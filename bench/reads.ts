@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import type { AppServer } from "./lib/app";
@@ -21,7 +22,12 @@ const TARGET_P99_MS = 200;
 interface Caller {
   key: string;
   jobIds: string[];
+  /** A second key, allowed to write (the writer of the "under writes" figure uses the first caller's). */
+  writeKey: string;
 }
+
+/** Messages written per second during the "under writes" figure: every one moves the data version. */
+const WRITES_PER_S = 20;
 
 /** 8 client agents with a key each, 4 workers with a service each, 60 jobs per client with deliverables and messages. */
 async function seedJobs(pool: pg.Pool): Promise<Caller[]> {
@@ -41,12 +47,11 @@ async function seedJobs(pool: pg.Pool): Promise<Caller[]> {
   const callers: Caller[] = [];
   for (const [c, clientId] of ids.slice(0, CLIENTS).entries()) {
     const k = generateApiKey();
-    await pool.query("INSERT INTO api_keys (agent_id, key_hash, suffix, scopes) VALUES ($1, $2, $3, $4)", [
-      clientId,
-      k.hash,
-      k.suffix,
-      ["jobs:read"],
-    ]);
+    const w = generateApiKey();
+    await pool.query(
+      "INSERT INTO api_keys (agent_id, key_hash, suffix, scopes) VALUES ($1, $2, $3, $4), ($1, $5, $6, $7)",
+      [clientId, k.hash, k.suffix, ["jobs:read"], w.hash, w.suffix, ["inbox:write"]],
+    );
     const svc = Array.from({ length: JOBS_PER_CLIENT }, (_, j) => services.rows[(c + j) % WORKERS]!);
     // Every third job delivered (with a deliverable), the rest in progress; each with two messages.
     const jobs = await pool.query<{ id: string }>(
@@ -70,7 +75,7 @@ async function seedJobs(pool: pg.Pool): Promise<Caller[]> {
        FROM jobs j, generate_series(1, 2) AS m WHERE j.id = ANY($1::uuid[])`,
       [jobIds],
     );
-    callers.push({ key: k.key, jobIds });
+    callers.push({ key: k.key, jobIds, writeKey: w.key });
   }
   await pool.query("ANALYZE jobs; ANALYZE deliverables; ANALYZE messages; ANALYZE api_keys;");
   return callers;
@@ -136,6 +141,32 @@ function readFigures(label: string, res: LoadResult, base: LoadResult): Figure[]
   ];
 }
 
+/** Posts a message on one job WRITES_PER_S times a second until `stop` resolves; returns how many were accepted. */
+async function writeLoop(
+  base: string,
+  caller: Caller,
+  stop: Promise<unknown>,
+): Promise<{ ok: number; refused: string | null }> {
+  let done = false;
+  void stop.finally(() => (done = true));
+  let ok = 0;
+  let refused: string | null = null;
+  const started = performance.now();
+  for (let n = 0; !done; n++) {
+    const res = await fetch(`${base}/api/jobs/${caller.jobIds[0]}/messages`, {
+      method: "POST",
+      headers: { "x-agent-key": caller.writeKey, "content-type": "application/json" },
+      body: JSON.stringify({ body: `write ${n}` }),
+    });
+    if (res.ok) ok++;
+    else refused ??= `${res.status} ${(await res.text()).slice(0, 120)}`;
+    if (!res.bodyUsed) await res.arrayBuffer();
+    const next = started + ((n + 1) * 1000) / WRITES_PER_S;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+  return { ok, refused };
+}
+
 async function check(route: Route, name: string): Promise<void> {
   const res = await fetch(route.url(0), { headers: route.headers?.(0) });
   if (!res.ok) throw new Error(`${name}: ${route.url(0)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
@@ -150,7 +181,9 @@ export const bench: BenchModule = {
     const servers: AppServer[] = [];
     try {
       // Two processes on the one database (the second one serves only the round-robin figure).
-      servers.push(await ctx.startServer(), await ctx.startServer());
+      // SECRETS_KEY is required in production; both processes must share it (as every instance of one app would).
+      const env = { SECRETS_KEY: randomBytes(32).toString("base64"), RATE_LIMIT_MESSAGES_PER_MIN: "1000000" };
+      servers.push(await ctx.startServer(env), await ctx.startServer(env));
       const [a, b] = servers.map((s) => s.url) as [string, string];
       const one = routesOn([a], callers);
       for (const [name, route] of Object.entries(one)) await check(route, name);
@@ -164,6 +197,10 @@ export const bench: BenchModule = {
       const r = await interleaved(one, durationMs);
       const base = r.constant!;
 
+      ctx.log(`GET /api/jobs/{id} while ${WRITES_PER_S} messages/s are written (each write moves the data version)`);
+      const load = runLoad({ ...one.detail, durationMs, connections: CONNECTIONS });
+      const [underWrites, writes] = await Promise.all([load, writeLoop(a, callers[0]!, load)]);
+
       ctx.log("two processes against one: GET /api/jobs/{id}, the same load");
       const two = await interleaved({ one: one.detail, two: routesOn([a, b], callers).detail }, durationMs);
       const gain = two.one!.rps > 0 ? round(two.two!.rps / two.one!.rps, 3) : null;
@@ -171,6 +208,15 @@ export const bench: BenchModule = {
         ...loadFigures(`constant JSON, ${CONNECTIONS} connections`, base),
         ...readFigures("GET /api/jobs/{id} (API key)", r.detail!, base),
         ...readFigures("GET /api/jobs?limit=20 (API key)", r.list!, base),
+        ...loadFigures(`GET /api/jobs/{id} while ${WRITES_PER_S} writes/s`, underWrites),
+        {
+          name: `GET /api/jobs/{id} while ${WRITES_PER_S} writes/s / constant (req/s ratio)`,
+          value: base.rps > 0 ? round(underWrites.rps / base.rps, 3) : null,
+          unit: "x",
+          note:
+            `${round(writes.ok / (underWrites.seconds || 1), 1)} writes/s done; a write empties the cache` +
+            (writes.refused ? `; a write was refused: ${writes.refused}` : ""),
+        },
         { name: "GET /api/jobs/{id}, one process req/s", value: two.one!.rps, unit: "req/s", note: broken(two.one!) },
         {
           name: "GET /api/jobs/{id}, two processes round-robin req/s",
