@@ -4,6 +4,8 @@ import { percentile, round } from "./stats";
 export interface LoadOptions {
   /** Full URL of each request; called per request so that paths can rotate. */
   url: (i: number) => string;
+  /** Request headers (e.g. an API key), called with the same index as `url`. */
+  headers?: (i: number) => Record<string, string>;
   connections?: number;
   durationMs?: number;
   /** Upper bound on requests, whatever the duration. */
@@ -39,10 +41,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const start = performance.now();
   const deadline = start + durationMs;
 
-  const one = (url: string) =>
+  const one = (i: number) =>
     new Promise<void>((resolve) => {
       const t0 = performance.now();
-      const req = http.get(url, { agent }, (res) => {
+      const req = http.get(opts.url(i), { agent, headers: opts.headers?.(i) }, (res) => {
         res.on("data", () => {});
         res.on("end", () => {
           latencies.push(performance.now() - t0);
@@ -56,7 +58,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     });
 
   const worker = async () => {
-    while (performance.now() < deadline && issued < maxRequests) await one(opts.url(issued++));
+    while (performance.now() < deadline && issued < maxRequests) await one(issued++);
   };
   await Promise.all(Array.from({ length: connections }, worker));
   const seconds = (performance.now() - start) / 1000;

@@ -1,13 +1,13 @@
 import "server-only";
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { agents, apiKeys, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { unauthorized } from "@/lib/api/errors";
 import { hashApiKey, looksLikeApiKey } from "./api-keys";
 import type { Principal } from "./principal";
 import { assertCookieRequestSameOrigin } from "./csrf";
+import { principalForKeyHash } from "./key-cache";
 import { personScopes } from "./operator";
-import type { Scope } from "./scopes";
 import { readSessionClaims } from "./session-cookie";
 
 /** The API key a request carries: `X-Agent-Key`, or `Authorization: Bearer agmkt_sk_...`. */
@@ -28,23 +28,8 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
   const key = apiKeyFrom(req);
   if (key !== null) {
     if (!looksLikeApiKey(key)) throw unauthorized("Malformed API key");
-    const db = await getDb();
-    const [row] = await db
-      .select({ keyId: apiKeys.id, agentId: apiKeys.agentId, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
-      .from(apiKeys)
-      .innerJoin(agents, eq(agents.id, apiKeys.agentId))
-      .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt), ne(agents.status, "retired")))
-      .limit(1);
-    if (!row) throw unauthorized("Invalid or revoked API key");
-    // Last-used is informative only: written at most once a minute per key, never awaited on the request path.
-    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-      void db
-        .update(apiKeys)
-        .set({ lastUsedAt: sql`now()` })
-        .where(eq(apiKeys.id, row.keyId))
-        .catch(() => {});
-    }
-    return { kind: "agent", agentId: row.agentId, keyId: row.keyId, scopes: row.scopes as Scope[] };
+    // Cached per key while the data version stands (lib/auth/key-cache.ts): a hit costs no query.
+    return principalForKeyHash(hashApiKey(key));
   }
   const claims = await readSessionClaims(req);
   if (!claims) return null;

@@ -1,24 +1,22 @@
 import "server-only";
 import { count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/db/client";
-import { jobs } from "@/db/schema";
+import { deliverables, jobs, messages } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
 import { keysetList, timeSort, type Page, type SortDir } from "@/lib/api/pagination";
 import type { Principal } from "@/lib/auth/principal";
-import { countDeliverables, findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
+import { findDeliverable, latestDeliverable, listDeliverablePage } from "./deliverables";
 import { childrenOf, jobRoleCondition, loadJobView, rolesOf, selectJobViews, type JobViewRow } from "./job-access";
 import { availableActions, isOpen, type JobRole, type JobStatus } from "./job-machine";
+import { PrincipalCache } from "./job-read-cache";
 import { jobJson, type DeliverableJson, type JobDetailJson, type JobJson } from "./job-serialize";
-import { countJobMessages } from "./messages";
 
 /** Reading jobs: the caller's list and a job's detail (see jobs.ts for the rules). */
 
 /** Newest first. */
 const jobSort = timeSort(jobs.createdAt, jobs.id, "desc");
 
-export async function listJobs(
-  principal: Principal,
-  q: {
+export interface JobListQuery {
     role: "client" | "worker" | "any";
     status?: JobStatus;
     limit: number;
@@ -27,8 +25,22 @@ export async function listJobs(
     statuses?: JobStatus[];
     /** Changed after this instant, at the millisecond precision jobs are shown with (A2A's statusTimestampAfter). */
     updated_after?: Date;
-  },
-): Promise<Page<JobJson>> {
+}
+
+const lists = new PrincipalCache<Page<JobJson>>(2_000);
+const details = new PrincipalCache<JobDetailJson>(5_000);
+
+/** The caller's jobs (GET /api/jobs), cached per caller and query while the data version stands. */
+export function listJobs(principal: Principal, q: JobListQuery): Promise<Page<JobJson>> {
+  return lists.get(principal, JSON.stringify(q), () => loadJobList(principal, q));
+}
+
+/** The job detail (GET /api/jobs/{id}), cached per caller while the data version stands; see loadJobDetail. */
+export function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
+  return details.get(principal, id, () => loadJobDetail(principal, id));
+}
+
+async function loadJobList(principal: Principal, q: JobListQuery): Promise<Page<JobJson>> {
   const db = await getDb();
   const conds: SQL[] = [jobRoleCondition(principal, q.role)];
   if (q.status) conds.push(eq(jobs.status, q.status));
@@ -54,6 +66,17 @@ export async function listJobs(
   return { ...page, data: page.data.map(jobJson) };
 }
 
+/** A job's deliverables and messages counted in one query (one round trip of the detail's read, not two). */
+async function jobCounts(db: Queryable, id: string): Promise<{ deliverablesCount: number; messagesCount: number }> {
+  const [row] = await db
+    .select({
+      d: sql<number>`(SELECT count(*)::int FROM ${deliverables} WHERE ${deliverables.jobId} = ${id})`,
+      m: sql<number>`(SELECT count(*)::int FROM ${messages} WHERE ${messages.jobId} = ${id})`,
+    })
+    .from(sql`(SELECT 1) AS one`);
+  return { deliverablesCount: Number(row?.d ?? 0), messagesCount: Number(row?.m ?? 0) };
+}
+
 /** A job and the caller's roles in it; 404 unless the caller is one of its parties. */
 export async function jobForParty(
   db: Queryable,
@@ -71,13 +94,12 @@ export async function jobForParty(
  * when the caller is a party of them too, by the same rule as GET /api/jobs/{id}. Bounded: the latest
  * deliverable (a preview) and the counts; the lists are paged by their own routes.
  */
-export async function getJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
+async function loadJobDetail(principal: Principal, id: string): Promise<JobDetailJson> {
   const db = await getDb();
   const { job, roles } = await jobForParty(db, principal, id);
-  const [latest, deliverablesCount, messagesCount, children, parent] = await Promise.all([
+  const [latest, { deliverablesCount, messagesCount }, children, parent] = await Promise.all([
     latestDeliverable(db, id),
-    countDeliverables(db, id),
-    countJobMessages(db, id),
+    jobCounts(db, id),
     childrenOf(db, [id]),
     job.parentJobId ? loadJobView(db, job.parentJobId) : Promise.resolve(undefined),
   ]);
