@@ -2,15 +2,15 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { events } from "@/db/schema";
+import { env } from "@/lib/env";
 import { isPublicEventType, storedData } from "./audience";
+import { EVENT_LOG_LOCK } from "./read";
 import { noteAppended } from "./version";
 
 import { EVENTS_CHANNEL } from "./channel";
 
 export { EVENTS_CHANNEL };
 
-// Any constant works; it only has to be the same for every writer of the log.
-const EVENT_LOG_LOCK = 7_311_920_441;
 
 export interface NewEvent {
   /** Public (catalogue) or private is decided by the type: see lib/events/audience.ts and docs/events.md. */
@@ -27,16 +27,21 @@ export interface NewEvent {
 /**
  * Appends to the event log inside the caller's transaction.
  *
- * A transaction-scoped advisory lock is taken first, so ids are handed out in commit order: an event with a
- * lower id can never become visible after one with a higher id, and a reader resuming from Last-Event-ID
- * neither misses nor repeats anything. The lock is held from here to commit, so call this last in a transaction.
- * The NOTIFY is delivered on commit only; it wakes stream readers, who then read the log (the log is the truth).
+ * The log's advisory lock is taken first in *shared* mode and held to commit: writers do not wait for each other,
+ * and ids are not in commit order, but every writer that holds ids not yet final is visible in pg_locks. Readers
+ * read only up to the horizon below those writers (lib/events/read.ts), so a reader resuming from Last-Event-ID
+ * neither misses nor repeats anything. Call this last in a transaction (a writer holding the lock that then waited
+ * on another writer could deadlock with a reader's step). The NOTIFY is delivered on commit only; it wakes stream
+ * readers, who then read the log (the log is the truth).
  */
 export async function appendEvents(tx: Tx, given: NewEvent[]): Promise<number[]> {
   if (given.length === 0) return [];
   const stats = statsEvent(given);
   const list = stats ? [...given, stats] : given;
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
+  const mode = lockMode();
+  if (mode === "shared") await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${EVENT_LOG_LOCK})`);
+  // The former design, kept for the bench's comparison: one writer at a time from here to commit.
+  else if (mode === "exclusive") await tx.execute(sql`SELECT pg_advisory_xact_lock(${EVENT_LOG_LOCK})`);
   const rows = await tx
     .insert(events)
     .values(
@@ -58,6 +63,15 @@ export async function appendEvents(tx: Tx, given: NewEvent[]): Promise<number[]>
   noteAppended(tx, last);
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(last)})`);
   return ids;
+}
+
+/**
+ * Shared, except in a bench measuring the choice (BENCH_EVENT_LOCK with BENCH_ROUTES): `exclusive` is the former
+ * global lock held to commit, `off` takes none (ids then are not safe for readers: a bench figure only).
+ */
+function lockMode(): "shared" | "exclusive" | "off" {
+  const e = env();
+  return e.BENCH_ROUTES ? e.BENCH_EVENT_LOCK : "shared";
 }
 
 /**
