@@ -124,7 +124,8 @@ function figures(runs: Run[]): Figure[] {
         unit: "req/s",
         target: `>= ${TARGET_RPS}`,
         met: r.load.rps >= TARGET_RPS && !broken,
-        note: `${broken}cpu node ${a.nodeCpu} pg ${a.pgCpu}; ${round(a.commits / Math.max(1, r.load.requests), 1)} commits/req`,
+        // Requests per CPU-second of node: the machine's other work changes the CPU node gets from run to run.
+        note: `${broken}cpu node ${a.nodeCpu} pg ${a.pgCpu} (${a.nodeCpu > 0 ? round(r.load.rps / a.nodeCpu, 0) : "n/a"} req per node CPU-s); ${round(a.commits / Math.max(1, r.load.requests), 1)} commits/req`,
       },
       { name: `${label} p50`, value: r.load.p50_ms, unit: "ms" },
       {
