@@ -176,8 +176,8 @@ async function writeLoop(
 }
 
 async function check(route: Route, name: string): Promise<void> {
-  const res = await fetch(route.url(0), { headers: route.headers?.(0) });
-  if (!res.ok) throw new Error(`${name}: ${route.url(0)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  const res = await fetch(route.url(0, 0), { headers: route.headers?.(0, 0) });
+  if (!res.ok) throw new Error(`${name}: ${route.url(0, 0)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
 }
 
 export const bench: BenchModule = {

@@ -12,7 +12,7 @@ import { createBenchDatabase, type BenchDatabase } from "./lib/database";
 import { stopAll } from "./lib/proc";
 import type { BenchModule, Figure } from "./lib/types";
 
-const KNOWN = ["market", "reads", "events", "runtime", "invoke", "metrics", "deploy", "execute", "pages"];
+const KNOWN = ["market", "reads", "writes", "events", "runtime", "invoke", "metrics", "deploy", "execute", "pages"];
 // The whole run after the build must end within this, whatever happens.
 const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 420);
 

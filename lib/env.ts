@@ -159,6 +159,9 @@ const schema = z.object({
   FAUCET_MAX_PER_ACCOUNT: z.coerce.number().int().min(0).default(100_000),
   // Benchmarks only: serves /api/bench/constant (the baseline route of `npm run bench`); 404 otherwise.
   BENCH_ROUTES: bool,
+  // Benchmarks only, and only with BENCH_ROUTES: how writers take the event log's lock (lib/events/log.ts):
+  // `shared` (what the app does), `exclusive` (the former global lock held to commit) or `off`. Ignored otherwise.
+  BENCH_EVENT_LOCK: z.enum(["shared", "exclusive", "off"]).default("shared"),
   // Dev: start the local ECS / AgentCore test doubles with `npm run dev` when no AWS config is present.
   DEV_LOCAL_AWS: bool,
   // --- Trust boundary of the runtime (docs/agent-contract.md, Runtime configuration) ---

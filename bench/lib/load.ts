@@ -2,10 +2,12 @@ import http from "node:http";
 import { percentile, round } from "./stats";
 
 export interface LoadOptions {
-  /** Full URL of each request; called per request so that paths can rotate. */
-  url: (i: number) => string;
-  /** Request headers (e.g. an API key), called with the same index as `url`. */
-  headers?: (i: number) => Record<string, string>;
+  /** Full URL of each request; called per request (i: request number, conn: connection) so that paths can rotate. */
+  url: (i: number, conn: number) => string;
+  /** For writes: the method, and each request's headers and JSON body (default GET without a body). */
+  method?: string;
+  headers?: (i: number, conn: number) => Record<string, string>;
+  body?: (i: number, conn: number) => unknown;
   connections?: number;
   durationMs?: number;
   /** Upper bound on requests, whatever the duration. */
@@ -41,10 +43,12 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const start = performance.now();
   const deadline = start + durationMs;
 
-  const one = (i: number) =>
+  const one = (i: number, conn: number) =>
     new Promise<void>((resolve) => {
+      const body = opts.body ? JSON.stringify(opts.body(i, conn)) : undefined;
+      const headers = { ...opts.headers?.(i, conn), ...(body ? { "content-type": "application/json" } : {}) };
       const t0 = performance.now();
-      const req = http.get(opts.url(i), { agent, headers: opts.headers?.(i) }, (res) => {
+      const req = http.request(opts.url(i, conn), { agent, method: opts.method ?? "GET", headers }, (res) => {
         res.on("data", () => {});
         res.on("end", () => {
           latencies.push(performance.now() - t0);
@@ -55,12 +59,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       });
       req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
       req.on("error", () => (errors++, resolve()));
+      req.end(body);
     });
 
-  const worker = async () => {
-    while (performance.now() < deadline && issued < maxRequests) await one(issued++);
+  const worker = async (conn: number) => {
+    while (performance.now() < deadline && issued < maxRequests) await one(issued++, conn);
   };
-  await Promise.all(Array.from({ length: connections }, worker));
+  await Promise.all(Array.from({ length: connections }, (_, conn) => worker(conn)));
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);

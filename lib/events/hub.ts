@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "@/db/client";
 import { events } from "@/db/schema";
 import { anonymousAudience, visibleCondition, type Audience } from "./audience";
 import { EVENTS_CHANNEL } from "./channel";
 import { listen } from "./listen";
+import { EventLogReader } from "./read";
 import { prunedThrough } from "./retention";
 import { drained, formatEvent, RESYNC_EVENT, resyncPayload, toPayload, type SseSink } from "./sse";
 import { matches, SubscriberSet, type EventFilter, type EventRow, type Subscriber } from "./subscribers";
@@ -52,12 +53,14 @@ export class EventHub {
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private stopped = false;
+  private readonly log: EventLogReader;
 
   constructor(
     readonly database: Database,
     opts: HubOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
+    this.log = new EventLogReader(database.db);
   }
 
   get subscriberCount(): number {
@@ -85,8 +88,7 @@ export class EventHub {
     const session: Promise<() => Promise<void>> = (async () => {
       const unlisten = await listen(this.database, EVENTS_CHANNEL, { onNotify: () => void this.wake() });
       try {
-        const [row] = await this.database.db.select({ max: sql<string | null>`max(${events.id})` }).from(events);
-        this.lastId = Math.max(this.lastId, Number(row?.max ?? 0));
+        this.lastId = Math.max(this.lastId, await this.log.settle());
       } catch (err) {
         await unlisten();
         throw err;
@@ -132,12 +134,8 @@ export class EventHub {
       this.readAgain = false;
       let full: boolean;
       do {
-        const rows = await this.database.db
-          .select()
-          .from(events)
-          .where(gt(events.id, this.lastId))
-          .orderBy(asc(events.id))
-          .limit(this.opts.batch)
+        const rows = await this.log
+          .next(this.lastId, this.opts.batch)
           .catch(() => [] as EventRow[]); // a failed read is retried by the next wake or poll
         for (const row of rows) this.dispatch(row);
         full = rows.length === this.opts.batch;
@@ -216,7 +214,8 @@ export class EventHub {
       const rows = await this.database.db
         .select()
         .from(events)
-        .where(and(gt(events.id, s.lastSentId), wanted))
+        // Up to the hub's position, a horizon of the log (lib/events/read.ts); what follows comes live.
+        .where(and(gt(events.id, s.lastSentId), lte(events.id, this.lastId), wanted))
         .orderBy(asc(events.id))
         .limit(this.opts.batch);
       // Read after the rows: a retention sweep that deleted any of them (or any after) had moved the horizon first.

@@ -17,7 +17,7 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> 
   }
 }
 
-describe("data version (the newest event id, kept in memory)", () => {
+describe("data version (moves with every commit, kept in memory)", () => {
   let base: TestDatabase;
   let other: Database; // a second app process on the same database
 
@@ -35,15 +35,17 @@ describe("data version (the newest event id, kept in memory)", () => {
   it("moves at once with this process's own commits (read-your-writes)", async () => {
     const before = await dataVersion();
     const id = await inTransaction((tx) => appendEvent(tx, event));
-    expect(id).toBeGreaterThan(before);
-    expect(await dataVersion()).toBe(id);
+    const after = await dataVersion();
+    expect(after).toBeGreaterThan(before);
+    expect(after).toBeGreaterThanOrEqual(id);
   });
 
   it("follows another process's commits through the notification", async () => {
     await dataVersion();
     await until(dataVersionIsLive); // from here on, reads come from memory only
-    const id = await other.db.transaction((tx) => appendEvent(tx, event));
-    await until(async () => (await dataVersion()) === id);
+    const before = await dataVersion();
+    await other.db.transaction((tx) => appendEvent(tx, event));
+    await until(async () => (await dataVersion()) > before);
   });
 
   it("falls back to reading the log while its LISTEN connection is lost, then listens again", async () => {
@@ -55,8 +57,9 @@ describe("data version (the newest event id, kept in memory)", () => {
     expect((killed as unknown as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
     await until(async () => !(await dataVersionIsLive())); // it noticed, and reads the log meanwhile
     // Whatever happens to notifications now, a commit elsewhere must be seen by the next reads.
-    const id = await other.db.transaction((tx) => appendEvent(tx, event));
-    await until(async () => (await dataVersion()) === id);
+    const before = await dataVersion();
+    await other.db.transaction((tx) => appendEvent(tx, event));
+    await until(async () => (await dataVersion()) > before);
     // And once reconnected, notifications flow again.
     await until(async () => {
       const rows = await base.database.db.execute(
@@ -65,7 +68,29 @@ describe("data version (the newest event id, kept in memory)", () => {
       );
       return ((rows as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0) > 0;
     });
-    const next = await other.db.transaction((tx) => appendEvent(tx, event));
-    await until(async () => (await dataVersion()) === next);
+    await until(dataVersionIsLive);
+    const again = await dataVersion();
+    await other.db.transaction((tx) => appendEvent(tx, event));
+    await until(async () => (await dataVersion()) > again);
+  });
+
+  it("moves when a transaction commits after one that drew a higher id (ids are not in commit order)", async () => {
+    await until(dataVersionIsLive);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let drawn!: (id: number) => void;
+    const earlyId = new Promise<number>((r) => (drawn = r));
+    const early = other.db.transaction(async (tx) => {
+      drawn(await appendEvent(tx, event));
+      await gate;
+    });
+    const early_ = await earlyId;
+    const later = await other.db.transaction((tx) => appendEvent(tx, event));
+    expect(later).toBeGreaterThan(early_);
+    await until(async () => (await dataVersion()) >= later);
+    const seen = await dataVersion();
+    release();
+    await early;
+    await until(async () => (await dataVersion()) > seen);
   });
 });

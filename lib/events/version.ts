@@ -1,19 +1,20 @@
 import "server-only";
-import { max } from "drizzle-orm";
 import { getDatabase, type Database, type Tx } from "@/db/client";
-import { events } from "@/db/schema";
 import { EVENTS_CHANNEL } from "./channel";
 import { listen } from "./listen";
+import { EventLogReader } from "./read";
 
 /**
- * The id of the newest event, known without a query on the hot path. Every change appends an event and ids are
- * handed out in commit order (log.ts), so this number is an exact version of everything the app stores: a read
- * cached at version V is current until the version moves.
+ * A version of everything the app stores, known without a query on the hot path: every change appends an event
+ * and notifies on commit, so the version moves with every commit. A read cached at version V is current until the
+ * version moves. It is the newest event id while commits arrive in id order; ids are not in commit order
+ * (lib/events/log.ts), so a commit whose ids are below the version moves it by one instead (it is a number that
+ * only grows, compared for equality by the caches).
  *
  * It is kept current by a LISTEN on the events channel (changes made by any process, delivered on their commit)
- * and, for read-your-writes in this process, bumped by `inTransaction` as soon as one of our own transactions
- * commits. Until the LISTEN is up, or while its connection is lost, `current()` falls back to reading
- * `max(events.id)`, so a missed notification can never serve stale data for long.
+ * and, for read-your-writes in this process, moved by `inTransaction` as soon as one of our own transactions
+ * commits. Until the LISTEN is up, or while its connection is lost, `current()` falls back to reading the log's
+ * horizon (lib/events/read.ts), so a missed notification can never serve stale data for long.
  */
 class VersionTracker {
   private version = 0;
@@ -21,8 +22,14 @@ class VersionTracker {
   /** The shared LISTEN connection dropped and has not reconnected yet. */
   private lost = false;
   private starting: Promise<void> | null = null;
+  /** Commits already counted (our own, then their notification), by their last event id; the newest few only. */
+  private readonly counted = new Set<number>();
+  private readonly log: EventLogReader;
+  private lastHorizon = 0;
 
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: Database) {
+    this.log = new EventLogReader(database.db);
+  }
 
   get isLive(): boolean {
     return this.live;
@@ -31,17 +38,27 @@ class VersionTracker {
   async current(): Promise<number> {
     if (this.live) return this.version;
     void this.start();
-    return this.bump(await this.read());
+    return this.read();
   }
 
-  bump(id: number): number {
-    if (id > this.version) this.version = id;
+  /** A commit whose last event id is `id`: the version moves, once per commit. */
+  committed(id: number): number {
+    if (this.counted.has(id)) return this.version;
+    this.counted.add(id);
+    if (this.counted.size > 1_024) this.counted.delete(this.counted.values().next().value as number);
+    this.version = id > this.version ? id : this.version + 1;
     return this.version;
   }
 
+  /**
+   * From the log: the horizon, below which every id is final. While writers are still in flight above it the data
+   * may change without the horizon moving, so the version moves on every such read (nothing is cached meanwhile).
+   */
   private async read(): Promise<number> {
-    const [row] = await this.database.db.select({ v: max(events.id) }).from(events);
-    return Number(row?.v ?? 0);
+    const h = await this.log.advance();
+    if (this.log.waiting || h !== this.lastHorizon) this.version = h > this.version ? h : this.version + 1;
+    this.lastHorizon = h;
+    return this.version;
   }
 
   private start(): Promise<void> {
@@ -51,10 +68,10 @@ class VersionTracker {
           onNotify: (payload) => {
             const id = Number(payload);
             // An empty payload follows a reconnect: catch up from the log before trusting the version again.
-            if (payload && Number.isFinite(id)) this.bump(id);
+            if (payload && Number.isFinite(id)) this.committed(id);
             else {
               this.lost = false;
-              void this.read().then((v) => ((this.live = !this.lost), this.bump(v)));
+              void this.read().then(() => (this.live = !this.lost));
             }
           },
           onLost: () => {
@@ -63,7 +80,7 @@ class VersionTracker {
           },
         });
         // LISTEN first, then read: a commit in between is seen by one or the other.
-        this.bump(await this.read());
+        await this.read();
         this.live = !this.lost; // joined a shared connection that is reconnecting: not yet
       } catch {
         this.starting = null; // try again on the next call; meanwhile every call reads the log
@@ -81,7 +98,7 @@ function trackerOf(database: Database): VersionTracker {
   return t;
 }
 
-/** The current version of the stored data (the newest event id), usually without touching the database. */
+/** The current version of the stored data (see VersionTracker), usually without touching the database. */
 export async function dataVersion(): Promise<number> {
   return trackerOf(await getDatabase()).current();
 }
@@ -101,5 +118,5 @@ export function noteAppended(tx: Tx, lastId: number): void {
 /** Called after a transaction committed: our own writes are visible to our own next read at once. */
 export function noteCommitted(database: Database, tx: Tx): void {
   const id = appended.get(tx);
-  if (id) trackerOf(database).bump(id);
+  if (id) trackerOf(database).committed(id);
 }
