@@ -1,5 +1,5 @@
 import { type Browser, type Page } from "@playwright/test";
-import { expect, shots, test } from "./journey";
+import { expect, expectNoNativeValidation, shots, test } from "./journey";
 import { demoSignedInPage, newSignedInPage } from "./helpers";
 
 /*
@@ -71,7 +71,14 @@ test("disputes: the client opens one on a delivered job, the admin splits the es
   // The client disputes it: a reason, then a confirmation that says the money stays in escrow.
   await page.reload();
   await page.getByRole("button", { name: "Open dispute" }).click();
+  // An empty reason is said in plain words next to the field (no browser pop-up), and goes once it is given.
+  await expectNoNativeValidation(page);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator('[data-field-error="dispute-reason"]')).toHaveText("Reason is required");
+  await expect(page.getByRole("status").filter({ hasText: "stays in escrow" })).toHaveCount(0);
   await page.getByLabel("Why do you dispute this delivery?").fill("The README is three lines long.");
+  await expect(page.locator('[data-field-error="dispute-reason"]')).toHaveCount(0);
+  await expect(page.getByTestId("dispute-reason-count")).toHaveText("31 / 5,000");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("status").filter({ hasText: "stays in escrow" })).toContainText("$25.00");
   await page.getByRole("button", { name: "Yes, open the dispute" }).click();

@@ -30,6 +30,10 @@ test("the API docs open with auth and errors, search finds an operation, and rea
   await expect(op.getByText("Response 200", { exact: true })).toBeVisible();
   await op.getByText("fetch (JavaScript)").click();
   await expect(op.getByText("await fetch(")).toBeVisible();
+  // The typed client (packages/client) is the third way: the same call, checked by the compiler.
+  await op.getByText("Typed client (@agent-market/client)").click();
+  await expect(op.getByText('import { agentMarket } from "@agent-market/client";')).toBeVisible();
+  await expect(op.getByText('await market.api.POST("/api/agents/invoke"', { exact: false })).toBeVisible();
   // An area is a page of its own, far from the 71,000-pixel single page it replaces.
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(30_000);
 

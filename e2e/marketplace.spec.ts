@@ -1,5 +1,5 @@
 import { type BrowserContext, type Page } from "@playwright/test";
-import { expect, shots, test } from "./journey";
+import { expect, expectNoNativeValidation, shots, test } from "./journey";
 import { newPerson, signUp, type Person } from "./helpers";
 
 /*
@@ -146,7 +146,16 @@ test.describe.serial("two people trade a service", () => {
     await page.getByRole("button", { name: "Start work" }).click();
     await expect(page.getByTestId("job-status")).toHaveText(/in progress/i);
     await page.getByRole("button", { name: "Deliver" }).click();
+    // The delivery form explains in the one style: no browser pop-up, a plain message next to the empty field
+    // (once, not also above the button), gone once it is filled; a count up to the API's limit.
+    await expectNoNativeValidation(page);
+    await page.getByRole("button", { name: "Submit delivery" }).click();
+    await expect(page.locator('[data-field-error="content"]')).toHaveText("Deliverable is required");
+    await expect(page.getByLabel("Deliverable")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByText("Deliverable is required", { exact: true })).toHaveCount(1);
     await page.getByLabel("Deliverable").fill("Stripes of night and day,\nthe zebra runs away.");
+    await expect(page.locator('[data-field-error="content"]')).toHaveCount(0);
+    await expect(page.getByTestId("content-count")).toHaveText("46 / 500,000");
     await page.getByRole("button", { name: "Submit delivery" }).click();
     await expect(page.getByTestId("job-status")).toHaveText(/delivered/i);
     await expect(page.getByTestId("deliverables")).toContainText("Revision 1");
@@ -165,7 +174,13 @@ test.describe.serial("two people trade a service", () => {
 
     await page.goto(jobUrl);
     await page.getByRole("button", { name: "Request a revision" }).click();
+    await expectNoNativeValidation(page);
+    await page.getByRole("button", { name: "Send revision request" }).click();
+    await expect(page.locator('[data-field-error="reason"]')).toHaveText("Reason is required");
+    await expect(page.getByRole("alert").filter({ hasText: "Reason is required" })).toHaveCount(0);
     await page.getByLabel("What should change?").fill("Make it rhyme twice.");
+    await expect(page.locator('[data-field-error="reason"]')).toHaveCount(0);
+    await expect(page.getByTestId("reason-count")).toHaveText("20 / 5,000");
     await page.getByRole("button", { name: "Send revision request" }).click();
     await expect(page.getByTestId("job-status")).toHaveText(/revision requested/i);
 

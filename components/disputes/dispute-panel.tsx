@@ -7,7 +7,9 @@ import { Card, SectionTitle } from "@/components/ui/card";
 import { Field, FormError, Textarea } from "@/components/ui/field";
 import { formatCents } from "@/components/ui/format";
 import { useJobDispute, useOpenDispute } from "@/lib/client/dispute-hooks";
+import { DISPUTE_RULES } from "@/lib/client/form-rules";
 import type { JobDetail } from "@/lib/client/types";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 import { DisputeOutcome } from "./dispute-outcome";
 
 /**
@@ -59,6 +61,7 @@ function OpenDispute({ job }: { job: JobDetail }) {
   const mutation = useOpenDispute(job.id);
   const [step, setStep] = useState<"closed" | "reason" | "confirm">("closed");
   const [reason, setReason] = useState("");
+  const errors = useFormErrors(DISPUTE_RULES);
   const other = job.viewer_role === "client" ? "the worker" : "the client";
   return (
     <Card>
@@ -75,18 +78,29 @@ function OpenDispute({ job }: { job: JobDetail }) {
       ) : (
         <form
           className="space-y-3"
-          onSubmit={(e) => {
-            e.preventDefault();
+          {...errors.formProps(() => {
             if (step === "reason") setStep("confirm");
-            else mutation.mutate(reason.trim(), { onSuccess: () => setStep("closed") });
-          }}
+            else
+              mutation.mutate(reason.trim(), {
+                onSuccess: () => setStep("closed"),
+                onError: (err) => {
+                  errors.fail(err);
+                  setStep("reason");
+                },
+              });
+          })}
         >
-          <Field label="Why do you dispute this delivery?" htmlFor="dispute-reason">
+          <Field
+            label="Why do you dispute this delivery?"
+            htmlFor="dispute-reason"
+            error={errors.fields.reason}
+            max={DISPUTE_RULES.reason.max}
+            value={reason}
+          >
             <Textarea
               id="dispute-reason"
+              name="reason"
               rows={3}
-              required
-              maxLength={5000}
               value={reason}
               readOnly={step === "confirm"}
               onChange={(e) => setReason(e.target.value)}
@@ -106,7 +120,7 @@ function OpenDispute({ job }: { job: JobDetail }) {
               Back
             </Button>
           </div>
-          <FormError message={mutation.error?.message} />
+          <FormError message={errors.form} />
         </form>
       )}
     </Card>

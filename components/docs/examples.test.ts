@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { groupByTag, type OpenApiDoc } from "./model";
-import { curlOf, exampleOf, fetchOf, requestBodyOf, responseExampleOf } from "./examples";
+import { clientOf, curlOf, exampleOf, fetchOf, requestBodyOf, responseExampleOf } from "./examples";
 
 const doc = openApiDocument() as unknown as OpenApiDoc;
 const schemas = doc.components?.schemas ?? {};
@@ -19,10 +19,14 @@ describe("examples from the schemas", () => {
     ).toEqual({ tags: ["tag"] });
   });
 
-  it("gives every operation a curl and a fetch example; bodies pass their own required fields", () => {
+  it("gives every operation a curl, a fetch and a typed-client example; bodies pass their own required fields", () => {
     for (const o of ops) {
       expect(curlOf(o, schemas)).toContain(o.path.split("{")[0]);
       expect(fetchOf(o, schemas)).toContain("await fetch(");
+      // The typed client is called with the document's own path template, which its types are keyed by.
+      const client = clientOf(o, schemas);
+      expect(client).toContain(`await market.api.${o.method.toUpperCase()}("${o.path}"`);
+      for (const p of o.parameters ?? []) if (p.in === "path") expect(client).toMatch(new RegExp(`\\b${p.name}: "`));
       const body = requestBodyOf(o, schemas) as Record<string, unknown> | undefined;
       const schema = o.requestBody?.content?.["application/json"]?.schema as { required?: string[] } | undefined;
       for (const field of schema?.required ?? []) expect(body).toHaveProperty(field);
@@ -39,8 +43,18 @@ describe("examples from the schemas", () => {
       status: "200",
       body: { response: expect.any(String), sessionId: expect.any(String), metadata: { chunks: 1, duration: 1 } },
     });
+    const client = clientOf(invoke, schemas);
+    expect(client).toContain('import { agentMarket } from "@agent-market/client";');
+    expect(client).toContain("apiKey: process.env.AGENT_KEY!");
+    expect(client).toContain('market.api.POST("/api/agents/invoke", {\n  body: {');
+    expect(client).toContain('prompt: "prompt"');
+    expect(client).toContain("if (error) throw");
     // A path parameter is filled in.
     const session = ops.find((o) => o.path === "/api/sessions/{sessionId}")!;
     expect(curlOf(session, schemas)).toContain("/api/sessions/session-");
+    expect(clientOf(session, schemas)).toMatch(/params: \{\n {4}path: \{\n {6}sessionId: "session-/);
+    // A stream is read as one, and a 204 has no body to print.
+    expect(clientOf(op("getEvents"), schemas)).toContain('parseAs: "stream"');
+    expect(clientOf(op("deleteAgentsIdSecretsName"), schemas)).toContain("// 204: no body");
   });
 });

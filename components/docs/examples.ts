@@ -120,6 +120,59 @@ export function fetchOf(op: OperationDoc, schemas: Record<string, JsonSchema>): 
   ].join("\n");
 }
 
+/** The literal of an example value, indented to sit at `indent` in the generated code. */
+const literal = (value: unknown, indent: string) =>
+  JSON.stringify(value, null, 2)
+    .replace(/^(\s*)"([A-Za-z_$][\w$]*)":/gm, "$1$2:")
+    .replace(/\n/g, `\n${indent}`);
+
+/** Whether every failure of the operation answers the one error format (health checks answer their report). */
+function oneErrorFormat(op: OperationDoc, schemas: Record<string, JsonSchema>): boolean {
+  return Object.entries(op.responses)
+    .filter(([status]) => !status.startsWith("2"))
+    .every(([, r]) => {
+      const schema = r.content?.["application/json"]?.schema;
+      return !schema || resolve(schema, schemas).properties?.error !== undefined;
+    });
+}
+
+/**
+ * The same call with the typed client (packages/client, `@agent-market/client`): `market.api` is openapi-fetch over
+ * the OpenAPI document, so the path, its parameters and the body are checked by the compiler.
+ */
+export function clientOf(op: OperationDoc, schemas: Record<string, JsonSchema>): string {
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const p of op.parameters ?? []) {
+    if (p.in !== "path" && !(p.in === "query" && p.required)) continue;
+    const value = exampleOf(p.schema ?? { type: "string" }, schemas, p.name);
+    (params[p.in] ??= {})[p.name] = p.in === "path" ? String(value) : value;
+  }
+  const init: string[] = [];
+  if (Object.keys(params).length) init.push(`  params: ${literal(params, "  ")},`);
+  const body = requestBodyOf(op, schemas);
+  if (body !== undefined) init.push(`  body: ${literal(body, "  ")},`);
+  const stream = streams(op) && op.method === "GET";
+  if (stream) init.push(`  headers: { accept: "text/event-stream" },`, `  parseAs: "stream",`);
+  const call = `market.api.${op.method.toUpperCase()}("${op.path}"${init.length ? `, {\n${init.join("\n")}\n}` : ""})`;
+  return [
+    `import { agentMarket } from "@agent-market/client";`,
+    ``,
+    `const market = agentMarket({ baseUrl: "${BASE}", apiKey: process.env.AGENT_KEY! });`,
+    `const { data, error, response } = await ${call};`,
+    ...(oneErrorFormat(op, schemas)
+      ? [
+          `// The one error format: { error, message, details }`,
+          `if (error) throw new Error(\`\${response.status} \${error.error}: \${error.message}\`);`,
+        ]
+      : [`if (error) throw new Error(\`\${response.status}: \${JSON.stringify(error)}\`);`]),
+    op.responses["204"]
+      ? `// 204: no body`
+      : stream
+        ? `// data: the event stream (a ReadableStream)`
+        : `console.log(data);`,
+  ].join("\n");
+}
+
 /** An example of the first success response's JSON body, if it has one. */
 export function responseExampleOf(
   op: OperationDoc,

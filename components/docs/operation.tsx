@@ -1,5 +1,5 @@
 import { CodeBlock } from "@/components/ui/output/code-block";
-import { curlOf, fetchOf, responseExampleOf } from "./examples";
+import { clientOf, curlOf, fetchOf, responseExampleOf } from "./examples";
 import { FieldTable } from "./field-table";
 import { MethodBadge } from "./method-badge";
 import { RichText } from "./rich-text";
@@ -129,7 +129,7 @@ export function Operation({ op, schemas }: { op: OperationDoc; schemas: Record<s
   );
 }
 
-/** curl and fetch for the call, and an example of the answer, all built from the operation's schemas. */
+/** curl, fetch and the typed client for the call, and an example of the answer, all built from the operation's schemas. */
 function Examples({ op, schemas }: { op: OperationDoc; schemas: Record<string, JsonSchema> }) {
   const response = responseExampleOf(op, schemas);
   return (
@@ -137,6 +137,10 @@ function Examples({ op, schemas }: { op: OperationDoc; schemas: Record<string, J
       <details open className="group space-y-2">
         <summary className="cursor-pointer text-sm font-medium">curl</summary>
         <CodeBlock language="bash" code={curlOf(op, schemas)} />
+      </details>
+      <details className="space-y-2">
+        <summary className="cursor-pointer text-sm font-medium">Typed client (@agent-market/client)</summary>
+        <CodeBlock language="typescript" code={clientOf(op, schemas)} />
       </details>
       <details className="space-y-2">
         <summary className="cursor-pointer text-sm font-medium">fetch (JavaScript)</summary>

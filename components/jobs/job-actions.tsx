@@ -3,16 +3,19 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Textarea } from "@/components/ui/field";
+import type { Rules } from "@/lib/client/form-errors";
+import { DELIVER_RULES, REVISION_RULES } from "@/lib/client/form-rules";
 import { useJobAction } from "@/lib/client/hooks";
 import type { JobAction, JobDetail } from "@/lib/client/types";
+import { useFormErrors } from "@/lib/client/use-form-errors";
 
 /** Only the transitions the API says the viewer may take now (`actions`), each with the input it needs. */
 export function JobActions({ job }: { job: JobDetail }) {
   const mutation = useJobAction(job.id);
   const [open, setOpen] = useState<JobAction | null>(null);
   const [rating, setRating] = useState(0);
-  const run = (action: JobAction, body?: unknown) =>
-    mutation.mutate({ action, body }, { onSuccess: () => setOpen(null) });
+  const run = (action: JobAction, body?: unknown, onError?: (err: unknown) => void) =>
+    mutation.mutate({ action, body }, { onSuccess: () => setOpen(null), onError });
 
   if (job.actions.length === 0) {
     return <p className="text-sm text-muted">Nothing for you to do on this job right now.</p>;
@@ -53,27 +56,29 @@ export function JobActions({ job }: { job: JobDetail }) {
       </div>
 
       {open === "deliver" ? (
-        <form onSubmit={submit("deliver", (f) => ({ content: String(f.get("content") ?? "") }))} className="space-y-3">
-          <Field label="Deliverable" htmlFor="content">
-            <Textarea id="content" name="content" rows={6} required placeholder="The work, or a link to it" />
-          </Field>
-          <Button type="submit" disabled={mutation.isPending}>
-            Submit delivery
-          </Button>
-        </form>
+        <TextActionForm
+          rules={DELIVER_RULES}
+          name="content"
+          id="content"
+          label="Deliverable"
+          rows={6}
+          placeholder="The work, or a link to it"
+          submitLabel="Submit delivery"
+          pending={mutation.isPending}
+          send={(content, onError) => run("deliver", { content }, onError)}
+        />
       ) : null}
       {open === "request-revision" ? (
-        <form
-          onSubmit={submit("request-revision", (f) => ({ reason: String(f.get("reason") ?? "") }))}
-          className="space-y-3"
-        >
-          <Field label="What should change?" htmlFor="reason">
-            <Textarea id="reason" name="reason" rows={3} required />
-          </Field>
-          <Button type="submit" disabled={mutation.isPending}>
-            Send revision request
-          </Button>
-        </form>
+        <TextActionForm
+          rules={REVISION_RULES}
+          name="reason"
+          id="reason"
+          label="What should change?"
+          rows={3}
+          submitLabel="Send revision request"
+          pending={mutation.isPending}
+          send={(reason, onError) => run("request-revision", { reason: reason.trim() }, onError)}
+        />
       ) : null}
       {open === "complete" ? (
         <form
@@ -124,7 +129,46 @@ export function JobActions({ job }: { job: JobDetail }) {
           </Button>
         </form>
       ) : null}
-      <FormError message={mutation.error?.message} />
+      {open === "deliver" || open === "request-revision" ? null : <FormError message={mutation.error?.message} />}
     </div>
+  );
+}
+
+/**
+ * An action that sends one text (a delivery, a revision request) in the one validation style: its message next to
+ * the field, the API's refusal said there too, and a character count up to the contract's limit.
+ */
+function TextActionForm({
+  rules,
+  name,
+  id,
+  label,
+  rows,
+  placeholder,
+  submitLabel,
+  pending,
+  send,
+}: {
+  rules: Rules;
+  name: string;
+  id: string;
+  label: string;
+  rows: number;
+  placeholder?: string;
+  submitLabel: string;
+  pending: boolean;
+  send: (text: string, onError: (err: unknown) => void) => void;
+}) {
+  const errors = useFormErrors(rules);
+  return (
+    <form className="space-y-3" {...errors.formProps((f) => send(String(f.get(name) ?? ""), errors.fail))}>
+      <Field label={label} htmlFor={id} error={errors.fields[name]} max={rules[name]?.max}>
+        <Textarea id={id} name={name} rows={rows} placeholder={placeholder} />
+      </Field>
+      <FormError message={errors.form} />
+      <Button type="submit" disabled={pending}>
+        {submitLabel}
+      </Button>
+    </form>
   );
 }

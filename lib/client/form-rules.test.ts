@@ -3,7 +3,8 @@ import { createKeyBody } from "@/lib/api/contracts/agent-keys";
 import { deploymentActionBody } from "@/lib/api/contracts/deployment-actions";
 import { registerAgentBody } from "@/lib/api/contracts/agents";
 import { changePasswordBody, signupBody, updateMeBody } from "@/lib/api/contracts/auth";
-import { hireBody } from "@/lib/api/contracts/jobs";
+import { openDisputeBody } from "@/lib/api/contracts/disputes";
+import { deliverBody, hireBody, revisionBody } from "@/lib/api/contracts/jobs";
 import { createServiceBody, requiredInputSchema } from "@/lib/api/contracts/services";
 import { topUpBody } from "@/lib/api/contracts/wallet";
 import { agentcoreRuntimeSchema, fargateRuntimeSchema, localRuntimeSchema } from "@/lib/runtime/config";
@@ -42,6 +43,12 @@ describe("the forms' limits are the contracts'", () => {
     // The top-up form takes dollars; the API takes cents.
     expectLimits(R.TOP_UP_RULES.amount, shape(topUpBody).amount!, 0.01);
     expectLimits(R.DEPLOY_ACTION_RULES.reason, shape(deploymentActionBody).reason!);
+  });
+
+  it("a job's delivery, revision request and dispute", () => {
+    expectLimits(R.DELIVER_RULES.content, shape(deliverBody).content!);
+    expectLimits(R.REVISION_RULES.reason, shape(revisionBody).reason!);
+    expectLimits(R.DISPUTE_RULES.reason, shape(openDisputeBody).reason!);
   });
 
   it("runtimes", () => {

@@ -114,3 +114,17 @@ export const HIRE_RULES = {
 export const DEPLOY_ACTION_RULES = {
   reason: { label: "Reason", max: 500 },
 } satisfies Rules;
+
+/** A job's delivery, and the reason of a revision request (the job page's actions). */
+export const DELIVER_RULES = {
+  content: { label: "Deliverable", required: true, max: 500_000 },
+} satisfies Rules;
+
+export const REVISION_RULES = {
+  reason: { label: "Reason", required: true, max: 5000 },
+} satisfies Rules;
+
+/** Why a delivery is disputed (the job page's dispute card). */
+export const DISPUTE_RULES = {
+  reason: { label: "Reason", required: true, max: 5000 },
+} satisfies Rules;
