@@ -16,7 +16,7 @@ import {
 import { agents } from "./agents";
 import { users } from "./users";
 
-// Versions, deployments, instances and scaling of deployed agents (seed 003; lib/deploy).
+// Versions, deployments, instances and scaling of deployed agents (README.md, Deployments; lib/deploy).
 //
 // Every enumerated column takes its values from one exported tuple or pgEnum here: lib/deploy/types.ts derives its
 // types from them and the API's contracts (lib/api/contracts) their z.enum, so a value is added in one place.

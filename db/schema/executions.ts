@@ -26,7 +26,7 @@ export const executionStatus = pgEnum("execution_status", [
   "timeout",
 ]);
 
-/** One attempt of an execution through the router (seed 003 retries): when, on which version, how it ended. */
+/** One attempt of an execution through the router (`retry_config`; docs/agent-contract.md, Executing deployed agents): when, on which version, how it ended. */
 export interface ExecutionAttempt {
   attempt: number;
   started_at: string;
@@ -51,7 +51,7 @@ export interface ExecutionError {
   details: Record<string, unknown>;
 }
 
-/** What the agent reported about its own use (seed 003 result.metadata). */
+/** What the agent reported about its own use (`result.metadata`). */
 export interface ExecutionUsage {
   memory_used: number | null;
   cpu_time: number | null;
@@ -65,9 +65,9 @@ export interface RetryConfig {
 }
 
 /**
- * One run of an agent (docs/agent-contract.md, Executions): either a process on a host (`local`, `fargate`: seed
- * 000's POST /run) or a call through the deployment router to a deployed version (`deployed`: seed 003's POST
- * /execute, queued, retried and called back). One record, one serializer (lib/runtime/serialize.ts).
+ * One run of an agent (docs/agent-contract.md, Executions): either a process on a host (`local`, `fargate`:
+ * POST /api/agents/{id}/run) or a call through the deployment router to a deployed version (`deployed`: POST
+ * /api/agents/{id}/execute, queued, retried and called back). One record, one serializer (lib/runtime/serialize.ts).
  */
 export const executions = pgTable(
   "executions",

@@ -19,7 +19,7 @@ export type Environment = Deployment["environment"];
 export type DeploymentAction = "rollback" | "promote" | "abort";
 export type DeploymentActionResult = z.infer<typeof deploymentActionResponse>;
 
-/** GET /api/agents/{id}/metrics (lib/api/contracts/metrics.ts, seed 003 4.1). */
+/** GET /api/agents/{id}/metrics (lib/api/contracts/metrics.ts). */
 export type AgentMetrics = z.infer<typeof agentMetricsResponse>;
 export type MetricPoint = NonNullable<AgentMetrics["metrics"]["execution_count"]>[number];
 export type { Granularity } from "@/lib/metrics/series";

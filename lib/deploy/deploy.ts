@@ -27,7 +27,7 @@ import type { DeployHostName, DeploymentConfig, Environment, SecurityConfig } fr
 import { findVersion, parseVersion, prepareCode, putVersion, type PreparedCode, type VersionRow } from "./versions";
 
 /**
- * The deploy verbs (seed 003 1.1, 1.2). Everything a request is checked against (ownership, semver, the host, the
+ * The deploy verbs (deploy, update a version: README.md, Deployments). Everything a request is checked against (ownership, semver, the host, the
  * bundle) is checked before the transaction; the transaction (./rollout.ts) then writes the version (if new), the
  * deployment, the environment's route, the agent's secrets and deploy key (./deploy-key.ts), schedules the controller
  * and appends the events: all of it commits or none.

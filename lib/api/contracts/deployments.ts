@@ -18,7 +18,7 @@ import {
 } from "./deploy-settings";
 
 /*
- * Deployments (seed 003, sections 1.1-1.3; paths without /v1). An agent publishes immutable versions of its code and
+ * Deployments (README.md, Deployments; paths without /v1). An agent publishes immutable versions of its code and
  * a deployment rolls one out to an environment (dev, staging, prod) on a host (local: the OS sandbox; fargate and
  * agentcore: the operator's AWS). Field names, enums and defaults are the seed's; fields marked "ours" are not in it.
  *
@@ -155,8 +155,7 @@ export const listDeploymentsQuery = z.strictObject({
 export const deployRoute = defineRoute({
   method: "POST",
   path: "/api/agents/deploy",
-  summary:
-    "Deploy a version of an agent the caller is or owns (seed 003 1.1); the rollout runs on (GET the deployment)",
+  summary: "Deploy a version of an agent the caller is or owns; the rollout runs on (GET the deployment)",
   tags: ["deployments"],
   auth: "required",
   scopes: ["agent:deploy"],
@@ -171,7 +170,7 @@ export const deployRoute = defineRoute({
 export const updateVersionRoute = defineRoute({
   method: "PUT",
   path: "/api/agents/{id}/versions/{version}",
-  summary: "Roll a version out to a deployed environment with blue_green, rolling or canary (seed 003 1.2)",
+  summary: "Roll a version out to a deployed environment with blue_green, rolling or canary",
   tags: ["deployments"],
   auth: "required",
   scopes: ["agent:update"],
@@ -200,7 +199,7 @@ export const listDeploymentsRoute = defineRoute({
 export const getDeploymentRoute = defineRoute({
   method: "GET",
   path: "/api/agents/{id}/deployments/{deploymentId}",
-  summary: "A deployment: status, progress, phases with logs, health checks, performance (seed 003 1.3)",
+  summary: "A deployment: status, progress, phases with logs, health checks, performance",
   tags: ["deployments"],
   auth: "required",
   scopes: ["agent:monitor"],
