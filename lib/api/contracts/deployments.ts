@@ -151,6 +151,13 @@ export const listDeploymentsQuery = z.strictObject({
   ...pageQuery,
 });
 
+/**
+ * What the two writes that ship code share (a deploy, a version's update): the bundle may be large (413 past
+ * DEPLOY_MAX_BUNDLE_BYTES), and the answer is 202 while the rollout runs on; 409 for a rollout already running,
+ * 422 for a host or settings this platform refuses.
+ */
+const rolloutUpload = { status: 202, errors: [409, 413, 422], maxBodyBytes: bundleBodyLimit };
+
 // POST /api/agents/deploy - deploy a version of an agent to an environment
 export const deployRoute = defineRoute({
   method: "POST",
@@ -161,9 +168,7 @@ export const deployRoute = defineRoute({
   scopes: ["agent:deploy"],
   body: deployBody,
   response: deployResponseSchema,
-  status: 202,
-  errors: [409, 413, 422],
-  maxBodyBytes: bundleBodyLimit,
+  ...rolloutUpload,
 });
 
 // PUT /api/agents/{id}/versions/{version} - roll a new version out with a strategy
@@ -177,9 +182,7 @@ export const updateVersionRoute = defineRoute({
   params: versionParams,
   body: updateVersionBody,
   response: deploymentSchema,
-  status: 202,
-  errors: [409, 413, 422],
-  maxBodyBytes: bundleBodyLimit,
+  ...rolloutUpload,
 });
 
 // GET /api/agents/{id}/deployments - the agent's deployments, newest first
