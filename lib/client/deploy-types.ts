@@ -8,9 +8,7 @@ import type { agentMetricsResponse } from "@/lib/api/contracts/metrics";
 
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
-export type DeploymentStatus = Deployment["status"];
 export type DeploymentPhase = Deployment["phases"][number];
-export type TrafficSplit = Deployment["traffic"];
 export type Version = z.infer<typeof versionSchema>;
 export type DeployResult = z.infer<typeof deployResponseSchema>;
 export type Environment = Deployment["environment"];

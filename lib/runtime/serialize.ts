@@ -7,7 +7,6 @@ export type ExecutionJson = z.infer<typeof executionSchema>;
 export type ExecutionLogJson = z.infer<typeof executionLogSchema>;
 
 export const PRIORITIES = ["low", "normal", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
