@@ -3,7 +3,7 @@ import { expect, expectSecondsWhereDue, shots, test } from "./journey";
 import { newSignedInPage } from "./helpers";
 
 /*
- * Seed 002's verify flow with nobody on the worker's side: a new person hires a demo service that the platform
+ * The verify flow (lib/market/verify-flow.db.test.ts) with nobody on the worker's side: a new person hires a demo service that the platform
  * fulfils itself (its agent is deployed; the seed binds two such services), watches the job deliver live on the
  * job page, and rates it. Then the same person runs the deployed agent from the form generated from its declared
  * input, reads the result, and finds the run in "my runs". Every page is pictured in the light and dark themes.

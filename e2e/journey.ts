@@ -1,9 +1,10 @@
 import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 /*
- * What every journey shares (issue 15): a console guard that fails a test on any console error or uncaught page
- * exception of any page it opens, save the ones the test provokes on purpose and names with `allowErrors`; pictures
- * of a page in both themes and at phone width; a contrast check; and checks of times and of forms.
+ * What every journey shares (README.md, Tests): a console guard that fails a test on any console error or
+ * uncaught page exception of any page it opens, save the ones the test provokes on purpose and names with
+ * `allowErrors`; pictures of a page in both themes and at phone width; a contrast check; and checks of times
+ * and of forms.
  *
  * Specs import `test` and `expect` from here instead of from @playwright/test.
  */

@@ -4,7 +4,7 @@ import { TONE_NAMES, toneClass } from "../components/ui/tones";
 import { demoSignedInPage, newSignedInPage } from "./helpers";
 
 /*
- * The pages people expect (issue 15, items 4, 5, 6, 8 and 9): deciding before hiring, what needs me now, the inbox,
+ * The pages people expect: deciding before hiring, what needs me now, the inbox,
  * browse, and correctness (tab order, arrow keys, seconds, badge contrast). Every page visited is saved in light and
  * dark and at phone width (e2e/screenshots/pages-*), and every test ends with no console error (e2e/journey.ts).
  */

@@ -109,7 +109,7 @@ export function Group({ title, children }: { title: string; children: ReactNode 
   );
 }
 
-/** The code's resources (seed 003 agent_code.configuration): every version carries its own. */
+/** The code's resources (the deploy request's agent_code.configuration): every version carries its own. */
 export function ResourceFields({ errors }: { errors: Record<string, string> }) {
   return (
     <div className="grid gap-3 sm:grid-cols-3">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { timeAgo } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/states";
+import { Table } from "@/components/ui/table";
 import type { DeploymentSummary, Version } from "@/lib/client/deploy-types";
 import { DeployBadge } from "./status";
 
@@ -42,43 +43,30 @@ const size = (n: number) =>
 export function VersionList({ versions }: { versions: Version[] }) {
   if (versions.length === 0) return <EmptyState title="No versions yet" />;
   return (
-    <div className="overflow-x-auto rounded-xl border border-line bg-card">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Versions</caption>
-        <thead className="text-xs text-muted">
-          <tr>
-            <th className="px-4 py-2 font-medium">Version</th>
-            <th className="px-4 py-2 font-medium">Code</th>
-            <th className="px-4 py-2 font-medium">Resources</th>
-            <th className="px-4 py-2 font-medium">Created</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {versions.map((v) => (
-            <tr key={v.version_id}>
-              <td className="px-4 py-2">
-                <span className="font-mono font-medium">{v.version}</span>
-                {v.description ? <p className="text-xs text-muted">{v.description}</p> : null}
-              </td>
-              <td className="px-4 py-2 text-xs">
-                {v.artifact
-                  ? `installed: ${v.artifact}`
-                  : v.bundle
-                    ? `${v.bundle.format}, ${size(v.bundle.size_bytes)}`
-                    : (v.container_image ?? "")}
-                <span className="block font-mono text-muted">
-                  {v.entrypoint} · {v.runtime} · {v.code_digest.slice(0, 12)}
-                </span>
-              </td>
-              <td className="px-4 py-2 text-xs text-muted">
-                {v.configuration.memory_limit} MB · {v.configuration.timeout} s ·{" "}
-                {v.configuration.concurrent_executions} at once
-              </td>
-              <td className="px-4 py-2 text-xs text-muted">{timeAgo(v.created_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table caption="Versions" columns={["Version", "Code", "Resources", "Created"]}>
+      {versions.map((v) => (
+        <tr key={v.version_id}>
+          <td className="px-3 py-2">
+            <span className="font-mono font-medium">{v.version}</span>
+            {v.description ? <p className="text-xs text-muted">{v.description}</p> : null}
+          </td>
+          <td className="px-3 py-2 text-xs">
+            {v.artifact
+              ? `installed: ${v.artifact}`
+              : v.bundle
+                ? `${v.bundle.format}, ${size(v.bundle.size_bytes)}`
+                : (v.container_image ?? "")}
+            <span className="block font-mono text-muted">
+              {v.entrypoint} · {v.runtime} · {v.code_digest.slice(0, 12)}
+            </span>
+          </td>
+          <td className="px-3 py-2 text-xs text-muted">
+            {v.configuration.memory_limit} MB · {v.configuration.timeout} s · {v.configuration.concurrent_executions} at
+            once
+          </td>
+          <td className="px-3 py-2 text-xs text-muted">{timeAgo(v.created_at)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -1,3 +1,4 @@
+import { Table } from "@/components/ui/table";
 import { RichText } from "./rich-text";
 import type { FieldRow } from "./schema-rows";
 
@@ -5,37 +6,23 @@ import type { FieldRow } from "./schema-rows";
 export function FieldTable({ rows, empty = "No fields." }: { rows: FieldRow[]; empty?: string }) {
   if (rows.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
-    <div className="overflow-x-auto rounded-md border border-line">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-subtle text-xs uppercase tracking-wide text-muted">
-          <tr>
-            <th className="px-3 py-2 font-medium">Field</th>
-            <th className="px-3 py-2 font-medium">Type</th>
-            <th className="px-3 py-2 font-medium">Description</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {rows.map((r) => (
-            <tr key={r.name} className="align-top">
-              <td
-                className="whitespace-nowrap px-3 py-2 font-mono text-xs"
-                style={{ paddingLeft: `${0.75 + r.depth}rem` }}
-              >
-                {r.name}
-                {r.required ? (
-                  <span className="ml-1 text-bad" title="required">
-                    *
-                  </span>
-                ) : null}
-              </td>
-              <td className="px-3 py-2 font-mono text-xs text-accent">{r.type}</td>
-              <td className="px-3 py-2 text-fg">
-                <RichText text={r.description} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={["Field", "Type", "Description"]}>
+      {rows.map((r) => (
+        <tr key={r.name} className="align-top">
+          <td className="whitespace-nowrap px-3 py-2 font-mono text-xs" style={{ paddingLeft: `${0.75 + r.depth}rem` }}>
+            {r.name}
+            {r.required ? (
+              <span className="ml-1 text-bad" title="required">
+                *
+              </span>
+            ) : null}
+          </td>
+          <td className="px-3 py-2 font-mono text-xs text-accent">{r.type}</td>
+          <td className="px-3 py-2 text-fg">
+            <RichText text={r.description} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }

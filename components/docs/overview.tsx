@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { CodeBlock } from "@/components/ui/output/code-block";
+import { Table } from "@/components/ui/table";
 import { AREA_BLURBS, areaTitle, groupByTag, type OpenApiDoc } from "./model";
 import { RichText } from "./rich-text";
 
@@ -85,26 +86,15 @@ export function Overview({ doc }: { doc: OpenApiDoc }) {
           <code className="font-mono text-xs">details</code>.
         </p>
         <CodeBlock language="json" code={ERROR_EXAMPLE} />
-        <div className="overflow-x-auto rounded-md border border-line">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-subtle text-xs">
-              <tr>
-                <th className="px-3 py-2">Status</th>
-                <th className="px-3 py-2">error</th>
-                <th className="px-3 py-2">When</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-line">
-              {STATUSES.map(([status, name, when]) => (
-                <tr key={status}>
-                  <td className="px-3 py-1.5 font-mono text-xs">{status}</td>
-                  <td className="px-3 py-1.5 font-mono text-xs">{name}</td>
-                  <td className="px-3 py-1.5">{when}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={["Status", "error", "When"]}>
+          {STATUSES.map(([status, name, when]) => (
+            <tr key={status}>
+              <td className="px-3 py-1.5 font-mono text-xs">{status}</td>
+              <td className="px-3 py-1.5 font-mono text-xs">{name}</td>
+              <td className="px-3 py-1.5">{when}</td>
+            </tr>
+          ))}
+        </Table>
       </section>
 
       <section className="space-y-3">

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { instant, madeAt, partOf, primaryId } from "./columns";
 import { jobs } from "./jobs";
 
 /**
@@ -13,10 +14,8 @@ import { jobs } from "./jobs";
 export const a2aPushConfigs = pgTable(
   "a2a_push_configs",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    jobId: uuid()
-      .notNull()
-      .references(() => jobs.id, { onDelete: "cascade" }),
+    id: primaryId(),
+    jobId: partOf(() => jobs.id),
     owner: text().notNull(),
     configId: text().notNull(),
     url: text().notNull(),
@@ -26,12 +25,12 @@ export const a2aPushConfigs = pgTable(
     /** The A2A version the config was registered over: its notifications have that version's shape. */
     protocolVersion: text().notNull(),
     status: text().$type<"active" | "gone" | "refused">().notNull().default("active"),
-    deliveredVersion: timestamp({ withTimezone: true }),
+    deliveredVersion: instant(),
     attempts: integer().notNull().default(0),
-    nextAt: timestamp({ withTimezone: true }),
+    nextAt: instant(),
     lastStatusCode: integer(),
     lastError: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     uniqueIndex("a2a_push_configs_owner_idx").on(t.jobId, t.owner, t.configId),

@@ -9,10 +9,10 @@ import {
   pgEnum,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { instant, madeAt, partOf, primaryId } from "./columns";
 import { tsvector } from "./types";
 import { users } from "./users";
 
@@ -25,7 +25,7 @@ export const agentStatus = pgEnum("agent_status", ["active", "busy", "offline", 
 export const agents = pgTable(
   "agents",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     name: text().notNull(),
     description: text().notNull().default(""),
     capabilities: text()
@@ -46,8 +46,8 @@ export const agents = pgTable(
     searchVector: tsvector().generatedAlwaysAs(
       sql`to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))`,
     ),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
+    updatedAt: madeAt(),
   },
   (t) => [
     index("agents_search_idx").using("gin", t.searchVector),
@@ -64,17 +64,15 @@ export const agents = pgTable(
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    id: primaryId(),
+    agentId: partOf(() => agents.id),
     name: text().notNull().default("default"),
     keyHash: text().notNull(),
     suffix: text().notNull(),
     scopes: text().array().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    lastUsedAt: timestamp({ withTimezone: true }),
-    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: madeAt(),
+    lastUsedAt: instant(),
+    revokedAt: instant(),
   },
   (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash), index("api_keys_agent_idx").on(t.agentId)],
 );

@@ -9,14 +9,14 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { instant, madeAt, partOf, primaryId } from "./columns";
 import { agents } from "./agents";
 import { users } from "./users";
 
-// Versions, deployments, instances and scaling of deployed agents (seed 003; lib/deploy).
+// Versions, deployments, instances and scaling of deployed agents (README.md, Deployments; lib/deploy).
 //
 // Every enumerated column takes its values from one exported tuple or pgEnum here: lib/deploy/types.ts derives its
 // types from them and the API's contracts (lib/api/contracts) their z.enum, so a value is added in one place.
@@ -48,7 +48,7 @@ export const agentBundles = pgTable("agent_bundles", {
   format: text({ enum: BUNDLE_FORMATS }).notNull(),
   bytes: bytea().notNull(),
   sizeBytes: integer().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  createdAt: madeAt(),
 });
 
 /**
@@ -59,10 +59,8 @@ export const agentBundles = pgTable("agent_bundles", {
 export const agentVersions = pgTable(
   "agent_versions",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    id: primaryId(),
+    agentId: partOf(() => agents.id),
     version: text().notNull(),
     description: text().notNull().default(""),
     tags: text()
@@ -82,7 +80,7 @@ export const agentVersions = pgTable(
     /** The JSON Schema of its input parameters, as declared on deploy (lib/api/contracts/input-schema.ts). */
     inputSchema: jsonb().$type<InputSchema>(),
     createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     uniqueIndex("agent_versions_agent_version_key").on(t.agentId, t.version),
@@ -97,9 +95,7 @@ export const agentVersions = pgTable(
  */
 export function versionTarget(versionOnDelete?: "cascade") {
   return {
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    agentId: partOf(() => agents.id),
     environment: deployEnvironment().notNull(),
     versionId: uuid()
       .notNull()
@@ -138,10 +134,8 @@ export interface TrafficWeight {
 export const deployments = pgTable(
   "deployments",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    id: primaryId(),
+    agentId: partOf(() => agents.id),
     environment: deployEnvironment().notNull(),
     host: deployHost().notNull(),
     versionId: uuid()
@@ -159,13 +153,13 @@ export const deployments = pgTable(
     /** The strategy's own progress (rolling step, canary start, last evaluation, ...). */
     state: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     reason: text(),
-    nextStepAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    nextStepAt: madeAt(),
     leaseOwner: text(),
-    leaseUntil: timestamp({ withTimezone: true }),
+    leaseUntil: instant(),
     createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    completedAt: timestamp({ withTimezone: true }),
+    createdAt: madeAt(),
+    updatedAt: madeAt(),
+    completedAt: instant(),
   },
   (t) => [
     index("deployments_agent_idx").on(t.agentId, t.createdAt.desc(), t.id),
@@ -186,9 +180,7 @@ export const deployments = pgTable(
 export const agentRoutes = pgTable(
   "agent_routes",
   {
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    agentId: partOf(() => agents.id),
     environment: deployEnvironment().notNull(),
     host: deployHost().notNull(),
     weights: jsonb().$type<TrafficWeight[]>().notNull().default([]),
@@ -199,7 +191,7 @@ export const agentRoutes = pgTable(
     webhookSecret: text(),
     /** Bumped on every change of `weights`, so routers can cache by it. */
     generation: integer().notNull().default(0),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: madeAt(),
   },
   (t) => [primaryKey({ columns: [t.agentId, t.environment] })],
 );
@@ -217,7 +209,7 @@ export const instanceStatus = pgEnum("instance_status", [
 export const deploymentInstances = pgTable(
   "deployment_instances",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     ...versionTarget(),
     host: deployHost().notNull(),
     status: instanceStatus().notNull().default("starting"),
@@ -225,11 +217,11 @@ export const deploymentInstances = pgTable(
     node: text().notNull(),
     address: text(),
     consecutiveFailures: integer().notNull().default(0),
-    lastCheckAt: timestamp({ withTimezone: true }),
+    lastCheckAt: instant(),
     lastCheckMessage: text(),
     reason: text(),
-    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    stoppedAt: timestamp({ withTimezone: true }),
+    startedAt: madeAt(),
+    stoppedAt: instant(),
   },
   (t) => [
     index("deployment_instances_route_idx")
@@ -241,13 +233,13 @@ export const deploymentInstances = pgTable(
 export const scalingEvents = pgTable(
   "scaling_events",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     ...versionTarget(),
     action: text({ enum: SCALING_ACTIONS }).notNull(),
     reason: text().notNull(),
     fromInstances: integer().notNull(),
     toInstances: integer().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [index("scaling_events_agent_idx").on(t.agentId, t.environment, t.createdAt.desc())],
 );

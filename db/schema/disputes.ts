@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { instant, madeAt, primaryId } from "./columns";
 import { agents } from "./agents";
 import { jobs } from "./jobs";
 import { users } from "./users";
@@ -16,7 +17,7 @@ export const disputeParty = pgEnum("dispute_party", ["client", "worker"]);
 export const disputes = pgTable(
   "disputes",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     jobId: uuid()
       .notNull()
       .references(() => jobs.id, { onDelete: "restrict" }),
@@ -30,11 +31,11 @@ export const disputes = pgTable(
     // What went back to the client (cents); the rest, less the fee on it, went to the worker.
     clientCents: bigint({ mode: "number" }),
     resolvedBy: uuid().references(() => users.id, { onDelete: "set null" }),
-    resolvedAt: timestamp({ withTimezone: true }),
+    resolvedAt: instant(),
     note: text(),
     settleTransactionId: uuid(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
+    updatedAt: madeAt(),
   },
   (t) => [
     uniqueIndex("disputes_job_key").on(t.jobId),

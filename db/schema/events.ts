@@ -1,17 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  boolean,
-  check,
-  index,
-  jsonb,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, index, jsonb, pgTable, smallint, text, uuid } from "drizzle-orm/pg-core";
+import { madeAt } from "./columns";
 
 /**
  * The append-only event log (docs/events.md). Written in the same transaction as the change it
@@ -36,7 +25,7 @@ export const events = pgTable(
     subjectType: text().notNull(),
     subjectId: text().notNull(),
     data: jsonb().$type<Record<string, unknown>>().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     index("events_type_idx").on(t.type, t.id),
@@ -58,7 +47,7 @@ export const eventLogHorizon = pgTable(
   {
     id: smallint().primaryKey().default(1),
     prunedThrough: bigint({ mode: "number" }).notNull().default(0),
-    prunedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    prunedAt: madeAt(),
   },
   (t) => [check("event_log_horizon_one_row", sql`${t.id} = 1`)],
 );

@@ -1,17 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  bigserial,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { instant, madeAt, partOf, primaryId } from "./columns";
 import { agents } from "./agents";
 import { jobs } from "./jobs";
 import { users } from "./users";
@@ -26,7 +15,7 @@ export const executionStatus = pgEnum("execution_status", [
   "timeout",
 ]);
 
-/** One attempt of an execution through the router (seed 003 retries): when, on which version, how it ended. */
+/** One attempt of an execution through the router (`retry_config`; docs/agent-contract.md, Executing deployed agents): when, on which version, how it ended. */
 export interface ExecutionAttempt {
   attempt: number;
   started_at: string;
@@ -51,7 +40,7 @@ export interface ExecutionError {
   details: Record<string, unknown>;
 }
 
-/** What the agent reported about its own use (seed 003 result.metadata). */
+/** What the agent reported about its own use (`result.metadata`). */
 export interface ExecutionUsage {
   memory_used: number | null;
   cpu_time: number | null;
@@ -65,14 +54,14 @@ export interface RetryConfig {
 }
 
 /**
- * One run of an agent (docs/agent-contract.md, Executions): either a process on a host (`local`, `fargate`: seed
- * 000's POST /run) or a call through the deployment router to a deployed version (`deployed`: seed 003's POST
- * /execute, queued, retried and called back). One record, one serializer (lib/runtime/serialize.ts).
+ * One run of an agent (docs/agent-contract.md, Executions): either a process on a host (`local`, `fargate`:
+ * POST /api/agents/{id}/run) or a call through the deployment router to a deployed version (`deployed`: POST
+ * /api/agents/{id}/execute, queued, retried and called back). One record, one serializer (lib/runtime/serialize.ts).
  */
 export const executions = pgTable(
   "executions",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     agentId: uuid()
       .notNull()
       .references(() => agents.id),
@@ -89,9 +78,9 @@ export const executions = pgTable(
     stoppedReason: text(),
     // Host bookkeeping that survives an app restart (local: pid and port).
     hostState: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    startTime: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    endTime: timestamp({ withTimezone: true }),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startTime: madeAt(),
+    endTime: instant(),
+    updatedAt: madeAt(),
     // Deployed executions (host `deployed`) only, below.
     environment: text({ enum: ["dev", "staging", "prod"] }),
     /** The version that answered the last attempt. */
@@ -114,13 +103,13 @@ export const executions = pgTable(
     progress: integer(),
     attempt: integer().notNull().default(0),
     attempts: jsonb().$type<ExecutionAttempt[]>().notNull().default([]),
-    queuedAt: timestamp({ withTimezone: true }),
+    queuedAt: instant(),
     /** A queued execution is not dispatched before this (a retry's backoff). */
-    dueAt: timestamp({ withTimezone: true }),
+    dueAt: instant(),
     /** Set when it first ran: from queued_at to then. */
     queueTimeMs: integer(),
     /** A running attempt past this was lost with its worker: the next worker start takes it back. */
-    leaseUntil: timestamp({ withTimezone: true }),
+    leaseUntil: instant(),
     /** The job this execution fulfils (an auto-fulfilled service's hire or revision; lib/market/job-auto.ts). */
     jobId: uuid().references(() => jobs.id, { onDelete: "set null" }),
   },
@@ -149,12 +138,10 @@ export const executionLogs = pgTable(
   "execution_logs",
   {
     id: bigserial({ mode: "number" }).primaryKey(),
-    executionId: uuid()
-      .notNull()
-      .references(() => executions.id, { onDelete: "cascade" }),
+    executionId: partOf(() => executions.id),
     stream: text({ enum: ["stdout", "stderr", "system"] }).notNull(),
     line: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [index("execution_logs_execution_idx").on(t.executionId, t.id)],
 );

@@ -1,4 +1,5 @@
-import { pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { madeAt, partOf } from "./columns";
 import { jobs } from "./jobs";
 
 /**
@@ -11,10 +12,8 @@ export const hireKeys = pgTable(
   {
     caller: text().notNull(),
     key: text().notNull(),
-    jobId: uuid()
-      .notNull()
-      .references(() => jobs.id, { onDelete: "cascade" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    jobId: partOf(() => jobs.id),
+    createdAt: madeAt(),
   },
   (t) => [primaryKey({ columns: [t.caller, t.key] })],
 );

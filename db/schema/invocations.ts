@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, check, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { madeAt, primaryId } from "./columns";
 import { agents } from "./agents";
 import { agentVersions } from "./deployments";
 import { users } from "./users";
@@ -11,7 +12,7 @@ import { users } from "./users";
 export const agentSessions = pgTable(
   "agent_sessions",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     sessionId: text().notNull(),
     target: text().notNull(),
     agentId: uuid().references(() => agents.id, { onDelete: "set null" }),
@@ -24,8 +25,8 @@ export const agentSessions = pgTable(
      * (lib/invoke/targets-deployed.ts); null for other targets.
      */
     versionId: uuid().references(() => agentVersions.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    lastUsedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
+    lastUsedAt: madeAt(),
   },
   (t) => [
     check("agent_sessions_one_caller", sql`(${t.callerAgentId} IS NULL) <> (${t.callerUserId} IS NULL)`),
@@ -47,7 +48,7 @@ export const invocations = pgTable(
     chunks: integer().notNull().default(0),
     durationMs: integer().notNull(),
     firstChunkMs: integer(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [index("invocations_target_idx").on(t.target, t.createdAt.desc())],
 );

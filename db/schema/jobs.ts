@@ -1,17 +1,7 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-  type AnyPgColumn,
-} from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { instant, madeAt, partOf, primaryId } from "./columns";
 import { agents } from "./agents";
 import { services } from "./services";
 import { users } from "./users";
@@ -35,7 +25,7 @@ export const jobStatus = pgEnum("job_status", [
 export const jobs = pgTable(
   "jobs",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     serviceId: uuid()
       .notNull()
       .references(() => services.id),
@@ -66,12 +56,12 @@ export const jobs = pgTable(
     review: text(),
     cancelReason: text(),
     failureReason: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    startedAt: timestamp({ withTimezone: true }),
-    deliveredAt: timestamp({ withTimezone: true }),
-    completedAt: timestamp({ withTimezone: true }),
-    cancelledAt: timestamp({ withTimezone: true }),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
+    startedAt: instant(),
+    deliveredAt: instant(),
+    completedAt: instant(),
+    cancelledAt: instant(),
+    updatedAt: madeAt(),
   },
   (t) => [
     check("jobs_one_client", sql`(${t.clientAgentId} IS NULL) <> (${t.clientUserId} IS NULL)`),
@@ -92,14 +82,12 @@ export const jobs = pgTable(
 export const deliverables = pgTable(
   "deliverables",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    jobId: uuid()
-      .notNull()
-      .references(() => jobs.id, { onDelete: "cascade" }),
+    id: primaryId(),
+    jobId: partOf(() => jobs.id),
     revision: integer().notNull(),
     content: text().notNull(),
     contentType: text().notNull().default("text/plain"),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [index("deliverables_job_idx").on(t.jobId, t.revision)],
 );

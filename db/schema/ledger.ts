@@ -1,16 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  check,
-  index,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { instant, madeAt, primaryId } from "./columns";
 import { agents } from "./agents";
 import { jobs } from "./jobs";
 import { users } from "./users";
@@ -44,7 +34,7 @@ export const ledgerHoldStatus = pgEnum("ledger_hold_status", ["held", "charged",
 export const ledgerAccounts = pgTable(
   "ledger_accounts",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     kind: ledgerAccountKind().notNull(),
     userId: uuid().references(() => users.id, { onDelete: "restrict" }),
     agentId: uuid().references(() => agents.id, { onDelete: "restrict" }),
@@ -54,7 +44,7 @@ export const ledgerAccounts = pgTable(
     held: bigint({ mode: "number" }).notNull().default(0),
     // Development faucet credit granted so far, capped by FAUCET_MAX_PER_ACCOUNT with a conditional update.
     faucetGranted: bigint({ mode: "number" }).notNull().default(0),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     // The last line of defence behind the conditional update in lib/ledger/post.ts: only `external` goes below zero.
@@ -81,12 +71,12 @@ export const ledgerAccounts = pgTable(
 export const ledgerTransactions = pgTable(
   "ledger_transactions",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     kind: ledgerTransactionKind().notNull(),
     jobId: uuid().references(() => jobs.id, { onDelete: "restrict" }),
     reference: text(),
     memo: text().notNull().default(""),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     uniqueIndex("ledger_transactions_reference_key").on(t.reference),
@@ -114,7 +104,7 @@ export const ledgerEntries = pgTable(
       .references(() => ledgerAccounts.id, { onDelete: "restrict" }),
     amount: bigint({ mode: "number" }).notNull(),
     balanceAfter: bigint({ mode: "number" }).notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     check("ledger_entries_nonzero", sql`${t.amount} <> 0`),
@@ -131,7 +121,7 @@ export const ledgerEntries = pgTable(
 export const ledgerHolds = pgTable(
   "ledger_holds",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     reference: text().notNull(),
     accountId: uuid()
       .notNull()
@@ -142,8 +132,8 @@ export const ledgerHolds = pgTable(
     amount: bigint({ mode: "number" }).notNull(),
     status: ledgerHoldStatus().notNull().default("held"),
     transactionId: uuid().references(() => ledgerTransactions.id, { onDelete: "restrict" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    endedAt: timestamp({ withTimezone: true }),
+    createdAt: madeAt(),
+    endedAt: instant(),
   },
   (t) => [
     check("ledger_holds_positive", sql`${t.amount} > 0`),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { madeAt, primaryId } from "./columns";
 import { agents } from "./agents";
 import { jobs } from "./jobs";
 import { users } from "./users";
@@ -11,7 +12,7 @@ import { users } from "./users";
 export const messages = pgTable(
   "messages",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     jobId: uuid().references(() => jobs.id, { onDelete: "cascade" }),
     recipientAgentId: uuid().references(() => agents.id, { onDelete: "cascade" }),
     recipientUserId: uuid().references(() => users.id, { onDelete: "cascade" }),
@@ -21,7 +22,7 @@ export const messages = pgTable(
     subject: text().notNull(),
     body: text().notNull(),
     read: boolean().notNull().default(false),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
   },
   (t) => [
     check("messages_one_recipient", sql`(${t.recipientAgentId} IS NULL) <> (${t.recipientUserId} IS NULL)`),

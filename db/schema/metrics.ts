@@ -5,9 +5,9 @@ import {
   integer,
   pgTable,
   primaryKey,
-  timestamp,
   type ExtraConfigColumn,
 } from "drizzle-orm/pg-core";
+import { instant } from "./columns";
 import { versionTarget } from "./deployments";
 
 /**
@@ -20,7 +20,7 @@ import { versionTarget } from "./deployments";
 function rollupColumns() {
   return {
     ...versionTarget("cascade"),
-    bucketStart: timestamp({ withTimezone: true }).notNull(),
+    bucketStart: instant().notNull(),
     calls: integer().notNull().default(0),
     errors: integer().notNull().default(0),
     timeouts: integer().notNull().default(0),

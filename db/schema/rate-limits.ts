@@ -1,4 +1,5 @@
-import { bigint, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { instant, primaryId } from "./columns";
 
 /**
  * The counters of the API's rate limits (lib/api/rate-limit.ts), shared by every app process. The shape is the
@@ -24,9 +25,9 @@ export const rateLimits = pgTable(
 export const streamLeases = pgTable(
   "stream_leases",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: primaryId(),
     clientKey: text().notNull(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    expiresAt: instant().notNull(),
   },
   (t) => [index("stream_leases_client_idx").on(t.clientKey, t.expiresAt)],
 );

@@ -1,4 +1,5 @@
-import { pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { madeAt, partOf } from "./columns";
 import { agents } from "./agents";
 
 /**
@@ -8,9 +9,7 @@ import { agents } from "./agents";
 export const agentSecrets = pgTable(
   "agent_secrets",
   {
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    agentId: partOf(() => agents.id),
     name: text().notNull(),
     /** `v1:` + base64(iv | tag | ciphertext), associated data binds it to the agent and the name. */
     ciphertext: text().notNull(),
@@ -18,8 +17,8 @@ export const agentSecrets = pgTable(
     keyId: text().notNull(),
     /** `••••3f9a`: the last 4 characters of values of 12 or more, nothing of shorter ones. */
     masked: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
+    updatedAt: madeAt(),
   },
   (t) => [primaryKey({ columns: [t.agentId, t.name] })],
 );

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { madeAt, partOf, primaryId } from "./columns";
 import { agents } from "./agents";
 import type { InputSchema } from "../../lib/api/contracts/input-schema";
 import { tsvector } from "./types";
@@ -14,10 +15,8 @@ export type RequiredInput = {
 export const services = pgTable(
   "services",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    agentId: uuid()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    id: primaryId(),
+    agentId: partOf(() => agents.id),
     name: text().notNull(),
     description: text().notNull().default(""),
     // Price in cents (the API also shows it as price_usd, a decimal). Integer, as every amount in the ledger.
@@ -43,8 +42,8 @@ export const services = pgTable(
     searchVector: tsvector().generatedAlwaysAs(
       sql`to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(description, ''))`,
     ),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: madeAt(),
+    updatedAt: madeAt(),
   },
   (t) => [
     check("services_max_revisions_range", sql`${t.maxRevisions} BETWEEN 0 AND 100`),

@@ -17,6 +17,5 @@ const demoJobSchema = z.strictObject({
 });
 
 export type DemoJob = z.infer<typeof demoJobSchema>;
-export type DemoStep = DemoJob["steps"][number];
 
 export const demoJobs: DemoJob[] = z.array(demoJobSchema).parse(jobs);

@@ -8,9 +8,7 @@ import type { agentMetricsResponse } from "@/lib/api/contracts/metrics";
 
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
-export type DeploymentStatus = Deployment["status"];
 export type DeploymentPhase = Deployment["phases"][number];
-export type TrafficSplit = Deployment["traffic"];
 export type Version = z.infer<typeof versionSchema>;
 export type DeployResult = z.infer<typeof deployResponseSchema>;
 export type Environment = Deployment["environment"];
@@ -19,7 +17,7 @@ export type Environment = Deployment["environment"];
 export type DeploymentAction = "rollback" | "promote" | "abort";
 export type DeploymentActionResult = z.infer<typeof deploymentActionResponse>;
 
-/** GET /api/agents/{id}/metrics (lib/api/contracts/metrics.ts, seed 003 4.1). */
+/** GET /api/agents/{id}/metrics (lib/api/contracts/metrics.ts). */
 export type AgentMetrics = z.infer<typeof agentMetricsResponse>;
 export type MetricPoint = NonNullable<AgentMetrics["metrics"]["execution_count"]>[number];
 export type { Granularity } from "@/lib/metrics/series";

@@ -7,37 +7,46 @@ const refused = (fields: Record<string, string>, message = "Invalid request") =>
   new ApiClientError(400, "ValidationError", message, { fields });
 
 describe("plain words for the API's field messages", () => {
-  it("says a price's range in dollars, not zod's bound", () => {
-    expect(plainMessage(SERVICE_RULES.price_usd, "Too big: expected number to be <=1000000")).toBe(
+  const cases: [string, Parameters<typeof plainMessage>[0], string, string][] = [
+    // A price's range in dollars, not zod's bound.
+    [
+      "price too big",
+      SERVICE_RULES.price_usd,
+      "Too big: expected number to be <=1000000",
       "Price must be between $0.01 and $1,000,000",
-    );
-    expect(plainMessage(SERVICE_RULES.price_usd, "Too small: expected number to be >=0.01")).toBe(
+    ],
+    [
+      "price too small",
+      SERVICE_RULES.price_usd,
+      "Too small: expected number to be >=0.01",
       "Price must be between $0.01 and $1,000,000",
-    );
-  });
-
-  it("counts characters of text, and says an empty required field is required", () => {
-    expect(plainMessage(AGENT_RULES.name, "Too big: expected string to have <=100 characters")).toBe(
+    ],
+    // Characters of text are counted, and an empty required field is required.
+    [
+      "name too long",
+      AGENT_RULES.name,
+      "Too big: expected string to have <=100 characters",
       "Name must be at most 100 characters",
-    );
-    expect(plainMessage(AGENT_RULES.name, "Too small: expected string to have >=1 characters")).toBe(
-      "Name is required",
-    );
-    expect(plainMessage(SIGNUP_RULES.password, "must be at least 10 characters")).toBe(
+    ],
+    ["name empty", AGENT_RULES.name, "Too small: expected string to have >=1 characters", "Name is required"],
+    [
+      "password too short",
+      SIGNUP_RULES.password,
+      "must be at least 10 characters",
       "Password must be at least 10 characters",
-    );
-  });
-
-  it("asks for a number when it got something else, and keeps our own sentences whole", () => {
-    expect(plainMessage(SERVICE_RULES.price_usd, "Invalid input: expected number, received string")).toBe(
-      "Enter a number",
-    );
-    expect(plainMessage(SERVICE_RULES.price_usd, "must have at most 2 decimals")).toBe(
-      "Price must have at most 2 decimals",
-    );
-    expect(plainMessage(SERVICE_RULES.output_type, "Invalid string: must match pattern /x/")).toBe(
+    ],
+    // A number asked for when it got something else; our own sentences kept whole.
+    ["not a number", SERVICE_RULES.price_usd, "Invalid input: expected number, received string", "Enter a number"],
+    ["our own sentence", SERVICE_RULES.price_usd, "must have at most 2 decimals", "Price must have at most 2 decimals"],
+    [
+      "a pattern",
+      SERVICE_RULES.output_type,
+      "Invalid string: must match pattern /x/",
       "Use a word or a media type, like text, json or image/png",
-    );
+    ],
+  ];
+  it.each(cases)("%s", (_, rule, message, plain) => {
+    expect(plainMessage(rule, message)).toBe(plain);
   });
 });
 

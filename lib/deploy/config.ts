@@ -6,7 +6,7 @@ import { DEFAULT_DEPLOYMENT_CONFIG, type DeploymentConfig, type Strategy } from 
 type DeployBody = z.output<typeof deployBody>;
 type UpdateBody = z.output<typeof updateVersionBody>;
 
-/** The request's settings over a base (seed 003's defaults for a first deployment, the environment's for an update). */
+/** The request's settings over a base (DEFAULT_DEPLOYMENT_CONFIG for a first deployment, the environment's for an update). */
 export interface ConfigInput {
   strategy: Strategy;
   auto_scaling?: DeployBody["deployment_config"]["auto_scaling"];

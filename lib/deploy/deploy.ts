@@ -27,7 +27,7 @@ import type { DeployHostName, DeploymentConfig, Environment, SecurityConfig } fr
 import { findVersion, parseVersion, prepareCode, putVersion, type PreparedCode, type VersionRow } from "./versions";
 
 /**
- * The deploy verbs (seed 003 1.1, 1.2). Everything a request is checked against (ownership, semver, the host, the
+ * The deploy verbs (deploy, update a version: README.md, Deployments). Everything a request is checked against (ownership, semver, the host, the
  * bundle) is checked before the transaction; the transaction (./rollout.ts) then writes the version (if new), the
  * deployment, the environment's route, the agent's secrets and deploy key (./deploy-key.ts), schedules the controller
  * and appends the events: all of it commits or none.
@@ -110,6 +110,8 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
   const code = await prepareCode(body.agent_code, host);
   const environment = cfg.environment;
   const userId = principal.kind === "user" ? principal.userId : null;
+  // The rollout's agent, environment, host and person (null for an agent's key).
+  const who = { agentId: agent.id, environment, host, userId };
 
   const done = await inRollout(agent.id, environment, async (tx) => {
     const route = await loadRoute(tx, agent.id, environment);
@@ -130,15 +132,7 @@ export async function deployAgent(principal: Principal, body: DeployBody, origin
     });
     const rollout = await startRollout(
       tx,
-      {
-        agentId: agent.id,
-        environment,
-        host,
-        version: v,
-        config,
-        userId,
-        secrets: cfg.security?.environment_variables,
-      },
+      { ...who, version: v, config, secrets: cfg.security?.environment_variables },
       route,
     );
     const key = await deployKey(tx, agent.id, environment);
@@ -215,6 +209,8 @@ export async function updateVersion(
     });
   }
   const userId = principal.kind === "user" ? principal.userId : null;
+  // The rollout's agent, environment, host and person (null for an agent's key).
+  const who = { agentId: agent.id, environment, host, userId };
 
   const id = await inRollout(agent.id, environment, async (tx) => {
     const route = await loadRoute(tx, agent.id, environment);
@@ -237,15 +233,7 @@ export async function updateVersion(
     );
     const rollout = await startRollout(
       tx,
-      {
-        agentId: agent.id,
-        environment,
-        host,
-        version: v,
-        config,
-        userId,
-        secrets: cfg?.security?.environment_variables,
-      },
+      { ...who, version: v, config, secrets: cfg?.security?.environment_variables },
       route,
     );
     await appendEvents(tx, rollout.events);

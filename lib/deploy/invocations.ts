@@ -8,7 +8,7 @@ import { findAgentCached } from "@/lib/market/agents";
 import { hasRoute, routeCall } from "./router";
 import type { Environment } from "./types";
 
-/** Either scope lets a caller call deployed agents: seed 003's `agent:execute`, or the invoke API's `invoke`. */
+/** Either scope lets a caller call deployed agents: the deployments API's `agent:execute` (README.md, Deployments), or the invoke API's `invoke`. */
 export function mayInvoke(principal: Principal): boolean {
   return principal.scopes.includes("agent:execute") || principal.scopes.includes("invoke");
 }

@@ -102,7 +102,7 @@ export async function listDeployments(
 const ACTIVE_INSTANCE = ["starting", "healthy", "unhealthy", "draining"] as const;
 const WINDOW_S = 300;
 
-/** A deployment as seed 003 1.3 shows it, or null when the agent has no such deployment. */
+/** A deployment as GET /api/agents/{id}/deployments/{deploymentId} shows it (README.md, Deployments), or null when the agent has no such deployment. */
 export async function deploymentView(
   db: Queryable,
   agentId: string,

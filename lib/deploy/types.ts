@@ -1,8 +1,8 @@
 import type { deployEnvironment, deployHost, deploymentStrategy } from "@/db/schema/deployments";
 
 /**
- * The shapes the deploy modules share (seed 003, sections 1-2). The API's request schemas
- * (lib/api/contracts/deployments.ts) normalize into these, with seed 003's defaults filled in; the controller,
+ * The shapes the deploy modules share (README.md, Deployments). The API's request schemas
+ * (lib/api/contracts/deployments.ts) normalize into these, with DEFAULT_DEPLOYMENT_CONFIG's defaults filled in; the controller,
  * router and hosts read only these. The enumerations are the database's (db/schema/deployments.ts), imported as
  * types only so that the browser can import this module.
  */
@@ -11,7 +11,7 @@ export type Environment = (typeof deployEnvironment.enumValues)[number];
 export type DeployHostName = (typeof deployHost.enumValues)[number];
 export type Strategy = (typeof deploymentStrategy.enumValues)[number];
 
-/** The version's own resources: seed 003 `agent_code.configuration`. */
+/** The version's own resources: the deploy request's `agent_code.configuration`. */
 export interface CodeConfiguration {
   /** MB, default 128 */
   memory_limit: number;

@@ -19,7 +19,7 @@ import type { ChunkListener, StreamOutcome } from "./transports/collector";
 import { readAnswerBody } from "./transports/http-stream";
 
 /**
- * Seed 004's invocation of a deployed agent (POST /api/agents/invoke): the deployment router's choice (the route's
+ * The invocation of a deployed agent (POST /api/agents/invoke, lib/api/contracts/invoke.ts): the deployment router's choice (the route's
  * weights, the least loaded healthy instance), except that a session stays on the version that started it while
  * that version serves (`agent_sessions.version_id`, written after its first answered call). An AgentCore instance
  * is invoked directly over the signed transport (InvokeAgentRuntime, qualifier = the endpoint its gateway names), so the

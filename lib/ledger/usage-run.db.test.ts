@@ -5,7 +5,7 @@ import { POST as stop } from "@/app/api/executions/[id]/stop/route";
 import { POST as run } from "@/app/api/agents/[id]/run/route";
 import { getDb } from "@/db/client";
 import { agents } from "@/db/schema";
-import { resetHostsForTests } from "@/lib/runtime/hosts/index";
+import { closeHosts } from "@/lib/runtime/hosts/index";
 import { setupTestDatabase } from "@/test/db";
 import { balanceOf, fund, runHoldOf } from "@/test/fixtures/ledger";
 import { runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
@@ -16,7 +16,7 @@ import { call } from "@/test/http";
 setupTestDatabase();
 
 beforeAll(() => setTestEnv({ EXECUTION_STOP_GRACE_MS: "1000", EXECUTION_MAX_CONCURRENT_PER_AGENT: "5" }));
-afterAll(() => resetHostsForTests({ kill: true }));
+afterAll(() => closeHosts({ kill: true }));
 
 const runAs = (agentId: string, key: string, body: Record<string, unknown>) =>
   call(run, `/api/agents/${agentId}/run`, { key, params: { id: agentId }, body });

@@ -35,7 +35,7 @@ export interface AgentSearch {
   q?: string;
   capability?: string | string[];
   category?: string;
-  /** Ours, and seed 003's `inactive` (offline) and `failed` (the latest deployment failed). */
+  /** Ours, and the deployments API's `inactive` (offline) and `failed` (the latest deployment failed). */
   status?: "active" | "busy" | "offline" | "retired" | "inactive" | "failed";
   owner?: "me";
   runnable?: "true" | "false";
@@ -45,7 +45,7 @@ export interface AgentSearch {
   /** Agents that sell at least one active service within the range. */
   min_price?: number;
   max_price?: number;
-  /** Agents deployed in this environment (seed 003). */
+  /** Agents deployed in this environment (README.md, Deployments). */
   environment?: Environment;
   /** Each a capability of the agent or a tag of its live version. */
   tag?: string | string[];
@@ -53,7 +53,7 @@ export interface AgentSearch {
   order?: SortDir;
   limit: number;
   cursor?: string;
-  /** Offset paging (seed 003), instead of the cursor. */
+  /** Offset paging (the deployments API's `page`), instead of the cursor. */
   page?: number;
 }
 
@@ -78,7 +78,7 @@ const lastUpdated = sql`greatest(${agents.updatedAt},
   (SELECT max(r.updated_at) FROM agent_routes r WHERE r.agent_id = ${agents.id}))`;
 const nameKey = sql<string>`lower(${agents.name})`;
 
-/** The sort of a search: ours keep their direction unless `order` says otherwise; seed 003's default to desc. */
+/** The sort of a search: ours keep their direction unless `order` says otherwise; the deployments API's default to desc. */
 function sortOf(q: AgentSearch): KeysetSort {
   const id = agents.id;
   switch (q.sort) {
@@ -223,7 +223,7 @@ async function search(db: Db, principal: Principal | null, q: AgentSearch): Prom
       .from(agents);
   const countAll = async (w: SQL | undefined) => (await db.select({ n: count() }).from(agents).where(w))[0]?.n ?? 0;
   if (q.page !== undefined) {
-    // Offset paging (seed 003): the same order, a page number instead of a cursor.
+    // Offset paging (`page`): the same order, a page number instead of a cursor.
     const [rows, total] = await Promise.all([
       select()
         .where(and(...where))

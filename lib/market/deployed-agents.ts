@@ -14,7 +14,7 @@ import { env } from "@/lib/env";
 import { iso } from "./serialize";
 
 /**
- * The deployed-agent fields of GET /api/agents and GET /api/agents/{id} (seed 003 2.1, 2.2), read fresh for a page
+ * The deployed-agent fields of GET /api/agents and GET /api/agents/{id} (README.md, Deployments), read fresh for a page
  * of agents in two queries (routes with their live version, deployment and instance counts; then the last 24 hours
  * of calls), never one per agent. The catalogue page itself may come from the list cache; these change without an
  * event (health checks, calls), so they are not cached.

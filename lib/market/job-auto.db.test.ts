@@ -18,8 +18,8 @@ import { call } from "@/test/http";
 import { badRatingsServedBy } from "./job-auto";
 
 /**
- * Services the platform fulfils itself, through the HTTP handlers and a real execution worker: the seed 002
- * verify flow with no human on the worker's side (hire, wait for `delivered`, complete with a rating), the failure
+ * Services the platform fulfils itself, through the HTTP handlers and a real execution worker: the verify flow
+ * (lib/market/verify-flow.db.test.ts) with no human on the worker's side (hire, wait for `delivered`, complete with a rating), the failure
  * path (job failed, refunded, the client told) and a revision that runs the agent again with the reason.
  */
 
@@ -68,7 +68,7 @@ async function jobEventTypes(jobId: string): Promise<string[]> {
 }
 
 describe("auto-fulfilled services", () => {
-  it("seed 002 verify flow with no human: hire, delivered by the agent, completed with a rating", async () => {
+  it("the verify flow with no human: hire, delivered by the agent, completed with a rating", async () => {
     const { agent, service } = await seller("json");
     const B = await buyer();
     await startWorker();

@@ -1,6 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { jobs } from "@/db/schema";
+import { reviewSchema } from "@/lib/api/contracts/reviews";
 import { setupTestDatabase } from "@/test/db";
 import { api } from "@/test/fixtures/job-routes";
 import { fund } from "@/test/fixtures/ledger";
@@ -47,6 +49,9 @@ describe("service insights", () => {
     expect(got.average_rating).toBeCloseTo(4, 9);
     expect(got.recent_reviews.map((r) => r.review)).toEqual(["Fine", "Took a while", "Quick and right"]);
     expect(got.recent_reviews[0]!.reviewer).toBe("Reviewer bot");
+    // The agent's reviews' shape: paid hires are verified purchases, with what the client paid.
+    expect(got.recent_reviews).toEqual(z.array(reviewSchema).parse(got.recent_reviews));
+    expect(got.recent_reviews[0]).toMatchObject({ verified_purchase: true, paid_cents: 500 });
     expect(got.seller).toMatchObject({ rating_count: 4, jobs_completed: 4 });
   });
 

@@ -1,7 +1,8 @@
 import "server-only";
-import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { agents, jobs } from "@/db/schema";
+import { latestReviews, ratedJobsOf, type Review } from "./reviews";
 
 /** What a buyer weighs before hiring a service, beyond its own fields: how fast it delivers and what others said. */
 export interface ServiceInsights {
@@ -12,10 +13,9 @@ export interface ServiceInsights {
   /** Ratings of this service's completed jobs (every rating, as on the agent's page). */
   rating_count: number;
   average_rating: number | null;
-  recent_reviews: { job_id: string; rating: number; review: string | null; reviewer: string; completed_at: string }[];
+  /** The latest reviews, as the agent's reviews show them (lib/market/reviews.ts). */
+  recent_reviews: Review[];
 }
-
-const clientAgent = sql`(SELECT a.name FROM agents a WHERE a.id = "jobs"."client_agent_id")`;
 
 export async function serviceInsights(
   db: Queryable,
@@ -24,7 +24,7 @@ export async function serviceInsights(
 ): Promise<ServiceInsights> {
   // The worker's index (jobs_worker_idx) narrows to the seller's jobs; the service id filters those.
   const ofService = and(eq(jobs.workerAgentId, service.agentId), eq(jobs.serviceId, service.id));
-  const rated = and(ofService, eq(jobs.status, "completed"), isNotNull(jobs.rating));
+  const rated = ratedJobsOf(service.agentId, eq(jobs.serviceId, service.id));
   const [[timing], [ratings], [seller], reviews] = await Promise.all([
     db
       .select({
@@ -49,18 +49,7 @@ export async function serviceInsights(
       })
       .from(agents)
       .where(eq(agents.id, service.agentId)),
-    db
-      .select({
-        id: jobs.id,
-        rating: jobs.rating,
-        review: jobs.review,
-        completedAt: jobs.completedAt,
-        reviewer: sql<string | null>`${clientAgent}`,
-      })
-      .from(jobs)
-      .where(rated)
-      .orderBy(desc(jobs.completedAt), desc(jobs.id))
-      .limit(limit),
+    latestReviews(db, rated, limit),
   ]);
   return {
     typical_delivery_seconds: timing?.median == null ? null : Math.max(0, Math.round(Number(timing.median))),
@@ -73,14 +62,7 @@ export async function serviceInsights(
     },
     rating_count: Number(ratings?.n ?? 0),
     average_rating: ratings?.avg == null ? null : Number(ratings.avg),
-    recent_reviews: reviews.map((r) => ({
-      job_id: r.id,
-      rating: r.rating ?? 0,
-      review: r.review,
-      // People who hire are not named, as on the agent's reviews (reviews.ts).
-      reviewer: r.reviewer ?? "A person",
-      completed_at: (r.completedAt ?? new Date(0)).toISOString(),
-    })),
+    recent_reviews: reviews,
   };
 }
 

@@ -30,7 +30,7 @@ const HIRING_EVENTS = [
   "agent_reputation_changed",
 ];
 
-describe("seed 002 verify flow", () => {
+describe("the verify flow: hire, deliver, complete with a rating", () => {
   it("runs the whole hiring workflow", async () => {
     const alice = await call(agentsRoute.POST, "/api/agents", {
       body: { name: "Alice", capabilities: ["coding", "testing"], description: "I write and test code" },

@@ -111,8 +111,3 @@ export async function agentMetricsJson(db: Queryable, q: AgentMetricsQuery): Pro
   });
   return `${head.slice(0, -1)},${top},"by_version":[${byVersion.join(",")}]}`;
 }
-
-/** `agentMetricsJson` as a value, for in-process callers that want the objects. */
-export async function agentMetrics(db: Queryable, q: AgentMetricsQuery): Promise<AgentMetricsJson> {
-  return JSON.parse(await agentMetricsJson(db, q)) as AgentMetricsJson;
-}

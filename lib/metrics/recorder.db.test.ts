@@ -5,14 +5,7 @@ import { agentVersions, callRollups, callRollupsHourly } from "@/db/schema";
 import { createAgent } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { bucketUpperMs, bucketOf, emptyHistogram, quantile, record } from "./histogram";
-import {
-  flushMetrics,
-  recordCall,
-  recorderHealth,
-  recordUsage,
-  resetRecorderForTests,
-  versionWindowStats,
-} from "./recorder";
+import { flushMetrics, recordCall, recorderHealth, recordUsage, closeRecorder, versionWindowStats } from "./recorder";
 
 setupTestDatabase();
 
@@ -37,7 +30,7 @@ beforeAll(async () => {
     .returning();
   versionId = v!.id;
 });
-afterEach(() => resetRecorderForTests());
+afterEach(() => closeRecorder());
 
 async function minuteRow(at: Date) {
   const db = await getDb();

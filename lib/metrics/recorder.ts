@@ -260,8 +260,11 @@ export function recorderHealth(): { last_flush_at: string | null; last_error: st
 
 export { versionWindowStats, type WindowStats } from "./window-stats";
 
-/** Tests: forget buffered samples and stop the timer. */
-export function resetRecorderForTests(): void {
+/**
+ * Stops this process's recorder: the flush timer stops, what is still buffered is dropped (call flushMetrics
+ * first to keep it) and its health starts over. The next sample starts it again.
+ */
+export function closeRecorder(): void {
   pending = new Map();
   if (timer) clearTimeout(timer);
   timer = undefined;

@@ -1,5 +1,5 @@
 /**
- * Bucketed rollups into the series and summary of GET /api/agents/{id}/metrics (seed 003 4.1). Pure functions: the
+ * Bucketed rollups into the series and summary of GET /api/agents/{id}/metrics (README.md, Deployments). Pure functions: the
  * queries (rollup-queries.ts) hand them columns the database has aggregated, so the arithmetic is tested without one.
  *
  * A bucket's percentiles come from the stored p50/p95/p99 of its row when it is made of exactly one row at that

@@ -11,7 +11,7 @@ import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { recorderHealth } from "./recorder";
 
 /**
- * GET /api/system/health (seed 003 4.2): every component probed for real, side by side. The database decides
+ * GET /api/system/health (README.md, Deployments): every component probed for real, side by side. The database decides
  * between unhealthy and the rest; any other component that fails makes the platform degraded (it still serves).
  */
 

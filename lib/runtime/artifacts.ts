@@ -26,8 +26,6 @@ export const manifestSchema = z
   })
   .strict();
 
-export type ArtifactManifest = z.infer<typeof manifestSchema>;
-
 export interface Artifact {
   name: string;
   description: string;

@@ -7,7 +7,7 @@ import { startCloudWatchLogsServer, type CloudWatchLogsServer } from "@/test/dou
 import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { call } from "@/test/http";
 import type { RuntimeConfig } from "./config";
-import { resetHostsForTests } from "./hosts/index";
+import { closeHosts } from "./hosts/index";
 import { reconcileOnce } from "./reconciler";
 import { runAgent, runnableAgent, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  resetHostsForTests();
+  closeHosts();
   await Promise.all([ecs?.close(), cloudwatch?.close()]);
 });
 
@@ -139,7 +139,7 @@ describe("Fargate host (real ECS client against the ECS double)", () => {
     expect(stdout.some((l) => l.includes("input result") && l.includes('"words":3'))).toBe(true);
     expect(stdout.some((l) => l.includes(`execution ${started.execution_id} listening`))).toBe(true);
     // Later sweeps (and a restarted app, whose hosts know nothing) add nothing twice.
-    resetHostsForTests();
+    closeHosts();
     await reconcileOnce();
     await reconcileOnce();
     expect((await read()).filter((l) => l.stream === "stdout")).toHaveLength(stdout.length);
@@ -223,7 +223,7 @@ describe("Fargate host (real ECS client against the ECS double)", () => {
     const t = await runnableAgent(fargate("text-stats"));
     const started = await start(t);
     const running = await until(started.execution_id, t.key, "running");
-    resetHostsForTests(); // nothing of Fargate lives in memory: the task ARN is in the record
+    closeHosts(); // nothing of Fargate lives in memory: the task ARN is in the record
     await fetch(`${running.endpoint}/invocations`, { method: "POST", body: JSON.stringify({ prompt: "x" }) });
     const done = await until(started.execution_id, t.key, "completed");
     expect(done.exit_code).toBe(0);

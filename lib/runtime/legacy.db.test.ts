@@ -8,7 +8,7 @@ import { listSecrets, secretValues } from "./secrets/store";
 
 const t = setupTestDatabase();
 
-describe("runtimes stored before issue 8", () => {
+describe("runtimes stored before the artifact shape and encrypted secrets (docs/agent-contract.md)", () => {
   it("take the artifact shape, move env into encrypted secrets (refused names dropped), and never keep a command", async () => {
     const { database } = t.current;
     const db = database.db;

@@ -13,7 +13,7 @@ import { apiKeys, executions } from "@/db/schema";
 import { generateApiKey } from "@/lib/auth/api-keys";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { resetHostsForTests } from "./hosts/index";
+import { closeHosts } from "./hosts/index";
 import { stopAgentExecutions } from "./executions";
 import { reconcileOnce } from "./reconciler";
 import { runAgent, runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
@@ -28,7 +28,7 @@ beforeAll(() =>
   }),
 );
 afterAll(() => {
-  resetHostsForTests({ kill: true });
+  closeHosts({ kill: true });
   setTestEnv({
     EXECUTION_MAX_CONCURRENT_PER_AGENT: undefined,
     EXECUTION_MAX_INPUT_BYTES: undefined,

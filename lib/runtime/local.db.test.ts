@@ -11,7 +11,7 @@ import { events as eventsTable } from "@/db/schema";
 import { SseParser } from "@/lib/events/sse-parse";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { hosts, resetHostsForTests } from "./hosts/index";
+import { hosts, closeHosts } from "./hosts/index";
 import { pidAlive } from "./hosts/process-info";
 import { reconcileOnce } from "./reconciler";
 import { executionRow, runAgent, runnableAgent, setTestEnv, textStats, waitFor } from "@/test/fixtures/runtime";
@@ -19,7 +19,7 @@ import { executionRow, runAgent, runnableAgent, setTestEnv, textStats, waitFor }
 setupTestDatabase();
 
 beforeAll(() => setTestEnv({ EXECUTION_STOP_GRACE_MS: "1000", EXECUTION_MAX_CONCURRENT_PER_AGENT: "5" }));
-afterAll(() => resetHostsForTests({ kill: true }));
+afterAll(() => closeHosts({ kill: true }));
 
 const statusOf = async (id: string, key: string) =>
   (await call(getExecution, `/api/executions/${id}`, { key, params: { id } })).body;
@@ -192,7 +192,7 @@ describe("local host", () => {
     await until(b.body.execution_id, t.key, "running");
     const pidB = (await executionRow(b.body.execution_id))!.hostState.pid as number;
 
-    resetHostsForTests(); // the app "restarts": no in-memory state, processes untouched
+    closeHosts(); // the app "restarts": no in-memory state, processes untouched
     process.kill(pidB, "SIGKILL"); // ...and one of them dies while nobody watches
     await waitFor(() => (pidAlive(pidB) ? undefined : true), "pid to die");
     const sweep = await reconcileOnce();

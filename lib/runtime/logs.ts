@@ -98,7 +98,7 @@ export async function readLogs(
   return rows.map((r) => ({ id: r.id, stream: r.stream, line: r.line, created_at: r.createdAt.toISOString() }));
 }
 
-/** The last `limit` lines, oldest first, in seed 003's shape (`logs[]` of an execution record). */
+/** The last `limit` lines, oldest first, in an execution record's shape (`logs[]`; docs/agent-contract.md, Executing deployed agents). */
 export async function recentLogs(q: Queryable, executionId: string, limit = 100): Promise<ExecutionLogJson[]> {
   const rows = await q
     .select()

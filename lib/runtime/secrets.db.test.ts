@@ -16,7 +16,7 @@ import { secretInfoSchema } from "@/lib/api/contracts/agent-secrets";
 import { createAgent, createUser } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { resetHostsForTests } from "./hosts/index";
+import { closeHosts } from "./hosts/index";
 import { parseKey } from "./secrets/crypto";
 import { rotateSecrets, secretValues } from "./secrets/store";
 import { installEchoArtifact, setTestEnv, waitFor } from "@/test/fixtures/runtime";
@@ -34,7 +34,7 @@ beforeAll(() => {
   setTestEnv({ SECRETS_KEY: KEY_A, SECRETS_KEY_PREVIOUS: undefined, LOCAL_AGENTS_DIR: artifactsDir });
 });
 afterAll(() => {
-  resetHostsForTests({ kill: true });
+  closeHosts({ kill: true });
   setTestEnv({ SECRETS_KEY: undefined, SECRETS_KEY_PREVIOUS: undefined, LOCAL_AGENTS_DIR: undefined });
   fs.rmSync(artifactsDir, { recursive: true, force: true });
 });
@@ -71,7 +71,7 @@ async function runAndReport(agent: { id: string; api_key: string }) {
   return { id, final, env: report.env as Record<string, string> };
 }
 
-describe("agent variables are write-only secrets (issue 8)", () => {
+describe("agent variables are write-only secrets (docs/agent-contract.md, The process's environment and the owner's variables)", () => {
   it("are encrypted at rest, masked for the owner, absent from resources and events, and reach the process", async () => {
     const { owner, agent } = await ownedEchoAgent({ API_TOKEN: TOKEN, SHORT_ONE: SHORT });
     const db = await getDb();

@@ -2,16 +2,15 @@ import type { z } from "zod";
 import type { executionLogSchema, executionSchema } from "@/lib/api/contracts/executions";
 import type { ExecutionRow } from "./types";
 
-/** An execution as the API shows it (executionSchema): seed 000's run and seed 003's execute, one record. */
+/** An execution as the API shows it (executionSchema): a process run (POST /api/agents/{id}/run) and a deployed execution (POST /api/agents/{id}/execute), one record (docs/agent-contract.md, Executions). */
 export type ExecutionJson = z.infer<typeof executionSchema>;
 export type ExecutionLogJson = z.infer<typeof executionLogSchema>;
 
 export const PRIORITIES = ["low", "normal", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The seed 003 view of a process run: it started when the row was made, and its result is its exit. */
+/** A process run as a deployed execution's record shows it (docs/agent-contract.md, Executing deployed agents): it started when the row was made, and its result is its exit. */
 function startedAt(row: ExecutionRow): Date | null {
   if (row.host !== "deployed") return row.startTime;
   return row.attempt > 0 ? row.startTime : null;
@@ -69,7 +68,7 @@ export function toExecutionRecord(row: ExecutionRow, agentName: string, logs?: E
   };
 }
 
-/** A process run's failure in seed 003's words: its stop reason or exit code. */
+/** A process run's failure in a deployed execution's words (`error`): its stop reason or exit code. */
 function errorOfProcess(row: ExecutionRow): ExecutionJson["result"]["error"] {
   if (row.host === "deployed" || row.status === "completed" || !["failed", "stopped"].includes(row.status)) {
     return null;

@@ -5,7 +5,7 @@ import { POST as register } from "@/app/api/agents/route";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { startFailureOf } from "./start";
-import { resetHostsForTests } from "./hosts/index";
+import { closeHosts } from "./hosts/index";
 import { installEchoArtifact, setTestEnv } from "@/test/fixtures/runtime";
 import { HostStartError, isHostStartError } from "./types";
 
@@ -17,12 +17,12 @@ beforeAll(() => {
   setTestEnv({ LOCAL_AGENTS_DIR: artifactsDir });
 });
 afterAll(() => {
-  resetHostsForTests({ kill: true });
+  closeHosts({ kill: true });
   setTestEnv({ LOCAL_AGENTS_DIR: undefined });
   fs.rmSync(artifactsDir, { recursive: true, force: true });
 });
 
-describe("a start failure keeps its real reason (issue 8)", () => {
+describe("a start failure keeps its real reason (README.md, Security model)", () => {
   it("recognises a HostStartError thrown by another bundle's copy of the class", async () => {
     // Next bundles lib/runtime/types.ts once per bundle; a query string gives this test a second module instance.
     const other = "./types?bundle=other"; // a variable: TypeScript does not resolve the query string

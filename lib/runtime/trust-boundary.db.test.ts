@@ -19,7 +19,7 @@ import { FAULTY_ARN, MARKDOWN_ARN, startTestAgentCore, testClient } from "@/test
 import { startEcsServer, type EcsServer } from "@/test/doubles/ecs-server";
 import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
-import { hosts, resetHostsForTests } from "./hosts/index";
+import { hosts, closeHosts } from "./hosts/index";
 import { CONTRACT_ENV_NAMES } from "./env-policy";
 import { installEchoArtifact, setTestEnv, waitFor } from "@/test/fixtures/runtime";
 
@@ -72,7 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  resetHostsForTests({ kill: true });
+  closeHosts({ kill: true });
   setAgentCoreClient(undefined);
   setTestEnv({ ...Object.fromEntries(Object.keys(ECS).map((k) => [k, undefined])), LOCAL_AGENTS_DIR: undefined });
   setTestEnv({ AGENTCORE_ALLOWED_RUNTIME_ARNS: undefined, AWS_ENDPOINT_URL_ECS: undefined });
@@ -203,7 +203,7 @@ function expectNothingRan() {
   expect(agentcore.stats).toMatchObject({ connections: 0, invocations: 0 });
 }
 
-describe("the trust boundary (issue 8): nothing a request names runs or acts with the platform's identity", () => {
+describe("the trust boundary (README.md, Security model): nothing a request names runs or acts with the platform's identity", () => {
   let victim: { id: string; api_key: string };
 
   it("registration refuses every runtime vector; nothing ran and no AWS call left the process", async () => {

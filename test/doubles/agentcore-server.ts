@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { WebSocketServer } from "ws";
 import { parseRuntimePath } from "@/lib/invoke/transports/arn";
+import { readNodeBody } from "@/lib/node-body";
 import { AgentPool, type DeployedRuntimes, type HostedAgentSpec } from "./agentcore/agent-host";
 import { FaultBook, type Fault } from "./agentcore/faults";
 import { refuseHttp, refuseUpgrade, sessionIdOf } from "./agentcore/protocol";
@@ -100,31 +101,22 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://agentcore.local");
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on("end", () => {
-      void (async () => {
-        if (req.method !== "POST")
-          return refuseHttp(res, { status: 404, type: "UnknownOperationException", message: "Unknown operation" });
-        const body = Buffer.concat(chunks);
-        const gate = await admit(req, url, body, "invocations");
-        if ("status" in gate) {
-          state.stats.refused++;
-          return refuseHttp(res, gate);
-        }
-        const fault = faults.take(gate.arn);
-        if (fault?.kind === "unavailable") {
-          state.stats.refused++;
-          return refuseHttp(res, unavailable);
-        }
-        state.opened();
-        res.on("close", () => state.closed());
-        await relay.serveInvocation(req, res, body, gate, fault);
-      })();
+    void readNodeBody(req, MAX_BODY).then(async (body) => {
+      if (req.method !== "POST")
+        return refuseHttp(res, { status: 404, type: "UnknownOperationException", message: "Unknown operation" });
+      const gate = await admit(req, url, body, "invocations");
+      if ("status" in gate) {
+        state.stats.refused++;
+        return refuseHttp(res, gate);
+      }
+      const fault = faults.take(gate.arn);
+      if (fault?.kind === "unavailable") {
+        state.stats.refused++;
+        return refuseHttp(res, unavailable);
+      }
+      state.opened();
+      res.on("close", () => state.closed());
+      await relay.serveInvocation(req, res, body, gate, fault);
     });
   });
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { agentRoutes, agents } from "@/db/schema";
-import { flushMetrics, recordCall, resetRecorderForTests } from "@/lib/metrics/recorder";
+import { flushMetrics, recordCall, closeRecorder } from "@/lib/metrics/recorder";
 import { createAgent, createUser, type AgentFixture, type UserFixture } from "@/test/fixtures/market";
 import { addInstance, addScalingEvent, createVersion, deployVersion } from "@/test/fixtures/deployed";
 import { setupTestDatabase } from "@/test/db";
@@ -29,7 +29,7 @@ async function agent(name: string, opts: { status?: "active" | "offline"; capabi
 }
 
 beforeAll(async () => {
-  resetRecorderForTests();
+  closeRecorder();
   const db = await getDb();
   owner = await createUser(db);
   deployed = await createAgent(db, { name: "Deployed", ownerUserId: owner.user.id });
@@ -132,7 +132,7 @@ describe("GET /api/agents: deployed agents", () => {
     });
   });
 
-  it("filters by seed 003's status (inactive, failed), environment and tags (capabilities or live version tags)", async () => {
+  it("filters by the deployed statuses (inactive, failed), environment and tags (capabilities or live version tags)", async () => {
     expect(await names({ status: "inactive" })).toEqual(["Charlie"]);
     expect(await names({ status: "failed" })).toEqual(["failing"]);
     expect(await names({ status: "failed", environment: "prod" })).toEqual([]);

@@ -3,8 +3,6 @@
  * HTML, which goes through the same sanitising pipeline) rendered, anything else as plain text. An explicit
  * content type wins; otherwise the text is looked at.
  */
-export type OutputKind = "json" | "csv" | "markdown" | "text";
-
 export type Detected =
   | { kind: "json"; value: unknown }
   | { kind: "csv"; rows: string[][] }

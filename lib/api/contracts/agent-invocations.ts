@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineRoute, idParams } from "../contract";
 import { environmentSchema } from "./deploy-settings";
 
-// A deployed agent's endpoint (seed 003 `api_endpoint`): the agent contract's call, through the router.
+// A deployed agent's endpoint (the deployment's `api_endpoint`, README.md, Deployments): the agent contract's call, through the router.
 
 export const agentInvocationBody = z.strictObject({
   prompt: z.string().max(100_000).optional(),

@@ -7,15 +7,15 @@ import { deploymentStatusSchema, environmentSchema, hostSchema } from "./deploy-
 
 /*
  * What the market shows of an agent: the search list and the profile, each with the agent's deployment, health and
- * performance (seed 003 2.1, 2.2). The agent itself and its writes are in ./agents.ts.
+ * performance (README.md, Deployments). The agent itself and its writes are in ./agents.ts.
  */
 
 /*
- * Deployed agents (seed 003 2.1, 2.2). An agent deployed in several environments is shown in one: the one the list
+ * Deployed agents (README.md, Deployments). An agent deployed in several environments is shown in one: the one the list
  * filters on (`environment`), else prod, then staging, then dev. Never deployed: these fields are null.
  */
 const deployedFields = {
-  agent_id: z.string().uuid().describe("The same as id (seed 003's name)"),
+  agent_id: z.string().uuid().describe("The same as id (the deployments API's name)"),
   last_updated: z.string().describe("The later of the agent's last change and its route's"),
   version: z.string().nullable().describe("The live version in `environment`"),
   environment: environmentSchema.nullable(),
@@ -121,7 +121,7 @@ export const searchAgentsQuery = z
       .enum([...agentStatusSchema.options, "inactive", "failed"])
       .optional()
       .describe(
-        "Default: every status but retired. Seed 003's `inactive` is offline; `failed`: the latest deployment " +
+        "Default: every status but retired. `inactive` is offline; `failed`: the latest deployment " +
           "(in `environment` if given) failed",
       ),
     environment: environmentSchema.optional().describe("Only agents deployed in this environment"),

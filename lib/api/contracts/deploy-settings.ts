@@ -6,7 +6,7 @@ import { userEnvSchema } from "@/lib/runtime/env-policy";
 
 /*
  * The settings a deploy (POST /api/agents/deploy) and an update (PUT /api/agents/{id}/versions/{version}) take, with
- * seed 003's defaults (lib/deploy/types.ts), and the deployment enumerations every contract shares; the values of
+ * the deploy defaults (DEFAULT_DEPLOYMENT_CONFIG in lib/deploy/types.ts), and the deployment enumerations every contract shares; the values of
  * those are the database's (db/schema/deployments.ts). The bodies themselves are in ./deployments.ts.
  */
 

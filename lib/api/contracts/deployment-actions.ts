@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineRoute, uuidParam } from "../contract";
 import { deploymentStatusSchema, environmentSchema } from "./deploy-settings";
 
-// The owner's actions on a deployment (seed 003 1.3): roll back, promote a canary early, abort.
+// The owner's actions on a deployment (README.md, Deployments): roll back, promote a canary early, abort.
 
 export const deploymentActionParams = z.object({ id: uuidParam, deploymentId: uuidParam });
 

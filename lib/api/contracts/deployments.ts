@@ -18,7 +18,7 @@ import {
 } from "./deploy-settings";
 
 /*
- * Deployments (seed 003, sections 1.1-1.3; paths without /v1). An agent publishes immutable versions of its code and
+ * Deployments (README.md, Deployments; paths without /v1). An agent publishes immutable versions of its code and
  * a deployment rolls one out to an environment (dev, staging, prod) on a host (local: the OS sandbox; fargate and
  * agentcore: the operator's AWS). Field names, enums and defaults are the seed's; fields marked "ours" are not in it.
  *
@@ -151,36 +151,38 @@ export const listDeploymentsQuery = z.strictObject({
   ...pageQuery,
 });
 
+/**
+ * What the two writes that ship code share (a deploy, a version's update): the bundle may be large (413 past
+ * DEPLOY_MAX_BUNDLE_BYTES), and the answer is 202 while the rollout runs on; 409 for a rollout already running,
+ * 422 for a host or settings this platform refuses.
+ */
+const rolloutUpload = { status: 202, errors: [409, 413, 422], maxBodyBytes: bundleBodyLimit };
+
 // POST /api/agents/deploy - deploy a version of an agent to an environment
 export const deployRoute = defineRoute({
   method: "POST",
   path: "/api/agents/deploy",
-  summary:
-    "Deploy a version of an agent the caller is or owns (seed 003 1.1); the rollout runs on (GET the deployment)",
+  summary: "Deploy a version of an agent the caller is or owns; the rollout runs on (GET the deployment)",
   tags: ["deployments"],
   auth: "required",
   scopes: ["agent:deploy"],
   body: deployBody,
   response: deployResponseSchema,
-  status: 202,
-  errors: [409, 413, 422],
-  maxBodyBytes: bundleBodyLimit,
+  ...rolloutUpload,
 });
 
 // PUT /api/agents/{id}/versions/{version} - roll a new version out with a strategy
 export const updateVersionRoute = defineRoute({
   method: "PUT",
   path: "/api/agents/{id}/versions/{version}",
-  summary: "Roll a version out to a deployed environment with blue_green, rolling or canary (seed 003 1.2)",
+  summary: "Roll a version out to a deployed environment with blue_green, rolling or canary",
   tags: ["deployments"],
   auth: "required",
   scopes: ["agent:update"],
   params: versionParams,
   body: updateVersionBody,
   response: deploymentSchema,
-  status: 202,
-  errors: [409, 413, 422],
-  maxBodyBytes: bundleBodyLimit,
+  ...rolloutUpload,
 });
 
 // GET /api/agents/{id}/deployments - the agent's deployments, newest first
@@ -200,7 +202,7 @@ export const listDeploymentsRoute = defineRoute({
 export const getDeploymentRoute = defineRoute({
   method: "GET",
   path: "/api/agents/{id}/deployments/{deploymentId}",
-  summary: "A deployment: status, progress, phases with logs, health checks, performance (seed 003 1.3)",
+  summary: "A deployment: status, progress, phases with logs, health checks, performance",
   tags: ["deployments"],
   auth: "required",
   scopes: ["agent:monitor"],

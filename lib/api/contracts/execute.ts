@@ -3,7 +3,7 @@ import { maxChargeSchema } from "./wallet";
 import { defineRoute, idParams } from "../contract";
 import { executionLogSchema, executionSchema } from "./executions";
 
-// Seed 003 section 3: execute a deployed agent (sync or async, queued, retried, called back) and read it back.
+// docs/agent-contract.md, Executing deployed agents: execute a deployed agent (sync or async, queued, retried, called back) and read it back.
 
 const tags = ["executions"];
 
@@ -92,7 +92,7 @@ export const executeAgentRoute = defineRoute({
   method: "POST",
   path: "/api/agents/{id}/execute",
   summary:
-    "Execute a deployed agent through its deployment's router (seed 003 3.1). Sync (default) waits up to " +
+    "Execute a deployed agent through its deployment's router. Sync (default) waits up to " +
     "EXECUTE_SYNC_WAIT_S and answers 200 with the result; past it, or with `async: true`, 202 with the status URL. " +
     "Needs `agent:execute` (or `invoke`).",
   tags,
@@ -111,11 +111,11 @@ export const agentExecutionParams = z.strictObject({
   executionId: z.string().uuid(),
 });
 
-// GET /api/agents/{id}/executions/{executionId} - seed 003's status read of one execution
+// GET /api/agents/{id}/executions/{executionId} - the status read of one execution
 export const getAgentExecutionRoute = defineRoute({
   method: "GET",
   path: "/api/agents/{id}/executions/{executionId}",
-  summary: "One execution of the agent (seed 003 3.2): the same record as GET /api/executions/{id}",
+  summary: "One execution of the agent: the same record as GET /api/executions/{id}",
   tags,
   auth: "required",
   scopes: ["executions:read"],

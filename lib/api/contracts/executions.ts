@@ -37,7 +37,7 @@ export const executionSchema = z.object({
     .nullable()
     .describe("ECS stopCode (EssentialContainerExited, TaskFailedToStart...), UserInitiated or TimedOut"),
   stopped_reason: z.string().nullable(),
-  // Seed 003 (deployed executions; nulls and defaults for process runs).
+  // Deployed executions (docs/agent-contract.md, Executing deployed agents); nulls and defaults for process runs.
   environment: z.enum(["dev", "staging", "prod"]).nullable(),
   version: z.string().nullable().describe("The deployed version that answered (the last attempt's)"),
   priority: z.enum(["low", "normal", "high"]),

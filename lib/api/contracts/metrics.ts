@@ -4,7 +4,7 @@ import { defineRoute, idParams } from "../contract";
 import { environmentSchema } from "./deploy-settings";
 
 /*
- * Monitoring (seed 003 section 4): an agent's call metrics from the rollups the router records, and the
+ * Monitoring (README.md, Deployments): an agent's call metrics from the rollups the router records, and the
  * platform's health with real probes.
  */
 
@@ -103,7 +103,7 @@ export const agentMetricsResponse = z.object({
     .describe("The same per version when several served calls in the window (a canary and its baseline); else empty"),
 });
 
-// GET /api/agents/{id}/metrics - an agent's call metrics over a window (seed 003 4.1)
+// GET /api/agents/{id}/metrics - an agent's call metrics over a window
 export const getAgentMetrics = defineRoute({
   method: "GET",
   path: "/api/agents/{id}/metrics",
@@ -187,7 +187,7 @@ export const systemHealthResponse = z.object({
     .describe("Counts are null when the database does not answer"),
 });
 
-// GET /api/system/health - the platform's components and capacity (seed 003 4.2)
+// GET /api/system/health - the platform's components and capacity
 export const getSystemHealth = defineRoute({
   method: "GET",
   path: "/api/system/health",

@@ -4,10 +4,12 @@ import { describe, expect, it } from "vitest";
 import { inTransaction } from "@/lib/db";
 import { sendCallback, sendExecute } from "@/lib/runtime/execute/queue";
 import { CALLBACK_QUEUE, EXECUTE_QUEUE } from "@/lib/runtime/execute/queue-defs";
+import { SWEEPS } from "@/lib/schedule-queues";
 import { setupTestDatabase } from "@/test/db";
 import { createBoss, installQueue, ROUTE_QUEUE, STEP_QUEUE } from "./queue";
 
 const t = setupTestDatabase();
+const ALL_QUEUES = [STEP_QUEUE, ROUTE_QUEUE, EXECUTE_QUEUE, CALLBACK_QUEUE, ...Object.keys(SWEEPS)].sort();
 
 async function queueNames(): Promise<string[]> {
   const boss = createBoss(t.current.database);
@@ -21,10 +23,10 @@ async function queueNames(): Promise<string[]> {
 }
 
 describe("installQueue", () => {
-  it("creates the execution queues too, so a process with no worker started can enqueue", async () => {
+  it("creates the execution and sweep queues too, so a process with no worker started can enqueue", async () => {
     // The harness installed the queue in the snapshot with installQueue, as `npm run db:migrate` does: no
     // execution worker ever started on this database.
-    expect(await queueNames()).toEqual([STEP_QUEUE, ROUTE_QUEUE, EXECUTE_QUEUE, CALLBACK_QUEUE].sort());
+    expect(await queueNames()).toEqual(ALL_QUEUES);
     const id = randomUUID();
     await inTransaction(async (tx) => {
       await sendExecute(tx, id, 2);
@@ -44,6 +46,6 @@ describe("installQueue", () => {
 
   it("is idempotent: installing again keeps the queues and their jobs", async () => {
     await installQueue(t.current.database, 60);
-    expect(await queueNames()).toEqual([STEP_QUEUE, ROUTE_QUEUE, EXECUTE_QUEUE, CALLBACK_QUEUE].sort());
+    expect(await queueNames()).toEqual(ALL_QUEUES);
   });
 });

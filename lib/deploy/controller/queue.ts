@@ -4,6 +4,7 @@ import PgBoss from "pg-boss";
 import type { Database, Tx } from "@/db/client";
 import { env } from "@/lib/env";
 import { ensureExecuteQueues } from "@/lib/runtime/execute/queue-defs";
+import { ensureScheduleQueues } from "@/lib/schedule-queues";
 
 /**
  * The controller's job queue: pg-boss on the app's own database (PGlite too), through `Database.executeSql`, so it
@@ -74,7 +75,7 @@ export async function ensureQueues(boss: PgBoss, leaseSeconds: number): Promise<
 }
 
 /**
- * pg-boss's schema and every queue of the app (the controller's and the executions'), installed without starting
+ * pg-boss's schema and every queue of the app (the controller's, the executions' and the sweeps'), installed without starting
  * workers: `npm run db:migrate` does it, and the test harness once in the migrated snapshot. pg-boss 10 refuses
  * to send to a missing queue, so a process that only enqueues (a web process without EXECUTE_WORKER) needs them.
  */
@@ -85,6 +86,7 @@ export async function installQueue(database: Database, leaseSeconds: number): Pr
   try {
     await ensureQueues(boss, leaseSeconds);
     await ensureExecuteQueues(boss);
+    await ensureScheduleQueues(boss);
   } finally {
     await boss.stop({ graceful: false, close: false });
   }

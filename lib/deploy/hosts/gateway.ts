@@ -3,6 +3,7 @@ import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { readNodeBody } from "@/lib/node-body";
 
 /**
  * The router and the health checks reach every instance through a Unix socket (the local host's sandboxes). An
@@ -28,18 +29,12 @@ export class Gateways {
     await this.close(id);
     fs.rmSync(socket, { force: true });
     const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY) chunks.push(c);
-      });
-      req.on("end", () => {
-        handler(req, Buffer.concat(chunks), res).catch((err: unknown) => {
+      readNodeBody(req, MAX_BODY)
+        .then((body) => handler(req, body, res))
+        .catch((err: unknown) => {
           if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
           res.end(JSON.stringify({ error: "BadGateway", message: (err as Error).message }));
         });
-      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -1,7 +1,7 @@
 import { AGENTCORE_ARN_RE } from "@/lib/runtime/config";
 import { InvocationError } from "../errors";
 
-/** The parts of an AgentCore runtime ARN (seed 004's RuntimeArnComponents). */
+/** The parts of an AgentCore runtime ARN (AgentCore's RuntimeArnComponents). */
 export interface RuntimeArnComponents {
   region: string;
   accountId: string;

@@ -35,7 +35,7 @@ export interface InvokeOptions {
   signal?: AbortSignal;
 }
 
-/** Seed 004's AgentInvocationResponse, with what the metrics need. */
+/** An invocation's answer (AgentCore's AgentInvocationResponse), with what the metrics need. */
 export interface AgentInvocationResponse {
   response: string;
   sessionId: string;
@@ -67,7 +67,7 @@ function memoize(source: Credentials | undefined): AwsCredentialIdentityProvider
 }
 
 /**
- * Invokes agents hosted on AWS Bedrock AgentCore Runtime (seed 004): SigV4-presigned WebSocket (or the SDK's
+ * Invokes agents hosted on AWS Bedrock AgentCore Runtime (the properties it keeps: ./properties.test.ts): SigV4-presigned WebSocket (or the SDK's
  * InvokeAgentRuntime over HTTP), SSE-formatted chunks, retries of transient failures, sockets always closed.
  * Credentials come from the standard provider chain unless given, and never appear in an error.
  */

@@ -40,7 +40,7 @@ export function formatQuery(query: Record<string, string | string[] | null | und
 }
 
 /**
- * A SigV4-presigned WebSocket URL for `/runtimes/<arn>/ws` (seed 004's generateSignedWebSocketUrl): the
+ * A SigV4-presigned WebSocket URL for `/runtimes/<arn>/ws` (AgentCore's generateSignedWebSocketUrl; ./properties.test.ts): the
  * signature, credential scope, date, expiry and (for temporary credentials) the session token travel in the
  * query, so the upgrade request needs no Authorization header. Same inputs and date -> the same URL.
  */

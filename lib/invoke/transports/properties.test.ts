@@ -12,7 +12,7 @@ import { formatChunkFrame } from "@/test/doubles/agentcore/protocol";
 import { agentFrames, parseAgentMessage } from "./agent-frames";
 import { generateSessionId, isValidSessionId } from "./session-id";
 
-// The ten correctness properties of seed 004, each run at least 100 times. Properties 4, 8 and 10 drive the real
+// The ten correctness properties of the AgentCore client (README.md, Tests), each run at least 100 times. Properties 4, 8 and 10 drive the real
 // client against the local AgentCore endpoint (one instance for the file, small prompts); property 9 needs the
 // route and the database and lives in app/api/agents/invoke/properties.db.test.ts.
 const RUNS = { numRuns: 100 };

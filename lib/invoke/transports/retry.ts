@@ -1,6 +1,6 @@
 import { InvocationError, toInvocationError } from "../errors";
 
-/** Seed 004: exponential backoff for 503/504-class failures, 1 s initial delay, x2, at most 8 s, 3 attempts. */
+/** Exponential backoff for 503/504-class failures, 1 s initial delay, x2, at most 8 s, 3 attempts (./properties.test.ts). */
 export interface RetryPolicy {
   attempts: number;
   initialDelayMs: number;

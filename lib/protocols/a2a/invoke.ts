@@ -9,7 +9,7 @@ import { resolveTarget } from "@/lib/invoke/targets";
 import { invalidParams } from "./errors";
 import { textOf } from "./message-input";
 
-// A message without a skill to an invocable agent is a conversation turn (seed 004's invoke), not a hire: the
+// A message without a skill to an invocable agent is a conversation turn (POST /api/agents/invoke, lib/api/contracts/invoke.ts), not a hire: the
 // message's text is the prompt and the context id the session id (a new session when the message has none).
 
 /** Whether the agent answers invocations from this caller (AgentCore runtime or a deployment); never throws. */

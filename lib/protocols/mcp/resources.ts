@@ -43,6 +43,16 @@ const json = (uri: URL, value: unknown): ReadResourceResult => ({
   contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value) }],
 });
 
+/** A read of the paged list under the id in `idVar`, with the list route's query: what its REST route answers. */
+function listRead<S extends z.ZodType>(
+  list: (p: Principal, id: string, query: z.infer<S>) => Promise<unknown>,
+  idVar: string,
+  what: string,
+  query: S,
+): MarketResource["read"] {
+  return async (p, vars, uri) => json(uri, await list(p, id(vars, idVar, what), queryOf(query, vars)));
+}
+
 export const MARKET_RESOURCES: readonly MarketResource[] = [
   {
     name: "job-deliverables",
@@ -51,8 +61,7 @@ export const MARKET_RESOURCES: readonly MarketResource[] = [
       "A job's deliverables by revision, as GET /api/jobs/{id}/deliverables answers (contents cut to a preview; " +
       "the whole one is agentmarket://jobs/{job_id}/deliverables/{deliverable_id}). Client or worker only.",
     route: listJobDeliverablesRoute,
-    read: async (p, vars, uri) =>
-      json(uri, await listJobDeliverables(p, id(vars, "job_id", "Job"), queryOf(jobDeliverablesQuery, vars))),
+    read: listRead(listJobDeliverables, "job_id", "Job", jobDeliverablesQuery),
   },
   {
     name: "job-deliverable",
@@ -71,8 +80,7 @@ export const MARKET_RESOURCES: readonly MarketResource[] = [
       "An execution's log lines (stdout, stderr, system), oldest first, as GET /api/executions/{id}/logs answers; " +
       "next_cursor pages on. The agent's owner and whoever started the execution only.",
     route: getExecutionLogs,
-    read: async (p, vars, uri) =>
-      json(uri, await listExecutionLogs(p, id(vars, "execution_id", "Execution"), queryOf(logsQuery, vars))),
+    read: listRead(listExecutionLogs, "execution_id", "Execution", logsQuery),
   },
 ];
 

@@ -3,7 +3,7 @@ import { GET as agentExecution } from "@/app/api/agents/[id]/executions/[executi
 import { GET as seedExecution } from "@/app/api/executions/[id]/route";
 import { executeAsyncSchema, executeSyncSchema } from "@/lib/api/contracts/execute";
 import { executionSchema } from "@/lib/api/contracts/executions";
-import { flushMetrics, resetRecorderForTests } from "@/lib/metrics/recorder";
+import { flushMetrics, closeRecorder } from "@/lib/metrics/recorder";
 import { getDb } from "@/db/client";
 import { callRollups } from "@/db/schema";
 import { eq } from "drizzle-orm";
@@ -25,7 +25,7 @@ async function fake(opts?: Parameters<typeof deployFakeAgent>[0]) {
 const startWorker = async () =>
   (worker = await new ExecutionWorker({ pollingIntervalSeconds: 0.5, supervise: false }).start());
 
-beforeAll(() => resetRecorderForTests());
+beforeAll(() => closeRecorder());
 afterEach(async () => {
   await worker?.stop();
   worker = undefined;

@@ -2,11 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { callRollups } from "@/db/schema";
-import { flushMetrics, resetRecorderForTests } from "@/lib/metrics/recorder";
+import { flushMetrics, closeRecorder } from "@/lib/metrics/recorder";
 import { setupTestDatabase } from "@/test/db";
 import { createVersion, settled, setupTestController, startDeployment } from "@/test/fixtures/deployments";
 import { executionRow, runAgent, runnableAgent, textStats, waitFor } from "@/test/fixtures/runtime";
-import { resetHostsForTests } from "../hosts/index";
+import { closeHosts } from "../hosts/index";
 
 /*
  * POST /api/agents/{id}/run of an agent that has a live deployment goes through the deployment router, not the
@@ -19,8 +19,8 @@ import { resetHostsForTests } from "../hosts/index";
 setupTestDatabase();
 setupTestController();
 afterAll(async () => {
-  resetRecorderForTests();
-  await resetHostsForTests({ kill: true });
+  closeRecorder();
+  await closeHosts({ kill: true });
 });
 
 describe("POST /api/agents/{id}/run of a deployed agent", () => {

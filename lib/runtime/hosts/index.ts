@@ -31,14 +31,15 @@ export function getHost(kind: Exclude<HostKind, "deployed">): LocalHost | Fargat
 }
 
 /**
- * Tests: simulate an app restart. The local host forgets its processes without stopping them (their pipes
- * close, as when the app process dies) and a fresh set of hosts is created.
+ * Closes this process's hosts, as an exiting app process does: the local host lets go of its processes (their
+ * pipes close; `kill` also stops them) and the next `hosts()` call creates a fresh set, which finds the processes
+ * left running through their records, like a restarted app.
  */
-export function resetHostsForTests(opts: { kill?: boolean } = {}): void {
+export function closeHosts(opts: { kill?: boolean } = {}): void {
   const current = globalForHosts.__agentMarketHosts;
   if (current) {
     if (opts.kill) current.local.killAll();
-    current.local.forgetAllForTests();
+    current.local.release();
   }
   globalForHosts.__agentMarketHosts = undefined;
 }

@@ -248,8 +248,8 @@ export class LocalHost implements Host {
     }
   }
 
-  /** Tests: forget every process without stopping it, as an app restart would (the pipes are closed). */
-  forgetAllForTests(): void {
+  /** Lets go of every process without stopping it, as an exiting app does: the pipes close, the timers stop. */
+  release(): void {
     for (const h of this.handles.values()) {
       h.closed = true;
       for (const t of h.timers) clearTimeout(t);
@@ -260,7 +260,7 @@ export class LocalHost implements Host {
     this.handles.clear();
   }
 
-  /** Tests and shutdown: kill every process this instance watches. */
+  /** Kills every process this instance watches. */
   killAll(): void {
     for (const h of this.handles.values()) signalIfRuns(h.pid, h.argv, "SIGKILL");
   }

@@ -189,9 +189,3 @@ function sweep(parents: string[]): void {
     }
   }
 }
-
-/** Whether per-sandbox groups can be made here (for the probe and the docs). */
-export function cgroupsAvailable(): boolean {
-  layout ??= detect();
-  return layout !== null;
-}

@@ -2,7 +2,6 @@ import "server-only";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { env } from "@/lib/env";
@@ -247,12 +246,4 @@ export async function startSandbox(spec: SandboxSpec): Promise<Sandbox> {
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** For the docs and /api/system/health: what the local host can run. */
-export function describeSandbox(): string {
-  const s = sandboxSupport();
-  return s.available
-    ? `bubblewrap on ${os.release()}${s.cgroups ? " with control groups" : " (rlimits only)"}`
-    : `unavailable: ${s.reason}`;
 }

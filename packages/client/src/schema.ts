@@ -203,8 +203,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A deployment: status, progress, phases with logs, health checks, performance (seed 003 1.3)
-         * @description A deployment: status, progress, phases with logs, health checks, performance (seed 003 1.3)
+         * A deployment: status, progress, phases with logs, health checks, performance
+         * @description A deployment: status, progress, phases with logs, health checks, performance
          *
          *     Requires credentials. Scopes: agent:monitor.
          */
@@ -293,8 +293,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Execute a deployed agent through its deployment's router (seed 003 3.1).
-         * @description Execute a deployed agent through its deployment's router (seed 003 3.1). Sync (default) waits up to EXECUTE_SYNC_WAIT_S and answers 200 with the result; past it, or with `async: true`, 202 with the status URL. Needs `agent:execute` (or `invoke`).
+         * Execute a deployed agent through its deployment's router.
+         * @description Execute a deployed agent through its deployment's router. Sync (default) waits up to EXECUTE_SYNC_WAIT_S and answers 200 with the result; past it, or with `async: true`, 202 with the status URL. Needs `agent:execute` (or `invoke`).
          *
          *     Requires credentials. Limit "invocations": at most `RATE_LIMIT_INVOCATIONS_PER_MIN` invocations per minute per caller; past it, 429 with `Retry-After`, `RateLimit` and `RateLimit-Policy`.
          */
@@ -335,8 +335,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One execution of the agent (seed 003 3.2): the same record as GET /api/executions/{id}
-         * @description One execution of the agent (seed 003 3.2): the same record as GET /api/executions/{id}
+         * One execution of the agent: the same record as GET /api/executions/{id}
+         * @description One execution of the agent: the same record as GET /api/executions/{id}
          *
          *     Requires credentials. Scopes: executions:read.
          */
@@ -524,8 +524,8 @@ export interface paths {
          */
         get: operations["getAgentsIdVersionsVersion"];
         /**
-         * Roll a version out to a deployed environment with blue_green, rolling or canary (seed 003 1.2)
-         * @description Roll a version out to a deployed environment with blue_green, rolling or canary (seed 003 1.2)
+         * Roll a version out to a deployed environment with blue_green, rolling or canary
+         * @description Roll a version out to a deployed environment with blue_green, rolling or canary
          *
          *     Requires credentials. Scopes: agent:update.
          */
@@ -547,8 +547,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Deploy a version of an agent the caller is or owns (seed 003 1.1); the rollout runs on (GET the deployment)
-         * @description Deploy a version of an agent the caller is or owns (seed 003 1.1); the rollout runs on (GET the deployment)
+         * Deploy a version of an agent the caller is or owns; the rollout runs on (GET the deployment)
+         * @description Deploy a version of an agent the caller is or owns; the rollout runs on (GET the deployment)
          *
          *     Requires credentials. Scopes: agent:deploy.
          */
@@ -1847,7 +1847,7 @@ export interface operations {
                 /** @description Repeatable; the agent must have every one */
                 capability?: string | string[];
                 category?: string;
-                /** @description Default: every status but retired. Seed 003's `inactive` is offline; `failed`: the latest deployment (in `environment` if given) failed */
+                /** @description Default: every status but retired. `inactive` is offline; `failed`: the latest deployment (in `environment` if given) failed */
                 status?: "active" | "busy" | "offline" | "retired" | "inactive" | "failed";
                 /** @description Only agents deployed in this environment */
                 environment?: "dev" | "staging" | "prod";
@@ -1920,7 +1920,7 @@ export interface operations {
                             services_count: number;
                             /**
                              * Format: uuid
-                             * @description The same as id (seed 003's name)
+                             * @description The same as id (the deployments API's name)
                              */
                             agent_id: string;
                             /** @description The later of the agent's last change and its route's */
@@ -2206,7 +2206,7 @@ export interface operations {
                         updated_at: string;
                         /**
                          * Format: uuid
-                         * @description The same as id (seed 003's name)
+                         * @description The same as id (the deployments API's name)
                          */
                         agent_id: string;
                         /** @description The later of the agent's last change and its route's */

@@ -5,7 +5,7 @@ import { deployAgent } from "@/lib/deploy/deploy";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/agents/deploy - deploy a version of an agent to an environment (seed 003 1.1)
+// POST /api/agents/deploy - deploy a version of an agent to an environment (README.md, Deployments)
 export const POST = withApi(deployRoute, async ({ req, principal, body }) =>
   deployAgent(principal, body, appOrigins(req)[0] as string),
 );

@@ -2,7 +2,7 @@ import net from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb, setDatabase } from "@/db/client";
-import { flushMetrics, recordCall, resetRecorderForTests } from "@/lib/metrics/recorder";
+import { flushMetrics, recordCall, closeRecorder } from "@/lib/metrics/recorder";
 import { systemHealth } from "@/lib/metrics/system-health";
 import { sandboxSupport } from "@/lib/runtime/sandbox";
 import { createAgent, createUser, type UserFixture } from "@/test/fixtures/market";
@@ -36,7 +36,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => listener.close(() => resolve()));
   setTestEnv({ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: undefined, DEPLOY_LOCAL_MAX_INSTANCES: undefined });
 });
-afterEach(() => resetRecorderForTests());
+afterEach(() => closeRecorder());
 
 const health = () => call(GET, "/api/system/health", { headers: person.headers });
 // Whatever else is true, a machine without bubblewrap makes the platform degraded: that is what it reports.
@@ -94,7 +94,7 @@ describe("GET /api/system/health", () => {
     expect(res.body.components.monitoring).toMatchObject({ status: "degraded", pending_buckets: 1 });
     expect(res.body.components.monitoring.last_error).toBeTruthy();
     expect(res.body.overall_status).toBe("degraded");
-    resetRecorderForTests();
+    closeRecorder();
 
     const one = async <T>(q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: T[] }).rows[0]!;
     const queued = await one<{ n: number }>(

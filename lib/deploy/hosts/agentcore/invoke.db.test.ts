@@ -20,7 +20,7 @@ import { waitFor } from "@/test/fixtures/runtime";
 import { call } from "@/test/http";
 
 /*
- * Seed 004's invoke contract (POST /api/agents/invoke) against agents deployed on AgentCore: the router picks the
+ * The invoke contract (POST /api/agents/invoke, lib/api/contracts/invoke.ts) against agents deployed on AgentCore: the router picks the
  * version, the signed transport (InvokeAgentRuntime) invokes the endpoint it names (qualifier), the answer streams, sessions
  * continue, errors keep their kind, and a session stays on the version that started it across a canary's shift.
  */

@@ -12,7 +12,7 @@ import type { ServedRoute } from "@/test/serve-route";
 
 /**
  * SendMessage naming no skill to an invocable agent (here on the local AgentCore endpoint) is an invocation with
- * seed 004's contract: the text is the prompt, the context id the session; SendStreamingMessage streams the
+ * the invoke contract (lib/api/contracts/invoke.ts): the text is the prompt, the context id the session; SendStreamingMessage streams the
  * answer's chunks as they arrive. A message with a data part still hires the agent's only service.
  */
 

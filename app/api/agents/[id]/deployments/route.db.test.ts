@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { deploymentInstances, deployments } from "@/db/schema";
-import { flushMetrics, recordCall, recordUsage, resetRecorderForTests } from "@/lib/metrics/recorder";
+import { flushMetrics, recordCall, recordUsage, closeRecorder } from "@/lib/metrics/recorder";
 import { setupTestDatabase } from "@/test/db";
 import { markLive } from "@/test/fixtures/deploy";
 import { deployVersion } from "@/test/fixtures/deployments";
@@ -13,7 +13,7 @@ import { GET as listDeploymentsRoute } from "./route";
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
 
-afterEach(() => resetRecorderForTests());
+afterEach(() => closeRecorder());
 
 async function setup() {
   const owner = await createUser(db());

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import type { Environment } from "@/lib/deploy/types";
 import { bucketOf, bucketUpperMs } from "@/lib/metrics/histogram";
-import { flushMetrics, recordCall, recordUsage, resetRecorderForTests } from "@/lib/metrics/recorder";
+import { flushMetrics, recordCall, recordUsage, closeRecorder } from "@/lib/metrics/recorder";
 import { createAgent, createUser, type AgentFixture, type UserFixture } from "@/test/fixtures/market";
 import { createVersion } from "@/test/fixtures/deployed";
 import { setupTestDatabase } from "@/test/db";
@@ -40,7 +40,7 @@ const within = (from: number, to: number, env?: Environment) =>
   samples.filter((s) => s.at >= from && s.at < to && (!env || s.environment === env));
 
 beforeAll(async () => {
-  resetRecorderForTests();
+  closeRecorder();
   const db = await getDb();
   owner = await createUser(db);
   agent = await createAgent(db, { ownerUserId: owner.user.id });
@@ -100,7 +100,7 @@ beforeAll(async () => {
   }
   await flushMetrics();
 });
-afterAll(() => resetRecorderForTests());
+afterAll(() => closeRecorder());
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -7,7 +7,7 @@ import { deploymentView } from "@/lib/deploy/serialize";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/agents/{id}/deployments/{deploymentId} - status, phases, health and performance (seed 003 1.3)
+// GET /api/agents/{id}/deployments/{deploymentId} - status, phases, health and performance (README.md, Deployments)
 export const GET = withApi(getDeploymentRoute, async ({ principal, params }) => {
   const agent = await ownedAgent(principal, params.id);
   const view = await deploymentView(await getDb(), agent.id, params.deploymentId);

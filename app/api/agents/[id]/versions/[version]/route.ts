@@ -17,7 +17,7 @@ export const GET = withApi(getVersionRoute, async ({ principal, params }) => {
   return versionJson(v);
 });
 
-// PUT /api/agents/{id}/versions/{version} - roll a version out with blue_green, rolling or canary (seed 003 1.2)
+// PUT /api/agents/{id}/versions/{version} - roll a version out with blue_green, rolling or canary (README.md, Deployments)
 export const PUT = withApi(updateVersionRoute, async ({ principal, params, body }) =>
   updateVersion(principal, params.id, params.version, body),
 );
