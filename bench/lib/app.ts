@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -67,7 +68,7 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** `next start` of the build on a loopback port, with the bench's database and the bench-only route on. */
+/** `npm start` (server.ts) of the build on a loopback port, with the bench's database and the bench-only route on. */
 export async function startServer(
   appDir: string,
   databaseUrl: string,
@@ -77,7 +78,8 @@ export async function startServer(
   const log = path.join(appDir, `server-${port}.log`);
   const child: ChildProcess = startProcess(
     process.execPath,
-    [path.join(appDir, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    // What `npm start` runs: the custom server (server.ts), event streams served outside Next's pipeline.
+    ["--import", "tsx", "--conditions=react-server", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: appDir,
       log,
@@ -89,6 +91,8 @@ export async function startServer(
         DATABASE_POOL_MAX: "20",
         NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
         BENCH_ROUTES: "1",
+        // Production refuses to start without the secrets key (lib/runtime/secrets/crypto.ts): one per server.
+        SECRETS_KEY: randomBytes(32).toString("base64"),
         ...env,
       },
     },
@@ -100,7 +104,7 @@ export async function startServer(
     await stopProcess(child);
     throw new Error(`${(err as Error).message}; server log: ${log}`);
   }
-  // bash exec'd node, so the child's pid is the server's (next start serves in that process).
+  // bash exec'd node, so the child's pid is the server's (server.ts serves in that process).
   const pid = child.pid!;
   return { url, pid, rss: () => rssBytes(pid), stop: () => stopProcess(child) };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "@/db/client";
 import { events } from "@/db/schema";
+import { env } from "@/lib/env";
 import { anonymousAudience, visibleCondition, type Audience } from "./audience";
 import { EVENTS_CHANNEL } from "./channel";
 import { listen } from "./listen";
@@ -283,7 +284,7 @@ export async function getEventHub(): Promise<EventHub> {
   const current = globalForHub.__agentMarketEventHub;
   if (current && current.database === database) return current;
   if (current) void current.stop();
-  const hub = new EventHub(database);
+  const hub = new EventHub(database, { maxBacklogBytes: env().SSE_MAX_BACKLOG_BYTES });
   globalForHub.__agentMarketEventHub = hub;
   return hub;
 }
