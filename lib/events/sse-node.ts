@@ -130,7 +130,10 @@ export async function serveSource(
     sink.finish();
     return;
   }
-  res.writeHead(200, { ...opts.headers, ...SSE_HEADERS });
+  // The body runs until the connection closes, so it needs no chunked framing: each frame is then one plain write
+  // of the shared bytes per socket (no chunk-size line or trailing CRLF around it).
+  res.useChunkedEncodingByDefault = false;
+  res.writeHead(200, { ...opts.headers, ...SSE_HEADERS, connection: "close" });
   res.write(openingFrame(source.retryMs));
   register(sink, source.heartbeatMs);
   try {
