@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { rssBytes, startProcess, stopProcess } from "./lib/proc";
@@ -89,6 +90,16 @@ async function appendEvent(ctx: BenchContext): Promise<number> {
 interface Target {
   url: string;
   rss(): number;
+  /** The hub's "event fan-out" log lines so far: per event, sockets written and the server's time to write them. */
+  fanOuts(): { writes: number; ms: number }[];
+}
+
+/** The fan-out lines (lib/events/hub.ts logs one per event sent to 1,000 subscribers or more) in some output. */
+function fanOutsIn(lines: string[]): { writes: number; ms: number }[] {
+  return lines
+    .filter((l) => l.includes('"event fan-out"'))
+    .map((l) => JSON.parse(l) as { writes: number; ms: number })
+    .map(({ writes, ms }) => ({ writes, ms }));
 }
 
 /** Opens the subscribers against `target`, measures RSS per connection and delivery of 3 appended events. */
@@ -144,6 +155,11 @@ async function measure(ctx: BenchContext, target: Target, label: string): Promis
       }
     }
     latencies.sort((a, b) => a - b);
+    // The server's share: the time the hub took to write each of the rounds' events to every socket.
+    const serverMs = target
+      .fanOuts()
+      .slice(-rounds)
+      .map((f) => f.ms);
     const p99 = round(percentile(latencies, 99));
     const withTargets = label === APP_LABEL;
     const tgt = (t: string, met: boolean) => (withTargets ? { target: t, met } : {});
@@ -175,6 +191,12 @@ async function measure(ctx: BenchContext, target: Target, label: string): Promis
         ...tgt(`< ${TARGET_P99_MS} ms`, p99 < TARGET_P99_MS && missing === 0),
         note: missing ? `${missing} deliveries missing` : "from before the append transaction to receipt",
       },
+      {
+        name: `${label}: server time to write one event to every socket (max of ${rounds})`,
+        value: serverMs.length ? round(Math.max(...serverMs)) : null,
+        unit: "ms",
+        note: "the rest of the latency is the database round trip and the client processes' own scheduling",
+      },
     ];
   } finally {
     for (const w of workers) w.send("quit");
@@ -200,9 +222,12 @@ async function startRawServer(ctx: BenchContext): Promise<Target & { stop(): Pro
       resolve((JSON.parse(line) as { port: number }).port);
     });
   });
+  const output: string[] = [];
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => output.push(line));
   return {
     url: `http://127.0.0.1:${port}`,
     rss: () => rssBytes(child.pid!),
+    fanOuts: () => fanOutsIn(output),
     stop: () => stopProcess(child),
   };
 }
@@ -216,7 +241,8 @@ export const bench: BenchModule = {
     // own stream lease under the per-address limit (lib/api/stream-slots.ts), as ten thousand clients would.
     const server = await ctx.startServer();
     try {
-      figures.push(...(await measure(ctx, server, APP_LABEL)));
+      const target = { ...server, fanOuts: () => fanOutsIn(fs.readFileSync(server.log, "utf8").split("\n")) };
+      figures.push(...(await measure(ctx, target, APP_LABEL)));
     } finally {
       await server.stop();
     }

@@ -64,6 +64,8 @@ export async function prepareBuild(log: (s: string) => void): Promise<string> {
 export interface AppServer {
   url: string;
   pid: number;
+  /** The server's output (its JSON log lines among it). */
+  log: string;
   rss(): number;
   stop(): Promise<void>;
 }
@@ -106,5 +108,5 @@ export async function startServer(
   }
   // bash exec'd node, so the child's pid is the server's (server.ts serves in that process).
   const pid = child.pid!;
-  return { url, pid, rss: () => rssBytes(pid), stop: () => stopProcess(child) };
+  return { url, pid, log, rss: () => rssBytes(pid), stop: () => stopProcess(child) };
 }
