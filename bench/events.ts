@@ -91,15 +91,17 @@ interface Target {
   url: string;
   rss(): number;
   /** The hub's "event fan-out" log lines so far: per event, sockets written and the server's time to write them. */
-  fanOuts(): { writes: number; ms: number }[];
+  fanOuts(): FanOutLine[];
 }
 
 /** The fan-out lines (lib/events/hub.ts logs one per event sent to 1,000 subscribers or more) in some output. */
-function fanOutsIn(lines: string[]): { writes: number; ms: number }[] {
-  return lines
-    .filter((l) => l.includes('"event fan-out"'))
-    .map((l) => JSON.parse(l) as { writes: number; ms: number })
-    .map(({ writes, ms }) => ({ writes, ms }));
+interface FanOutLine {
+  writes: number;
+  ms: number;
+  lag_ms: number;
+}
+function fanOutsIn(lines: string[]): FanOutLine[] {
+  return lines.filter((l) => l.includes('"event fan-out"')).map((l) => JSON.parse(l) as FanOutLine);
 }
 
 /** Opens the subscribers against `target`, measures RSS per connection and delivery of 3 appended events. */
@@ -156,10 +158,9 @@ async function measure(ctx: BenchContext, target: Target, label: string): Promis
     }
     latencies.sort((a, b) => a - b);
     // The server's share: the time the hub took to write each of the rounds' events to every socket.
-    const serverMs = target
-      .fanOuts()
-      .slice(-rounds)
-      .map((f) => f.ms);
+    const fanOuts = target.fanOuts().slice(-rounds);
+    const serverMs = fanOuts.map((f) => f.ms);
+    const lagMs = fanOuts.map((f) => f.lag_ms);
     const p99 = round(percentile(latencies, 99));
     const withTargets = label === APP_LABEL;
     const tgt = (t: string, met: boolean) => (withTargets ? { target: t, met } : {});
@@ -195,7 +196,13 @@ async function measure(ctx: BenchContext, target: Target, label: string): Promis
         name: `${label}: server time to write one event to every socket (max of ${rounds})`,
         value: serverMs.length ? round(Math.max(...serverMs)) : null,
         unit: "ms",
-        note: "the rest of the latency is the database round trip and the client processes' own scheduling",
+        note: "encoding once, one write per socket",
+      },
+      {
+        name: `${label}: from the event's insert to the start of its fan-out (max of ${rounds})`,
+        value: lagMs.length ? round(Math.max(...lagMs)) : null,
+        unit: "ms",
+        note: "commit, NOTIFY, the hub's read of the log; the rest of the latency is the client processes",
       },
     ];
   } finally {

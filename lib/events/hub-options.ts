@@ -19,6 +19,8 @@ export interface FanOut {
   eventId: number;
   writes: number;
   ms: number;
+  /** From the row's insert (its created_at) to the start of the fan-out: commit, notification, read of the log. */
+  lagMs: number;
 }
 
 export const HUB_DEFAULTS: Required<HubOptions> = {

@@ -147,7 +147,10 @@ export class EventHub {
         writes++;
       }
     }
-    if (writes >= 1_000) this.opts.onFanOut?.({ eventId: row.id, writes, ms: performance.now() - t0 });
+    if (writes >= 1_000) {
+      const ms = performance.now() - t0;
+      this.opts.onFanOut?.({ eventId: row.id, writes, ms, lagMs: Date.now() - ms - row.createdAt.getTime() });
+    }
   }
 
   private send(s: Subscriber, id: number, bytes: Uint8Array): void {
@@ -265,6 +268,8 @@ export class EventHub {
 // One hub per process, cached on globalThis so that hot reloads and every route module share it.
 const globalForHub = globalThis as unknown as { __agentMarketEventHub?: EventHub };
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 /** The process's hub, bound to the app database (a new one if tests swapped the database). */
 export async function getEventHub(): Promise<EventHub> {
   const database = await getDatabase();
@@ -275,7 +280,7 @@ export async function getEventHub(): Promise<EventHub> {
     maxBacklogBytes: env().SSE_MAX_BACKLOG_BYTES,
     // A large fan-out is logged: how long one event takes to reach every socket (the bench reads these lines).
     onFanOut: (f) =>
-      log().info({ event_id: f.eventId, writes: f.writes, ms: Math.round(f.ms * 10) / 10 }, "event fan-out"),
+      log().info({ event_id: f.eventId, writes: f.writes, ms: round1(f.ms), lag_ms: round1(f.lagMs) }, "event fan-out"),
   });
   globalForHub.__agentMarketEventHub = hub;
   return hub;
