@@ -239,3 +239,31 @@ describe("the stream server's dispatch", () => {
     ac.abort();
   });
 });
+
+// Last in the file: from here on every request carries its peer address, so the per-address stream limit applies.
+describe("the stream server's stream slots", () => {
+  it("refuses a stream past the per-address limit with the route's 429 and gives the slot back on close", async () => {
+    const { installPeerAddressHook } = await import("@/lib/api/peer-address");
+    installPeerAddressHook();
+    process.env.SSE_MAX_CONNECTIONS_PER_CLIENT = "1";
+    reloadEnv();
+    const { events } = await listenerServer();
+    const first = await open(events, "/api/events");
+    expect(first.res.status).toBe(200);
+    expect(first.res.headers.get("ratelimit")).toBe('"streams";r=0');
+    const refused = await fetch(`${events}/api/events`);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBeTruthy();
+    expect(await refused.json()).toMatchObject({ error: "RateLimitError", details: { limit: "streams", quota: 1 } });
+    streams.splice(0).forEach((ac) => ac.abort());
+    await subscribersReach(0);
+    // The slot is deleted as the socket closes; a new stream gets it once that delete has committed.
+    await vi.waitFor(
+      async () => {
+        const again = await open(events, "/api/events");
+        expect(again.res.status).toBe(200);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  });
+});
