@@ -82,6 +82,9 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   // SSE heartbeat interval.
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  // A subscriber whose unsent bytes (the socket's write buffer, or the stream's queue) pass this many is dropped
+  // and resumes with Last-Event-ID: a slow reader never makes the server hold more than this for it.
+  SSE_MAX_BACKLOG_BYTES: z.coerce.number().int().positive().default(262_144),
   // Event log retention (lib/events/retention.ts, an hourly sweep): events older than this many days are deleted
   // (0 = keep by age forever); with EVENTS_RETENTION_MAX_ROWS > 0 only the newest that many are kept as well. A
   // stream resuming from a deleted id gets a `resync` event (docs/events.md). The batch is rows per transaction.

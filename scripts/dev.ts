@@ -4,7 +4,8 @@
  *   2. seeds demo data once (when the database has no agents yet);
  *   3. without AWS configuration, starts the local ECS and AgentCore endpoints (test doubles that run the
  *      demo agents as local processes) and points the app at them;
- *   4. runs `next dev` (or `next start` with --start) with that environment, and stops everything on exit.
+ *   4. runs `next dev` (or, with --start, the production server of `npm start`: server.ts) with that environment,
+ *      and stops everything on exit.
  * Flags: --start (serve a production build), --port <n> (default 3000), --fresh (delete the PGlite folder first).
  */
 import { spawn } from "node:child_process";
@@ -56,10 +57,13 @@ console.log(
 // PGlite is single-process: the app opens it again once we let go.
 await database.close();
 
-const next = spawn("npx", ["next", flag("start") ? "start" : "dev", "-p", port], {
-  stdio: "inherit",
-  env: { ...process.env, ...aws.env },
-});
+// --start runs what `npm start` runs: the custom server (server.ts), which serves the event streams itself.
+const next = flag("start")
+  ? spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "server.ts", "--port", port], {
+      stdio: "inherit",
+      env: { ...process.env, ...aws.env, NODE_ENV: "production" },
+    })
+  : spawn("npx", ["next", "dev", "-p", port], { stdio: "inherit", env: { ...process.env, ...aws.env } });
 
 let stopping = false;
 const stop = async (code: number) => {

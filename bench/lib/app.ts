@@ -1,7 +1,7 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { freePort, rssBytes, runToEnd, startProcess, stopProcess, waitForHttp } from "./proc";
 
@@ -67,11 +67,13 @@ const SECRETS_KEY = randomBytes(32).toString("base64");
 export interface AppServer {
   url: string;
   pid: number;
+  /** The server's output (its JSON log lines among it). */
+  log: string;
   rss(): number;
   stop(): Promise<void>;
 }
 
-/** `next start` of the build on a loopback port, with the bench's database and the bench-only route on. */
+/** `npm start` (server.ts) of the build on a loopback port, with the bench's database and the bench-only route on. */
 export async function startServer(
   appDir: string,
   databaseUrl: string,
@@ -81,7 +83,8 @@ export async function startServer(
   const log = path.join(appDir, `server-${port}.log`);
   const child: ChildProcess = startProcess(
     process.execPath,
-    [path.join(appDir, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    // What `npm start` runs: the custom server (server.ts), event streams served outside Next's pipeline.
+    ["--import", "tsx", "--conditions=react-server", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: appDir,
       log,
@@ -105,7 +108,7 @@ export async function startServer(
     await stopProcess(child);
     throw new Error(`${(err as Error).message}; server log: ${log}`);
   }
-  // bash exec'd node, so the child's pid is the server's (next start serves in that process).
+  // bash exec'd node, so the child's pid is the server's (server.ts serves in that process).
   const pid = child.pid!;
-  return { url, pid, rss: () => rssBytes(pid), stop: () => stopProcess(child) };
+  return { url, pid, log, rss: () => rssBytes(pid), stop: () => stopProcess(child) };
 }

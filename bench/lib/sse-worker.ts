@@ -7,7 +7,7 @@ import net from "node:net";
 import readline from "node:readline";
 import { SseParser } from "@/lib/events/sse-parse";
 
-const [url, countArg, parallelArg] = process.argv.slice(2);
+const [url, countArg, parallelArg, laneArg] = process.argv.slice(2);
 const target = new URL(url!);
 const count = Number(countArg);
 const parallel = Number(parallelArg ?? 100);
@@ -22,13 +22,19 @@ interface Sub {
   at: number | null;
 }
 const subs: Sub[] = [];
+const lane = laneArg === undefined ? null : Number(laneArg);
+let opened = 0;
 let failed = 0;
 const now = () => performance.timeOrigin + performance.now();
 const say = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 
 function connectOne(): Promise<void> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: target.hostname, port: Number(target.port) });
+    // Each subscriber from its own loopback address (127.<lane>.x.y; all of 127/8 is local): ten thousand
+    // clients, as in life, rather than one client holding ten thousand streams (the per-address stream limit).
+    const n = opened++;
+    const localAddress = lane === null ? undefined : `127.${lane}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+    const socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress });
     const sub: Sub = { socket, open: false, armed: false, at: null };
     let head = "";
     // The body after the response head goes through the SSE parser (chunked-encoding size lines are fields it

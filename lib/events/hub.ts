@@ -2,13 +2,18 @@ import "server-only";
 import { and, asc, eq, gt, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "@/db/client";
 import { events } from "@/db/schema";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { anonymousAudience, visibleCondition, type Audience } from "./audience";
 import { EVENTS_CHANNEL } from "./channel";
 import { listen } from "./listen";
 import { EventLogReader } from "./read";
 import { prunedThrough } from "./retention";
 import { drained, formatEvent, RESYNC_EVENT, resyncPayload, toPayload, type SseSink } from "./sse";
+import { HUB_DEFAULTS, type HubOptions } from "./hub-options";
 import { matches, SubscriberSet, type EventFilter, type EventRow, type Subscriber } from "./subscribers";
+
+export type { FanOut, HubOptions } from "./hub-options";
 
 export interface SubscribeOptions extends EventFilter {
   /** Resume point: deliver every matching event with a greater id. Null/undefined = start at "now". */
@@ -16,27 +21,6 @@ export interface SubscribeOptions extends EventFilter {
   /** Who the subscriber is (lib/events/audience.ts); without one, public events only. */
   audience?: Audience;
 }
-
-export interface HubOptions {
-  /** Safety-net poll in case a notification is lost (a LISTEN connection that dropped and came back). */
-  pollMs?: number;
-  /** Rows per read of the log. */
-  batch?: number;
-  /** A subscriber whose unsent bytes exceed this is dropped; it resumes with Last-Event-ID. */
-  maxBacklogBytes?: number;
-  /** Live events buffered for a subscriber that is still replaying; past this it is dropped. */
-  maxReplayBuffer?: number;
-  /** Stop listening this long after the last subscriber left (0 = never). */
-  idleStopMs?: number;
-}
-
-const DEFAULTS: Required<HubOptions> = {
-  pollMs: 3_000,
-  batch: 500,
-  maxBacklogBytes: 512 * 1024,
-  maxReplayBuffer: 10_000,
-  idleStopMs: 60_000,
-};
 
 /**
  * The fan-out of the event log for one process. One subscription to the events channel (on the process's shared
@@ -59,7 +43,7 @@ export class EventHub {
     readonly database: Database,
     opts: HubOptions = {},
   ) {
-    this.opts = { ...DEFAULTS, ...opts };
+    this.opts = { ...HUB_DEFAULTS, ...opts };
     this.log = new EventLogReader(database.db);
   }
 
@@ -147,6 +131,8 @@ export class EventHub {
     if (row.id <= this.lastId) return;
     this.lastId = row.id;
     if (row.type === "agent_registered") this.subscribers.grow(this.subscribers.ownersIn(row), row);
+    const t0 = performance.now();
+    let writes = 0;
     let bytes: Uint8Array | null = null;
     for (const s of this.subscribers.candidates(row)) {
       if (!matches(s, row)) continue;
@@ -156,7 +142,12 @@ export class EventHub {
         if (s.buffer.length > this.opts.maxReplayBuffer) this.drop(s);
       } else {
         this.send(s, row.id, bytes);
+        writes++;
       }
+    }
+    if (writes >= 1_000) {
+      const ms = performance.now() - t0;
+      this.opts.onFanOut?.({ eventId: row.id, writes, ms, lagMs: Date.now() - ms - row.createdAt.getTime() });
     }
   }
 
@@ -276,13 +267,20 @@ export class EventHub {
 // One hub per process, cached on globalThis so that hot reloads and every route module share it.
 const globalForHub = globalThis as unknown as { __agentMarketEventHub?: EventHub };
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 /** The process's hub, bound to the app database (a new one if tests swapped the database). */
 export async function getEventHub(): Promise<EventHub> {
   const database = await getDatabase();
   const current = globalForHub.__agentMarketEventHub;
   if (current && current.database === database) return current;
   if (current) void current.stop();
-  const hub = new EventHub(database);
+  const hub = new EventHub(database, {
+    maxBacklogBytes: env().SSE_MAX_BACKLOG_BYTES,
+    // A large fan-out is logged: how long one event takes to reach every socket (the bench reads these lines).
+    onFanOut: (f) =>
+      log().info({ event_id: f.eventId, writes: f.writes, ms: round1(f.ms), lag_ms: round1(f.lagMs) }, "event fan-out"),
+  });
   globalForHub.__agentMarketEventHub = hub;
   return hub;
 }

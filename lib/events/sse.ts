@@ -61,6 +61,32 @@ export interface SseSink {
   close(): void;
 }
 
+/** What starts a stream: gets the sink, returns the cleanup to run once the stream closes. */
+export type SseStart = (sink: SseSink) => void | (() => void) | Promise<void | (() => void)>;
+
+/**
+ * A stream before it is served: the route handler turns it into a web Response (sseResponse), the stream server
+ * (lib/events/stream-server.ts) writes it to the Node socket itself (lib/events/sse-node.ts).
+ */
+export interface SseSource {
+  start: SseStart;
+  heartbeatMs: number;
+  retryMs?: number;
+}
+
+/** The response headers of every event stream. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+/** The first frame of a stream: `retry:` when a reconnect delay is set, else a comment. */
+export function openingFrame(retryMs: number | undefined): Uint8Array {
+  return retryMs ? encoder.encode(`retry: ${retryMs}\n\n`) : formatComment("connected");
+}
+
 export interface SseOptions {
   heartbeatMs: number;
   /** Aborted when the client disconnects (the request's signal). */
@@ -74,10 +100,7 @@ export interface SseOptions {
  * called once when the client disconnects or the stream is closed. A comment is sent every `heartbeatMs`
  * so that proxies keep the connection open.
  */
-export function sseResponse(
-  start: (sink: SseSink) => void | (() => void) | Promise<void | (() => void)>,
-  opts: SseOptions,
-): Response {
+export function sseResponse(start: SseStart, opts: SseOptions): Response {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let cleanup: void | (() => void);
@@ -125,8 +148,7 @@ export function sseResponse(
     {
       async start(c) {
         controller = c;
-        if (opts.retryMs) c.enqueue(encoder.encode(`retry: ${opts.retryMs}\n\n`));
-        else c.enqueue(formatComment("connected"));
+        c.enqueue(openingFrame(opts.retryMs));
         heartbeat = setInterval(() => sink.write(formatComment("heartbeat")), opts.heartbeatMs);
         heartbeat.unref?.();
         // A client that is already gone when the stream starts never fires "abort" again.
@@ -148,14 +170,12 @@ export function sseResponse(
     new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
   );
 
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: SSE_HEADERS });
+}
+
+/** A source served as a web Response (the route handlers' way, for platforms that run Next alone). */
+export function sourceResponse(source: SseSource, signal?: AbortSignal): Response {
+  return sseResponse(source.start, { heartbeatMs: source.heartbeatMs, retryMs: source.retryMs, signal });
 }
 
 /** The resume point: the `Last-Event-ID` header, or `?last_event_id=` for clients that cannot set headers. */

@@ -5,7 +5,7 @@ import { events, executions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { EVENTS_CHANNEL } from "@/lib/events/channel";
 import { listen } from "@/lib/events/listen";
-import { formatEvent, lastEventIdFrom, sseResponse, toPayload } from "@/lib/events/sse";
+import { formatEvent, lastEventIdFrom, sourceResponse, toPayload, type SseSource } from "@/lib/events/sse";
 import { LOGS_CHANNEL, readLogs } from "./logs";
 import { isTerminal } from "./types";
 import { log } from "@/lib/log";
@@ -27,9 +27,16 @@ export function parseCursor(value: string | null): { ev: number; log: number } {
  * of one execution, oldest first; ends once the execution is final and everything has been sent.
  */
 export function executionEventsResponse(req: Request, executionId: string): Response {
+  return sourceResponse(executionEventsSource(req, executionId), req.signal);
+}
+
+/** The execution stream before it is served (as a Response above, or by the stream server on the socket). */
+export function executionEventsSource(req: Request, executionId: string): SseSource {
   const cursor = parseCursor(lastEventIdFrom(req));
-  return sseResponse(
-    async (sink) => {
+  return {
+    heartbeatMs: env().EVENTS_HEARTBEAT_MS,
+    retryMs: 2_000,
+    start: async (sink) => {
       let running = false;
       let again = false;
       let lingerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -136,6 +143,5 @@ export function executionEventsResponse(req: Request, executionId: string): Resp
         for (const u of unsubscribers) void u();
       };
     },
-    { heartbeatMs: env().EVENTS_HEARTBEAT_MS, signal: req.signal, retryMs: 2_000 },
-  );
+  };
 }

@@ -1,12 +1,7 @@
-import { streamExecutionEvents } from "@/lib/api/contracts/executions";
-import { withApi } from "@/lib/api/handler";
-import { visibleExecution } from "@/lib/runtime/executions";
-import { executionEventsResponse } from "@/lib/runtime/stream";
+import { executionStream, routeHandler } from "@/lib/events/stream-routes";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/executions/{id}/events - SSE of status changes and log lines, Last-Event-ID resume
-export const GET = withApi(streamExecutionEvents, async ({ req, principal, params }) => {
-  await visibleExecution(principal, params.id);
-  return executionEventsResponse(req, params.id);
-});
+// GET /api/executions/{id}/events - SSE of status changes and log lines, Last-Event-ID resume; defined in
+// lib/events/stream-routes.ts and, under `npm start`, served by the stream server (lib/events/stream-server.ts).
+export const GET = routeHandler(executionStream);
