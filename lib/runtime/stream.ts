@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, lte } from "drizzle-orm";
 import { getDatabase, getDb } from "@/db/client";
 import { events, executions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { EVENTS_CHANNEL } from "@/lib/events/channel";
 import { listen } from "@/lib/events/listen";
+import { EventLogReader } from "@/lib/events/read";
 import { formatEvent, lastEventIdFrom, sourceResponse, toPayload, type SseSource } from "@/lib/events/sse";
 import { LOGS_CHANNEL, readLogs } from "./logs";
 import { isTerminal } from "./types";
@@ -15,7 +16,8 @@ const POLL_MS = 2_000;
 
 /**
  * The SSE cursor of an execution's stream: `<event id>.<log id>`, the last status event and the last log line
- * delivered. Each kind has ids in commit order, so resuming from both positions neither misses nor repeats.
+ * delivered. Events are read only up to the log's horizon (lib/events/read.ts) and log lines are written in
+ * order by the execution's one writer, so resuming from both positions neither misses nor repeats.
  */
 export function parseCursor(value: string | null): { ev: number; log: number } {
   const m = value ? /^(\d+)\.(\d+)$/.exec(value) : null;
@@ -40,6 +42,7 @@ export function executionEventsSource(req: Request, executionId: string): SseSou
       let running = false;
       let again = false;
       let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+      let reader: EventLogReader | undefined;
       const pump = async (): Promise<void> => {
         if (running) {
           again = true;
@@ -86,10 +89,21 @@ export function executionEventsSource(req: Request, executionId: string): SseSou
             lingerTimer ??= setTimeout(() => void pump(), left);
           }
         }
+        // Writers of the log commit out of id order: read up to its horizon, and once the execution is final wait
+        // for the writers in flight, so that its last events are not left behind one still committing.
+        reader ??= new EventLogReader(db);
+        const upTo = final ? await reader.settle() : await reader.advance();
         const evs = await db
           .select()
           .from(events)
-          .where(and(eq(events.subjectType, "execution"), eq(events.subjectId, executionId), gt(events.id, cursor.ev)))
+          .where(
+            and(
+              eq(events.subjectType, "execution"),
+              eq(events.subjectId, executionId),
+              gt(events.id, cursor.ev),
+              lte(events.id, upTo),
+            ),
+          )
           .orderBy(asc(events.id))
           .limit(BATCH);
         const logs = await readLogs(db, executionId, cursor.log, BATCH);
