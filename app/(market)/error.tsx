@@ -1,7 +1,7 @@
 "use client";
 
 import { buttonClass } from "@/components/ui/button-class";
-import { ErrorState } from "@/components/ui/states";
+import { ErrorState } from "@/components/ui/error-state";
 
 /** A page that failed, inside the header and footer; a plain button (this boundary ships with every market page). */
 export default function MarketError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
