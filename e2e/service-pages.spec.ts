@@ -35,7 +35,8 @@ test("unknown agents and services are 404s; a visitor moves between the pages in
   expect(res?.status()).toBe(200);
   await expect(page.getByRole("heading", { name: service.name })).toBeVisible();
   await expect(page.getByRole("link", { name: "Sign in to hire" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Browse" })).toHaveAttribute("aria-current", "page");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Browse" })).toHaveAttribute("aria-current", "page");
 
   // A plain link opens its page in place once the page is up: the window (and this mark on it) survives.
   await page.waitForLoadState("networkidle");
@@ -44,13 +45,25 @@ test("unknown agents and services are 404s; a visitor moves between the pages in
   await expect(page).toHaveURL(new RegExp(`/agents/${service.agent.id}$`));
   await expect(page.getByRole("heading", { name: service.agent.name, level: 1 })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Stats" }).click();
+  await nav.getByRole("link", { name: "Stats" }).click();
   await expect(page).toHaveURL(/\/stats$/);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Stats" })).toHaveAttribute(
     "aria-current",
     "page",
   );
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+
+  // Browse's filters, a plain GET form, search in place too, and the form shows the searched values.
+  await nav.getByRole("link", { name: "Browse" }).click();
+  await page.getByRole("searchbox").fill(service.agent.name);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/[?&]q=/);
+  expect(new URL(page.url()).searchParams.get("q")).toBe(service.agent.name);
+  await expect(page.getByTestId("results")).toContainText(service.agent.name);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await page.getByRole("tab", { name: "Services" }).click();
+  await expect(page).toHaveURL(/view=services/);
+  await expect(page.getByRole("searchbox")).toHaveValue(service.agent.name);
 
   // The theme toggle works on these pages too.
   const toggle = page.getByRole("button", { name: /^Theme:/ });

@@ -48,7 +48,8 @@ export function BrowseFilters({ params: p, swapped }: { params: BrowseParams; sw
           </a>
         ))}
       </div>
-      <form method="get" action="/" role="search" noValidate className="space-y-3">
+      {/* Keyed by the search it shows: opened in place (soft-nav.ts), it starts from the URL's values again. */}
+      <form key={browseHref(p)} method="get" action="/" role="search" noValidate className="space-y-3">
         {p.view === "services" ? <input type="hidden" name="view" value="services" /> : null}
         <div className="flex gap-2">
           <div className="min-w-0 flex-1">

@@ -1,9 +1,9 @@
 /**
- * Client-side navigation for plain links. Server components render `<a href>` (not next/link, whose client code
- * would be a few kB of every page's first load); once the page is up, this one delegated listener opens same-site
- * page links through the app router, as next/link would, and prefetches them on hover or focus. Links it leaves to
- * the browser: modified or non-left clicks, `target`, `download`, `data-hard`, other origins, /api/ and files (a
- * dot in the last segment), a hash on the current page, and any click a handler already took (next/link's own).
+ * Client-side navigation for plain links and GET forms. Server components render `<a href>` (not next/link, whose
+ * client code would be a few kB of every page's first load); once the page is up, this one delegated listener opens
+ * same-site page links through the app router, as next/link would, and prefetches them on hover or focus. Links it
+ * leaves to the browser: modified or non-left clicks, `target`, `download`, `data-hard`, other origins, /api/ and
+ * files (a dot in the last segment), a hash on the current page, and any click a handler already took (next/link's).
  */
 type Router = { push(href: string): void; prefetch(href: string): void };
 
@@ -25,6 +25,17 @@ export function installSoftNav(router: Router): () => void {
     e.preventDefault();
     router.push(href);
   };
+  // A GET form (browse's filters) submits in place too: the URL the browser would have built, opened by the router.
+  const onSubmit = (e: SubmitEvent) => {
+    const form = e.target;
+    if (e.defaultPrevented || !(form instanceof HTMLFormElement) || form.method !== "get" || form.target) return;
+    const url = new URL(form.action, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith("/api/") || form.hasAttribute("data-hard")) return;
+    const fields = new FormData(form, e.submitter);
+    url.search = new URLSearchParams([...fields].map(([k, v]) => [k, String(v)])).toString();
+    e.preventDefault();
+    router.push(url.pathname + url.search);
+  };
   const onIntent = (e: Event) => {
     const href = pageHref(e);
     if (!href || prefetched.has(href)) return;
@@ -33,10 +44,12 @@ export function installSoftNav(router: Router): () => void {
   };
   // On window, so that React's handlers (on the document) run first and a link that handles itself is left alone.
   window.addEventListener("click", onClick);
+  window.addEventListener("submit", onSubmit);
   window.addEventListener("pointerover", onIntent);
   window.addEventListener("focusin", onIntent);
   return () => {
     window.removeEventListener("click", onClick);
+    window.removeEventListener("submit", onSubmit);
     window.removeEventListener("pointerover", onIntent);
     window.removeEventListener("focusin", onIntent);
   };
