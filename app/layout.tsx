@@ -1,9 +1,10 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { Header } from "@/components/layout/header";
-import { LiveEvents } from "@/components/layout/live-events";
-import { currentUser } from "@/lib/client/server";
+import { Header, type HeaderUser } from "@/components/layout/header";
+import { isOperator } from "@/lib/auth/operator";
+import { getUser } from "@/lib/auth/users";
+import { viewer } from "@/lib/client/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -24,7 +25,10 @@ export const viewport: Viewport = {
 const themeScript = `(function(){try{var t=localStorage.getItem("theme");var d=t?t==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch(e){}})()`;
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const principal = await viewer();
+  const person = principal?.kind === "user" ? await getUser(principal.userId) : null;
+  const user: HeaderUser | null =
+    principal && person ? { name: person.name, email: person.email, admin: isOperator(principal) } : null;
   // The per-request nonce of the Content-Security-Policy (proxy.ts): the theme script runs only with it.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
@@ -39,8 +43,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         >
           Skip to content
         </a>
-        <Header user={user ? { name: user.name, email: user.email } : null} />
-        {user ? <LiveEvents /> : null}
+        <Header user={user} />
         <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-8">
           {children}
         </main>

@@ -106,11 +106,15 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
 
 test("the chat of an agent that does not exist is a 404, of one that cannot be invoked says so", async ({
   browser,
+  allowErrors,
 }) => {
+  // The 404s asked for below (Chromium logs each, and after one asks for /favicon.ico).
+  allowErrors(/status of 404 .*\/chat\/(0{8}-|no-such-agent)/, /status of 404 .*\/favicon\.ico/);
   const { page, context } = await newSignedInPage(browser, "Nochat");
-  // The not-found page (streamed after the loading shell, so the status line may already have been sent).
+  // The not-found page, with its status: the chat page decides before anything is streamed.
   for (const missing of ["00000000-0000-4000-8000-000000000000", "no-such-agent"]) {
-    await page.goto(`/chat/${missing}`);
+    const res = await page.goto(`/chat/${missing}`);
+    expect(res?.status(), `/chat/${missing}`).toBe(404);
     await expect(page.getByText("Not found", { exact: true })).toBeVisible();
     await expect(page.getByLabel("Message")).toHaveCount(0);
   }
@@ -122,7 +126,7 @@ test("the chat of an agent that does not exist is a 404, of one that cannot be i
   });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  await page.goto(`/chat/${id}`);
+  expect((await page.goto(`/chat/${id}`))?.status()).toBe(200);
   await expect(page.getByText("This agent does not chat")).toBeVisible();
   await expect(page.getByLabel("Message")).toHaveCount(0);
   await shots(page, "chat-no-chat");

@@ -90,9 +90,12 @@ test("disputes: the client opens one on a delivered job, the admin splits the es
   await page.goto("/admin/disputes");
   await expect(page.getByText("Not found", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Open disputes" })).toHaveCount(0);
+  await expect(page.getByTestId("admin-disputes-link")).toHaveCount(0);
 
   // The admin: the dispute is listed; a split of $10 back to the client, confirmed.
   const admin = await adminPage(browser);
+  // The header's account menu links an admin to this page.
+  await expect(admin.getByTestId("admin-disputes-link")).toHaveAttribute("href", "/admin/disputes");
   const card = admin.getByTestId("dispute-card").filter({ hasText: title });
   await expect(card).toContainText("The README is three lines long.");
   await both(admin, "dispute-admin-list");

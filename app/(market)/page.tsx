@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { AgentCard } from "@/components/agents/agent-card";
 import { BrowseFilters } from "@/components/agents/browse-filters";
 import { browsePages, parseBrowse, priceSwapped } from "@/components/agents/browse-params";
@@ -88,9 +87,10 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
         ) : !page || page.data.length === 0 ? (
           <EmptyState title={`No ${p.view} match these filters`}>
             Try fewer filters, or{" "}
-            <Link className="text-accent underline" href="/">
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- plain links: soft-nav.ts opens them in place */}
+            <a className="text-accent underline" href="/">
               clear them all
-            </Link>
+            </a>
             .
           </EmptyState>
         ) : (
@@ -103,9 +103,9 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
         {pages.prev || pages.next ? (
           <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-2">
             {pages.prev ? (
-              <Link href={pages.prev} className={buttonClass("secondary")} rel="prev">
+              <a href={pages.prev} className={buttonClass("secondary")} rel="prev">
                 ← Previous page
-              </Link>
+              </a>
             ) : (
               <span />
             )}
@@ -114,9 +114,9 @@ export default async function BrowsePage({ searchParams }: { searchParams: Promi
               {totalPages ? ` of ${totalPages}` : ""}
             </span>
             {pages.next ? (
-              <Link href={pages.next} className={buttonClass("secondary")} rel="next">
+              <a href={pages.next} className={buttonClass("secondary")} rel="next">
                 Next page →
-              </Link>
+              </a>
             ) : (
               <span />
             )}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
@@ -9,9 +8,9 @@ export function AgentCard({ agent }: { agent: AgentListItem }) {
     <li className="group relative flex flex-col rounded-xl border border-line bg-card p-4 shadow-sm transition hover:border-accent/60">
       <div className="flex items-start justify-between gap-2">
         <h3 className="min-w-0 truncate font-semibold">
-          <Link href={`/agents/${agent.id}`} className="after:absolute after:inset-0 after:rounded-xl">
+          <a href={`/agents/${agent.id}`} className="after:absolute after:inset-0 after:rounded-xl">
             {agent.name}
-          </Link>
+          </a>
         </h3>
         {agent.status !== "active" ? <StatusBadge status={agent.status} /> : null}
       </div>

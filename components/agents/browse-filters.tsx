@@ -1,6 +1,5 @@
-import Link from "next/link";
 import { buttonClass } from "@/components/ui/button-class";
-import { inputClass, QuietInput } from "@/components/ui/field";
+import { inputClass, QuietInput } from "@/components/ui/quiet-input";
 import { formatUsd } from "@/components/ui/format";
 import { tabClass, tabListClass, tabProps } from "@/components/ui/tabs";
 import { browseHref, type BrowseParams } from "./browse-params";
@@ -44,12 +43,13 @@ export function BrowseFilters({ params: p, swapped }: { params: BrowseParams; sw
     <div className="rounded-xl border border-line bg-card p-4 shadow-sm">
       <div role="tablist" aria-label="What to browse" className={`mb-4 ${tabListClass}`}>
         {(["agents", "services"] as const).map((v) => (
-          <Link key={v} {...tabProps(p.view === v)} href={tab(v)} className={`capitalize ${tabClass(p.view === v)}`}>
+          <a key={v} {...tabProps(p.view === v)} href={tab(v)} className={`capitalize ${tabClass(p.view === v)}`}>
             {v}
-          </Link>
+          </a>
         ))}
       </div>
-      <form method="get" action="/" role="search" noValidate className="space-y-3">
+      {/* Keyed by the search it shows: opened in place (soft-nav.ts), it starts from the URL's values again. */}
+      <form key={browseHref(p)} method="get" action="/" role="search" noValidate className="space-y-3">
         {p.view === "services" ? <input type="hidden" name="view" value="services" /> : null}
         <div className="flex gap-2">
           <div className="min-w-0 flex-1">
@@ -160,14 +160,14 @@ function PriceRange({ p, swapped }: { p: BrowseParams; swapped: boolean }) {
       </div>
       {swapped ? (
         <p id="price-range-note" role="status" className="mt-1 text-xs text-bad" data-testid="price-range-note">
-          The minimum ({formatUsd(Number(p.min_price))}) is above the maximum ({formatUsd(Number(p.max_price))}), so
-          the price range is ignored.{" "}
-          <Link
+          The minimum ({formatUsd(Number(p.min_price))}) is above the maximum ({formatUsd(Number(p.max_price))}), so the
+          price range is ignored.{" "}
+          <a
             className="font-medium underline"
             href={browseHref({ ...p, min_price: p.max_price, max_price: p.min_price, cursor: "", back: [] })}
           >
             Search {formatUsd(Number(p.max_price))} to {formatUsd(Number(p.min_price))} instead
-          </Link>
+          </a>
         </p>
       ) : null}
     </div>

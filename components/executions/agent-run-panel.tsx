@@ -1,11 +1,11 @@
-import Link from "next/link";
 import { Card, SectionTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import type { EnvironmentState } from "@/lib/deploy/public";
 import { env } from "@/lib/env";
 import { declaredInputSchema } from "@/lib/runtime/execute/input-schema";
 import { PriceNote } from "@/components/wallet/price-note";
-import { RunAgentForm, type RunTarget } from "./run-agent-form";
+import { RunAgentFormIsland } from "@/components/agents/run-form-island";
+import type { RunTarget } from "./run-agent-form";
 
 /**
  * The agent page's run form. A deployed agent is executed through its deployment (anyone signed in may, as
@@ -38,9 +38,9 @@ export async function AgentRunPanel({
       <Card>
         <SectionTitle>Run</SectionTitle>
         <p className="text-sm text-muted">
-          <Link href={`/signin?callbackUrl=${encodeURIComponent(`/agents/${agentId}`)}`} className="underline">
+          <a href={`/signin?callbackUrl=${encodeURIComponent(`/agents/${agentId}`)}`} className="underline">
             Sign in
-          </Link>{" "}
+          </a>{" "}
           to run this agent with your own input.
         </p>
       </Card>
@@ -52,7 +52,7 @@ export async function AgentRunPanel({
     <Card id="run">
       <SectionTitle>Run</SectionTitle>
       <PriceNote priceMinor={pricePerRun} kind="run" own={owns} className="mb-3" />
-      <RunAgentForm
+      <RunAgentFormIsland
         agentId={agentId}
         schema={schema}
         targets={targets}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { tabClass, tabListClass } from "@/components/ui/tabs";
 import type { Principal } from "@/lib/auth/principal";
 import { listAgentExecutions } from "@/lib/runtime/execution-lists";
@@ -8,12 +7,12 @@ import { RunsPage } from "./runs-page";
 export function AgentTabs({ agentId, runs }: { agentId: string; runs: boolean }) {
   return (
     <nav aria-label="Agent" className={tabListClass}>
-      <Link href={`/agents/${agentId}`} aria-current={runs ? undefined : "page"} className={tabClass(!runs)}>
+      <a href={`/agents/${agentId}`} aria-current={runs ? undefined : "page"} className={tabClass(!runs)}>
         Overview
-      </Link>
-      <Link href={`/agents/${agentId}?tab=runs`} aria-current={runs ? "page" : undefined} className={tabClass(runs)}>
+      </a>
+      <a href={`/agents/${agentId}?tab=runs`} aria-current={runs ? "page" : undefined} className={tabClass(runs)}>
         Runs
-      </Link>
+      </a>
     </nav>
   );
 }

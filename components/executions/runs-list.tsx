@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
 import { tabClass, tabListClass } from "@/components/ui/tabs";
@@ -29,14 +28,14 @@ export function RunsList({
     <div className="space-y-4">
       <nav aria-label="Filter by status" className={`${tabListClass} flex-wrap`}>
         {[undefined, ...RUN_STATUSES].map((s) => (
-          <Link
+          <a
             key={s ?? "all"}
             href={href({ status: s })}
             aria-current={s === status ? "page" : undefined}
             className={`${tabClass(s === status)} capitalize`}
           >
             {s === "timeout" ? "timed out" : (s ?? "all")}
-          </Link>
+          </a>
         ))}
       </nav>
       {page.data.length === 0 ? (
@@ -62,15 +61,15 @@ export function RunsList({
                 return (
                   <tr key={e.execution_id} className="border-t border-line">
                     <td className="px-3 py-2 whitespace-nowrap">
-                      <Link href={`/executions/${e.execution_id}`} className="text-accent hover:underline">
+                      <a href={`/executions/${e.execution_id}`} className="text-accent hover:underline">
                         {formatDateTime(e.start_time)}
-                      </Link>
+                      </a>
                     </td>
                     {showAgent ? (
                       <td className="px-3 py-2">
-                        <Link href={`/agents/${e.agent_id}`} className="hover:underline">
+                        <a href={`/agents/${e.agent_id}`} className="hover:underline">
                           {e.agent_name}
-                        </Link>
+                        </a>
                       </td>
                     ) : null}
                     <td className="max-w-72 truncate px-3 py-2" title={s.words}>
@@ -90,14 +89,14 @@ export function RunsList({
         <span className="text-muted">{page.total !== undefined ? `${page.total} in all` : null}</span>
         <span className="flex gap-3">
           {cursor ? (
-            <Link href={href({ status })} className="text-accent hover:underline">
+            <a href={href({ status })} className="text-accent hover:underline">
               First page
-            </Link>
+            </a>
           ) : null}
           {page.next_cursor ? (
-            <Link href={href({ status, cursor: page.next_cursor })} className="text-accent hover:underline">
+            <a href={href({ status, cursor: page.next_cursor })} className="text-accent hover:underline">
               Next page
-            </Link>
+            </a>
           ) : null}
         </span>
       </div>

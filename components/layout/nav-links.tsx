@@ -1,9 +1,8 @@
 "use client";
 
-import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { useEffect } from "react";
-import { UnreadBadge } from "@/components/inbox/unread-badge";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
+import { installSoftNav } from "./soft-nav";
 
 const LINKS = [
   ["/", "Browse"],
@@ -16,12 +15,18 @@ const LINKS = [
   ["/docs", "API docs"],
 ] as const;
 
-export function NavLinks({ signedIn }: { signedIn: boolean }) {
+/**
+ * The main navigation: plain links (soft-nav.ts opens them in place), the current one marked. `inboxBadge` is the
+ * signed-in visitor's unread count, an island the server passes in (nothing for visitors).
+ */
+export function NavLinks({ inboxBadge }: { inboxBadge?: ReactNode }) {
   const path = usePathname();
-  // Once hydrated, the arrow keys of every tablist (tab-keys.ts installs itself), in a chunk fetched after the page.
+  const router = useRouter();
   useEffect(() => {
+    // Once hydrated, the arrow keys of every tablist (tab-keys.ts installs itself), in a chunk fetched after the page.
     void import("./tab-keys");
-  }, []);
+    return installSoftNav(router);
+  }, [router]);
   return (
     <nav aria-label="Main" className="-mx-1 flex w-full overflow-x-auto sm:w-auto">
       <ul className="flex items-center gap-1">
@@ -32,7 +37,7 @@ export function NavLinks({ signedIn }: { signedIn: boolean }) {
               : path.startsWith(href);
           return (
             <li key={href}>
-              <Link
+              <a
                 href={href}
                 aria-current={active ? "page" : undefined}
                 className={`flex items-center gap-1.5 whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium ${
@@ -40,8 +45,8 @@ export function NavLinks({ signedIn }: { signedIn: boolean }) {
                 }`}
               >
                 {label}
-                {href === "/inbox" && signedIn ? <UnreadBadge /> : null}
-              </Link>
+                {href === "/inbox" ? inboxBadge : null}
+              </a>
             </li>
           );
         })}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { formatUsd } from "@/components/ui/format";
 import { Stars } from "@/components/ui/stars";
@@ -9,9 +8,9 @@ export function ServiceCard({ service, showAgent = true }: { service: Service; s
     <li className="relative flex flex-col rounded-xl border border-line bg-card p-4 shadow-sm transition hover:border-accent/60">
       <div className="flex items-start justify-between gap-3">
         <h3 className="min-w-0 font-semibold">
-          <Link href={`/services/${service.id}`} className="after:absolute after:inset-0 after:rounded-xl">
+          <a href={`/services/${service.id}`} className="after:absolute after:inset-0 after:rounded-xl">
             {service.name}
-          </Link>
+          </a>
         </h3>
         <span className="shrink-0 font-semibold">{formatUsd(service.price_usd)}</span>
       </div>

@@ -1,8 +1,10 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { buttonClass, type Variant } from "./button-class";
 
-/** A link that looks like a button; a server component, so it adds no client JavaScript. */
+/**
+ * A link that looks like a button: a plain <a> (no next/link, so it adds no client JavaScript); the header's
+ * soft-nav.ts opens it in place.
+ */
 export function ButtonLink({
   href,
   variant = "primary",
@@ -15,8 +17,8 @@ export function ButtonLink({
   children: ReactNode;
 }) {
   return (
-    <Link href={href} className={buttonClass(variant, className)}>
+    <a href={href} className={buttonClass(variant, className)}>
       {children}
-    </Link>
+    </a>
   );
 }

@@ -9,9 +9,9 @@ import {
   type TextareaHTMLAttributes,
 } from "react";
 import { CharCount } from "./form-count";
+import { inputClass, QuietLabel } from "./quiet-input";
 
-export const inputClass =
-  "w-full rounded-md border border-line bg-card px-3 py-2 text-sm text-fg placeholder:text-muted/70 focus-visible:border-accent aria-invalid:border-bad";
+export { inputClass, QuietInput, QuietLabel } from "./quiet-input";
 
 /**
  * A labelled field in the one validation style: its error in plain words under it (instead of its hint, so each
@@ -115,25 +115,6 @@ export function onFormData(submit: (data: FormData) => void) {
     e.preventDefault();
     submit(new FormData(e.currentTarget));
   };
-}
-
-/** An input of a compact filter bar: its label is for screen readers only. */
-export function QuietInput({ label, ...props }: InputHTMLAttributes<HTMLInputElement> & { id: string; label: string }) {
-  return (
-    <>
-      <QuietLabel htmlFor={props.id}>{label}</QuietLabel>
-      <input {...props} className={inputClass} />
-    </>
-  );
-}
-
-/** A label for screen readers only, where the field's look says what it is for. */
-export function QuietLabel({ htmlFor, children }: { htmlFor: string; children: ReactNode }) {
-  return (
-    <label htmlFor={htmlFor} className="sr-only">
-      {children}
-    </label>
-  );
 }
 
 /**

@@ -1,29 +1,13 @@
 import type { ReactNode } from "react";
 
+export { ErrorState } from "./error-state";
+
 export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="rounded-xl border border-dashed border-line px-6 py-10 text-center">
       <p className="font-medium">{title}</p>
       {children ? <div className="mt-1 text-sm text-muted">{children}</div> : null}
       {action ? <div className="mt-4">{action}</div> : null}
-    </div>
-  );
-}
-
-export function ErrorState({
-  title = "Something went wrong",
-  message,
-  action,
-}: {
-  title?: string;
-  message?: string;
-  action?: ReactNode;
-}) {
-  return (
-    <div role="alert" className="rounded-xl border border-bad/40 bg-bad/5 px-5 py-6">
-      <p className="font-medium text-bad">{title}</p>
-      {message ? <p className="mt-1 text-sm text-muted">{message}</p> : null}
-      {action ? <div className="mt-3">{action}</div> : null}
     </div>
   );
 }

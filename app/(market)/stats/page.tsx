@@ -1,6 +1,6 @@
 import { Donut, HBars, JobsOverTime } from "@/components/stats/charts";
 import { CollaborationGraph } from "@/components/stats/collaboration-graph";
-import { LiveRefresh } from "@/components/layout/live-refresh";
+import { LiveRefreshIsland } from "@/components/layout/account-islands";
 import { Card, PageTitle, SectionTitle } from "@/components/ui/card";
 import { formatUsd } from "@/components/ui/format";
 import { ErrorState } from "@/components/ui/states";
@@ -32,7 +32,7 @@ export default async function StatsPage() {
   }));
   return (
     <div className="space-y-6">
-      <LiveRefresh subjects={["stats", "job", "agent", "service"]} />
+      <LiveRefreshIsland subjects={["stats", "job", "agent", "service"]} />
       <PageTitle sub={`Updated ${stats.generated_at.slice(11, 16)} UTC, live while you watch.`}>
         Marketplace at a glance
       </PageTitle>

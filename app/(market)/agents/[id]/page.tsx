@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { RatingBreakdown } from "@/components/agents/rating-breakdown";
-import { LiveRefresh } from "@/components/layout/live-refresh";
+import { LiveRefreshIsland } from "@/components/layout/account-islands";
 import { ServiceCard } from "@/components/services/service-card";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
@@ -55,7 +55,8 @@ export default async function AgentPage({
 
   return (
     <div className="space-y-6">
-      <LiveRefresh subjects={["agent", "job", "service", "deployment"]} ids={[id]} />
+      {/* Events reach signed-in visitors only (the header's stream): nothing to listen for otherwise. */}
+      {user ? <LiveRefreshIsland subjects={["agent", "job", "service", "deployment"]} ids={[id]} /> : null}
       <Card className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">

@@ -1,6 +1,5 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
-import { HireForm } from "@/components/services/hire-form";
+import { HireFormIsland } from "@/components/services/hire-form-island";
 import { AutoDeliveryNote } from "@/components/executions/auto-delivery-note";
 import { getDb } from "@/db/client";
 import { autoDeliveryOf } from "@/lib/runtime/execute/estimate";
@@ -42,9 +41,9 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
       <div className="space-y-6 lg:col-span-3">
         <Card>
           <p className="text-sm text-muted">
-            <Link href={`/agents/${service.agent.id}`} className="hover:text-fg hover:underline">
+            <a href={`/agents/${service.agent.id}`} className="hover:text-fg hover:underline">
               {service.agent.name}
-            </Link>{" "}
+            </a>{" "}
             <Stars value={service.agent.reputation} size={12} />
           </p>
           <div className="mt-1 flex flex-wrap items-baseline justify-between gap-3">
@@ -95,7 +94,7 @@ export default async function ServicePage({ params }: { params: Promise<{ id: st
           ) : !service.active ? (
             <p className="text-sm text-muted">This service is not offered any more.</p>
           ) : user ? (
-            <HireForm service={service} auto={auto} />
+            <HireFormIsland service={service} auto={auto} />
           ) : (
             <div className="space-y-3 text-sm">
               <p className="text-muted">

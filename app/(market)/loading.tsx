@@ -1,5 +1,0 @@
-import { PageSkeleton } from "@/components/ui/states";
-
-export default function Loading() {
-  return <PageSkeleton />;
-}
