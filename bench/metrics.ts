@@ -1,7 +1,7 @@
 /**
  * Metrics query benchmark: GET /api/agents/{id}/metrics over 30 days at 1m granularity (43,200 minute rows and
  * the 5-minute, hour and day rows of one agent, every minute with calls): p50 and p95 of BENCH_METRICS_RUNS (10) runs of the query
- * (agentMetricsJson in lib/metrics/agent-metrics.ts: the answer's JSON text, as the route sends it) after 2 warm-ups; target: p95 < 200 ms (seed 003's API p95). Context figures: the
+ * (agentMetricsJson in lib/metrics/agent-metrics.ts: the answer's JSON text, as the route sends it) after 2 warm-ups; target: p95 < 200 ms (the API's p95 aim). Context figures: the
  * route handler in-process (auth, the query and a JSON body of about 15.6 MB), and 30 days at 5m (the 5-minute
  * rows). The tables are vacuumed and analyzed after the bulk insert, as autovacuum would have done over the month
  * the rows stand for: without statistics the planner takes 43,200 rows for a few hundred.

@@ -6,7 +6,7 @@ import { round } from "./lib/stats";
 import type { BenchContext, BenchModule, Figure } from "./lib/types";
 
 /**
- * Authenticated reads (issue 16): GET /api/jobs/{id} and GET /api/jobs with API keys, 32 connections, as ratios to
+ * Authenticated reads: GET /api/jobs/{id} and GET /api/jobs with API keys, 32 connections, as ratios to
  * the constant-JSON route; then the same job-detail load round-robin across two app processes on one database
  * against all of it on one.
  */
@@ -177,7 +177,8 @@ async function writeLoop(
 
 async function check(route: Route, name: string): Promise<void> {
   const res = await fetch(route.url(0, 0), { headers: route.headers?.(0, 0) });
-  if (!res.ok) throw new Error(`${name}: ${route.url(0, 0)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (!res.ok)
+    throw new Error(`${name}: ${route.url(0, 0)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
 }
 
 export const bench: BenchModule = {

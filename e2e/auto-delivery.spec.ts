@@ -99,7 +99,7 @@ test.describe.serial("a service the platform delivers itself", () => {
     await expect(page.getByTestId("duration")).not.toHaveText("—");
     await expect(page.getByTestId("queue-time")).not.toHaveText("—");
     await expect(page.getByRole("link", { name: `← Back to ${agentName}` })).toBeVisible();
-    // The run's states follow each other within seconds: their times say the seconds (issue 15, item 9).
+    // The run's states follow each other within seconds: their times say the seconds.
     await expectSecondsWhereDue(page.getByRole("list", { name: "Status timeline" }));
     const first = page.url();
     await pictures(page, "12-run-result", () => expect(page.getByTestId("execution-outcome")).toHaveText("Completed"));

@@ -62,7 +62,7 @@ test("deploy a demo agent, roll out a canary, promote it and see the metrics", a
   await expect(page.getByTestId("deployment-status")).toHaveText(/deployed/i, { timeout: 120_000 });
   await expect(page.getByTestId("phase-complete")).toHaveAttribute("data-status", "completed");
   await expect(page.getByTestId("traffic")).toContainText("1.0.0");
-  // The phases ran seconds apart: their times say the seconds (issue 15, item 9).
+  // The phases ran seconds apart: their times say the seconds.
   expect(await expectSecondsWhereDue(page.getByRole("list", { name: "Phases" }))).toBe(true);
   await expectSecondsWhereDue(page.getByTestId("deployment-times"));
   await shots(page, "10-deployment-detail");

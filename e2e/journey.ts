@@ -156,7 +156,7 @@ export async function contrastFailures(page: Page, root: string, min = 4.5): Pro
 
 /**
  * The <time> elements under `root` say the seconds when two of their instants fall in the same minute (shown to the
- * minute, steps seconds apart would read as simultaneous), and the minute otherwise (issue 15, item 9). Returns
+ * minute, steps seconds apart would read as simultaneous), and the minute otherwise. Returns
  * whether seconds were due, so a journey can say it expected steps seconds apart.
  */
 export async function expectSecondsWhereDue(root: Locator): Promise<boolean> {
@@ -177,7 +177,7 @@ export async function expectSecondsWhereDue(root: Locator): Promise<boolean> {
 
 /**
  * Every form on the page that has fields the browser would check (required, a range, a pattern, an email or number
- * field) leaves the checking to its own messages: noValidate, so no browser pop-up (issue 15, item 3).
+ * field) leaves the checking to its own messages: noValidate, so no browser pop-up.
  */
 export async function expectNoNativeValidation(page: Page): Promise<void> {
   await expect(page.locator("form").first()).toBeAttached();

@@ -208,7 +208,7 @@ test.describe.serial("two people trade a service", () => {
     await expect(page.getByText("Lovely, after one revision.")).toBeVisible();
     await shots(page, "06-complete-and-rate");
 
-    // The service's own page shows the rating and the review among its recent ones (issue 15, item 4).
+    // The service's own page shows the rating and the review among its recent ones.
     const job = await page.request.get(`/api/jobs/${jobId}`);
     await page.goto(`/services/${((await job.json()) as { service_id: string }).service_id}`);
     await expect(page.getByText("4.0 from 1 review", { exact: true })).toBeVisible();

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formatDateTime, needsSeconds } from "./format";
 import { TimelineStep } from "./timeline";
 
-describe("times (issue 15, item 9: seconds where events are seconds apart)", () => {
+describe("times: seconds where events are seconds apart", () => {
   it("say the minute, or the second when asked", () => {
     expect(formatDateTime("2026-12-03T07:21:51.400Z")).toBe("2026-12-03 07:21 UTC");
     expect(formatDateTime("2026-12-03T07:21:51.400Z", true)).toBe("2026-12-03 07:21:51 UTC");

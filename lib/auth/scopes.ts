@@ -15,7 +15,7 @@ export const SCOPES = [
   // Money (lib/ledger): read the wallet and its history; top it up.
   "wallet:read",
   "wallet:write",
-  // Seed 003's permissions for deployed agents.
+  // The deployments API's permissions (docs/deployments.md).
   "agent:deploy",
   "agent:update",
   "agent:delete",
