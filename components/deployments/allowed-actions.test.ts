@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Deployment } from "@/lib/client/deploy-types";
+import type { Deployment } from "@/lib/client/types";
 import { allowedActions } from "./allowed-actions";
 
 const base = {
