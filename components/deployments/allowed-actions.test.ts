@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Deployment } from "@/lib/client/deploy-types";
+import type { Deployment } from "@/lib/client/types";
+import { canaryTraffic } from "@/test/fixtures/deploy";
 import { allowedActions } from "./allowed-actions";
 
 const base = {
@@ -7,10 +8,7 @@ const base = {
   strategy: "canary",
   version: "1.1.0",
   previous_version: "1.0.0",
-  traffic: [
-    { version: "1.0.0", weight: 90 },
-    { version: "1.1.0", weight: 10 },
-  ],
+  traffic: canaryTraffic(10),
 } as Deployment;
 
 describe("allowedActions", () => {

@@ -1,4 +1,4 @@
-import type { Deployment, DeploymentAction } from "@/lib/client/deploy-types";
+import type { Deployment, DeploymentAction } from "@/lib/client/types";
 
 /** Which actions the API would accept now (it answers 409 otherwise). */
 export function allowedActions(d: Deployment): Record<DeploymentAction, boolean> {

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { useDeploy } from "@/lib/client/deploy-hooks";
 import { useFormErrors } from "@/lib/client/use-form-errors";
-import type { DeployResult } from "@/lib/client/deploy-types";
+import type { DeployResult } from "@/lib/client/types";
 import { deployBody, type CodeSource } from "./deploy-body";
 import { DeploySecrets } from "./deploy-secrets";
 import { DEPLOY_RULES, NO_CODE } from "./form-rules";

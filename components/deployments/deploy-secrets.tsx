@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { CopyButton } from "@/components/settings/copy-button";
-import type { DeployResult } from "@/lib/client/deploy-types";
+import type { DeployResult } from "@/lib/client/types";
 
 function Secret({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (

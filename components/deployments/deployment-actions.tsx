@@ -6,7 +6,7 @@ import { Field, FormError, Input } from "@/components/ui/field";
 import { useDeploymentAction } from "@/lib/client/deploy-hooks";
 import { DEPLOY_ACTION_RULES } from "@/lib/client/form-rules";
 import { useFormErrors } from "@/lib/client/use-form-errors";
-import type { Deployment, DeploymentAction } from "@/lib/client/deploy-types";
+import type { Deployment, DeploymentAction } from "@/lib/client/types";
 import { allowedActions } from "./allowed-actions";
 
 interface ActionInfo {

@@ -5,7 +5,7 @@ import { Card, SectionTitle } from "@/components/ui/card";
 import { formatDateTime, needsSeconds } from "@/components/ui/format";
 import { Timeline } from "@/components/ui/timeline";
 import { useDeployment, useDeploymentEvents } from "@/lib/client/deploy-hooks";
-import type { Deployment, DeploymentPhase } from "@/lib/client/deploy-types";
+import type { Deployment, DeploymentPhase } from "@/lib/client/types";
 import { DeploymentActions } from "./deployment-actions";
 import { DeployBadge, ProgressBar } from "./status";
 import { TrafficBar } from "./traffic-bar";

@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import { Field, Input, Select } from "@/components/ui/field";
+import { RadioGroup } from "@/components/ui/radio-group";
 import { isArchive, readBase64, type CodeSource } from "./deploy-body";
 import { HELP, SETTINGS, type Setting, type SettingName } from "./settings";
 
@@ -148,24 +149,20 @@ export function CodeSourcePicker({
 
   return (
     <div className="space-y-3">
-      <div role="radiogroup" aria-label="Code" className="flex flex-wrap gap-4 text-sm">
-        {(["artifact", "upload"] as const).map((k) => (
-          <label key={k} className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="code_kind"
-              value={k}
-              checked={kind === k}
-              disabled={k === "artifact" && artifacts.length === 0}
-              onChange={() => {
-                setKind(k);
-                emit({ kind: k });
-              }}
-            />
-            {k === "artifact" ? "An installed agent" : "Upload code"}
-          </label>
-        ))}
-      </div>
+      <RadioGroup
+        label="Code"
+        name="code_kind"
+        options={["artifact", "upload"] as const}
+        value={kind}
+        onChange={(k) => {
+          setKind(k);
+          emit({ kind: k });
+        }}
+        disabled={(k) => k === "artifact" && artifacts.length === 0}
+        show={(k) => (k === "artifact" ? "An installed agent" : "Upload code")}
+        className="flex flex-wrap gap-4 text-sm"
+        optionClassName="flex items-center gap-2"
+      />
       <p className="text-xs text-muted">{HELP.source}</p>
       {kind === "artifact" ? (
         <Field label="Installed agent" hint={HELP.artifact} error={errors.artifact} htmlFor="artifact">

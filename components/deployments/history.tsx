@@ -2,7 +2,7 @@ import Link from "next/link";
 import { timeAgo } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/states";
 import { Table } from "@/components/ui/table";
-import type { DeploymentSummary, Version } from "@/lib/client/deploy-types";
+import type { DeploymentSummary, Version } from "@/lib/client/types";
 import { DeployBadge } from "./status";
 
 /** The agent's deployments, newest first, each linking to its live view. */

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Select, QuietLabel } from "@/components/ui/field";
 import { ErrorState, Skeleton } from "@/components/ui/states";
 import { useAgentMetrics, type MetricsWindow } from "@/lib/client/deploy-hooks";
-import type { AgentMetrics, MetricPoint } from "@/lib/client/deploy-types";
+import type { AgentMetrics, MetricPoint } from "@/lib/client/types";
 import { LineChart, type ChartSeries } from "./line-chart";
 import { versionColor } from "./status";
 

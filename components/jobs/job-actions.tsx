@@ -3,11 +3,33 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Textarea } from "@/components/ui/field";
+import { RadioGroup } from "@/components/ui/radio-group";
 import type { Rules } from "@/lib/client/form-errors";
 import { DELIVER_RULES, REVISION_RULES } from "@/lib/client/form-rules";
 import { useJobAction } from "@/lib/client/hooks";
 import type { JobAction, JobDetail } from "@/lib/client/types";
 import { useFormErrors } from "@/lib/client/use-form-errors";
+
+/** The actions that send one text: the form each opens, and the body the text becomes. */
+const TEXT_ACTIONS = {
+  deliver: {
+    rules: DELIVER_RULES,
+    name: "content",
+    label: "Deliverable",
+    rows: 6,
+    placeholder: "The work, or a link to it",
+    submitLabel: "Submit delivery",
+    body: (content: string) => ({ content }),
+  },
+  "request-revision": {
+    rules: REVISION_RULES,
+    name: "reason",
+    label: "What should change?",
+    rows: 3,
+    submitLabel: "Send revision request",
+    body: (reason: string) => ({ reason: reason.trim() }),
+  },
+} satisfies Record<string, Omit<TextActionProps, "pending" | "send"> & { body: (text: string) => unknown }>;
 
 /** Only the transitions the API says the viewer may take now (`actions`), each with the input it needs. */
 export function JobActions({ job }: { job: JobDetail }) {
@@ -55,29 +77,12 @@ export function JobActions({ job }: { job: JobDetail }) {
         ) : null}
       </div>
 
-      {open === "deliver" ? (
+      {open === "deliver" || open === "request-revision" ? (
         <TextActionForm
-          rules={DELIVER_RULES}
-          name="content"
-          id="content"
-          label="Deliverable"
-          rows={6}
-          placeholder="The work, or a link to it"
-          submitLabel="Submit delivery"
+          key={open}
+          {...TEXT_ACTIONS[open]}
           pending={mutation.isPending}
-          send={(content, onError) => run("deliver", { content }, onError)}
-        />
-      ) : null}
-      {open === "request-revision" ? (
-        <TextActionForm
-          rules={REVISION_RULES}
-          name="reason"
-          id="reason"
-          label="What should change?"
-          rows={3}
-          submitLabel="Send revision request"
-          pending={mutation.isPending}
-          send={(reason, onError) => run("request-revision", { reason: reason.trim() }, onError)}
+          send={(text, onError) => run(open, TEXT_ACTIONS[open].body(text), onError)}
         />
       ) : null}
       {open === "complete" ? (
@@ -87,26 +92,24 @@ export function JobActions({ job }: { job: JobDetail }) {
         >
           <fieldset>
             <legend className="text-sm font-medium">Rating</legend>
-            <div className="mt-1 flex gap-1" role="radiogroup" aria-label="Rating">
-              {[1, 2, 3, 4, 5].map((n) => (
-                <label key={n} className="cursor-pointer text-3xl leading-none">
-                  <input
-                    type="radio"
-                    name="rating"
-                    value={n}
-                    checked={rating === n}
-                    onChange={() => setRating(n)}
-                    className="peer sr-only"
-                    aria-label={`${n} star${n > 1 ? "s" : ""}`}
-                  />
-                  <span
-                    className={`rounded peer-focus-visible:outline-2 peer-focus-visible:outline-accent ${n <= rating ? "text-amber-500" : "text-line"}`}
-                  >
-                    ★
-                  </span>
-                </label>
-              ))}
-            </div>
+            <RadioGroup
+              label="Rating"
+              name="rating"
+              options={[1, 2, 3, 4, 5]}
+              value={rating}
+              onChange={setRating}
+              className="mt-1 flex gap-1"
+              optionClassName="cursor-pointer text-3xl leading-none"
+              inputClassName="peer sr-only"
+              optionLabel={(n) => `${n} star${n > 1 ? "s" : ""}`}
+              show={(n) => (
+                <span
+                  className={`rounded peer-focus-visible:outline-2 peer-focus-visible:outline-accent ${n <= rating ? "text-amber-500" : "text-line"}`}
+                >
+                  ★
+                </span>
+              )}
+            />
           </fieldset>
           <Field label="Review (optional)" htmlFor="review">
             <Textarea id="review" name="review" rows={3} />
@@ -138,32 +141,23 @@ export function JobActions({ job }: { job: JobDetail }) {
  * An action that sends one text (a delivery, a revision request) in the one validation style: its message next to
  * the field, the API's refusal said there too, and a character count up to the contract's limit.
  */
-function TextActionForm({
-  rules,
-  name,
-  id,
-  label,
-  rows,
-  placeholder,
-  submitLabel,
-  pending,
-  send,
-}: {
+interface TextActionProps {
   rules: Rules;
   name: string;
-  id: string;
   label: string;
   rows: number;
   placeholder?: string;
   submitLabel: string;
   pending: boolean;
   send: (text: string, onError: (err: unknown) => void) => void;
-}) {
+}
+
+function TextActionForm({ rules, name, label, rows, placeholder, submitLabel, pending, send }: TextActionProps) {
   const errors = useFormErrors(rules);
   return (
     <form className="space-y-3" {...errors.formProps((f) => send(String(f.get(name) ?? ""), errors.fail))}>
-      <Field label={label} htmlFor={id} error={errors.fields[name]} max={rules[name]?.max}>
-        <Textarea id={id} name={name} rows={rows} placeholder={placeholder} />
+      <Field label={label} htmlFor={name} error={errors.fields[name]} max={rules[name]?.max}>
+        <Textarea id={name} name={name} rows={rows} placeholder={placeholder} />
       </Field>
       <FormError message={errors.form} />
       <Button type="submit" disabled={pending}>

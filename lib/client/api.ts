@@ -1,17 +1,12 @@
 /**
  * The typed fetch client the browser uses: same-origin requests to the same route handlers agents call (the
  * next-auth session cookie makes the caller a `user` principal). Every non-2xx answer becomes an ApiClientError
- * carrying the API's one error shape.
+ * carrying the API's one error shape: the typed client's error (packages/client/src/error.ts) with the form helpers.
  */
-export class ApiClientError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
+import { AgentMarketError } from "@/packages/client/src/error";
+
+export class ApiClientError extends AgentMarketError {
+  override name = "ApiClientError";
 
   /** `{ field: message }` from a 400's details, for forms. */
   get fields(): Record<string, string> {

@@ -10,10 +10,10 @@ import type {
   DeploymentAction,
   DeploymentActionResult,
   Granularity,
-} from "./deploy-types";
+  MarketEvent,
+} from "./types";
 import { qk } from "./keys";
 import { MARKET_EVENT } from "./live";
-import type { MarketEvent } from "./types";
 
 /* react-query hooks of the owner's Deployments area (lib/api/contracts/deployments.ts and its neighbours). */
 

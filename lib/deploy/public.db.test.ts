@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agentRoutes, deploymentInstances } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
-import { markLive } from "@/test/fixtures/deploy";
+import { canaryTraffic, markLive } from "@/test/fixtures/deploy";
 import { deployVersion } from "@/test/fixtures/deployments";
 import { createAgent } from "@/test/fixtures/market";
 import { environmentsOf, liveDeployment } from "./public";
@@ -62,10 +62,7 @@ describe("environmentsOf / liveDeployment", () => {
       environment: "prod",
       host: "local",
       live_version: "1.0.0",
-      traffic: [
-        { version: "1.0.0", weight: 90 },
-        { version: "1.1.0", weight: 10 },
-      ],
+      traffic: canaryTraffic(10),
       latest_deployment_id: v2.deployment_id,
       instances: { healthy: 2, total: 3 },
       health_status: "degraded",

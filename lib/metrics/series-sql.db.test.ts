@@ -13,12 +13,29 @@ setupTestDatabase();
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 23, 0);
 
+/** A new agent's first version, and the scope of its calls in `environment` for `minutes` from T0. */
+async function versionScope(
+  db: Awaited<ReturnType<typeof getDb>>,
+  environment: RollupScope["environment"],
+  minutes: number,
+) {
+  const { user } = await createUser(db);
+  const { agent } = await createAgent(db, { ownerUserId: user.id });
+  const version = await createVersion(db, agent.id, "1.0.0");
+  const scope: RollupScope = {
+    agentId: agent.id,
+    environment,
+    versionId: version.id,
+    from: T0,
+    to: T0 + minutes * MIN,
+  };
+  return { agent, version, scope };
+}
+
 describe("seriesJsonInDb", () => {
   it("writes exactly the text the column path writes, for figures that round on ties, tiny and large values", async () => {
     const db = await getDb();
-    const { user } = await createUser(db);
-    const { agent } = await createAgent(db, { ownerUserId: user.id });
-    const version = await createVersion(db, agent.id, "1.0.0");
+    const { agent, version, scope } = await versionScope(db, "prod", 120);
     // Two hours across midnight, a bucket every minute but a few: calls 0 (usage only), 128 and 640 with one failure
     // (1/128 = 0.0078125 and 1/640 round on a tie at six digits), tiny and huge utilizations and latencies, stored
     // percentiles that are histogram bounds and round to the microsecond.
@@ -33,13 +50,6 @@ describe("seriesJsonInDb", () => {
       FROM generate_series(0, 119) m, LATERAL (SELECT CASE m % 11 WHEN 0 THEN 0 WHEN 1 THEN 128 WHEN 2 THEN 640
         WHEN 3 THEN 3 ELSE 1 + m * 37 % 997 END AS c) x
       WHERE m % 17 <> 5`);
-    const scope: RollupScope = {
-      agentId: agent.id,
-      environment: "prod",
-      versionId: version.id,
-      from: T0,
-      to: T0 + 120 * MIN,
-    };
 
     const selections: ReadonlySet<MetricName>[] = [
       new Set(METRIC_NAMES),
@@ -80,16 +90,7 @@ describe("seriesJsonInDb", () => {
 
   it("writes empty series and a summary without calls for a window without rows", async () => {
     const db = await getDb();
-    const { user } = await createUser(db);
-    const { agent } = await createAgent(db, { ownerUserId: user.id });
-    const version = await createVersion(db, agent.id, "1.0.0");
-    const scope: RollupScope = {
-      agentId: agent.id,
-      environment: "dev",
-      versionId: version.id,
-      from: T0,
-      to: T0 + 60 * MIN,
-    };
+    const { scope } = await versionScope(db, "dev", 60);
     const text = await seriesJsonInDb(db, "call_rollups", scope, "1m", new Set(METRIC_NAMES), Promise.resolve(null));
     expect(text).toBe(
       seriesJson(

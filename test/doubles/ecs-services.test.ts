@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@/test/fixtures/runtime";
 import { startCloudWatchLogsServer, type CloudWatchLogsServer } from "./cloudwatch-logs-server";
+import { fargateTaskBody } from "./ecs/task-definitions";
 import { startEcsServer, type EcsServer } from "./ecs-server";
 
 let ecs: EcsServer;
@@ -126,24 +127,14 @@ describe("ECS double: task definitions and services through the real ECSClient",
   it("awslogs: a task's container output lands in its CloudWatch stream; a missing log group stops it at start", async () => {
     const withLogs = (family: string, group: string) =>
       client.send(
-        new RegisterTaskDefinitionCommand({
-          family,
-          requiresCompatibilities: ["FARGATE"],
-          networkMode: "awsvpc",
-          cpu: "256",
-          memory: "512",
-          containerDefinitions: [
-            {
-              name: "agent",
-              image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/agents/text-stats:1.0.0",
-              essential: true,
-              logConfiguration: {
-                logDriver: "awslogs",
-                options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "svc" },
-              },
-            },
-          ],
-        }),
+        new RegisterTaskDefinitionCommand(
+          fargateTaskBody({
+            family,
+            containerName: "agent",
+            image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/agents/text-stats:1.0.0",
+            logs: { group, streamPrefix: "svc" },
+          }),
+        ),
       );
     const serve = async (name: string, family: string) =>
       client.send(

@@ -1,5 +1,8 @@
 import createClient, { type Client } from "openapi-fetch";
+import { AgentMarketError } from "./error";
 import type { paths } from "./schema";
+
+export { AgentMarketError } from "./error";
 
 export type { components, paths } from "./schema";
 
@@ -19,18 +22,6 @@ export type Deliverable = Ok<Op<"/api/jobs/{id}/deliverables/{deliverableId}", "
 export type HireBody = BodyOf<Op<"/api/jobs", "post">>;
 export type CompleteBody = BodyOf<Op<"/api/jobs/{id}/complete", "post">>;
 
-/** An answer other than success: the API's one error format, with the HTTP status. */
-export class AgentMarketError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = "AgentMarketError";
-  }
-}
 
 export interface ClientOptions {
   /** The market's origin, e.g. https://market.example.com */

@@ -9,6 +9,42 @@ import { ACCOUNT, REGION, familyOf } from "./task";
  * families the operator registered before the app started (`seed`).
  */
 
+/**
+ * The RegisterTaskDefinition body of a one-container Fargate family (256 CPU units, 512 MiB, awsvpc) whose container
+ * logs through awslogs: what a seeded family holds, and what the double's own tests register.
+ */
+export function fargateTaskBody(o: {
+  family: string;
+  containerName: string;
+  image: string;
+  env?: Record<string, string>;
+  logs: { group: string; streamPrefix: string };
+}) {
+  return {
+    family: o.family,
+    requiresCompatibilities: ["FARGATE" as const],
+    networkMode: "awsvpc" as const,
+    cpu: "256",
+    memory: "512",
+    containerDefinitions: [
+      {
+        name: o.containerName,
+        image: o.image,
+        essential: true,
+        ...(o.env ? { environment: Object.entries(o.env).map(([name, value]) => ({ name, value })) } : {}),
+        logConfiguration: {
+          logDriver: "awslogs" as const,
+          options: {
+            "awslogs-group": o.logs.group,
+            "awslogs-region": REGION,
+            "awslogs-stream-prefix": o.logs.streamPrefix,
+          },
+        },
+      },
+    ],
+  };
+}
+
 export interface Revision {
   arn: string;
   family: string;
@@ -94,29 +130,13 @@ export class TaskDefinitions {
   seed(family: string, given: TaskDefinitionSpec, logGroup: string): TaskDefinitionSpec {
     const spec = { ...given, logs: given.logs ?? { group: logGroup, streamPrefix: "ecs" } };
     const containerName = spec.containerName ?? "agent";
-    const body = {
+    const body = fargateTaskBody({
       family,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: "256",
-      memory: "512",
-      containerDefinitions: [
-        {
-          name: containerName,
-          image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${spec.artifact}:latest`,
-          essential: true,
-          environment: Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: {
-              "awslogs-group": spec.logs.group,
-              "awslogs-region": REGION,
-              "awslogs-stream-prefix": spec.logs.streamPrefix,
-            },
-          },
-        },
-      ],
-    };
+      containerName,
+      image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${spec.artifact}:latest`,
+      env: spec.env ?? {},
+      logs: spec.logs,
+    });
     const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:1`;
     this.revisions.set(family, [{ arn, family, revision: 1, status: "ACTIVE", body, spec }]);
     return spec;

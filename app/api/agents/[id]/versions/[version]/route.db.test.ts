@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agentRoutes, deployments, events } from "@/db/schema";
 import { POST as deployRoute } from "@/app/api/agents/deploy/route";
+import { DEFAULT_DEPLOYMENT_CONFIG as defaults } from "@/lib/deploy/types";
 import { setupTestDatabase } from "@/test/db";
 import { AGENT_SOURCE, b64, deployRequest, markLive } from "@/test/fixtures/deploy";
 import { createAgent, createUser } from "@/test/fixtures/market";
@@ -68,13 +69,14 @@ describe("PUT /api/agents/{id}/versions/{version}", () => {
     expect(dep!.config).toMatchObject({
       strategy: "canary",
       canary: {
+        ...defaults.canary,
         traffic_percentage: 20,
         duration: 5,
-        success_criteria: { error_rate_threshold: 0.02, latency_threshold: 2000 },
+        success_criteria: { ...defaults.canary.success_criteria, error_rate_threshold: 0.02 },
       },
       rollback: {
-        auto_rollback: true,
-        rollback_triggers: { error_rate: 0.1, timeout_rate: 0.1, health_check_failures: 2 },
+        ...defaults.rollback,
+        rollback_triggers: { ...defaults.rollback.rollback_triggers, health_check_failures: 2 },
       },
       health_check: { interval: 30 },
     });
