@@ -97,6 +97,8 @@ export async function run(log: Log = (l) => console.log(`[execute] ${l}`)): Prom
   process.env.CALLBACK_ALLOW_LOOPBACK = "true";
   process.env.EXECUTE_WORKER_CONCURRENCY ??= "64";
   process.env.RATE_LIMIT_INVOCATIONS_PER_MIN ??= "10000000";
+  // The queue figure enqueues thousands at once from 16 callers: past the per-caller cap of unfinished executions.
+  process.env.EXECUTE_MAX_PENDING_PER_CALLER ??= String(QUEUED + CALLBACKS);
   (await import("@/lib/env")).reloadEnv();
   const opened = await openInProcessDatabase(log, process.env.BENCH_EXECUTE_DB === "pglite");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "execute-bench-"));

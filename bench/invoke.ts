@@ -4,7 +4,7 @@
  * AgentCore endpoint directly, interleaved in one run; the relay should add under 5 ms at the median. Then 100
  * concurrent streamed invocations through the relay must all complete.
  *
- * - Under `npm run bench` (module `bench`): the relay is `next start` of the built copy, over real HTTP.
+ * - Under `npm run bench` (module `bench`): the relay is `npm start` (server.ts) of the built copy, over real HTTP.
  * - Standalone (`tsx bench/invoke.ts`, exported `run()`): the route handler is called in-process (no HTTP hop),
  *   on DATABASE_URL when set, else on a fresh database of the local PostgreSQL (dropped after), else on embedded
  *   PGlite (BENCH_INVOKE_DB=pglite forces it; PGlite shares the event loop and inflates the relay's figures).
@@ -180,7 +180,7 @@ function directClient(endpoint: AgentCoreServer): AgentCoreClient {
   return new AgentCoreClient(LOCAL_AGENTCORE_REGION, LOCAL_AGENTCORE_CREDENTIALS, { endpoint: endpoint.url });
 }
 
-/** Under `npm run bench`: the relay is `next start` of the built copy, over HTTP. */
+/** Under `npm run bench`: the relay is `npm start` (server.ts) of the built copy, over HTTP. */
 export const bench: BenchModule = {
   name: "invoke",
   description: "POST /api/agents/invoke (streaming) vs the AgentCore client on the same local endpoint; 100 concurrent",
@@ -205,8 +205,8 @@ export const bench: BenchModule = {
           headers: { "content-type": "application/json", accept: "text/event-stream", "x-agent-key": k.key },
           body: JSON.stringify(body),
         });
-      const figures = await measure(relay, direct, ctx.log, "next start");
-      // Context: what the HTTP hop to `next start` alone costs on this machine now (a constant JSON route).
+      const figures = await measure(relay, direct, ctx.log, "npm start");
+      // Context: what the HTTP hop to the app server alone costs on this machine now (a constant JSON route).
       const rtts: number[] = [];
       for (let i = 0; i < 200; i++) {
         const t0 = performance.now();
@@ -218,7 +218,7 @@ export const bench: BenchModule = {
         name: "context: GET /api/bench/constant round trip p50",
         value: rtts.length ? round(median(rtts)) : null,
         unit: "ms",
-        note: "the HTTP hop to next start alone, part of the relay overhead",
+        note: "the HTTP hop to the app server alone, part of the relay overhead",
       });
       return figures;
     } finally {

@@ -83,8 +83,11 @@ export async function startServer(
   const log = path.join(appDir, `server-${port}.log`);
   const child: ChildProcess = startProcess(
     process.execPath,
-    // What `npm start` runs: the custom server (server.ts), event streams served outside Next's pipeline.
-    ["--import", "tsx", "--conditions=react-server", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
+    // What `npm start` runs: the custom server (server.ts), event streams served outside Next's pipeline;
+    // BENCH_SERVER=next-start runs Next's own server instead, for comparison.
+    process.env.BENCH_SERVER === "next-start"
+      ? [path.join(appDir, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"]
+      : ["--import", "tsx", "--conditions=react-server", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: appDir,
       log,

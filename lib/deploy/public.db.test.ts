@@ -5,6 +5,8 @@ import { setupTestDatabase } from "@/test/db";
 import { canaryTraffic, markLive } from "@/test/fixtures/deploy";
 import { deployVersion } from "@/test/fixtures/deployments";
 import { createAgent } from "@/test/fixtures/market";
+import { findAgent } from "@/lib/market/agents";
+import { deployedDetail } from "@/lib/market/deployed-agents";
 import { environmentsOf, liveDeployment } from "./public";
 
 const holder = setupTestDatabase();
@@ -84,5 +86,17 @@ describe("environmentsOf / liveDeployment", () => {
       instances: { healthy: 0, total: 0 },
       health_status: "unhealthy",
     });
+  });
+});
+
+describe("deployedDetail", () => {
+  it("serves a profile that was never deployed from its cache, and shows the first deployment at once", async () => {
+    const a = await deployed();
+    const agent = (await findAgent(db(), a.agent.id))!;
+    const detail = () => deployedDetail(db(), agent, "http://127.0.0.1", false);
+    expect((await detail()).deployment).toBeNull();
+    expect((await detail()).deployment).toBeNull();
+    await a.deploy("1.0.0", "prod");
+    expect((await detail()).deployment).not.toBeNull();
   });
 });

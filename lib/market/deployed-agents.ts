@@ -11,6 +11,8 @@ import {
   type Environment,
 } from "@/lib/deploy/types";
 import { env } from "@/lib/env";
+import { dataVersion } from "@/lib/events/version";
+import { ListCache } from "./list-cache";
 import { iso } from "./serialize";
 
 /**
@@ -166,6 +168,24 @@ export function deployedFields(
 type DetailExtra = Pick<Detail, "metadata" | "deployment" | "performance" | "scaling" | "security">;
 
 /** GET /api/agents/{id}: the list's fields and the details; `security` only for the agent itself or its owner. */
+// Whether an agent has a route at all (most agents of a marketplace never deploy). Routes are written only with
+// an event in the same transaction (lib/deploy/rollout.ts, retiring), so the answer holds while the data version
+// does, and a profile of an agent that is not deployed costs no query here.
+const routed = new ListCache<boolean>(5_000);
+
+function isRouted(db: Queryable, agentId: string): Promise<boolean> {
+  return dataVersion().then((version) =>
+    routed.get(db, agentId, version, async () => {
+      const rows = await db
+        .select({ id: agentRoutes.agentId })
+        .from(agentRoutes)
+        .where(eq(agentRoutes.agentId, agentId))
+        .limit(1);
+      return rows.length > 0;
+    }),
+  );
+}
+
 export async function deployedDetail(
   db: Queryable,
   agent: {
@@ -180,7 +200,7 @@ export async function deployedDetail(
   origin: string,
   showSecurity: boolean,
 ): Promise<DeployedFields & DetailExtra> {
-  const deployed = (await deployedAgents(db, [agent.id])).get(agent.id);
+  const deployed = (await isRouted(db, agent.id)) ? (await deployedAgents(db, [agent.id])).get(agent.id) : undefined;
   const fields = deployedFields(agent, deployed, origin);
   const metadata = {
     name: agent.name,

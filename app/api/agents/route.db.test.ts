@@ -304,7 +304,11 @@ describe("GET /api/agents", () => {
     const cat = `zeta${Date.now()}`;
     const made: { id: string }[] = [];
     for (let i = 0; i < 7; i++) {
-      const runtime = i % 3 === 0 ? { kind: "local", artifact: "sentiment" } : undefined;
+      const chats = {
+        kind: "agentcore",
+        runtime_arn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/bot-9",
+      };
+      const runtime = i % 3 === 0 ? { kind: "local", artifact: "sentiment" } : i === 5 ? chats : undefined;
       made.push(
         await registerAgent({
           name: i < 3 ? `Translator ${i}` : `Summarizer ${i}`,
@@ -318,7 +322,11 @@ describe("GET /api/agents", () => {
     for (const [i, a] of made.entries()) {
       await db()
         .update(agents)
-        .set({ reputation: [4.5, 3, 4.5, 1, 3, 5, 0][i]!, ratingCount: [4, 2, 4, 1, 2, 1, 0][i]!, jobsCompleted: i % 3 })
+        .set({
+          reputation: [4.5, 3, 4.5, 1, 3, 5, 0][i]!,
+          ratingCount: [4, 2, 4, 1, 2, 1, 0][i]!,
+          jobsCompleted: i % 3,
+        })
         .where(eq(agents.id, a.id));
     }
     await db()
@@ -338,6 +346,11 @@ describe("GET /api/agents", () => {
     expect(runnable.body.total).toBe(3);
     const notRunnable = await call(searchAgents, "/api/agents", { query: { category: cat, runnable: "false" } });
     expect(notRunnable.body.total).toBe(4);
+    // "Chats" on the browse page: only the agent with an AgentCore runtime is invocable.
+    const chatty = await call(searchAgents, "/api/agents", { query: { category: cat, invocable: "true" } });
+    expect(chatty.body.data.map((x: { id: string }) => x.id)).toEqual([made[5]!.id]);
+    const silent = await call(searchAgents, "/api/agents", { query: { category: cat, invocable: "false" } });
+    expect(silent.body.total).toBe(6);
 
     for (const sort of ["reputation", "jobs_completed", "newest", "price"]) {
       const all = await call(searchAgents, "/api/agents", { query: { category: cat, sort, limit: 100 } });
