@@ -1,7 +1,7 @@
 /**
  * `npm run bench [module...]`: builds the app in a copy of the tree (or reuses it with BENCH_SKIP_BUILD=1),
  * creates a fresh PostgreSQL database, runs each bench module (bench/market.ts, bench/events.ts, and
- * bench/runtime.ts / bench/invoke.ts when they exist) against `next start`, prints a table of figures with
+ * the others named in KNOWN) against `npm start` (server.ts), prints a table of figures with
  * their targets, writes them to bench/results/, and always cleans up its processes and database.
  */
 import fs from "node:fs";
