@@ -97,6 +97,24 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     return { arn: route.arn, sessionId, qualifier };
   };
 
+  /** Both paths past the gate: admitted and opened with the fault to inject, or the (counted) refusal. */
+  const open = async (
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+    action: "ws" | "invocations",
+  ): Promise<{ refusal: Refusal } | { gate: Admitted; fault: Fault | null }> => {
+    const gate = await admit(req, url, body, action);
+    const fault = "status" in gate ? null : faults.take(gate.arn);
+    const refusal = "status" in gate ? gate : fault?.kind === "unavailable" ? unavailable : null;
+    if (refusal) {
+      state.stats.refused++;
+      return { refusal };
+    }
+    state.opened();
+    return { gate: gate as Admitted, fault };
+  };
+
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
   const server = http.createServer((req, res) => {
@@ -104,37 +122,19 @@ export async function startAgentCoreServer(options: AgentCoreServerOptions): Pro
     void readNodeBody(req, MAX_BODY).then(async (body) => {
       if (req.method !== "POST")
         return refuseHttp(res, { status: 404, type: "UnknownOperationException", message: "Unknown operation" });
-      const gate = await admit(req, url, body, "invocations");
-      if ("status" in gate) {
-        state.stats.refused++;
-        return refuseHttp(res, gate);
-      }
-      const fault = faults.take(gate.arn);
-      if (fault?.kind === "unavailable") {
-        state.stats.refused++;
-        return refuseHttp(res, unavailable);
-      }
-      state.opened();
+      const call = await open(req, url, body, "invocations");
+      if ("refusal" in call) return refuseHttp(res, call.refusal);
       res.on("close", () => state.closed());
-      await relay.serveInvocation(req, res, body, gate, fault);
+      await relay.serveInvocation(req, res, body, call.gate, call.fault);
     });
   });
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
     const url = new URL(req.url ?? "/", "http://agentcore.local");
-    void admit(req, url, Buffer.alloc(0), "ws").then((gate) => {
-      if ("status" in gate) {
-        state.stats.refused++;
-        return refuseUpgrade(socket, gate);
-      }
-      const fault = faults.take(gate.arn);
-      if (fault?.kind === "unavailable") {
-        state.stats.refused++;
-        return refuseUpgrade(socket, unavailable);
-      }
-      state.opened();
-      wss.handleUpgrade(req, socket, head, (ws) => relay.serveWs(ws, gate, fault));
+    void open(req, url, Buffer.alloc(0), "ws").then((call) => {
+      if ("refusal" in call) return refuseUpgrade(socket, call.refusal);
+      wss.handleUpgrade(req, socket, head, (ws) => relay.serveWs(ws, call.gate, call.fault));
     });
   });
 
