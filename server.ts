@@ -5,7 +5,7 @@
  * not a request of Next's pipeline. The route handlers of those streams stay, for platforms that run Next alone.
  * A custom server in Next's documented pattern (`next({ dev, dir })` + `app.getRequestHandler()`).
  * Run with `node --import tsx --conditions=react-server server.ts [--port N] [--hostname H] [--dev]`;
- * PORT and HOSTNAME are read too. Serves a production build unless --dev.
+ * PORT and HOSTNAME (lib/env.ts) are read too. Serves a production build unless --dev.
  */
 import http from "node:http";
 
@@ -15,10 +15,11 @@ const option = (name: string, fallback: string | undefined) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const dev = args.includes("--dev");
-const port = Number(option("port", process.env.PORT ?? "3000"));
-const hostname = option("hostname", process.env.HOSTNAME);
+// The one write to the environment: NODE_ENV decides what Next loads, and is settled before anything reads it.
 if (!dev) (process.env as Record<string, string>).NODE_ENV ??= "production";
-// Imported once NODE_ENV is settled: Next reads it as it loads.
+const { env } = await import("./lib/env");
+const port = Number(option("port", String(env().PORT)));
+const hostname = option("hostname", env().HOSTNAME);
 const { default: next } = await import("next");
 
 const app = next({ dev, dir: import.meta.dirname, hostname: hostname ?? "localhost", port });

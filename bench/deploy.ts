@@ -17,28 +17,23 @@
 import { controllerFigures } from "./deploy/controller";
 import { routerFigures } from "./deploy/router";
 import { openInProcessDatabase } from "./lib/database";
-import { figuresFromChild, isMain, printFigures, runStandalone } from "./lib/standalone";
-import type { BenchContext, BenchModule, Figure } from "./lib/types";
+import { childProcessBench, printFigures } from "./lib/standalone";
+import type { Figure } from "./lib/types";
 
 const CALLS = Number(process.env.BENCH_ROUTER_CALLS ?? 2_000);
 const SECONDS = Number(process.env.BENCH_ROUTER_SECONDS ?? 3);
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1_000);
 
-export const bench: BenchModule = {
+export const bench = childProcessBench(import.meta.url, {
   name: "deploy",
   description: "router overhead and throughput vs calling the instance directly; 1,000 deployments at once",
-  run: (ctx: BenchContext) =>
-    figuresFromChild(
-      import.meta.url,
-      ["--child"],
-      { DATABASE_URL: ctx.db.url, DATABASE_POOL_MAX: "20", LOG_LEVEL: "error" },
-      ctx.log,
-    ),
-};
+  env: { DATABASE_POOL_MAX: "20" },
+  run,
+});
 
 type Log = (line: string) => void;
 
-export async function run(log: Log = (l) => console.log(`[deploy] ${l}`)): Promise<Figure[]> {
+async function run(log: Log): Promise<Figure[]> {
   // Every deployment of part 2 runs an instance on this host at once.
   process.env.DEPLOY_LOCAL_MAX_INSTANCES ??= String(DEPLOYMENTS + 10);
   (await import("@/lib/env")).reloadEnv();
@@ -50,16 +45,4 @@ export async function run(log: Log = (l) => console.log(`[deploy] ${l}`)): Promi
   } finally {
     await opened.close();
   }
-}
-
-if (isMain(import.meta.url)) {
-  runStandalone(
-    process.argv.includes("--child")
-      ? async () => {
-          const figures = await run((l) => console.log(l));
-          console.log(`FIGURES ${JSON.stringify(figures)}`);
-          return [];
-        }
-      : run,
-  );
 }

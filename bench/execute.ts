@@ -19,20 +19,19 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { openInProcessDatabase } from "./lib/database";
-import { figuresFromChild, isMain, printFigures, printFiguresForParent, runStandalone } from "./lib/standalone";
+import { childProcessBench, printFigures } from "./lib/standalone";
 import { percentile, round } from "./lib/stats";
-import type { BenchContext, BenchModule, Figure } from "./lib/types";
+import type { Figure } from "./lib/types";
 
 const CALLS = Number(process.env.BENCH_EXECUTE_CALLS ?? 500);
 const QUEUED = Number(process.env.BENCH_EXECUTE_QUEUED ?? 2_000);
 const CALLBACKS = Number(process.env.BENCH_EXECUTE_CALLBACKS ?? 300);
 
-export const bench: BenchModule = {
+export const bench = childProcessBench(import.meta.url, {
   name: "execute",
   description: "execute sync overhead vs a direct call, queue throughput, callback delivery after completion",
-  run: (ctx: BenchContext) =>
-    figuresFromChild(import.meta.url, ["--child"], { DATABASE_URL: ctx.db.url, LOG_LEVEL: "error" }),
-};
+  run,
+});
 
 type Log = (line: string) => void;
 
@@ -93,7 +92,7 @@ async function seed(address: string) {
   return { agentId, callerId: caller!.id };
 }
 
-export async function run(log: Log = (l) => console.log(`[execute] ${l}`)): Promise<Figure[]> {
+async function run(log: Log): Promise<Figure[]> {
   process.env.CALLBACK_ALLOW_LOOPBACK = "true";
   process.env.EXECUTE_WORKER_CONCURRENCY ??= "64";
   process.env.RATE_LIMIT_INVOCATIONS_PER_MIN ??= "10000000";
@@ -257,15 +256,4 @@ export async function run(log: Log = (l) => console.log(`[execute] ${l}`)): Prom
     fs.rmSync(dir, { recursive: true, force: true });
     await opened.close();
   }
-}
-
-if (isMain(import.meta.url)) {
-  runStandalone(
-    process.argv.includes("--child")
-      ? async () => {
-          printFiguresForParent(await run((l) => console.log(l)));
-          return [];
-        }
-      : run,
-  );
 }

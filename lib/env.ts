@@ -14,6 +14,9 @@ const bool = z
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Where `npm start` (server.ts) listens; its --port and --hostname flags win.
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).optional(),
   // Database: unset -> embedded PGlite in PGLITE_DIR; postgres:// -> node-postgres; Neon host or DATABASE_DRIVER=neon -> Neon serverless.
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_DRIVER: z.enum(["pg", "neon"]).optional(),

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Figure } from "./types";
+import type { BenchContext, BenchModule, Figure } from "./types";
 
 /** Whether the module at `moduleUrl` is the program node was started with (`tsx bench/<module>.ts`). */
 export function isMain(moduleUrl: string): boolean {
@@ -78,4 +78,39 @@ export function figuresFromChild(
       else reject(new Error(`${fileURLToPath(moduleUrl)} ${args.join(" ")} exited with ${code}`));
     });
   });
+}
+
+/**
+ * A bench module measured in a child process of its own file (on the run's database, with `env` on top), and that
+ * file's entry point: started directly (`tsx bench/<module>.ts`) it runs `run` and exits by the verdicts; started
+ * as that child (`--child`) it prints the figures for the parent.
+ */
+export function childProcessBench(
+  moduleUrl: string,
+  def: {
+    name: string;
+    description: string;
+    env?: Record<string, string>;
+    run(log: (line: string) => void): Promise<Figure[]>;
+  },
+): BenchModule {
+  // After the module has finished loading (its later declarations are in place).
+  if (isMain(moduleUrl)) {
+    setImmediate(() =>
+      runStandalone(
+      process.argv.includes("--child")
+        ? async () => {
+            printFiguresForParent(await def.run((l) => console.log(l)));
+            return [];
+          }
+        : () => def.run((l) => console.log(`[${def.name}] ${l}`)),
+      ),
+    );
+  }
+  return {
+    name: def.name,
+    description: def.description,
+    run: (ctx: BenchContext) =>
+      figuresFromChild(moduleUrl, ["--child"], { DATABASE_URL: ctx.db.url, LOG_LEVEL: "error", ...def.env }, ctx.log),
+  };
 }

@@ -1,93 +1,39 @@
-import type { InputSchema } from "@/lib/api/contracts/input-schema";
+import demoAgents from "./demo-agents.json" with { type: "json" };
+import { z } from "zod";
+import { inputSchemaSchema } from "@/lib/api/contracts/input-schema";
 import type { AgentcoreRuntime, FargateRuntime, LocalRuntime } from "@/lib/runtime/config";
 
 /**
- * The demo agents: the four agent-contract programs shipped in agents/ (docs/agent-contract.md), listed once with
- * every way the demo hosts them. The seed registers each as a local process, the first Fargate-hosted one on the
- * local ECS endpoint, and each behind an AgentCore runtime ARN of the local AgentCore endpoint; `npm run dev`,
+ * The demo agents: the four agent-contract programs shipped in agents/ (docs/agent-contract.md), listed once
+ * (./demo-agents.json) with every way the demo hosts them. The seed registers each as a local process, the first
+ * Fargate-hosted one on the local ECS endpoint, and each behind an AgentCore runtime ARN of the local AgentCore endpoint; `npm run dev`,
  * the test doubles and the benchmarks start those endpoints from this same list.
  * Plain data, no server-only import: scripts/dev.ts, the doubles and bench/ read it too. (Which programs may run
  * at all is the operator's allow-list, agents/<slug>/agent.json, read by lib/runtime/artifacts.ts.)
  */
-export interface DemoAgent {
-  /** Its artifact (agents/<slug>/agent.json), and the Fargate task definition family (`agent-market-<slug>`). */
-  slug: string;
-  name: string;
-  description: string;
-  category: string;
-  capabilities: string[];
-  /** Whether the seed also registers it on Fargate (the local ECS endpoint runs every demo family anyway). */
-  fargate: boolean;
-  /** Its runtime on the local AgentCore endpoint: the runtime id of its ARN and the transport the app uses. */
-  agentcore: { runtimeId: string; transport: "ws" | "http" };
-  /** A configured agent (`<KEY>_AGENT_ARN`, e.g. ONBOARDING_AGENT_ARN) the local AgentCore endpoint serves with this program. */
-  configured?: { key: "onboarding" | "provisioning" | "mwc"; runtimeId: string };
-  /** The input its versions declare on deploy: the run form is generated from it. */
-  inputSchema: InputSchema;
-}
+const demoAgentSchema = z
+  .object({
+    /** Its artifact (agents/<slug>/agent.json), and the Fargate task definition family (`agent-market-<slug>`). */
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    category: z.string(),
+    capabilities: z.array(z.string()),
+    /** Whether the seed also registers it on Fargate (the local ECS endpoint runs every demo family anyway). */
+    fargate: z.boolean(),
+    /** Its runtime on the local AgentCore endpoint: the runtime id of its ARN and the transport the app uses. */
+    agentcore: z.object({ runtimeId: z.string(), transport: z.enum(["ws", "http"]) }),
+    /** A configured agent (`<KEY>_AGENT_ARN`, e.g. ONBOARDING_AGENT_ARN) the local AgentCore endpoint serves with this program. */
+    configured: z.object({ key: z.enum(["onboarding", "provisioning", "mwc"]), runtimeId: z.string() }).optional(),
+    /** The input its versions declare on deploy: the run form is generated from it. */
+    inputSchema: inputSchemaSchema,
+  })
+  .strict();
 
-const textInput = (title: string, description: string, field = "text"): InputSchema => ({
-  type: "object",
-  properties: { [field]: { type: "string", format: "textarea", title, description } },
-  required: [field],
-});
+export type DemoAgent = z.infer<typeof demoAgentSchema>;
 
-export const DEMO_AGENTS: readonly DemoAgent[] = [
-  {
-    slug: "text-stats",
-    inputSchema: textInput("Text", "The text to count words, sentences and characters in"),
-    name: "Text Stats",
-    description: "Counts words, sentences and characters, estimates reading time and lists the most frequent words.",
-    category: "analysis",
-    capabilities: ["text-analysis", "statistics", "reading-time"],
-    fargate: true,
-    agentcore: { runtimeId: "TextStats_Agent-Loc4lTs002", transport: "ws" },
-    configured: { key: "mwc", runtimeId: "MWCAgent_Agent-Def456UvW" },
-  },
-  {
-    slug: "sentiment",
-    inputSchema: textInput("Text", "The text to score"),
-    name: "Sentiment Scorer",
-    description: "Lexicon-based sentiment in [-1, 1] with the words that drove the score; handles simple negation.",
-    category: "analysis",
-    capabilities: ["sentiment-analysis", "text-classification"],
-    fargate: false,
-    agentcore: { runtimeId: "Sentiment_Agent-Loc4lSe003", transport: "http" },
-  },
-  {
-    slug: "markdown",
-    inputSchema: textInput("Markdown", "The markdown to render to HTML", "markdown"),
-    name: "Markdown Renderer",
-    description: "Renders markdown (headings, lists, code, emphasis, links) to HTML and streams it block by block.",
-    category: "content",
-    capabilities: ["markdown", "html", "rendering", "streaming"],
-    fargate: false,
-    agentcore: { runtimeId: "MarkdownRenderer_Agent-Loc4lMd001", transport: "ws" },
-    configured: { key: "onboarding", runtimeId: "OnboardingAgent_Agent-Pgs8nUGuuS" },
-  },
-  {
-    slug: "json-csv",
-    inputSchema: {
-      type: "object",
-      properties: {
-        csv: { type: "string", format: "textarea", title: "CSV", description: "CSV text to turn into JSON" },
-        json: {
-          type: "array",
-          items: { type: "object" },
-          title: "JSON",
-          description: "An array of objects to turn into CSV",
-        },
-      },
-    },
-    name: "JSON/CSV Transformer",
-    description: "Turns a JSON array of objects into CSV, or CSV into a JSON array, with RFC 4180 quoting.",
-    category: "data",
-    capabilities: ["json", "csv", "data-transformation"],
-    fargate: false,
-    agentcore: { runtimeId: "JsonCsv_Agent-Loc4lJc004", transport: "http" },
-    configured: { key: "provisioning", runtimeId: "ProvisioningAgent_Agent-Abc123XyZ" },
-  },
-];
+/** The list itself is data (./demo-agents.json, beside the participants), checked once as it loads. */
+export const DEMO_AGENTS: readonly DemoAgent[] = z.array(demoAgentSchema).parse(demoAgents);
 
 export type DemoHost = "local" | "fargate" | "agentcore";
 

@@ -9,7 +9,7 @@ import { setupTestDatabase } from "@/test/db";
 import { call } from "@/test/http";
 import { serveRoute, type ServedRoute } from "@/test/serve-route";
 import { installPeerAddressHook } from "./peer-address";
-import { resetRateLimitsForTests } from "./rate-limit";
+import { clearRateLimits } from "@/test/fixtures/rate-limits";
 
 const holder = setupTestDatabase();
 const db = () => holder.current.database.db;
@@ -27,7 +27,7 @@ function setEnv(vars: Record<string, string | undefined>) {
 
 beforeEach(async () => {
   setEnv(saved);
-  await resetRateLimitsForTests();
+  await clearRateLimits();
 });
 afterAll(async () => {
   setEnv(saved);
@@ -100,7 +100,7 @@ describe("the client address", () => {
 
     // Trusted by range: the peer (loopback) is the proxy; the first untrusted hop from the right is the client.
     setEnv({ RATE_LIMIT_REGISTRATIONS_PER_HOUR: "1", TRUST_PROXY: "loopback, 10.0.0.0/8" });
-    await resetRateLimitsForTests();
+    await clearRateLimits();
     expect(await registerFrom("198.51.100.7, 10.1.1.1")).toBe(201);
     expect(await registerFrom("6.6.6.6, 198.51.100.7, 10.2.2.2")).toBe(429);
     expect(await registerFrom("::ffff:198.51.100.8")).toBe(201);

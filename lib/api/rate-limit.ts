@@ -1,7 +1,6 @@
 import "server-only";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getDatabase, type Database } from "@/db/client";
-import { rateLimits, streamLeases } from "@/db/schema";
 import { principalLabel, type Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
 import { addressBucket, clientAddress, parseTrustProxy, type TrustProxy } from "./client-address";
@@ -182,11 +181,3 @@ async function enforceStreamSlots(
   };
 }
 
-/** Tests: forget every count and every limiter (and the blocks they keep in memory). */
-export async function resetRateLimitsForTests(): Promise<void> {
-  limiters.clear();
-  trustCache = undefined;
-  const { db } = await getDatabase();
-  await db.delete(rateLimits);
-  await db.delete(streamLeases);
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkPasswordStrength, MIN_PASSWORD_LENGTH } from "./password-strength";
+import { MIN_PASSWORD_LENGTH } from "@/lib/api/contracts/auth";
+import { checkPasswordStrength } from "./password-strength";
 
 describe("checkPasswordStrength", () => {
   it("refuses passwords shorter than the minimum, however random", () => {

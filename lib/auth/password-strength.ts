@@ -2,6 +2,7 @@ import "server-only";
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
+import { MIN_PASSWORD_LENGTH } from "@/lib/api/contracts/auth";
 
 /**
  * Password rules for sign-up and password change: at least MIN_PASSWORD_LENGTH characters, and hard to guess by
@@ -9,8 +10,6 @@ import * as en from "@zxcvbn-ts/language-en";
  * dictionaries, plus the person's own email and name. Score 3 means "safely unguessable: moderate protection
  * from offline slow-hash scenarios" (about 10^8 guesses or more).
  */
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
 export const MIN_PASSWORD_SCORE = 3;
 /** zxcvbn's cost grows with length; beyond this the first characters decide (a long tail only adds strength). */
 const CHECKED_LENGTH = 100;

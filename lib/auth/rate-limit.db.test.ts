@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as nextAuthPost } from "@/app/api/auth/[...nextauth]/route";
 import { ApiError } from "@/lib/api/errors";
-import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
+import { clearRateLimits } from "@/test/fixtures/rate-limits";
 import { reloadEnv } from "@/lib/env";
 import { setupTestDatabase } from "@/test/db";
 import { enforceSignInLimit } from "./rate-limit";
@@ -13,7 +13,7 @@ beforeEach(async () => {
   process.env.AUTH_RATE_LIMIT_PER_MIN = "3";
   process.env.TRUST_PROXY = "1";
   reloadEnv();
-  await resetRateLimitsForTests();
+  await clearRateLimits();
 });
 afterAll(() => {
   process.env.AUTH_RATE_LIMIT_PER_MIN = saved.limit;

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { GET as getMe } from "@/app/api/me/route";
 import { POST as changePasswordRoute } from "@/app/api/me/password/route";
 import { users } from "@/db/schema";
-import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
+import { clearRateLimits } from "@/test/fixtures/rate-limits";
 import { createAccount } from "@/lib/auth/users";
 import { createAgent, sessionHeaders } from "@/test/fixtures/market";
 import { setupTestDatabase } from "@/test/db";
@@ -26,7 +26,7 @@ async function person(password = "kestrel-harbour-71") {
 const me = (cookie: string) => call(getMe, "/api/me", { headers: { cookie } });
 
 describe("sessions end on the server", () => {
-  beforeEach(() => resetRateLimitsForTests());
+  beforeEach(() => clearRateLimits());
 
   it("a cookie from next-auth's sign-in works until sign-out, and a copy of it stops working then", async () => {
     const p = await person();
@@ -97,7 +97,7 @@ describe("sessions end on the server", () => {
 });
 
 describe("POST /api/me/password", () => {
-  beforeEach(() => resetRateLimitsForTests());
+  beforeEach(() => clearRateLimits());
 
   async function change(headers: Record<string, string>, body: Record<string, unknown>) {
     return call(changePasswordRoute, "/api/me/password", { headers, body });

@@ -8,10 +8,14 @@ export const userSchema = z.object({
   created_at: z.string(),
 });
 
+/** Password lengths, for the contract and for the strength check (lib/auth/password-strength.ts). */
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 200;
+
 const newPasswordSchema = z
   .string()
-  .min(10, "must be at least 10 characters")
-  .max(200)
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH)
   .describe("At least 10 characters and hard to guess (zxcvbn-ts score 3 or more; common passwords are refused)");
 
 export const signupBody = z
@@ -78,7 +82,7 @@ export const updateMe = defineRoute({
 
 export const changePasswordBody = z
   .object({
-    current_password: z.string().min(1).max(200),
+    current_password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
     new_password: newPasswordSchema,
   })
   .strict();

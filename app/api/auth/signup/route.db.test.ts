@@ -3,7 +3,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as inbox } from "@/app/api/inbox/route";
 import { users } from "@/db/schema";
 import { signupResponse } from "@/lib/api/contracts/auth";
-import { resetRateLimitsForTests } from "@/lib/api/rate-limit";
+import { clearRateLimits } from "@/test/fixtures/rate-limits";
 import { reloadEnv } from "@/lib/env";
 import { verifyCredentials } from "@/lib/auth/users";
 import { sessionHeaders } from "@/test/fixtures/market";
@@ -22,7 +22,7 @@ async function inboxOf(email: string) {
 const saved = { limit: process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR, trust: process.env.TRUST_PROXY };
 
 describe("POST /api/auth/signup", () => {
-  beforeEach(() => resetRateLimitsForTests());
+  beforeEach(() => clearRateLimits());
   afterAll(() => {
     process.env.RATE_LIMIT_REGISTRATIONS_PER_HOUR = saved.limit;
     if (saved.trust === undefined) delete process.env.TRUST_PROXY;
