@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { createDatabase, type Database } from "@/db/client";
-import { rateLimits } from "@/db/schema";
+import { rateLimits, streamLeases } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { createRateLimiter } from "./rate-limit";
-import { acquireStreamSlot } from "./stream-slots";
+import { acquireStreamSlot, LEASE_MS, renewStreamLeases } from "./stream-slots";
 
 const holder = setupTestDatabase();
 
@@ -65,7 +65,9 @@ describe("rate limits in the database", () => {
     const second = await acquireStreamSlot(other, key, 2);
     expect([first?.remaining, second?.remaining]).toEqual([1, 0]);
     expect(await acquireStreamSlot(holder.current.database, key, 2)).toBeNull();
-    expect(await acquireStreamSlot(other, `${key}-b`, 2)).not.toBeNull();
+    const another = await acquireStreamSlot(other, `${key}-b`, 2);
+    expect(another).not.toBeNull();
+    another!.release();
     first!.release();
     const again = await acquireStreamSlot(holder.current.database, key, 2);
     expect(again?.remaining).toBe(0);
@@ -80,5 +82,29 @@ describe("rate limits in the database", () => {
     );
     expect(slots.filter(Boolean)).toHaveLength(1);
     for (const s of slots) s?.release();
+  });
+
+  it("renews every open lease of this process in one statement, and no longer a released one", async () => {
+    const db = holder.current.database.db;
+    const key = `renew-${Date.now()}`;
+    const slots = await Promise.all([1, 2, 3].map(() => acquireStreamSlot(holder.current.database, key, 5)));
+    const expiries = async () =>
+      (await db.select({ at: streamLeases.expiresAt }).from(streamLeases).where(like(streamLeases.clientKey, key))).map(
+        (r) => r.at.getTime(),
+      );
+    // Leases as if taken long ago: a renewal must bring each back to a full LEASE_MS from now.
+    await db
+      .update(streamLeases)
+      .set({ expiresAt: new Date(Date.now() + 1_000) })
+      .where(like(streamLeases.clientKey, key));
+    slots[2]!.release();
+    const before = Date.now();
+    expect(await renewStreamLeases(holder.current.database)).toBe(2);
+    const after = await expiries();
+    expect(after).toHaveLength(2);
+    for (const at of after) expect(at).toBeGreaterThanOrEqual(before + LEASE_MS - 5_000);
+    slots[0]!.release();
+    slots[1]!.release();
+    expect(await renewStreamLeases(holder.current.database)).toBe(0);
   });
 });
