@@ -1,3 +1,4 @@
+import { newSignedInPage } from "./helpers";
 import { expect, test } from "./journey";
 
 /*
@@ -72,4 +73,31 @@ test("unknown agents and services are 404s; a visitor moves between the pages in
   await expect(toggle).not.toHaveAttribute("aria-label", before!);
 
   expect(accountCalls, "a visitor's pages open no event stream and ask for no unread count").toEqual([]);
+});
+
+test("a signed-in person gets a 404 status for what is not there or not theirs; list pages still answer", async ({
+  browser,
+  allowErrors,
+}) => {
+  allowErrors(/status of 404 .*\/(jobs|executions|agents|admin)\//, /status of 404 .*\/favicon\.ico/);
+  const { context, page } = await newSignedInPage(browser, "Stranger");
+  const demoAgent = ((await (await page.request.get("/api/agents?limit=1")).json()) as { data: { id: string }[] })
+    .data[0]!;
+  // Unknown ids, an agent whose deployments are its owner's, and the admin page (this person is no admin):
+  // answered before any shell is streamed, so the status says it, not only the page.
+  for (const path of [
+    `/jobs/${NONE}`,
+    "/jobs/not-an-id",
+    `/executions/${NONE}`,
+    `/agents/${demoAgent.id}/deployments`,
+    "/admin/disputes",
+  ]) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(404);
+    await expect(page.getByText("Not found", { exact: true })).toBeVisible();
+  }
+  for (const path of ["/jobs", "/inbox", "/runs", "/wallet", "/settings"]) {
+    expect((await page.goto(path))?.status(), path).toBe(200);
+  }
+  await context.close();
 });
