@@ -59,15 +59,15 @@ test("a chat renders answers by type, survives a reload, reopens from the list a
   await expect(answers.nth(1)).toHaveAttribute("data-state", "stopped");
   await expect(answers.nth(1)).toContainText("(stopped)");
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
-  // The server records the cancelled turn once it has closed the upstream stream.
-  const storedTurns = async () =>
+  // The server records the cancelled invocation once it has closed the upstream stream.
+  const storedInvocations = async () =>
     (await (await page.request.get(`/api/sessions/${session}`)).json()).invocations as {
       outcome: string;
       answer: string;
     }[];
-  await expect.poll(async () => (await storedTurns()).map((t) => t.outcome)).toEqual(["ok", "cancelled"]);
-  const turns = await storedTurns();
-  expect(turns[1]!.answer.split("<p>").length - 1).toBeLessThan(150);
+  await expect.poll(async () => (await storedInvocations()).map((i) => i.outcome)).toEqual(["ok", "cancelled"]);
+  const stored = await storedInvocations();
+  expect(stored[1]!.answer.split("<p>").length - 1).toBeLessThan(150);
 
   // A new chat, then the earlier session from the list brings its transcript back.
   await page.getByRole("button", { name: "New chat" }).click();

@@ -60,7 +60,7 @@ test("run a demo agent, watch its log stream and stop it", async ({ browser }) =
   await context.close();
 });
 
-test("chat with an agent and see the answer stream in over two turns", async ({ browser }) => {
+test("chat with an agent and see the answer stream in over two invocations", async ({ browser }) => {
   const { page, context } = await newSignedInPage(browser, "Chatter");
   await fundWallet(page, 500);
   const agent = await firstAgent(page.request, "invocable");
@@ -83,9 +83,9 @@ test("chat with an agent and see the answer stream in over two turns", async ({ 
   await expect(answers.nth(1)).toHaveAttribute("data-state", "done", { timeout: 60_000 });
   await expect(answers.nth(1)).not.toBeEmpty();
   expect(Number(await answers.nth(1).getAttribute("data-chunks"))).toBeGreaterThan(1);
-  // Same session over both turns, and it is listed among earlier sessions.
+  // Same session over both invocations, and it is listed among earlier sessions.
   await expect(page.getByTestId("session-id")).toHaveAttribute("title", session!);
-  await expect(page.getByTestId("sessions")).toContainText("2 turns");
+  await expect(page.getByTestId("sessions")).toContainText("2 invocations");
   await shots(page, "09-chat");
   await context.close();
 });

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { MessageBox } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/states";
 import { SessionList } from "./session-list";
-import { TurnBubble } from "./turn-bubble";
+import { ChatBubble } from "./chat-bubble";
 import { useChat } from "./use-chat";
 
 /**
@@ -21,7 +21,7 @@ export function ChatView({ agentId, agentName }: { agentId: string; agentName: s
 
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: "nearest" });
-  }, [chat.turns]);
+  }, [chat.bubbles]);
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -65,10 +65,10 @@ export function ChatView({ agentId, agentName }: { agentId: string; agentName: s
                 <Skeleton className="ml-auto h-10 w-1/2" />
                 <Skeleton className="h-24 w-3/4" />
               </div>
-            ) : chat.turns.length === 0 ? (
+            ) : chat.bubbles.length === 0 ? (
               <p className="py-10 text-center text-sm text-muted">Say hello to {agentName}.</p>
             ) : (
-              chat.turns.map((t, i) => <TurnBubble key={i} turn={t} />)
+              chat.bubbles.map((b, i) => <ChatBubble key={i} bubble={b} />)
             )}
             <div ref={bottom} />
           </div>

@@ -41,7 +41,7 @@ export function SessionList({
               >
                 <span className="block truncate font-medium">{s.title || "Untitled"}</span>
                 <span className="text-xs text-muted">
-                  {s.turns} turn{s.turns === 1 ? "" : "s"} · {timeAgo(s.last_used_at)}
+                  {s.invocation_count} invocation{s.invocation_count === 1 ? "" : "s"} · {timeAgo(s.last_used_at)}
                 </span>
               </a>
             </li>

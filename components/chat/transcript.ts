@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { sessionDetail } from "@/lib/api/contracts/invoke";
 
 /** One bubble of the transcript. */
-export interface Turn {
+export interface Bubble {
   role: "you" | "agent";
   text: string;
   chunks?: number;
@@ -11,17 +11,17 @@ export interface Turn {
 
 export type SessionDetail = z.infer<typeof sessionDetail>;
 
-/** The stored turns of a session as bubbles: each invocation's prompt, then its answer as far as it came. */
-export function turnsOf(detail: SessionDetail): { turns: Turn[]; missing: number } {
-  const turns: Turn[] = [];
+/** A session's stored invocations as bubbles: each invocation's prompt, then its answer as far as it came. */
+export function bubblesOf(detail: SessionDetail): { bubbles: Bubble[]; missing: number } {
+  const bubbles: Bubble[] = [];
   let missing = 0;
   for (const inv of detail.invocations) {
     if (inv.prompt === null) {
       missing++;
       continue;
     }
-    turns.push({ role: "you", text: inv.prompt });
-    const state: Turn["state"] =
+    bubbles.push({ role: "you", text: inv.prompt });
+    const state: Bubble["state"] =
       inv.outcome === "ok"
         ? "done"
         : inv.outcome === "incomplete"
@@ -30,7 +30,7 @@ export function turnsOf(detail: SessionDetail): { turns: Turn[]; missing: number
             ? "stopped"
             : "error";
     const text = inv.answer || (state === "error" ? `The agent failed (${inv.outcome})` : "");
-    turns.push({ role: "agent", text, chunks: inv.chunks, state });
+    bubbles.push({ role: "agent", text, chunks: inv.chunks, state });
   }
-  return { turns, missing };
+  return { bubbles, missing };
 }

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiClientError } from "@/lib/client/api";
 import { invokeStream } from "@/lib/client/invoke";
 import { qk } from "@/lib/client/keys";
-import { turnsOf, type SessionDetail, type Turn } from "./transcript";
+import { bubblesOf, type SessionDetail, type Bubble } from "./transcript";
 
 /** Puts the session id in the address (`?session=`), so that a reload or a shared link opens the same transcript. */
 function setSessionParam(sessionId: string | null, mode: "push" | "replace") {
@@ -21,14 +21,14 @@ function setSessionParam(sessionId: string | null, mode: "push" | "replace") {
  * The state of one chat: the session (from the address), its stored transcript, sending with the answer streaming
  * in chunk by chunk, and stopping an answer (which aborts the request; the server then stops relaying).
  */
-type Patch = Partial<Turn> | ((t: Turn) => Partial<Turn>);
+type Patch = Partial<Bubble> | ((b: Bubble) => Partial<Bubble>);
 
 /** The view with its last bubble (the answer being streamed) changed. */
-function patchLastTurn(v: View, patch: Patch): View {
-  const last = v.turns[v.turns.length - 1];
+function patchLastBubble(v: View, patch: Patch): View {
+  const last = v.bubbles[v.bubbles.length - 1];
   if (!last) return v;
   const next = { ...last, ...(typeof patch === "function" ? patch(last) : patch) };
-  return { ...v, turns: [...v.turns.slice(0, -1), next] };
+  return { ...v, bubbles: [...v.bubbles.slice(0, -1), next] };
 }
 
 interface View {
@@ -36,7 +36,7 @@ interface View {
   url: string | null | undefined;
   generation: number;
   sessionId: string | null;
-  turns: Turn[];
+  bubbles: Bubble[];
   notice: string | null;
   loading: boolean;
 }
@@ -50,7 +50,7 @@ export function useChat(agentId: string) {
     url: undefined,
     generation: 0,
     sessionId: null,
-    turns: [],
+    bubbles: [],
     notice: null,
     loading: false,
   });
@@ -59,7 +59,7 @@ export function useChat(agentId: string) {
   // The address names another session (first load, a click in the list, back and forward, "New chat"): start over
   // from its stored transcript. Adjusted while rendering, as React advises for state that follows a prop.
   if (!busy && (view.url !== urlSession || view.generation !== generation)) {
-    setView({ url: urlSession, generation, sessionId: urlSession, turns: [], notice: null, loading: !!urlSession });
+    setView({ url: urlSession, generation, sessionId: urlSession, bubbles: [], notice: null, loading: !!urlSession });
   }
 
   useEffect(() => {
@@ -69,9 +69,9 @@ export function useChat(agentId: string) {
     const mine = (v: View) => v.url === id && v.loading;
     api<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`, { signal: ctl.signal })
       .then((detail) => {
-        const { turns, missing } = turnsOf(detail);
-        const notice = missing ? `${missing} earlier turn${missing === 1 ? " was" : "s were"} not stored.` : null;
-        setView((v) => (mine(v) ? { ...v, turns, notice, loading: false } : v));
+        const { bubbles, missing } = bubblesOf(detail);
+        const notice = missing ? `${missing} earlier invocation${missing === 1 ? " was" : "s were"} not stored.` : null;
+        setView((v) => (mine(v) ? { ...v, bubbles, notice, loading: false } : v));
       })
       .catch((err: unknown) => {
         if (ctl.signal.aborted) return;
@@ -87,7 +87,7 @@ export function useChat(agentId: string) {
   useEffect(() => () => abort.current?.abort(), []);
 
   const { sessionId } = view;
-  const patchLast = (patch: Patch) => setView((v) => patchLastTurn(v, patch));
+  const patchLast = (patch: Patch) => setView((v) => patchLastBubble(v, patch));
   const send = useCallback(
     async (text: string) => {
       if (!text || busy) return;
@@ -95,7 +95,7 @@ export function useChat(agentId: string) {
       setView((v) => ({
         ...v,
         notice: null,
-        turns: [...v.turns, { role: "you", text }, { role: "agent", text: "", state: "streaming", chunks: 0 }],
+        bubbles: [...v.bubbles, { role: "you", text }, { role: "agent", text: "", state: "streaming", chunks: 0 }],
       }));
       const ctl = new AbortController();
       abort.current = ctl;
@@ -135,5 +135,5 @@ export function useChat(agentId: string) {
     setSessionParam(id, "push");
   }, []);
 
-  return { sessionId, turns: view.turns, loading: view.loading, notice: view.notice, busy, send, stop, open };
+  return { sessionId, bubbles: view.bubbles, loading: view.loading, notice: view.notice, busy, send, stop, open };
 }

@@ -15,4 +15,4 @@ export * from "./idempotency";
 export * from "./disputes";
 export * from "./metrics";
 export * from "./a2a-push";
-export * from "./session-turns";
+export * from "./invocation-texts";

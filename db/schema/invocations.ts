@@ -19,7 +19,8 @@ export const agentSessions = pgTable(
     callerAgentId: uuid().references(() => agents.id, { onDelete: "cascade" }),
     callerUserId: uuid().references(() => users.id, { onDelete: "cascade" }),
     title: text().notNull().default(""),
-    turns: integer().notNull().default(0),
+    /** The session's answered invocations. */
+    invocationCount: integer().notNull().default(0),
     /**
      * A deployed agent's session stays on the version that started it while that version serves
      * (lib/invoke/targets-deployed.ts); null for other targets.

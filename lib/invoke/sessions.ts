@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
-import { agentSessions, invocations, sessionTurns } from "@/db/schema";
+import { agentSessions, invocationTexts, invocations } from "@/db/schema";
 import { keysetOrder, keysetPage, keysetWhere, timeSort, type Page } from "@/lib/api/pagination";
 import type { sessionDetail, sessionView } from "@/lib/api/contracts/invoke";
 import type { PartyRef } from "@/lib/auth/principal";
@@ -28,7 +28,7 @@ function view(r: Row): SessionJson {
     target: r.target,
     agent_id: r.agentId,
     title: r.title,
-    turns: r.turns,
+    invocation_count: r.invocationCount,
     created_at: r.createdAt.toISOString(),
     last_used_at: r.lastUsedAt.toISOString(),
   };
@@ -93,7 +93,7 @@ export interface InvocationRecord {
   firstChunkMs: number | null;
   /** Whether the agent answered (the invocation counts in its session). */
   answered: boolean;
-  /** The words of the turn, kept for the session's caller only (never in the event log). */
+  /** The words of the invocation, kept for the session's caller only (never in the event log). */
   prompt: string;
   answer: string;
 }
@@ -102,21 +102,21 @@ export interface InvocationRecord {
 export const MAX_STORED_ANSWER_CHARS = 200_000;
 
 /**
- * Counts the invocation in its session (column `turns`), stores the metrics row and the turn's words, in one
- * statement inside the caller's transaction.
+ * Counts the invocation in its session (column `invocation_count`), stores the metrics row and the invocation's
+ * words, in one statement inside the caller's transaction.
  */
 export async function recordInvocation(tx: Tx, r: InvocationRecord): Promise<void> {
   await tx.execute(sql`
     WITH touched AS (
       UPDATE ${agentSessions}
-      SET turns = turns + ${r.answered ? 1 : 0}, last_used_at = now()
+      SET invocation_count = invocation_count + ${r.answered ? 1 : 0}, last_used_at = now()
       WHERE session_id = ${r.sessionId}
     ), inv AS (
       INSERT INTO ${invocations} (session_id, target, transport, outcome, chunks, duration_ms, first_chunk_ms)
       VALUES (${r.sessionId}, ${r.target}, ${r.transport}, ${r.outcome}, ${r.chunks}, ${r.durationMs}, ${r.firstChunkMs})
       RETURNING id
     )
-    INSERT INTO ${sessionTurns} (invocation_id, prompt, answer)
+    INSERT INTO ${invocationTexts} (invocation_id, prompt, answer)
     SELECT id, ${r.prompt}, ${r.answer.slice(0, MAX_STORED_ANSWER_CHARS)} FROM inv`);
 }
 
@@ -159,7 +159,10 @@ export async function listSessions(
   };
 }
 
-/** One of the caller's sessions with its turns: metrics, prompt and answer (null for turns stored before words were). */
+/**
+ * One of the caller's sessions with its invocations: metrics, prompt and answer (null for invocations stored before
+ * their words were).
+ */
 export async function getSession(
   db: Queryable,
   caller: PartyRef,
@@ -171,22 +174,22 @@ export async function getSession(
     .where(and(eq(agentSessions.sessionId, sessionId), callerFilter(caller)))
     .limit(1);
   if (!row) return null;
-  const turns = await db
-    .select({ t: invocations, words: sessionTurns })
+  const rows = await db
+    .select({ inv: invocations, words: invocationTexts })
     .from(invocations)
-    .leftJoin(sessionTurns, eq(sessionTurns.invocationId, invocations.id))
+    .leftJoin(invocationTexts, eq(invocationTexts.invocationId, invocations.id))
     .where(eq(invocations.sessionId, sessionId))
     .orderBy(invocations.id)
     .limit(500);
   return {
     ...view(row),
-    invocations: turns.map(({ t, words }) => ({
-      outcome: t.outcome,
-      transport: t.transport,
-      chunks: t.chunks,
-      duration_ms: t.durationMs,
-      first_chunk_ms: t.firstChunkMs,
-      created_at: t.createdAt.toISOString(),
+    invocations: rows.map(({ inv, words }) => ({
+      outcome: inv.outcome,
+      transport: inv.transport,
+      chunks: inv.chunks,
+      duration_ms: inv.durationMs,
+      first_chunk_ms: inv.firstChunkMs,
+      created_at: inv.createdAt.toISOString(),
       prompt: words?.prompt ?? null,
       answer: words?.answer ?? null,
     })),

@@ -195,7 +195,7 @@ async function viaInstance(
   return { ...outcome, transport: "http", durationMs: Math.round(performance.now() - started), versionId };
 }
 
-/** Calls the deployed agent for one turn of a session; the session keeps the version that answered. */
+/** Calls the deployed agent for one invocation in a session; the session keeps the version that answered. */
 export async function callDeployedAgent(c: DeployedCall): Promise<DeployedAnswer> {
   const pinned = c.continuing ? await sessionVersion(c.sessionId) : null;
   const skip = new Set<string>();

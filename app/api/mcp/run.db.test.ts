@@ -155,7 +155,7 @@ describe("MCP: running agents", () => {
     });
     afterAll(async () => hosted?.stop());
 
-    it("answers a turn with the invoke contract and continues the session", async () => {
+    it("answers an invocation with the invoke contract and continues the session", async () => {
       const owner = await createAgent(db());
       const caller = await createAgent(db());
       const executionId = await createExecution(db(), {

@@ -68,12 +68,12 @@ describe("GET /api/sessions", () => {
     );
     const byAgent = await call(GET, "/api/sessions", { key: me.key, query: { agent_id: market.id } });
     expect(byAgent.body.data).toHaveLength(4);
-    expect(byAgent.body.data[0]).toMatchObject({ agent_id: market.id, turns: 1, title: "session 6" });
+    expect(byAgent.body.data[0]).toMatchObject({ agent_id: market.id, invocation_count: 1, title: "session 6" });
 
     const one = await call(getOne, `/api/sessions/${mine[0]}`, { key: me.key, params: { sessionId: mine[0]! } });
     expect(one.body).toMatchObject({
       session_id: mine[0],
-      turns: 1,
+      invocation_count: 1,
       invocations: [{ outcome: "ok", chunks: 1, duration_ms: 5, prompt: "prompt 0", answer: "answer 0" }],
     });
     expect(

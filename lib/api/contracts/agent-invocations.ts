@@ -7,7 +7,7 @@ import { environmentSchema } from "./deploy-settings";
 export const agentInvocationBody = z.strictObject({
   prompt: z.string().max(100_000).optional(),
   input: z.record(z.string(), z.unknown()).optional().describe("Structured input for the agent"),
-  sessionId: z.string().min(1).max(256).optional().describe("The agent's own session (its memory across turns)"),
+  sessionId: z.string().min(1).max(256).optional().describe("The agent's own session (its memory across invocations)"),
 });
 
 export const agentInvocationQuery = z.strictObject({

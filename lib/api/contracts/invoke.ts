@@ -56,7 +56,7 @@ export const sessionView = z.object({
   target: z.string().describe("config:<key>, agent:<uuid> or execution:<uuid>"),
   agent_id: z.string().uuid().nullable(),
   title: z.string().describe("The first line of the first prompt, shortened"),
-  turns: z.number().int(),
+  invocation_count: z.number().int().describe("How many invocations of this session the agent answered"),
   created_at: z.string(),
   last_used_at: z.string(),
 });
@@ -87,22 +87,25 @@ export const sessionDetail = sessionView.extend({
       duration_ms: z.number().int(),
       first_chunk_ms: z.number().int().nullable(),
       created_at: z.string(),
-      prompt: z.string().nullable().describe("The prompt of this turn (readable by the session's caller only)"),
+      prompt: z.string().nullable().describe("The prompt of this invocation (readable by the session's caller only)"),
       answer: z
         .string()
         .nullable()
         .describe(
-          "The answer as far as it arrived (cut at 200,000 characters); null for turns stored before words were",
+          "The answer as far as it arrived (cut at 200,000 characters); null for invocations stored before their " +
+            "words were",
         ),
     }),
   ),
 });
 
-// GET /api/sessions/{sessionId} - one of the caller's sessions with its turns
+// GET /api/sessions/{sessionId} - one of the caller's sessions with its invocations
 export const getSessionRoute = defineRoute({
   method: "GET",
   path: "/api/sessions/{sessionId}",
-  summary: "One of the caller's sessions with its turns (metrics only; prompts and answers are not stored)",
+  summary:
+    "One of the caller's sessions with its invocations: metrics, prompt and answer (the words are readable only by " +
+    "the session's caller)",
   tags: ["invoke"],
   auth: "required",
   scopes: ["invoke"],

@@ -128,7 +128,7 @@ export class MarketA2AHandler implements A2ARequestHandler {
     return (await this.task(job.id)).task;
   }
 
-  /** A new message naming no skill, to an agent that answers invocations: a conversation turn, not a hire. */
+  /** A new message naming no skill, to an agent that answers invocations: an invocation, not a hire. */
   private async invoking(params: SendMessageRequest): Promise<boolean> {
     const m = params.message;
     if (!m || m.taskId || !this.target.agentId || !this.target.invocable || namedSkill(params)) return false;

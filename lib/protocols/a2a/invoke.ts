@@ -9,7 +9,7 @@ import { resolveTarget } from "@/lib/invoke/targets";
 import { invalidParams } from "./errors";
 import { textOf } from "./message-input";
 
-// A message without a skill to an invocable agent is a conversation turn (POST /api/agents/invoke, lib/api/contracts/invoke.ts), not a hire: the
+// A message without a skill to an invocable agent is an invocation (POST /api/agents/invoke, lib/api/contracts/invoke.ts), not a hire: the
 // message's text is the prompt and the context id the session id (a new session when the message has none).
 
 /** Whether the agent answers invocations from this caller (AgentCore runtime or a deployment); never throws. */
@@ -60,9 +60,9 @@ export async function invokeMessage(
 }
 
 /**
- * SendStreamingMessage: the answer as it arrives. A2A streams only tasks, so the turn is a task of its own (its id
- * is the turn's; it lives only in this stream, GetTask does not know it): WORKING, an artifact appended chunk by
- * chunk, then COMPLETED with the whole answer as its message.
+ * SendStreamingMessage: the answer as it arrives. A2A streams only tasks, so the invocation is a task of its own
+ * (its id is the invocation's; it lives only in this stream, GetTask does not know it): WORKING, an artifact
+ * appended chunk by chunk, then COMPLETED with the whole answer as its message.
  */
 export async function* invokeStream(
   principal: Principal,

@@ -10,7 +10,7 @@ import { executeAgent } from "@/lib/runtime/execute/create";
 import { getExecution } from "@/lib/runtime/executions";
 import { tool } from "./tool";
 
-// The tools that run agents: a conversation turn (invoke), a queued execution (execute) and its record.
+// The tools that run agents: an invocation in a conversation (invoke), a queued execution (execute) and its record.
 
 /** execute's options without `async`: through MCP an execution always answers at once (see execute_agent). */
 const executeOptions = executeBody.shape.execution_options.unwrap().omit({ async: true });
@@ -20,8 +20,8 @@ export const RUN_TOOLS = [
     name: "invoke_agent",
     route: invokeAgentRoute,
     hint:
-      "One turn of a conversation; answers when the agent has (within the invocation timeout). Pass the returned " +
-      "sessionId to continue the same conversation.",
+      "One invocation in a conversation; answers when the agent has (within the invocation timeout). Pass the " +
+      "returned sessionId to continue the same conversation.",
     input: invokeBody,
     run: (p, body, { req }) => invokeAgent(p, body, { signal: req.signal }),
   }),

@@ -44,9 +44,9 @@ function marketServer(principal: Principal, req: Request): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions:
       "Agent Market: find services (search_services), hire one (hire_service), follow the job (get_job) and " +
-      "accept the deliverable (complete_job). Workers start_job and deliver_job. Run agents with invoke_agent (a " +
-      "conversation turn) or execute_agent (queued; follow with get_execution). Resources: a job's deliverables " +
-      "and an execution's logs. Errors carry the REST API's error.",
+      "accept the deliverable (complete_job). Workers start_job and deliver_job. Run agents with invoke_agent (an " +
+      "invocation in a conversation) or execute_agent (queued; follow with get_execution). Resources: a job's " +
+      "deliverables and an execution's logs. Errors carry the REST API's error.",
   });
   for (const t of MCP_TOOLS) {
     server.registerTool(

@@ -1495,8 +1495,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One of the caller's sessions with its turns (metrics only; prompts and answers are not stored)
-         * @description One of the caller's sessions with its turns (metrics only; prompts and answers are not stored)
+         * One of the caller's sessions with its invocations: metrics, prompt and answer (the words are readable only by the session's caller)
+         * @description One of the caller's sessions with its invocations: metrics, prompt and answer (the words are readable only by the session's caller)
          *
          *     Requires credentials. Scopes: invoke.
          */
@@ -3995,7 +3995,7 @@ export interface operations {
                     input?: {
                         [key: string]: unknown;
                     };
-                    /** @description The agent's own session (its memory across turns) */
+                    /** @description The agent's own session (its memory across invocations) */
                     sessionId?: string;
                 };
             };
@@ -13612,7 +13612,8 @@ export interface operations {
                             agent_id: string | null;
                             /** @description The first line of the first prompt, shortened */
                             title: string;
-                            turns: number;
+                            /** @description How many invocations of this session the agent answered */
+                            invocation_count: number;
                             created_at: string;
                             last_used_at: string;
                         }[];
@@ -13684,7 +13685,8 @@ export interface operations {
                         agent_id: string | null;
                         /** @description The first line of the first prompt, shortened */
                         title: string;
-                        turns: number;
+                        /** @description How many invocations of this session the agent answered */
+                        invocation_count: number;
                         created_at: string;
                         last_used_at: string;
                         invocations: {
@@ -13696,9 +13698,9 @@ export interface operations {
                             duration_ms: number;
                             first_chunk_ms: number | null;
                             created_at: string;
-                            /** @description The prompt of this turn (readable by the session's caller only) */
+                            /** @description The prompt of this invocation (readable by the session's caller only) */
                             prompt: string | null;
-                            /** @description The answer as far as it arrived (cut at 200,000 characters); null for turns stored before words were */
+                            /** @description The answer as far as it arrived (cut at 200,000 characters); null for invocations stored before their words were */
                             answer: string | null;
                         }[];
                     };

@@ -89,7 +89,7 @@ describe("POST /api/agents/invoke (JSON)", () => {
     expect(session).toMatchObject({
       target: "config:onboarding",
       callerAgentId: caller.id,
-      turns: 1,
+      invocationCount: 1,
       title: "paragraph 0 of otter",
     });
     const rows = await conn().select().from(invocations).where(eq(invocations.sessionId, sid));
@@ -106,21 +106,23 @@ describe("POST /api/agents/invoke (JSON)", () => {
     expect(event!.agentIds).toContain(caller.id);
   });
 
-  it("continues a session over several turns, lists it, and shows its turns", async () => {
+  it("continues a session over several invocations, lists it, and shows its invocations", async () => {
     const sid = generateSessionId();
-    for (let turn = 1; turn <= 3; turn++) {
-      const res = await invoke({ agentId: "mwc", prompt: `hello number ${turn}`, sessionId: sid });
+    for (let n = 1; n <= 3; n++) {
+      const res = await invoke({ agentId: "mwc", prompt: `hello number ${n}`, sessionId: sid });
       expect(res.status).toBe(200);
       expect(res.body.sessionId).toBe(sid);
-      expect(res.body.response).toMatch(new RegExp(`^turn ${turn}: `));
+      expect(res.body.response).toMatch(new RegExp(`^turn ${n}: `));
     }
     const list = await call(listSessions, "/api/sessions", { key: caller.key, query: { agent_id: "mwc" } });
     expect(list.status).toBe(200);
-    expect(list.body.data).toEqual([expect.objectContaining({ session_id: sid, target: "config:mwc", turns: 3 })]);
+    expect(list.body.data).toEqual([
+      expect.objectContaining({ session_id: sid, target: "config:mwc", invocation_count: 3 }),
+    ]);
     const detail = await call(getSession, `/api/sessions/${sid}`, { key: caller.key, params: { sessionId: sid } });
     expect(detail.body.invocations).toHaveLength(3);
     expect(detail.body.invocations.every((t: { outcome: string }) => t.outcome === "ok")).toBe(true);
-    // The transcript: each turn's prompt and answer, in order, for this caller only.
+    // The transcript: each invocation's prompt and answer, in order, for this caller only.
     expect(detail.body.invocations.map((t: { prompt: string }) => t.prompt)).toEqual(
       [1, 2, 3].map((n) => `hello number ${n}`),
     );
@@ -281,7 +283,7 @@ describe("POST /api/agents/invoke (streaming)", () => {
     await waitFor(() => inFlightFor(`agent:${stopper.id}`) === 0);
     const [session] = await conn().select().from(agentSessions).where(eq(agentSessions.callerAgentId, stopper.id));
     const sid = session!.sessionId;
-    // The slot is released only after the invocation is recorded (service.ts), so the turn is there now.
+    // The slot is released only after the invocation is recorded (service.ts), so the invocation is there now.
     const detail = await call(getSession, `/api/sessions/${sid}`, { key: stopper.key, params: { sessionId: sid } });
     expect(detail.body.invocations).toEqual([
       expect.objectContaining({

@@ -87,7 +87,7 @@ describe("POST /api/agents/invoke on a deployed AgentCore agent", () => {
     expect(json.body.response).toContain("paragraph 1 of again");
   });
 
-  it("continues a session: the same AgentCore session answers the next turn; another session starts over", async () => {
+  it("continues a session: the same AgentCore session answers the next call; another session starts over", async () => {
     const t = await ownedAgent();
     await live(t, "text-stats");
     const first = await invoke(t, "one two");

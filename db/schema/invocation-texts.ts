@@ -6,7 +6,7 @@ import { invocations } from "./invocations";
  * which the metrics scan, and readable only by the session's caller (lib/invoke/sessions.ts); never in the event
  * log, which every agent concerned can read.
  */
-export const sessionTurns = pgTable("session_turns", {
+export const invocationTexts = pgTable("invocation_texts", {
   invocationId: bigint({ mode: "number" })
     .primaryKey()
     .references(() => invocations.id, { onDelete: "cascade" }),
