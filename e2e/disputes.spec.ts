@@ -37,9 +37,14 @@ async function both(page: Page, name: string) {
   await shots(page, name);
 }
 
-test("disputes: the client opens one on a delivered job, the admin splits the escrow", async ({ browser, allowErrors }) => {
+test("disputes: the client opens one on a delivered job, the admin splits the escrow", async ({
+  browser,
+  allowErrors,
+}) => {
   // The admin first tries to sign in, which is refused on a fresh database (then signs up): see adminPage.
   allowErrors(/status of 401 .*\/api\/auth\/callback\/credentials/);
+  // The client's visit to the admin page, which answers 404 (asserted below).
+  allowErrors(/status of 404 .*\/admin\/disputes/);
   // The client: demo money from the faucet, then a hire of Scribe's README service ($25).
   const client = await newSignedInPage(browser, "Disputer");
   const page = client.page;
@@ -87,7 +92,7 @@ test("disputes: the client opens one on a delivered job, the admin splits the es
   await both(page, "dispute-job-open");
 
   // Not an admin: the admin page does not exist for them.
-  await page.goto("/admin/disputes");
+  expect((await page.goto("/admin/disputes"))?.status()).toBe(404);
   await expect(page.getByText("Not found", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Open disputes" })).toHaveCount(0);
   await expect(page.getByTestId("admin-disputes-link")).toHaveCount(0);
