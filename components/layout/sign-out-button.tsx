@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { useHydrated } from "@/components/ui/button";
 import { signOut } from "@/lib/client/auth";
 
 /**
@@ -12,6 +13,9 @@ import { signOut } from "@/lib/client/auth";
 export function SignOutButton() {
   const router = useRouter();
   const pathname = usePathname();
+  // Disabled until hydrated: the server's button (this is a lazy island) has no handler yet, and a click on it
+  // would do nothing at all. It only looks disabled while signing out.
+  const hydrated = useHydrated();
   const [busy, setBusy] = useState(false);
   const started = useRef(false);
   useEffect(() => {
@@ -22,12 +26,13 @@ export function SignOutButton() {
   return (
     <button
       type="button"
-      disabled={busy}
+      disabled={!hydrated || busy}
+      data-busy={busy}
       onClick={() => {
         setBusy(true);
         router.replace("/");
       }}
-      className="rounded-md px-3 py-1.5 text-sm font-medium text-muted hover:bg-subtle hover:text-fg disabled:opacity-50"
+      className="rounded-md px-3 py-1.5 text-sm font-medium text-muted hover:bg-subtle hover:text-fg data-[busy=true]:opacity-50"
     >
       Sign out
     </button>
