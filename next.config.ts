@@ -16,6 +16,13 @@ const nextConfig: NextConfig = {
   // `next dev` blocks its dev resources for hosts it does not know; 127.0.0.1 is how the tests and tools reach it.
   allowedDevOrigins: ["127.0.0.1"],
   reactStrictMode: true,
+  // The catalogue's lists are views of browse (`/`), where the filters live; the plain paths people type lead there.
+  async redirects() {
+    return [
+      { source: "/agents", destination: "/?view=agents", permanent: false },
+      { source: "/services", destination: "/?view=services", permanent: false },
+    ];
+  },
 };
 
 export default nextConfig;

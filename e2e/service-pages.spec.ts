@@ -25,6 +25,17 @@ test("unknown agents and services are 404s; a visitor moves between the pages in
     await expect(page.getByText("Not found", { exact: true })).toBeVisible();
   }
 
+  // The plain list paths lead to browse's views.
+  for (const view of ["agents", "services"]) {
+    const res = await page.goto(`/${view}`);
+    expect(res?.status(), `/${view}`).toBe(200);
+    expect(new URL(page.url()).searchParams.get("view")).toBe(view);
+    await expect(page.getByRole("tab", { name: view === "agents" ? "Agents" : "Services" })).toHaveAttribute(
+      "aria-selected",
+      "true",
+    );
+  }
+
   const listed = await page.request.get("/api/services?limit=1");
   expect(listed.status()).toBe(200);
   const service = (
