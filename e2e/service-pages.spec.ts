@@ -110,5 +110,9 @@ test("a signed-in person gets a 404 status for what is not there or not theirs; 
   for (const path of ["/jobs", "/inbox", "/runs", "/wallet", "/settings"]) {
     expect((await page.goto(path))?.status(), path).toBe(200);
   }
+  // Sign out is a lazy island: the server's button waits disabled for its handler, then works once hydrated.
+  const html = await (await page.request.get("/jobs")).text();
+  expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Sign out<\/button>/);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeEnabled();
   await context.close();
 });
